@@ -1,0 +1,6 @@
+//! One module per subcommand.
+
+pub mod inpost;
+pub mod pack;
+pub mod quote;
+pub mod validate;

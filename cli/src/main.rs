@@ -1,0 +1,64 @@
+//! `courier`: one command-line tool over the engine and the rules.
+//!
+//! Every subcommand takes `--format json|table`; the default is JSON when standard
+//! output is not a terminal and a table when it is. Bad input exits non-zero with a
+//! message naming the file, row and field; nothing panics.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod cmd;
+mod output;
+
+use output::Format;
+
+#[derive(Parser)]
+#[command(
+    name = "courier",
+    version,
+    about = "Parcel-logistics rules and pricing engine"
+)]
+struct Cli {
+    /// Output format; defaults to json when stdout is not a terminal, table otherwise.
+    #[arg(long, global = true, value_enum)]
+    format: Option<Format>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Pack goods into the smallest parcel (Aplix CheckDimensions), check delivery-method
+    /// limits, choose a carton.
+    Pack(cmd::pack::Args),
+    /// Price a parcel with every delivery method of a tariff (Aplix CalculateShippingCost).
+    Quote(cmd::quote::Args),
+    /// Tariff files: validate.
+    #[command(subcommand)]
+    Tariff(cmd::quote::TariffCommand),
+    /// InPost weekend delivery add-on: window, eligibility, refunds.
+    #[command(subcommand)]
+    Inpost(cmd::inpost::Command),
+    /// Validate a carrier request payload and print the errors in the carrier's shape.
+    Validate(cmd::validate::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let format = cli.format.unwrap_or_else(Format::detect);
+    let result = match cli.command {
+        Command::Pack(args) => cmd::pack::run(args, format),
+        Command::Quote(args) => cmd::quote::run(args, format),
+        Command::Tariff(c) => cmd::quote::run_tariff(c, format),
+        Command::Inpost(c) => cmd::inpost::run(c, format),
+        Command::Validate(args) => cmd::validate::run(args, format),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::from(2)
+        }
+    }
+}

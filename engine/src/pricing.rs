@@ -1,0 +1,1 @@
+//! Pricing (issue 3).

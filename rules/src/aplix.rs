@@ -1,0 +1,1 @@
+//! aplix rules (seed: see ../shared/seeds). Filled by issue 5.

@@ -1,0 +1,1 @@
+//! fastriver rules (seed: see ../shared/seeds). Filled by issue 5.

@@ -1,0 +1,1 @@
+//! InPost weekend add-on rules. Filled by issue 4.

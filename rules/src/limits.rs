@@ -1,0 +1,333 @@
+//! Delivery-method limits on a parcel, as data.
+//!
+//! A carrier's delivery method accepts a parcel when its weight and its outer dimensions
+//! are within the method's limits. Limits are data, not code: an analyst edits them in a
+//! TOML file (see `data/methods.toml`) and [`MethodCatalogue::from_toml_str`] loads and
+//! validates them.
+//!
+//! Lengths are whole millimetres, weights whole grams. The *length* of a parcel is its
+//! longest side; *girth* is `2 × (width + height)` over the two other sides.
+
+use serde::{Deserialize, Serialize};
+
+/// A locker cell (or any fixed compartment) a parcel must fit into, e.g. InPost's
+/// templates A 80×380×640, B 190×380×640 and C 410×380×640 mm.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cell {
+    /// Name of the cell size, e.g. `"A"` or `"small"`.
+    pub name: String,
+    /// Inner sides of the cell in millimetres, in any order.
+    pub length_mm: u32,
+    pub width_mm: u32,
+    pub height_mm: u32,
+    /// Maximum gross weight the cell takes, in grams, if any.
+    #[serde(default)]
+    pub max_weight_g: Option<u64>,
+}
+
+impl Cell {
+    /// Sides sorted longest first.
+    pub fn sorted_sides(&self) -> [u32; 3] {
+        sort_desc([self.length_mm, self.width_mm, self.height_mm])
+    }
+}
+
+/// Limits of one delivery method. Every limit is optional; an absent limit never refuses.
+///
+/// When `cells` is not empty the parcel must also fit (with rotation) into at least one
+/// of the cells, within that cell's weight limit.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MethodLimits {
+    #[serde(default)]
+    pub max_weight_g: Option<u64>,
+    /// Longest side.
+    #[serde(default)]
+    pub max_side_mm: Option<u32>,
+    /// Sum of the three sides.
+    #[serde(default)]
+    pub max_sum_of_sides_mm: Option<u32>,
+    /// Length (longest side) plus girth `2 × (width + height)`.
+    #[serde(default)]
+    pub max_length_plus_girth_mm: Option<u32>,
+    /// Cells the parcel must fit; empty means no cell constraint.
+    #[serde(default, rename = "cell")]
+    pub cells: Vec<Cell>,
+}
+
+/// A named delivery method with its limits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryMethod {
+    /// Stable identifier, e.g. `"russian_post_parcel"`.
+    pub id: String,
+    /// Human name shown in comments and tables.
+    pub name: String,
+    #[serde(flatten)]
+    pub limits: MethodLimits,
+}
+
+/// Which limit a parcel exceeded, and by how much.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "limit", rename_all = "snake_case")]
+pub enum Exceeded {
+    Weight {
+        value_g: u64,
+        max_g: u64,
+    },
+    Side {
+        value_mm: u32,
+        max_mm: u32,
+    },
+    SumOfSides {
+        value_mm: u32,
+        max_mm: u32,
+    },
+    LengthPlusGirth {
+        value_mm: u32,
+        max_mm: u32,
+    },
+    /// The parcel fits none of the cells.
+    Cells {
+        cells: Vec<String>,
+    },
+}
+
+impl Exceeded {
+    /// One-line English description, used in CheckDimensions comments.
+    pub fn describe(&self) -> String {
+        match self {
+            Exceeded::Weight { value_g, max_g } => {
+                format!(
+                    "weight {value_g} g exceeds {max_g} g by {} g",
+                    value_g - max_g
+                )
+            }
+            Exceeded::Side { value_mm, max_mm } => format!(
+                "longest side {value_mm} mm exceeds {max_mm} mm by {} mm",
+                value_mm - max_mm
+            ),
+            Exceeded::SumOfSides { value_mm, max_mm } => format!(
+                "sum of sides {value_mm} mm exceeds {max_mm} mm by {} mm",
+                value_mm - max_mm
+            ),
+            Exceeded::LengthPlusGirth { value_mm, max_mm } => format!(
+                "length + girth {value_mm} mm exceeds {max_mm} mm by {} mm",
+                value_mm - max_mm
+            ),
+            Exceeded::Cells { cells } => {
+                format!("does not fit any cell ({})", cells.join(", "))
+            }
+        }
+    }
+}
+
+impl MethodLimits {
+    /// Checks a parcel of the given outer sides (any order) and gross weight against the
+    /// limits that do not need a packing: weight, side, sum of sides, length + girth, and
+    /// whether the *parcel as a rigid box* fits a cell. Returns every limit exceeded.
+    ///
+    /// ```
+    /// use courier_rules::limits::{MethodLimits, Exceeded};
+    /// let limits = MethodLimits { max_length_plus_girth_mm: Some(3000), ..Default::default() };
+    /// // 1400 + 2 × (500 + 400) = 3200 mm
+    /// let over = limits.check_box([400, 1400, 500], 1000);
+    /// assert_eq!(over, vec![Exceeded::LengthPlusGirth { value_mm: 3200, max_mm: 3000 }]);
+    /// ```
+    pub fn check_box(&self, sides: [u32; 3], weight_g: u64) -> Vec<Exceeded> {
+        let [l, w, h] = sort_desc(sides);
+        let mut out = Vec::new();
+        if let Some(max) = self.max_weight_g {
+            if weight_g > max {
+                out.push(Exceeded::Weight {
+                    value_g: weight_g,
+                    max_g: max,
+                });
+            }
+        }
+        if let Some(max) = self.max_side_mm {
+            if l > max {
+                out.push(Exceeded::Side {
+                    value_mm: l,
+                    max_mm: max,
+                });
+            }
+        }
+        if let Some(max) = self.max_sum_of_sides_mm {
+            let v = l.saturating_add(w).saturating_add(h);
+            if v > max {
+                out.push(Exceeded::SumOfSides {
+                    value_mm: v,
+                    max_mm: max,
+                });
+            }
+        }
+        if let Some(max) = self.max_length_plus_girth_mm {
+            let v = length_plus_girth([l, w, h]);
+            if v > max {
+                out.push(Exceeded::LengthPlusGirth {
+                    value_mm: v,
+                    max_mm: max,
+                });
+            }
+        }
+        if !self.cells.is_empty()
+            && !self
+                .cells
+                .iter()
+                .any(|c| cell_takes(c, [l, w, h], weight_g))
+        {
+            out.push(Exceeded::Cells {
+                cells: self.cells.iter().map(|c| c.name.clone()).collect(),
+            });
+        }
+        out
+    }
+
+    /// Checks every limit except the cells. Used by packers that test cells themselves
+    /// (goods may pack into a cell in a shape other than a given bounding box).
+    pub fn check_box_without_cells(&self, sides: [u32; 3], weight_g: u64) -> Vec<Exceeded> {
+        let without = MethodLimits {
+            cells: Vec::new(),
+            ..self.clone()
+        };
+        without.check_box(sides, weight_g)
+    }
+
+    /// Whether the limits on the sides (not weight, not cells) admit a box of these sides.
+    pub fn admits_sides(&self, sides: [u32; 3]) -> bool {
+        let [l, w, h] = sort_desc(sides);
+        self.max_side_mm.is_none_or(|m| l <= m)
+            && self
+                .max_sum_of_sides_mm
+                .is_none_or(|m| l.saturating_add(w).saturating_add(h) <= m)
+            && self
+                .max_length_plus_girth_mm
+                .is_none_or(|m| length_plus_girth([l, w, h]) <= m)
+    }
+
+    /// Validates the limits themselves: no zero limit, no zero-sized cell.
+    pub fn validate(&self, at: &str) -> Vec<String> {
+        let mut problems = Vec::new();
+        let zero = |name: &str, v: Option<u64>, problems: &mut Vec<String>| {
+            if v == Some(0) {
+                problems.push(format!("{at}.{name}: must be greater than 0"));
+            }
+        };
+        zero("max_weight_g", self.max_weight_g, &mut problems);
+        zero(
+            "max_side_mm",
+            self.max_side_mm.map(u64::from),
+            &mut problems,
+        );
+        zero(
+            "max_sum_of_sides_mm",
+            self.max_sum_of_sides_mm.map(u64::from),
+            &mut problems,
+        );
+        zero(
+            "max_length_plus_girth_mm",
+            self.max_length_plus_girth_mm.map(u64::from),
+            &mut problems,
+        );
+        for (i, c) in self.cells.iter().enumerate() {
+            if c.length_mm == 0 || c.width_mm == 0 || c.height_mm == 0 {
+                problems.push(format!(
+                    "{at}.cell[{i}] ({}): every side must be greater than 0",
+                    c.name
+                ));
+            }
+            if c.max_weight_g == Some(0) {
+                problems.push(format!(
+                    "{at}.cell[{i}] ({}): max_weight_g must be greater than 0",
+                    c.name
+                ));
+            }
+        }
+        problems
+    }
+}
+
+/// Whether a rigid box of sorted sides `[l, w, h]` and weight fits the cell (rotation allowed).
+pub fn cell_takes(cell: &Cell, sorted: [u32; 3], weight_g: u64) -> bool {
+    let c = cell.sorted_sides();
+    sorted[0] <= c[0]
+        && sorted[1] <= c[1]
+        && sorted[2] <= c[2]
+        && cell.max_weight_g.is_none_or(|m| weight_g <= m)
+}
+
+/// `l + 2 × (w + h)` for sorted sides, saturating.
+pub fn length_plus_girth(sorted: [u32; 3]) -> u32 {
+    let girth = sorted[1].saturating_add(sorted[2]).saturating_mul(2);
+    sorted[0].saturating_add(girth)
+}
+
+/// Sorts three sides longest first.
+pub fn sort_desc(mut s: [u32; 3]) -> [u32; 3] {
+    s.sort_unstable_by(|a, b| b.cmp(a));
+    s
+}
+
+/// A list of delivery methods, loaded from TOML:
+///
+/// ```
+/// use courier_rules::limits::MethodCatalogue;
+/// let cat = MethodCatalogue::from_toml_str(r#"
+/// [[method]]
+/// id = "post"
+/// name = "Post parcel"
+/// max_weight_g = 20000
+/// max_length_plus_girth_mm = 3000
+///
+/// [[method]]
+/// id = "locker"
+/// name = "Locker"
+/// [[method.cell]]
+/// name = "A"
+/// length_mm = 640
+/// width_mm = 380
+/// height_mm = 80
+/// max_weight_g = 25000
+/// "#).unwrap();
+/// assert_eq!(cat.methods.len(), 2);
+/// assert_eq!(cat.methods[1].limits.cells[0].name, "A");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MethodCatalogue {
+    #[serde(rename = "method", default)]
+    pub methods: Vec<DeliveryMethod>,
+}
+
+/// A problem found while loading a data file; names the key and, where known, the line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct DataError(pub String);
+
+impl MethodCatalogue {
+    /// Parses and validates a method catalogue; every problem is reported at once.
+    pub fn from_toml_str(text: &str) -> Result<Self, DataError> {
+        let cat: MethodCatalogue = toml::from_str(text).map_err(|e| DataError(e.to_string()))?;
+        let mut problems = Vec::new();
+        let mut seen = std::collections::BTreeSet::new();
+        for (i, m) in cat.methods.iter().enumerate() {
+            let at = format!("method[{i}] ({})", m.id);
+            if m.id.trim().is_empty() {
+                problems.push(format!("method[{i}].id: must not be empty"));
+            }
+            if !seen.insert(m.id.clone()) {
+                problems.push(format!("{at}.id: duplicate method id"));
+            }
+            problems.extend(m.limits.validate(&at));
+        }
+        if cat.methods.is_empty() {
+            problems.push("method: at least one [[method]] is required".into());
+        }
+        if problems.is_empty() {
+            Ok(cat)
+        } else {
+            Err(DataError(problems.join("\n")))
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! Tariffs as data. Filled by issue 3.

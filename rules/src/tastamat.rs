@@ -1,0 +1,1 @@
+//! tastamat rules (seed: see ../shared/seeds). Filled by issue 5.

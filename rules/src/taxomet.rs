@@ -1,0 +1,1 @@
+//! taxomet rules (seed: see ../shared/seeds). Filled by issue 5.
