@@ -1,12 +1,287 @@
-//! `courier pack` (issue 2).
+//! `courier pack`: the smallest parcel for a basket, per-method limits, carton choice.
+//!
+//! Goods come from CSV (header `length_mm,width_mm,height_mm,weight_g,qty`, optional
+//! `sku` and `upright`) or JSON (an array of items, or `{"items": [...]}`), chosen by the
+//! file's first non-blank character. Rows are numbered from 0 (the first row after the
+//! header), as the `line` of every placement.
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::output::{CliError, Format};
+use courier_engine::packing::{
+    check_methods, choose_carton, pack, CartonChoice, Item, MethodVerdict, PackOptions, Packing,
+};
+use courier_engine::rules::catalogue::Carton;
+use courier_engine::rules::limits::MethodCatalogue;
+use serde::Serialize;
+
+use crate::output::{print_json, print_table, read_input, CliError, Format};
 
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Goods file (CSV or JSON); `-` reads standard input.
+    pub goods: PathBuf,
+    /// Delivery-method limits (TOML, see data/methods.toml): adds a verdict per method.
+    #[arg(long)]
+    pub methods: Option<PathBuf>,
+    /// Carton catalogue (CSV, see data/boxes.csv): adds the cheapest carton that holds the goods.
+    #[arg(long)]
+    pub boxes: Option<PathBuf>,
+    /// Effort limit in milliseconds (converted to a deterministic work budget, so the
+    /// answer does not depend on the machine's speed).
+    #[arg(long)]
+    pub budget_ms: Option<u64>,
+}
 
-pub fn run(_args: Args, _format: Format) -> Result<ExitCode, CliError> {
-    Err(CliError("courier pack: not built yet".into()))
+#[derive(Serialize)]
+struct Output {
+    #[serde(flatten)]
+    packing: Packing,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    methods: Option<Vec<MethodVerdict>>,
+    /// The chosen carton's reference; `null` when no carton of the catalogue holds the goods.
+    #[serde(rename = "box", skip_serializing_if = "Option::is_none")]
+    box_ref: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    carton: Option<Option<CartonChoice>>,
+}
+
+pub fn run(args: Args, format: Format) -> Result<ExitCode, CliError> {
+    let items = read_goods(&args.goods)?;
+    let opts = args
+        .budget_ms
+        .map(PackOptions::with_budget_ms)
+        .unwrap_or_default();
+    let packing =
+        pack(&items, &opts).map_err(|e| CliError(format!("{}: {e}", args.goods.display())))?;
+    let methods = match &args.methods {
+        Some(path) => {
+            let text = read_input(path)?;
+            let cat = MethodCatalogue::from_toml_str(&text)
+                .map_err(|e| CliError(format!("{}: {e}", path.display())))?;
+            Some(check_methods(&items, &cat.methods, &opts)?)
+        }
+        None => None,
+    };
+    let carton = match &args.boxes {
+        Some(path) => {
+            let cartons = read_cartons(path)?;
+            Some(choose_carton(&items, &cartons, &opts)?)
+        }
+        None => None,
+    };
+    let out = Output {
+        packing,
+        methods,
+        box_ref: carton
+            .as_ref()
+            .map(|c| c.as_ref().map(|c| c.reference.clone())),
+        carton,
+    };
+    match format {
+        Format::Json => print_json(&out)?,
+        Format::Table => print_human(&out)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_human(out: &Output) -> Result<(), CliError> {
+    let p = &out.packing;
+    let mut rows = vec![
+        vec![
+            "parcel".into(),
+            format!("{} × {} × {} mm", p.length_mm, p.width_mm, p.height_mm),
+        ],
+        vec!["weight".into(), format!("{} g", p.weight_g)],
+        vec!["volume".into(), format!("{} mm³", p.volume_mm3)],
+        vec![
+            "lower bound".into(),
+            format!(
+                "{} mm³ (gap {:.1} %)",
+                p.lower_bound_mm3,
+                gap_percent(p.volume_mm3, p.lower_bound_mm3)
+            ),
+        ],
+        vec![
+            "optimal".into(),
+            if p.optimal {
+                "proven".into()
+            } else {
+                "not proven (heuristic)".into()
+            },
+        ],
+        vec!["units".into(), p.placements.len().to_string()],
+    ];
+    if let Some(c) = &out.carton {
+        rows.push(vec![
+            "box".into(),
+            match c {
+                Some(c) => format!("{} (gross {} g)", c.reference, c.gross_weight_g),
+                None => "none of the catalogue holds the goods".into(),
+            },
+        ]);
+    }
+    print_table(&["", ""], &rows)?;
+    if let Some(ms) = &out.methods {
+        println!();
+        let rows: Vec<Vec<String>> = ms
+            .iter()
+            .map(|m| {
+                vec![
+                    m.method_id.clone(),
+                    if m.within {
+                        "within".into()
+                    } else {
+                        "exceeded".into()
+                    },
+                    m.exceeded
+                        .iter()
+                        .map(|e| e.describe())
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ]
+            })
+            .collect();
+        print_table(&["method", "verdict", "limits exceeded"], &rows)?;
+    }
+    Ok(())
+}
+
+fn gap_percent(v: u64, lb: u64) -> f64 {
+    if lb == 0 {
+        0.0
+    } else {
+        (v as f64 - lb as f64) * 100.0 / lb as f64
+    }
+}
+
+/// Reads goods from CSV or JSON, naming the row and column of any problem.
+pub fn read_goods(path: &Path) -> Result<Vec<Item>, CliError> {
+    let text = read_input(path)?;
+    let name = path.display().to_string();
+    match text.trim_start().chars().next() {
+        Some('[') | Some('{') => goods_from_json(&text, &name),
+        Some(_) => goods_from_csv(&text, &name),
+        None => Err(CliError(format!("{name}: empty file, no goods"))),
+    }
+}
+
+fn goods_from_json(text: &str, name: &str) -> Result<Vec<Item>, CliError> {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum Doc {
+        List(Vec<serde_json::Value>),
+        Wrapped { items: Vec<serde_json::Value> },
+    }
+    let doc: Doc = serde_json::from_str(text)
+        .map_err(|e| CliError(format!("{name}: not a goods list: {e}")))?;
+    let values = match doc {
+        Doc::List(v) | Doc::Wrapped { items: v } => v,
+    };
+    values
+        .into_iter()
+        .enumerate()
+        .map(|(row, v)| {
+            serde_json::from_value::<Item>(v)
+                .map_err(|e| CliError(format!("{name}: item {row}: {e}")))
+        })
+        .collect()
+}
+
+const REQUIRED: [&str; 5] = ["length_mm", "width_mm", "height_mm", "weight_g", "qty"];
+
+fn goods_from_csv(text: &str, name: &str) -> Result<Vec<Item>, CliError> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers = rdr
+        .headers()
+        .map_err(|e| CliError(format!("{name}: header: {e}")))?
+        .clone();
+    let col = |h: &str| headers.iter().position(|x| x == h);
+    let mut idx = [0usize; 5];
+    for (i, h) in REQUIRED.iter().enumerate() {
+        idx[i] = col(h).ok_or_else(|| {
+            CliError(format!(
+                "{name}: missing column `{h}` (header must have {})",
+                REQUIRED.join(",")
+            ))
+        })?;
+    }
+    let upright_col = col("upright");
+    let mut items = Vec::new();
+    for (row, rec) in rdr.records().enumerate() {
+        let rec = rec.map_err(|e| CliError(format!("{name}: row {row}: {e}")))?;
+        let field = |c: usize, h: &str, zero_ok: bool| -> Result<u64, CliError> {
+            let raw = rec.get(c).unwrap_or("");
+            let v: u64 = raw.parse().map_err(|_| {
+                CliError(format!(
+                    "{name}: row {row}, column {h}: `{raw}` is not a whole non-negative number"
+                ))
+            })?;
+            if v == 0 && !zero_ok {
+                return Err(CliError(format!(
+                    "{name}: row {row}, column {h}: must be greater than 0"
+                )));
+            }
+            Ok(v)
+        };
+        let small = |c: usize, h: &str| -> Result<u32, CliError> {
+            let v = field(c, h, false)?;
+            u32::try_from(v)
+                .map_err(|_| CliError(format!("{name}: row {row}, column {h}: {v} is too large")))
+        };
+        let upright = match upright_col.map(|c| rec.get(c).unwrap_or("").to_ascii_lowercase()) {
+            None => false,
+            Some(s) => match s.as_str() {
+                "" | "false" | "0" | "no" => false,
+                "true" | "1" | "yes" => true,
+                other => {
+                    return Err(CliError(format!(
+                        "{name}: row {row}, column upright: `{other}` is not true/false"
+                    )))
+                }
+            },
+        };
+        items.push(Item {
+            length_mm: small(idx[0], REQUIRED[0])?,
+            width_mm: small(idx[1], REQUIRED[1])?,
+            height_mm: small(idx[2], REQUIRED[2])?,
+            weight_g: field(idx[3], REQUIRED[3], true)?,
+            qty: small(idx[4], REQUIRED[4])?,
+            upright,
+        });
+    }
+    if items.is_empty() {
+        return Err(CliError(format!("{name}: no goods rows")));
+    }
+    Ok(items)
+}
+
+/// Reads a carton catalogue CSV, validating every record.
+pub fn read_cartons(path: &Path) -> Result<Vec<Carton>, CliError> {
+    let text = read_input(path)?;
+    let name = path.display();
+    let mut rdr = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let mut cartons = Vec::new();
+    let mut problems = Vec::new();
+    for (row, rec) in rdr.deserialize::<Carton>().enumerate() {
+        match rec {
+            Ok(c) => {
+                problems.extend(c.validate(&format!("{name}: row {row}")));
+                cartons.push(c);
+            }
+            Err(e) => problems.push(format!("{name}: row {row}: {e}")),
+        }
+    }
+    if cartons.is_empty() && problems.is_empty() {
+        problems.push(format!("{name}: no cartons"));
+    }
+    if problems.is_empty() {
+        Ok(cartons)
+    } else {
+        Err(CliError(problems.join("\n")))
+    }
 }

@@ -295,7 +295,10 @@ pub(crate) fn solve(goods: &Goods, opts: &PackOptions) -> (minbox::Found, bool) 
     if sorted(found.dims) == lb {
         return (found, true);
     }
-    if goods.units <= opts.exact_max_units {
+    // Small inputs get the full search; larger ones whose volume already meets the bound
+    // only need the tie-breaks settled, which the same search does cheaply.
+    let volume_tight = found.key().0 == goods.lb.volume_mm3 && goods.units <= 64;
+    if goods.units <= opts.exact_max_units || volume_tight {
         match exact::search(
             &goods.kinds,
             &found,
