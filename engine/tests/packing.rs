@@ -68,7 +68,7 @@ proptest! {
     #[test]
     fn exact_mode_finds_the_guillotine_optimum(
         d in (20u32..200, 20u32..200, 20u32..200),
-        pieces in 2usize..6,
+        pieces in 2usize..5,
         cuts in prop::collection::vec(1u32..1000, 6),
         turns in prop::collection::vec(0u8..3, 6),
     ) {
@@ -76,8 +76,8 @@ proptest! {
         let p = pack(&items, &opts()).unwrap();
         prop_assert_eq!(verify(&items, &p), Ok(()));
         let total: u64 = u64::from(d.0) * u64::from(d.1) * u64::from(d.2);
-        prop_assert!(p.optimal, "not proven: {:?}", items);
         prop_assert_eq!(p.volume_mm3, total, "items {:?}", items);
+        prop_assert!(p.optimal, "not proven: {:?}", items);
     }
 
     #[test]

@@ -91,7 +91,7 @@ pub(crate) fn fit(goods: &Goods, c: Dims, opts: &PackOptions) -> Option<Vec<Plac
     }
     if goods.units <= opts.exact_max_units {
         for &(d, perm) in &turns {
-            if let Some(Some(p)) = exact::feasible(&goods.kinds, d, opts.work_budget) {
+            if let Some(Some(p)) = exact::feasible(&goods.kinds, d, opts.exact_work_budget) {
                 return Some(back(p, perm));
             }
         }

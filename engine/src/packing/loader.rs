@@ -94,6 +94,11 @@ struct Block {
     slack: u64,
 }
 
+/// Whether block `a` ranks strictly before block `b`: more volume, then less slack.
+fn better(a: &Block, b: &Block) -> bool {
+    a.volume > b.volume || (a.volume == b.volume && a.slack < b.slack)
+}
+
 /// Loads units of `kinds` (counts in `remaining`, decremented as units are placed) into a
 /// container of inner size `container`. Returns the placements; `work` is charged one unit
 /// per candidate block evaluated, so callers can bound the effort.
@@ -111,6 +116,7 @@ pub(crate) fn load(
     }];
     let mut rng = params.seed.map(XorShift::new);
     let mut candidates: Vec<Block> = Vec::new();
+    let greedy = rng.is_none() || params.top_k <= 1;
     loop {
         let Some(min_side) = min_remaining_side(kinds, remaining) else {
             break;
@@ -161,10 +167,16 @@ pub(crate) fn load(
                         volume: count * kind.volume,
                         slack,
                     };
-                    if !candidates
-                        .iter()
-                        .any(|c| c.kind == k && c.orient == o && c.n == n)
-                    {
+                    if greedy {
+                        // Only the best matters: keep one candidate, first wins ties.
+                        match candidates.first() {
+                            Some(c) if !better(&block, c) => {}
+                            _ => {
+                                candidates.clear();
+                                candidates.push(block);
+                            }
+                        }
+                    } else {
                         candidates.push(block);
                     }
                 }
@@ -174,8 +186,11 @@ pub(crate) fn load(
             spaces.swap_remove(si);
             continue;
         }
-        // Best volume first, then the snuggest fit, then the earliest kind/orientation.
-        candidates.sort_by(|a, b| b.volume.cmp(&a.volume).then(a.slack.cmp(&b.slack)));
+        // Best volume first, then the snuggest fit, then the earliest kind/orientation
+        // (a stable sort keeps generation order among equals).
+        if !greedy {
+            candidates.sort_by(|a, b| b.volume.cmp(&a.volume).then(a.slack.cmp(&b.slack)));
+        }
         let pick = match rng.as_mut() {
             Some(rng) if params.top_k > 1 => {
                 let k = params.top_k.min(candidates.len());

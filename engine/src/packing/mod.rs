@@ -80,33 +80,39 @@ impl Item {
     }
 }
 
-/// Effort and exactness settings.
+/// Effort and exactness settings. Budgets are counted in work units, not time, so an
+/// answer never depends on the machine's speed or load.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PackOptions {
-    /// Work units (candidate blocks and search nodes) the heuristic and the exact search
-    /// may each spend. Roughly 10–20 ns each on the reference machine, so the default
-    /// 2,000,000 bounds a call to a few tens of milliseconds at worst.
+    /// Work units (candidate blocks evaluated) the heuristic may spend; about 35 ns each
+    /// on the reference machine. The default (50,000) is where the heuristic stops
+    /// improving on mixed baskets of 10–50 units (see `BENCHMARKS.md`).
     pub work_budget: u64,
+    /// Work units (search nodes, a few ns each) the exact search may spend: the default
+    /// 2,000,000 bounds it to a few tens of milliseconds.
+    pub exact_work_budget: u64,
     /// Inputs with at most this many units go to the exact search. The default (6) is
-    /// where the exact search still finishes within about 50 ms on hard instances (see
-    /// `BENCHMARKS.md`).
+    /// where the exact search still finishes within about 50 ms on hard instances.
     pub exact_max_units: u64,
 }
 
 impl Default for PackOptions {
     fn default() -> Self {
         PackOptions {
-            work_budget: 2_000_000,
+            work_budget: 50_000,
+            exact_work_budget: 2_000_000,
             exact_max_units: 6,
         }
     }
 }
 
 impl PackOptions {
-    /// A budget in milliseconds, converted at a conservative 50,000 work units per ms.
+    /// Budgets for about `ms` milliseconds on the reference machine (30,000 heuristic and
+    /// 100,000 exact work units per ms); deterministic like every budget.
     pub fn with_budget_ms(ms: u64) -> Self {
         PackOptions {
-            work_budget: ms.saturating_mul(50_000).max(1_000),
+            work_budget: ms.saturating_mul(30_000).max(1_000),
+            exact_work_budget: ms.saturating_mul(100_000).max(10_000),
             ..Default::default()
         }
     }
@@ -284,13 +290,14 @@ pub fn pack(items: &[Item], opts: &PackOptions) -> Result<Packing, PackError> {
 /// The search itself, shared by [`pack`] and the limit checks.
 pub(crate) fn solve(goods: &Goods, opts: &PackOptions) -> (minbox::Found, bool) {
     let lb = goods.lb.sides_mm;
-    let found = minbox::search(
-        &goods.kinds,
-        lb,
-        goods.volume_mm3,
-        goods.free,
-        opts.work_budget,
-    );
+    // Inputs headed for the exact search get a larger heuristic budget: a tighter
+    // incumbent leaves the exact search fewer candidate boxes to rule out.
+    let budget = if goods.units <= opts.exact_max_units {
+        opts.work_budget.max(opts.exact_work_budget / 4)
+    } else {
+        opts.work_budget
+    };
+    let found = minbox::search(&goods.kinds, lb, goods.volume_mm3, goods.free, budget);
     // Sorted sides equal to the per-axis bound: nothing can be smaller on any criterion.
     if sorted(found.dims) == lb {
         return (found, true);
@@ -305,7 +312,7 @@ pub(crate) fn solve(goods: &Goods, opts: &PackOptions) -> (minbox::Found, bool) 
             lb,
             goods.volume_mm3,
             goods.free,
-            opts.work_budget,
+            opts.exact_work_budget,
         ) {
             exact::Exact::Optimal(f) => return (f, true),
             exact::Exact::Unproven => {}

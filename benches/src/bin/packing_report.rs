@@ -1,0 +1,78 @@
+//! Reference report for the packing engine: BoxPacker's 4,288 real orders (how many fit
+//! one carton, which cartons) and the Bischoff–Ratcliff BR1–BR7 container instances
+//! (mean volume packed), beside the published figures. Figures go to BENCHMARKS.md.
+//!
+//! `cargo run --release -p courier-benches --bin packing_report [-- --budget N --br-problems K]`
+
+use std::time::Instant;
+
+use courier_benches::{boxpacker_cartons, boxpacker_orders, reference_or_skip, thpack};
+use courier_engine::packing::{choose_carton, load_container, PackOptions};
+
+fn main() {
+    let Some(dir) = reference_or_skip("packing report") else {
+        return;
+    };
+    let args: Vec<String> = std::env::args().collect();
+    let arg = |name: &str, default: u64| -> u64 {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let br_budget = arg("--budget", 4_000_000);
+    let br_problems = arg("--br-problems", 100) as usize;
+
+    let read =
+        |p: &str| std::fs::read_to_string(dir.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
+    let cartons = boxpacker_cartons(&read("boxpacker/boxes.csv")).expect("boxes.csv");
+    let orders = boxpacker_orders(&read("boxpacker/items.csv")).expect("items.csv");
+    let opts = PackOptions::default();
+    let t = Instant::now();
+    let mut one = 0usize;
+    let mut per_box = vec![0usize; cartons.len()];
+    for items in orders.values() {
+        if let Some(c) = choose_carton(items, &cartons, &opts).expect("valid order") {
+            one += 1;
+            per_box[c.index] += 1;
+        }
+    }
+    println!(
+        "BoxPacker orders: {} of {} in one carton (BoxPacker 3D: 4084) in {:.2} s",
+        one,
+        orders.len(),
+        t.elapsed().as_secs_f64()
+    );
+    for (c, n) in cartons.iter().zip(&per_box) {
+        println!("  {:<10} {n}", c.reference);
+    }
+
+    let published = [88.97, 88.96, 88.44, 88.17, 87.62, 87.43, 87.09];
+    let mut all = 0.0;
+    for class in 1..=7 {
+        let file = format!("packing-instances/bischoff-ratcliff/BR{class}.txt");
+        let problems = thpack(&read(&file)).expect("BR file");
+        let t = Instant::now();
+        let mut sum = 0.0;
+        let mut worst = f64::MAX;
+        let n = problems.len().min(br_problems);
+        for p in problems.iter().take(n) {
+            let r = load_container(p.container, &p.items, br_budget);
+            let u = 100.0 * r.packed_volume_mm3 as f64 / r.container_volume_mm3 as f64;
+            sum += u;
+            worst = worst.min(u);
+        }
+        let mean = sum / n as f64;
+        all += mean;
+        println!(
+            "BR{class}: mean {mean:.2} % (EB-AFIT {:.2} %), worst {worst:.2} %, {:.1} ms per instance",
+            published[class - 1],
+            t.elapsed().as_secs_f64() * 1000.0 / n as f64
+        );
+    }
+    println!(
+        "BR1-BR7 mean: {:.2} % (BoxPacker ~79 %, EB-AFIT 88.10 %, best published 95.9 %)",
+        all / 7.0
+    );
+}
