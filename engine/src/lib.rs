@@ -4,6 +4,9 @@
 //! give byte-identical outputs on every machine and thread count. Lengths are whole
 //! millimetres, weights whole grams, money exact decimals.
 
+// Geometry indexes the three axes of several arrays at once; an index loop says it best.
+#![allow(clippy::needless_range_loop)]
+
 pub mod packing;
 pub mod pricing;
 

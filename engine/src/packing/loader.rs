@@ -117,10 +117,7 @@ pub(crate) fn load(
     let mut rng = params.seed.map(XorShift::new);
     let mut candidates: Vec<Block> = Vec::new();
     let greedy = rng.is_none() || params.top_k <= 1;
-    loop {
-        let Some(min_side) = min_remaining_side(kinds, remaining) else {
-            break;
-        };
+    while let Some(min_side) = min_remaining_side(kinds, remaining) {
         spaces.retain(|s| s.size().iter().all(|&d| d >= min_side));
         let Some(si) = pick_space(&spaces, container) else {
             break;
