@@ -187,6 +187,9 @@ pub(crate) fn load(
         // (a stable sort keeps generation order among equals).
         if !greedy {
             candidates.sort_by(|a, b| b.volume.cmp(&a.volume).then(a.slack.cmp(&b.slack)));
+            // Several axis orders yield the same block; keep one so that the random pick
+            // among the best `top_k` chooses among different blocks.
+            candidates.dedup_by(|a, b| a.kind == b.kind && a.orient == b.orient && a.n == b.n);
         }
         let pick = match rng.as_mut() {
             Some(rng) if params.top_k > 1 => {
