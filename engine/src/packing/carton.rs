@@ -36,6 +36,22 @@ pub(crate) fn container_turns(c: Dims, free: bool) -> Vec<(Dims, [usize; 3])> {
     out
 }
 
+/// Maps a placement made in a turned container back to the container's own frame
+/// (turned axis `i` is the container's axis `perm[i]`).
+fn unturn(p: Placed, perm: [usize; 3]) -> Placed {
+    let mut pos = [0; 3];
+    let mut size = [0; 3];
+    for i in 0..3 {
+        pos[perm[i]] = p.pos[i];
+        size[perm[i]] = p.size[i];
+    }
+    Placed {
+        kind: p.kind,
+        pos,
+        size,
+    }
+}
+
 /// Packs every unit into the container `c` if it can: quick volume and size rejects,
 /// then the block loader in every distinct orientation of the container, then seeded
 /// restarts, then (small inputs) the exact search. Placements are in `c`'s own frame.
@@ -50,24 +66,8 @@ pub(crate) fn fit(goods: &Goods, c: Dims, opts: &PackOptions) -> Option<Vec<Plac
     }
     let turns = container_turns(c, goods.free);
     let mut work = 0u64;
-    let back = |placed: Vec<Placed>, perm: [usize; 3]| -> Vec<Placed> {
-        // Turned frame axis i is container axis perm[i].
-        placed
-            .into_iter()
-            .map(|p| {
-                let mut pos = [0; 3];
-                let mut size = [0; 3];
-                for i in 0..3 {
-                    pos[perm[i]] = p.pos[i];
-                    size[perm[i]] = p.size[i];
-                }
-                Placed {
-                    kind: p.kind,
-                    pos,
-                    size,
-                }
-            })
-            .collect()
+    let back = |placed: Vec<Placed>, perm: [usize; 3]| {
+        placed.into_iter().map(|p| unturn(p, perm)).collect()
     };
     for &(d, perm) in &turns {
         if let Some(p) = super::minbox::fill(d, &goods.kinds, &mut work) {
@@ -262,13 +262,8 @@ pub fn load_container(
     let placements = p
         .iter()
         .map(|u| {
-            let mut pos = [0; 3];
-            let mut size = [0; 3];
-            for i in 0..3 {
-                pos[perm[i]] = u.pos[i];
-                size[perm[i]] = u.size[i];
-            }
-            (kinds[u.kind].line, pos, size)
+            let p = unturn(*u, perm);
+            (kinds[u.kind].line, p.pos, p.size)
         })
         .collect::<Vec<_>>();
     ContainerLoad {

@@ -39,6 +39,21 @@ pub(crate) enum Exact {
     Unproven,
 }
 
+/// Every unit, largest kinds first (a failing search fails sooner on big units), units
+/// of a kind consecutive (for the symmetry rule).
+fn units_of(kinds: &[Kind]) -> Vec<Unit> {
+    let mut order: Vec<usize> = (0..kinds.len()).collect();
+    order.sort_by(|&a, &b| kinds[b].volume.cmp(&kinds[a].volume).then(a.cmp(&b)));
+    order
+        .into_iter()
+        .flat_map(|k| (0..kinds[k].qty).map(move |_| k))
+        .map(|k| Unit {
+            kind: k,
+            orientations: kinds[k].orientations.clone(),
+        })
+        .collect()
+}
+
 /// Subset sums of the units' extents along `axes` (each unit contributes nothing or one
 /// of its allowed extents along one of those axes), capped at `max`.
 fn subset_sums(units: &[Unit], axes: &[usize], max: u32) -> Vec<u32> {
@@ -78,17 +93,7 @@ pub(crate) fn search(
     free: bool,
     budget: u64,
 ) -> Exact {
-    let mut units: Vec<Unit> = Vec::new();
-    let mut order: Vec<usize> = (0..kinds.len()).collect();
-    order.sort_by(|&a, &b| kinds[b].volume.cmp(&kinds[a].volume).then(a.cmp(&b)));
-    for k in order {
-        for _ in 0..kinds[k].qty {
-            units.push(Unit {
-                kind: k,
-                orientations: kinds[k].orientations.clone(),
-            });
-        }
-    }
+    let units = units_of(kinds);
     let best = incumbent.key();
     let max_side = incumbent.dims.iter().copied().max().unwrap_or(0).max(
         u32::try_from(best.0 / (u64::from(lb[1].max(1)) * u64::from(lb[2].max(1))))
@@ -243,17 +248,7 @@ fn place(
 /// vertical). `Some(Some(p))`: packed; `Some(None)`: proven impossible; `None`: budget
 /// spent.
 pub(crate) fn feasible(kinds: &[Kind], c: Dims, budget: u64) -> Option<Option<Vec<Placed>>> {
-    let mut units: Vec<Unit> = Vec::new();
-    let mut order: Vec<usize> = (0..kinds.len()).collect();
-    order.sort_by(|&a, &b| kinds[b].volume.cmp(&kinds[a].volume).then(a.cmp(&b)));
-    for k in order {
-        for _ in 0..kinds[k].qty {
-            units.push(Unit {
-                kind: k,
-                orientations: kinds[k].orientations.clone(),
-            });
-        }
-    }
+    let units = units_of(kinds);
     if !fits_each(&units, c) {
         return Some(None);
     }
