@@ -1,1 +1,357 @@
-//! Packing.
+//! "Optimal packing" of goods into one parcel (Aplix CheckDimensions), carrier limits
+//! and carton choice.
+//!
+//! The question a checkout or warehouse service asks first is *what parcel will these
+//! goods make, and which delivery methods will take it?* [`pack`] answers the first half:
+//! the smallest bounding box of all units (volume first, then the longest side, then the
+//! sum of sides), with every unit's placement and the lower bound the answer is measured
+//! against. [`check_methods`] answers the second half — whether *some* packing meets each
+//! method's limits, which is not always the smallest one — and [`choose_carton`] picks the
+//! cheapest carton of a catalogue that holds the goods. [`check_dimensions`] wraps it all
+//! in Aplix's contract (metres and kilograms).
+//!
+//! Small inputs (up to [`PackOptions::exact_max_units`] units) are solved exactly and
+//! flagged `optimal: true`; larger ones by a deterministic block-building heuristic within
+//! a work budget. Every algorithm is deterministic: same goods, same bytes.
+//!
+//! ```
+//! use courier_engine::packing::{pack, Item, PackOptions};
+//! // Two books side by side make a 300 × 200 × 60 parcel.
+//! let book = Item::new(300, 200, 30, 500, 2);
+//! let p = pack(&[book], &PackOptions::default()).unwrap();
+//! assert_eq!((p.length_mm, p.width_mm, p.height_mm), (300, 200, 60));
+//! assert_eq!(p.weight_g, 1000);
+//! assert!(p.optimal);
+//! assert_eq!(p.placements.len(), 2);
+//! ```
+
+mod aplix;
+mod carton;
+mod exact;
+mod kind;
+mod loader;
+mod methods;
+mod minbox;
+mod verify;
+
+pub use aplix::{check_dimensions, CheckDimensions, GoodsM};
+pub use carton::{choose_carton, fits_in, CartonChoice};
+pub use methods::{check_methods, MethodVerdict};
+pub use verify::verify;
+
+/// Benchmark-facing container loading (fixed container, maximise packed volume), as in
+/// the Bischoff–Ratcliff instances.
+pub use carton::{load_container, ContainerItem, ContainerLoad};
+
+use kind::{Dims, Kind};
+use serde::Serialize;
+
+/// Largest side accepted, in millimetres (100 m): beyond it the input is surely an error
+/// (metres typed as millimetres), and the arithmetic stays far from overflow.
+pub const MAX_SIDE_MM: u32 = 100_000;
+/// Largest number of units in one call.
+pub const MAX_UNITS: u64 = 1_000_000;
+
+/// One line of goods: a unit's size and weight, and how many units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Item {
+    pub length_mm: u32,
+    pub width_mm: u32,
+    pub height_mm: u32,
+    /// Weight of one unit.
+    pub weight_g: u64,
+    pub qty: u32,
+    /// The unit must keep `height_mm` vertical (it may still turn about the vertical axis).
+    #[serde(default)]
+    pub upright: bool,
+}
+
+impl Item {
+    /// A freely rotatable item.
+    pub fn new(length_mm: u32, width_mm: u32, height_mm: u32, weight_g: u64, qty: u32) -> Item {
+        Item {
+            length_mm,
+            width_mm,
+            height_mm,
+            weight_g,
+            qty,
+            upright: false,
+        }
+    }
+}
+
+/// Effort and exactness settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PackOptions {
+    /// Work units (candidate blocks and search nodes) the heuristic and the exact search
+    /// may each spend. Roughly 10–20 ns each on the reference machine, so the default
+    /// 2,000,000 bounds a call to a few tens of milliseconds at worst.
+    pub work_budget: u64,
+    /// Inputs with at most this many units go to the exact search. The default (6) is
+    /// where the exact search still finishes within about 50 ms on hard instances (see
+    /// `BENCHMARKS.md`).
+    pub exact_max_units: u64,
+}
+
+impl Default for PackOptions {
+    fn default() -> Self {
+        PackOptions {
+            work_budget: 2_000_000,
+            exact_max_units: 6,
+        }
+    }
+}
+
+impl PackOptions {
+    /// A budget in milliseconds, converted at a conservative 50,000 work units per ms.
+    pub fn with_budget_ms(ms: u64) -> Self {
+        PackOptions {
+            work_budget: ms.saturating_mul(50_000).max(1_000),
+            ..Default::default()
+        }
+    }
+}
+
+/// One unit placed: input line, minimum corner and oriented size, in the frame of the
+/// reported parcel (`x` along `length_mm`, `y` along `width_mm`, `z` along `height_mm`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Placement {
+    /// 0-based row of the input this unit comes from.
+    pub line: usize,
+    pub x_mm: u32,
+    pub y_mm: u32,
+    pub z_mm: u32,
+    pub dx_mm: u32,
+    pub dy_mm: u32,
+    pub dz_mm: u32,
+}
+
+/// What an answer is measured against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct LowerBound {
+    /// Total volume of the units.
+    pub units_volume_mm3: u64,
+    /// No parcel can have sorted sides below these: the longest of the units' longest
+    /// edges, of their middle edges, of their shortest edges.
+    pub sides_mm: [u32; 3],
+    /// `max(units_volume_mm3, product of sides_mm)`: no packing has a smaller volume.
+    pub volume_mm3: u64,
+}
+
+/// The answer of [`pack`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Packing {
+    /// Sides of the bounding box, longest first.
+    pub length_mm: u32,
+    pub width_mm: u32,
+    pub height_mm: u32,
+    /// Total weight of the goods (no packaging).
+    pub weight_g: u64,
+    /// Volume of the bounding box.
+    pub volume_mm3: u64,
+    /// `lower_bound.volume_mm3`, repeated at top level for scripts.
+    pub lower_bound_mm3: u64,
+    pub lower_bound: LowerBound,
+    /// True when the box is proven minimal (volume, then longest side, then sum of sides).
+    pub optimal: bool,
+    /// When some item must stay upright: which axis of this frame (`"x"`, `"y"`, `"z"`) is
+    /// vertical. Absent when every item rotates freely.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vertical_axis: Option<&'static str>,
+    /// Every unit, ordered by input line then position.
+    pub placements: Vec<Placement>,
+}
+
+/// Bad goods, naming the line (0-based row) and the field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PackError {
+    #[error("no goods: at least one line with qty ≥ 1 is required")]
+    NoGoods,
+    #[error("line {line}: {field} must be greater than 0")]
+    Zero { line: usize, field: &'static str },
+    #[error("line {line}: {field} = {value} exceeds the maximum of {max}")]
+    TooLarge {
+        line: usize,
+        field: &'static str,
+        value: u64,
+        max: u64,
+    },
+    #[error("too many units: {units} (at most {max} per call)")]
+    TooManyUnits { units: u64, max: u64 },
+    #[error("total weight overflows")]
+    WeightOverflow,
+}
+
+/// Validated goods: kinds for the packers plus totals.
+pub(crate) struct Goods {
+    pub kinds: Vec<Kind>,
+    pub units: u64,
+    pub weight_g: u64,
+    pub volume_mm3: u64,
+    pub lb: LowerBound,
+    /// Every kind may rotate freely.
+    pub free: bool,
+}
+
+impl Goods {
+    pub fn new(items: &[Item]) -> Result<Goods, PackError> {
+        let mut kinds = Vec::with_capacity(items.len());
+        let mut units = 0u64;
+        let mut weight = 0u64;
+        let mut volume = 0u64;
+        let mut sides = [0u32; 3];
+        for (line, it) in items.iter().enumerate() {
+            for (field, v) in [
+                ("length_mm", it.length_mm),
+                ("width_mm", it.width_mm),
+                ("height_mm", it.height_mm),
+            ] {
+                if v == 0 {
+                    return Err(PackError::Zero { line, field });
+                }
+                if v > MAX_SIDE_MM {
+                    return Err(PackError::TooLarge {
+                        line,
+                        field,
+                        value: u64::from(v),
+                        max: u64::from(MAX_SIDE_MM),
+                    });
+                }
+            }
+            if it.qty == 0 {
+                return Err(PackError::Zero { line, field: "qty" });
+            }
+            units += u64::from(it.qty);
+            if units > MAX_UNITS {
+                return Err(PackError::TooManyUnits {
+                    units,
+                    max: MAX_UNITS,
+                });
+            }
+            weight = it
+                .weight_g
+                .checked_mul(u64::from(it.qty))
+                .and_then(|w| w.checked_add(weight))
+                .ok_or(PackError::WeightOverflow)?;
+            let vertical = if it.upright {
+                [false, false, true]
+            } else {
+                [true; 3]
+            };
+            let k = Kind::new(
+                line,
+                [it.length_mm, it.width_mm, it.height_mm],
+                vertical,
+                it.qty,
+                it.weight_g,
+            );
+            // 1e5³ × 1e6 = 1e21 could overflow u64; saturate (only bounds use it).
+            volume = volume.saturating_add(k.volume.saturating_mul(u64::from(it.qty)));
+            for a in 0..3 {
+                sides[a] = sides[a].max(k.sorted[a]);
+            }
+            kinds.push(k);
+        }
+        if kinds.is_empty() {
+            return Err(PackError::NoGoods);
+        }
+        let free = items.iter().all(|i| !i.upright);
+        let prod = u64::from(sides[0]) * u64::from(sides[1]) * u64::from(sides[2]);
+        let lb = LowerBound {
+            units_volume_mm3: volume,
+            sides_mm: sides,
+            volume_mm3: volume.max(prod),
+        };
+        Ok(Goods {
+            kinds,
+            units,
+            weight_g: weight,
+            volume_mm3: volume,
+            lb,
+            free,
+        })
+    }
+}
+
+/// Packs all units into the smallest bounding box (see the module docs for the order of
+/// criteria). Exact up to `opts.exact_max_units` units, heuristic beyond.
+pub fn pack(items: &[Item], opts: &PackOptions) -> Result<Packing, PackError> {
+    let goods = Goods::new(items)?;
+    let (found, optimal) = solve(&goods, opts);
+    Ok(packing_from(&goods, &found, optimal))
+}
+
+/// The search itself, shared by [`pack`] and the limit checks.
+pub(crate) fn solve(goods: &Goods, opts: &PackOptions) -> (minbox::Found, bool) {
+    let lb = goods.lb.sides_mm;
+    let found = minbox::search(
+        &goods.kinds,
+        lb,
+        goods.volume_mm3,
+        goods.free,
+        opts.work_budget,
+    );
+    // Sorted sides equal to the per-axis bound: nothing can be smaller on any criterion.
+    if sorted(found.dims) == lb {
+        return (found, true);
+    }
+    if goods.units <= opts.exact_max_units {
+        match exact::search(
+            &goods.kinds,
+            &found,
+            lb,
+            goods.volume_mm3,
+            goods.free,
+            opts.work_budget,
+        ) {
+            exact::Exact::Optimal(f) => return (f, true),
+            exact::Exact::Unproven => {}
+        }
+    }
+    (found, false)
+}
+
+fn sorted(d: Dims) -> Dims {
+    courier_rules::limits::sort_desc(d)
+}
+
+/// Converts an internal packing (z vertical) into the reported frame: sides sorted
+/// longest first, placements permuted alike and ordered by line then position.
+pub(crate) fn packing_from(goods: &Goods, found: &minbox::Found, optimal: bool) -> Packing {
+    let d = found.dims;
+    // perm[i] = internal axis reported as output axis i; stable for equal sides.
+    let mut perm = [0usize, 1, 2];
+    perm.sort_by(|&a, &b| d[b].cmp(&d[a]).then(a.cmp(&b)));
+    let mut placements: Vec<Placement> = found
+        .placed
+        .iter()
+        .map(|p| Placement {
+            line: goods.kinds[p.kind].line,
+            x_mm: p.pos[perm[0]],
+            y_mm: p.pos[perm[1]],
+            z_mm: p.pos[perm[2]],
+            dx_mm: p.size[perm[0]],
+            dy_mm: p.size[perm[1]],
+            dz_mm: p.size[perm[2]],
+        })
+        .collect();
+    placements.sort_by_key(|p| (p.line, p.z_mm, p.y_mm, p.x_mm));
+    let vertical_axis = if goods.free {
+        None
+    } else {
+        Some(["x", "y", "z"][perm.iter().position(|&a| a == 2).unwrap_or(2)])
+    };
+    let [l, w, h] = [d[perm[0]], d[perm[1]], d[perm[2]]];
+    Packing {
+        length_mm: l,
+        width_mm: w,
+        height_mm: h,
+        weight_g: goods.weight_g,
+        volume_mm3: u64::from(l) * u64::from(w) * u64::from(h),
+        lower_bound_mm3: goods.lb.volume_mm3,
+        lower_bound: goods.lb,
+        optimal,
+        vertical_axis,
+        placements,
+    }
+}

@@ -1,0 +1,282 @@
+//! Fixed containers: does a set of goods fit a carton or a locker cell, which carton of
+//! a catalogue is the cheapest that holds them, and how much of a container a load fills.
+
+use courier_rules::catalogue::Carton;
+
+use super::exact;
+use super::kind::{Dims, Kind};
+use super::loader::{self, LoadParams, Placed};
+use super::{Goods, Item, PackError, PackOptions, Placement};
+
+/// Restarts of the randomised loader tried before giving up on a fit.
+const RESTARTS: u64 = 24;
+
+/// The distinct axis permutations of a container, for free goods (all six) or goods with
+/// a fixed vertical (the two horizontal ones, vertical kept as `z`).
+pub(crate) fn container_turns(c: Dims, free: bool) -> Vec<(Dims, [usize; 3])> {
+    let perms: &[[usize; 3]] = if free {
+        &[
+            [0, 1, 2],
+            [1, 0, 2],
+            [0, 2, 1],
+            [2, 0, 1],
+            [1, 2, 0],
+            [2, 1, 0],
+        ]
+    } else {
+        &[[0, 1, 2], [1, 0, 2]]
+    };
+    let mut out: Vec<(Dims, [usize; 3])> = Vec::new();
+    for p in perms {
+        let d = [c[p[0]], c[p[1]], c[p[2]]];
+        if !out.iter().any(|(e, _)| *e == d) {
+            out.push((d, *p));
+        }
+    }
+    out
+}
+
+/// Packs every unit into the container `c` if it can: quick volume and size rejects,
+/// then the block loader in every distinct orientation of the container, then seeded
+/// restarts, then (small inputs) the exact search. Placements are in `c`'s own frame.
+pub(crate) fn fit(goods: &Goods, c: Dims, opts: &PackOptions) -> Option<Vec<Placed>> {
+    let cv = u64::from(c[0]) * u64::from(c[1]) * u64::from(c[2]);
+    if goods.volume_mm3 > cv {
+        return None;
+    }
+    let cs = courier_rules::limits::sort_desc(c);
+    if (0..3).any(|a| goods.lb.sides_mm[a] > cs[a]) {
+        return None;
+    }
+    let turns = container_turns(c, goods.free);
+    let mut work = 0u64;
+    let back = |placed: Vec<Placed>, perm: [usize; 3]| -> Vec<Placed> {
+        // Turned frame axis i is container axis perm[i].
+        placed
+            .into_iter()
+            .map(|p| {
+                let mut pos = [0; 3];
+                let mut size = [0; 3];
+                for i in 0..3 {
+                    pos[perm[i]] = p.pos[i];
+                    size[perm[i]] = p.size[i];
+                }
+                Placed {
+                    kind: p.kind,
+                    pos,
+                    size,
+                }
+            })
+            .collect()
+    };
+    for &(d, perm) in &turns {
+        if let Some(p) = super::minbox::fill(d, &goods.kinds, &mut work) {
+            return Some(back(p, perm));
+        }
+    }
+    for seed in 1..=RESTARTS {
+        if work > opts.work_budget {
+            break;
+        }
+        let (d, perm) = turns[(seed as usize) % turns.len()];
+        let mut rem: Vec<u32> = goods.kinds.iter().map(|k| k.qty).collect();
+        let params = LoadParams {
+            seed: Some(seed),
+            top_k: 2 + (seed as usize % 3),
+        };
+        let p = loader::load(d, &goods.kinds, &mut rem, params, &mut work);
+        if rem.iter().all(|&r| r == 0) {
+            return Some(back(p, perm));
+        }
+    }
+    if goods.units <= opts.exact_max_units {
+        for &(d, perm) in &turns {
+            if let Some(Some(p)) = exact::feasible(&goods.kinds, d, opts.work_budget) {
+                return Some(back(p, perm));
+            }
+        }
+    }
+    None
+}
+
+fn to_placements(kinds: &[Kind], placed: &[Placed]) -> Vec<Placement> {
+    let mut out: Vec<Placement> = placed
+        .iter()
+        .map(|p| Placement {
+            line: kinds[p.kind].line,
+            x_mm: p.pos[0],
+            y_mm: p.pos[1],
+            z_mm: p.pos[2],
+            dx_mm: p.size[0],
+            dy_mm: p.size[1],
+            dz_mm: p.size[2],
+        })
+        .collect();
+    out.sort_by_key(|p| (p.line, p.z_mm, p.y_mm, p.x_mm));
+    out
+}
+
+/// Whether the goods fit a container of inner size `inner` (length, width, height; the
+/// container may be turned when every item rotates freely), and a packing if so.
+///
+/// ```
+/// use courier_engine::packing::{fits_in, Item, PackOptions};
+/// let a4 = Item::new(297, 210, 8, 300, 5);
+/// assert!(fits_in(&[a4], [300, 220, 40], &PackOptions::default()).unwrap().is_some());
+/// assert!(fits_in(&[a4], [300, 220, 39], &PackOptions::default()).unwrap().is_none());
+/// ```
+pub fn fits_in(
+    items: &[Item],
+    inner: [u32; 3],
+    opts: &PackOptions,
+) -> Result<Option<Vec<Placement>>, PackError> {
+    let goods = Goods::new(items)?;
+    Ok(fit(&goods, inner, opts).map(|p| to_placements(&goods.kinds, &p)))
+}
+
+/// The carton chosen for a set of goods.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CartonChoice {
+    /// Index into the catalogue slice given to [`choose_carton`].
+    pub index: usize,
+    pub reference: String,
+    /// Every unit, in the carton's inner frame (inner length, width, height as listed).
+    pub placements: Vec<Placement>,
+    pub goods_weight_g: u64,
+    /// Goods plus the empty carton.
+    pub gross_weight_g: u64,
+    pub goods_volume_mm3: u64,
+    pub inner_sorted_mm: [u32; 3],
+    pub outer_sorted_mm: [u32; 3],
+}
+
+/// The cheapest carton (see [`Carton::cost_key`]) that holds all the goods within its
+/// weight limit; `Ok(None)` when none does.
+///
+/// ```
+/// use courier_engine::packing::{choose_carton, Item, PackOptions};
+/// use courier_engine::rules::catalogue::Carton;
+/// let carton = |r: &str, l, w, h| Carton {
+///     reference: r.into(), inner_length_mm: l, inner_width_mm: w, inner_height_mm: h,
+///     outer_length_mm: l + 6, outer_width_mm: w + 6, outer_height_mm: h + 6,
+///     empty_weight_g: 100, max_weight_g: 10_000, price: None,
+/// };
+/// let cat = [carton("big", 400, 300, 300), carton("small", 300, 220, 60)];
+/// let books = Item::new(297, 210, 25, 400, 2);
+/// let c = choose_carton(&[books], &cat, &PackOptions::default()).unwrap().unwrap();
+/// assert_eq!(c.reference, "small");
+/// assert_eq!(c.gross_weight_g, 900);
+/// ```
+pub fn choose_carton(
+    items: &[Item],
+    cartons: &[Carton],
+    opts: &PackOptions,
+) -> Result<Option<CartonChoice>, PackError> {
+    let goods = Goods::new(items)?;
+    let mut order: Vec<usize> = (0..cartons.len()).collect();
+    order.sort_by(|&a, &b| cartons[a].cost_key().cmp(&cartons[b].cost_key()));
+    for i in order {
+        let c = &cartons[i];
+        let gross = goods.weight_g.saturating_add(c.empty_weight_g);
+        if gross > c.max_weight_g {
+            continue;
+        }
+        let inner = [c.inner_length_mm, c.inner_width_mm, c.inner_height_mm];
+        if let Some(p) = fit(&goods, inner, opts) {
+            return Ok(Some(CartonChoice {
+                index: i,
+                reference: c.reference.clone(),
+                placements: to_placements(&goods.kinds, &p),
+                goods_weight_g: goods.weight_g,
+                gross_weight_g: gross,
+                goods_volume_mm3: goods.volume_mm3,
+                inner_sorted_mm: c.inner_sorted(),
+                outer_sorted_mm: c.outer_sorted(),
+            }));
+        }
+    }
+    Ok(None)
+}
+
+/// A box type offered for container loading: edges, which edges may stand vertical, and
+/// how many boxes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ContainerItem {
+    pub dims: [u32; 3],
+    pub may_be_vertical: [bool; 3],
+    pub qty: u32,
+}
+
+/// Result of [`load_container`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContainerLoad {
+    pub packed_volume_mm3: u64,
+    pub container_volume_mm3: u64,
+    pub units_packed: u64,
+    /// Placements as (item index, position, oriented size).
+    pub placements: Vec<(usize, [u32; 3], [u32; 3])>,
+}
+
+/// Loads as much volume as it can into one container (axis `z` vertical), trying the two
+/// horizontal orientations of the container and seeded restarts until `work_budget` is
+/// spent; keeps the best. This is the Bischoff–Ratcliff benchmark's problem.
+pub fn load_container(
+    container: [u32; 3],
+    items: &[ContainerItem],
+    work_budget: u64,
+) -> ContainerLoad {
+    let kinds: Vec<Kind> = items
+        .iter()
+        .enumerate()
+        .filter(|(_, it)| {
+            it.qty > 0 && it.dims.iter().all(|&d| d > 0) && it.may_be_vertical.iter().any(|&v| v)
+        })
+        .map(|(i, it)| Kind::new(i, it.dims, it.may_be_vertical, it.qty, 0))
+        .collect();
+    let turns = container_turns(container, false);
+    let mut work = 0u64;
+    let mut best: Option<(u64, Vec<Placed>, [usize; 3])> = None;
+    let mut attempt = 0u64;
+    loop {
+        let (d, perm) = turns[(attempt as usize) % turns.len()];
+        let params = if attempt < turns.len() as u64 {
+            LoadParams::default()
+        } else {
+            LoadParams {
+                seed: Some(attempt),
+                top_k: 2 + (attempt as usize % 3),
+            }
+        };
+        let mut rem: Vec<u32> = kinds.iter().map(|k| k.qty).collect();
+        let p = loader::load(d, &kinds, &mut rem, params, &mut work);
+        let v = loader::placed_volume(&p);
+        if best.as_ref().is_none_or(|b| v > b.0) {
+            best = Some((v, p, perm));
+        }
+        attempt += 1;
+        if work > work_budget || attempt > 10_000 {
+            break;
+        }
+    }
+    let (v, p, perm) = best.unwrap_or((0, Vec::new(), [0, 1, 2]));
+    let placements = p
+        .iter()
+        .map(|u| {
+            let mut pos = [0; 3];
+            let mut size = [0; 3];
+            for i in 0..3 {
+                pos[perm[i]] = u.pos[i];
+                size[perm[i]] = u.size[i];
+            }
+            (kinds[u.kind].line, pos, size)
+        })
+        .collect::<Vec<_>>();
+    ContainerLoad {
+        packed_volume_mm3: v,
+        container_volume_mm3: u64::from(container[0])
+            * u64::from(container[1])
+            * u64::from(container[2]),
+        units_packed: placements.len() as u64,
+        placements,
+    }
+}

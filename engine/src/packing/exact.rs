@@ -1,0 +1,290 @@
+//! Exact minimal bounding box for small inputs, by exhaustive search.
+//!
+//! Why exhaustive search and not a MILP: the placement MILP needs disjunctive
+//! non-overlap constraints (six binaries per pair of units, big-M) plus orientation
+//! binaries, and the pure-Rust solvers `good_lp` can drive (microlp, minilp) are slow on
+//! such models even at five units; a direct search needs no solver and its cost is
+//! measured in `BENCHMARKS.md`.
+//!
+//! The search rests on two classical facts:
+//!
+//! * **Normal patterns** (Herz 1972; Christofides & Whitlock 1977): any packing can be
+//!   pushed towards the origin, unit by unit, until every coordinate of every unit is a
+//!   sum of extents of other units along that axis. So positions need only range over
+//!   the subset sums of unit extents, and each side of a tight bounding box is such a sum.
+//! * **Candidate boxes in key order**: the sides `a ≥ b ≥ c` of candidate boxes are
+//!   drawn from those subset sums, sorted by (volume, longest side, sum of sides), and the
+//!   first one a complete placement search fills is optimal.
+//!
+//! Symmetry is broken twice: identical units are placed in increasing position order,
+//! and a unique first unit has its centre in the lower half of every axis (reflecting
+//! the packing, then pushing it back to normal form, only lowers coordinates).
+//! The search charges one unit of work per node and gives up when the budget is spent;
+//! the caller then reports the heuristic answer with `optimal: false`.
+
+use super::kind::{Dims, Kind};
+use super::loader::Placed;
+use super::minbox::{key_of, Found, Key};
+
+struct Unit {
+    kind: usize,
+    orientations: Vec<Dims>,
+}
+
+/// Outcome of the exact search.
+pub(crate) enum Exact {
+    /// Proven optimal (possibly the incumbent itself).
+    Optimal(Found),
+    /// The budget ran out before a proof.
+    Unproven,
+}
+
+/// Subset sums of the units' extents along `axes` (each unit contributes nothing or one
+/// of its allowed extents along one of those axes), capped at `max`.
+fn subset_sums(units: &[Unit], axes: &[usize], max: u32) -> Vec<u32> {
+    let mut sums = vec![0u32];
+    for u in units {
+        let mut ext: Vec<u32> = u
+            .orientations
+            .iter()
+            .flat_map(|o| axes.iter().map(move |&a| o[a]))
+            .collect();
+        ext.sort_unstable();
+        ext.dedup();
+        let mut next = sums.clone();
+        for &s in &sums {
+            for &e in &ext {
+                let v = s.saturating_add(e);
+                if v <= max {
+                    next.push(v);
+                }
+            }
+        }
+        next.sort_unstable();
+        next.dedup();
+        sums = next;
+    }
+    sums
+}
+
+/// Searches for the optimal box. `incumbent` is the best known packing (from the
+/// heuristic); `lb` the per-axis bound on sorted sides; `free` whether all kinds rotate
+/// freely (then the container may be taken with sorted sides).
+pub(crate) fn search(
+    kinds: &[Kind],
+    incumbent: &Found,
+    lb: Dims,
+    total: u64,
+    free: bool,
+    budget: u64,
+) -> Exact {
+    let mut units: Vec<Unit> = Vec::new();
+    let mut order: Vec<usize> = (0..kinds.len()).collect();
+    order.sort_by(|&a, &b| kinds[b].volume.cmp(&kinds[a].volume).then(a.cmp(&b)));
+    for k in order {
+        for _ in 0..kinds[k].qty {
+            units.push(Unit {
+                kind: k,
+                orientations: kinds[k].orientations.clone(),
+            });
+        }
+    }
+    let best = incumbent.key();
+    let max_side = incumbent.dims.iter().copied().max().unwrap_or(0).max(
+        u32::try_from(best.0 / (u64::from(lb[1].max(1)) * u64::from(lb[2].max(1))))
+            .unwrap_or(u32::MAX),
+    );
+    let h_axes: &[usize] = if free { &[0, 1, 2] } else { &[0, 1] };
+    let hs = subset_sums(&units, h_axes, max_side);
+    let vs = if free {
+        hs.clone()
+    } else {
+        subset_sums(&units, &[2], max_side)
+    };
+
+    // Candidate containers strictly better than the incumbent, in key order.
+    let mut cands: Vec<(Key, Dims)> = Vec::new();
+    let mut work = 0u64;
+    for &z in vs.iter().filter(|&&z| z > 0) {
+        if free && z < lb[2] {
+            continue;
+        }
+        for &y in hs.iter().filter(|&&y| y > 0) {
+            if free && (y < z || y < lb[1]) {
+                continue;
+            }
+            for &x in hs.iter().filter(|&&x| x >= y) {
+                if free && x < lb[0] {
+                    continue;
+                }
+                work += 1;
+                if work > budget {
+                    return Exact::Unproven;
+                }
+                let d = [x, y, z];
+                let k = key_of(d);
+                if k.0 > best.0 {
+                    break; // x grows: volume only grows.
+                }
+                if k.0 < total || k >= best {
+                    continue;
+                }
+                if !free && !fits_each(&units, d) {
+                    continue;
+                }
+                cands.push((k, d));
+            }
+        }
+    }
+    cands.sort_unstable();
+    let positions = [&hs, &hs, &vs];
+    let (px, py, pz) = if free {
+        (&hs, &hs, &hs)
+    } else {
+        (positions[0], positions[1], positions[2])
+    };
+    for (_, d) in cands {
+        let mut placed: Vec<Placed> = Vec::with_capacity(units.len());
+        match place(0, &units, d, [px, py, pz], &mut placed, &mut work, budget) {
+            Some(true) => {
+                let dims = super::minbox::bbox(&placed);
+                return Exact::Optimal(Found { dims, placed });
+            }
+            Some(false) => {}
+            None => return Exact::Unproven,
+        }
+    }
+    Exact::Optimal(incumbent.clone())
+}
+
+/// Every unit fits the container in some allowed orientation.
+fn fits_each(units: &[Unit], d: Dims) -> bool {
+    units.iter().all(|u| {
+        u.orientations
+            .iter()
+            .any(|o| o[0] <= d[0] && o[1] <= d[1] && o[2] <= d[2])
+    })
+}
+
+/// Depth-first placement of unit `i` onwards. `Some(true)`: all placed; `Some(false)`:
+/// proven impossible; `None`: budget spent.
+fn place(
+    i: usize,
+    units: &[Unit],
+    c: Dims,
+    pos: [&Vec<u32>; 3],
+    placed: &mut Vec<Placed>,
+    work: &mut u64,
+    budget: u64,
+) -> Option<bool> {
+    if i == units.len() {
+        return Some(true);
+    }
+    let u = &units[i];
+    let same_as_prev = i > 0 && units[i - 1].kind == u.kind;
+    let unique_first = i == 0 && units.get(1).is_none_or(|n| n.kind != u.kind);
+    let prev = if same_as_prev {
+        placed.last().map(|p| (p.pos[2], p.pos[1], p.pos[0]))
+    } else {
+        None
+    };
+    for &o in &u.orientations {
+        if o[0] > c[0] || o[1] > c[1] || o[2] > c[2] {
+            continue;
+        }
+        for &z in pos[2].iter().take_while(|&&z| z + o[2] <= c[2]) {
+            if unique_first && 2 * z + o[2] > c[2] {
+                break;
+            }
+            for &y in pos[1].iter().take_while(|&&y| y + o[1] <= c[1]) {
+                if unique_first && 2 * y + o[1] > c[1] {
+                    break;
+                }
+                for &x in pos[0].iter().take_while(|&&x| x + o[0] <= c[0]) {
+                    if unique_first && 2 * x + o[0] > c[0] {
+                        break;
+                    }
+                    if let Some(p) = prev {
+                        if (z, y, x) <= p {
+                            continue;
+                        }
+                    }
+                    *work += 1;
+                    if *work > budget {
+                        return None;
+                    }
+                    let lo = [x, y, z];
+                    let hi = [x + o[0], y + o[1], z + o[2]];
+                    let clash = placed
+                        .iter()
+                        .any(|q| (0..3).all(|a| q.pos[a] < hi[a] && lo[a] < q.pos[a] + q.size[a]));
+                    if clash {
+                        continue;
+                    }
+                    placed.push(Placed {
+                        kind: u.kind,
+                        pos: lo,
+                        size: o,
+                    });
+                    match place(i + 1, units, c, pos, placed, work, budget) {
+                        Some(true) => return Some(true),
+                        Some(false) => {}
+                        None => return None,
+                    }
+                    placed.pop();
+                }
+            }
+        }
+    }
+    Some(false)
+}
+
+/// Exact feasibility of packing every unit into a fixed container `c` (axis `z`
+/// vertical). `Some(Some(p))`: packed; `Some(None)`: proven impossible; `None`: budget
+/// spent.
+pub(crate) fn feasible(kinds: &[Kind], c: Dims, budget: u64) -> Option<Option<Vec<Placed>>> {
+    let mut units: Vec<Unit> = Vec::new();
+    let mut order: Vec<usize> = (0..kinds.len()).collect();
+    order.sort_by(|&a, &b| kinds[b].volume.cmp(&kinds[a].volume).then(a.cmp(&b)));
+    for k in order {
+        for _ in 0..kinds[k].qty {
+            units.push(Unit {
+                kind: k,
+                orientations: kinds[k].orientations.clone(),
+            });
+        }
+    }
+    if !fits_each(&units, c) {
+        return Some(None);
+    }
+    let max = c.iter().copied().max().unwrap_or(0);
+    let px = subset_sums(&units, &[0, 1, 2], max);
+    let free = kinds.iter().all(is_free);
+    let pz = if free {
+        px.clone()
+    } else {
+        subset_sums(&units, &[2], max)
+    };
+    let mut placed = Vec::with_capacity(units.len());
+    let mut work = 0u64;
+    match place(
+        0,
+        &units,
+        c,
+        [&px, &px, &pz],
+        &mut placed,
+        &mut work,
+        budget,
+    ) {
+        Some(true) => Some(Some(placed)),
+        Some(false) => Some(None),
+        None => None,
+    }
+}
+
+/// A kind whose orientations include every edge standing vertical.
+fn is_free(k: &Kind) -> bool {
+    k.sorted
+        .iter()
+        .all(|&e| k.orientations.iter().any(|o| o[2] == e))
+}

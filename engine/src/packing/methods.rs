@@ -1,0 +1,157 @@
+//! Delivery-method limits against goods: is there *some* packing of the goods that the
+//! method accepts?
+//!
+//! The smallest-volume packing is not always the one to send: a long thin arrangement
+//! can have less volume and still break a maximum side, while a squarer one of more
+//! volume passes. So each method is answered by a search of its own: first the minimal
+//! packing, then candidate boxes the limits admit (smallest volume first), each filled by
+//! the loader, within the work budget. Lower bounds short-cut the hopeless cases (an item
+//! longer than the maximum side fails every packing).
+
+use courier_rules::limits::{sort_desc, DeliveryMethod, Exceeded, MethodLimits};
+use serde::Serialize;
+
+use super::kind::Dims;
+use super::minbox::{self, key_of};
+use super::{carton, solve, Goods, Item, PackError, PackOptions};
+
+/// The answer for one delivery method.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MethodVerdict {
+    pub method_id: String,
+    pub name: String,
+    /// Some packing of the goods meets every limit.
+    pub within: bool,
+    /// Every limit exceeded, with the value measured on the smallest packing (or on the
+    /// cell test); empty when `within`.
+    pub exceeded: Vec<Exceeded>,
+    /// Sorted sides of the packing that meets the limits (when `within`), else of the
+    /// smallest packing the excess was measured on.
+    pub parcel_mm: [u32; 3],
+}
+
+/// Checks every method against the goods; one verdict per method, in the given order.
+///
+/// ```
+/// use courier_engine::packing::{check_methods, Item, PackOptions};
+/// use courier_engine::rules::limits::{DeliveryMethod, MethodLimits};
+/// // Six 300 × 100 × 100 units: the smallest box is 600 × 300 × 100 (sides sum 1000),
+/// // but 300 × 300 × 200 (sum 800) meets a 900 mm sum-of-sides limit.
+/// let m = DeliveryMethod { id: "post".into(), name: "Post".into(),
+///     limits: MethodLimits { max_sum_of_sides_mm: Some(900), ..Default::default() } };
+/// let v = check_methods(&[Item::new(300, 100, 100, 100, 6)], &[m], &PackOptions::default()).unwrap();
+/// assert!(v[0].within, "{:?}", v[0]);
+/// ```
+pub fn check_methods(
+    items: &[Item],
+    methods: &[DeliveryMethod],
+    opts: &PackOptions,
+) -> Result<Vec<MethodVerdict>, PackError> {
+    let goods = Goods::new(items)?;
+    let (found, _) = solve(&goods, opts);
+    let smallest = sort_desc(found.dims);
+    Ok(methods
+        .iter()
+        .map(|m| verdict(&goods, m, smallest, opts))
+        .collect())
+}
+
+fn verdict(goods: &Goods, m: &DeliveryMethod, smallest: Dims, opts: &PackOptions) -> MethodVerdict {
+    let limits = &m.limits;
+    let mut exceeded = Vec::new();
+    if let Some(max) = limits.max_weight_g {
+        if goods.weight_g > max {
+            exceeded.push(Exceeded::Weight {
+                value_g: goods.weight_g,
+                max_g: max,
+            });
+        }
+    }
+    let mut parcel = smallest;
+    if !limits.admits_sides(smallest) {
+        match admissible(goods, limits, opts) {
+            Some(d) => parcel = d,
+            None => exceeded.extend(
+                limits
+                    .check_box_without_cells(smallest, 0)
+                    .into_iter()
+                    .filter(|e| !matches!(e, Exceeded::Weight { .. })),
+            ),
+        }
+    }
+    if !limits.cells.is_empty() {
+        let fits = limits.cells.iter().any(|c| {
+            c.max_weight_g.is_none_or(|w| goods.weight_g <= w)
+                && carton::fit(goods, [c.length_mm, c.width_mm, c.height_mm], opts).is_some()
+        });
+        if !fits {
+            exceeded.push(Exceeded::Cells {
+                cells: limits.cells.iter().map(|c| c.name.clone()).collect(),
+            });
+        }
+    }
+    MethodVerdict {
+        method_id: m.id.clone(),
+        name: m.name.clone(),
+        within: exceeded.is_empty(),
+        exceeded,
+        parcel_mm: parcel,
+    }
+}
+
+/// Searches for a packing whose box the side limits admit: candidate boxes built from
+/// the goods' edges, admitted by the limits, smallest volume first, each tried with the
+/// loader. `None` when the lower bound already rules it out or the search finds none.
+fn admissible(goods: &Goods, limits: &MethodLimits, opts: &PackOptions) -> Option<Dims> {
+    let lb = goods.lb.sides_mm;
+    if !limits.admits_sides(lb) {
+        return None; // Even the per-axis bound breaks a limit: no packing can pass.
+    }
+    let cap = limits
+        .max_side_mm
+        .unwrap_or(u32::MAX)
+        .min(limits.max_sum_of_sides_mm.unwrap_or(u32::MAX))
+        .min(limits.max_length_plus_girth_mm.unwrap_or(u32::MAX));
+    let values = minbox::side_values(
+        &goods.kinds,
+        &[0, 1, 2],
+        lb[2],
+        cap.min(super::MAX_SIDE_MM * 10),
+        48,
+    );
+    let mut boxes: Vec<((u64, u32, u64), Dims)> = Vec::new();
+    for (i, &a) in values.iter().enumerate() {
+        for (j, &b) in values[..=i].iter().enumerate() {
+            for &c in &values[..=j] {
+                let d = [a, b, c];
+                let k = key_of(d);
+                if a < lb[0]
+                    || b < lb[1]
+                    || c < lb[2]
+                    || k.0 < goods.volume_mm3
+                    || !limits.admits_sides(d)
+                {
+                    continue;
+                }
+                boxes.push((k, d));
+            }
+        }
+    }
+    boxes.sort_unstable();
+    let mut work = 0u64;
+    for (_, d) in boxes {
+        if work > opts.work_budget {
+            break;
+        }
+        // Upright goods care which side of the box is vertical: try each turn.
+        for (t, _) in carton::container_turns(d, true) {
+            if let Some(p) = minbox::fill(t, &goods.kinds, &mut work) {
+                return Some(sort_desc(minbox::bbox(&p)));
+            }
+            if goods.free {
+                break;
+            }
+        }
+    }
+    None
+}
