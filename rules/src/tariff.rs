@@ -677,6 +677,17 @@ fn validate_method(
             &format!("{iat}.tier"),
             ins.tier.iter().map(|t| (t.up_to, [t.price])),
         );
+        for (k, pair) in ins.tier.windows(2).enumerate() {
+            if let [a, b] = pair {
+                if b.price < a.price {
+                    c.at(
+                        ispan.clone(),
+                        format!("{iat}.tier[{}].price", k + 1),
+                        "must not be below the previous tier's price (premiums never drop as value grows)",
+                    );
+                }
+            }
+        }
         if let Some(last) = ins.tier.last() {
             if last.up_to < ins.max_declared_value {
                 c.at(
@@ -712,6 +723,27 @@ fn validate_method(
         for (k, b) in cod.band.iter().enumerate() {
             if negative(b.rate_percent) || b.rate_percent > Decimal::ONE_HUNDRED {
                 c.at(cspan.clone(), format!("{cat}.band[{k}].rate_percent"), "must be between 0 and 100");
+            }
+        }
+        // Each band is increasing in the amount; the fee must not drop where one band
+        // hands over to the next, so the fee never decreases as the amount grows.
+        for (k, pair) in cod.band.windows(2).enumerate() {
+            if let [a, b] = pair {
+                let end_of_a = a.fixed + a.up_to * a.rate_percent / Decimal::ONE_HUNDRED;
+                let start_of_b = b.fixed + a.up_to * b.rate_percent / Decimal::ONE_HUNDRED;
+                if start_of_b < end_of_a {
+                    c.at(
+                        cspan.clone(),
+                        format!("{cat}.band[{}]", k + 1),
+                        format!(
+                            "the fee would drop from {} to {} just above {}: make fixed at least {}",
+                            end_of_a.normalize(),
+                            start_of_b.normalize(),
+                            a.up_to,
+                            (end_of_a - a.up_to * b.rate_percent / Decimal::ONE_HUNDRED).normalize()
+                        ),
+                    );
+                }
             }
         }
         if let Some(last) = cod.band.last() {

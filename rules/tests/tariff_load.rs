@@ -166,3 +166,15 @@ fn zoning_and_points_are_checked() {
     assert!(p.iter().any(|s| s.contains("prefix[0]") && s.contains("digits")), "{p:?}");
     assert!(p.iter().any(|s| s.contains("(SPB-01).serves")), "{p:?}");
 }
+
+#[test]
+fn cod_fee_must_not_drop_between_bands() {
+    // Russian Post's published bands drop at 5000 (90 + 4 % = 290, then 150 + 2 % = 250).
+    let text = APLIX.replacen("fixed = \"190\"", "fixed = \"150\"", 1);
+    let p = problems(&text);
+    assert!(
+        p.iter()
+            .any(|s| s.contains("cod.band[2]") && s.contains("drop from 290 to 250")),
+        "{p:?}"
+    );
+}
