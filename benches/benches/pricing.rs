@@ -13,10 +13,10 @@
 
 use std::hint::black_box;
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use courier_engine::pricing::{
     CompiledTariff, Parcel, QuoteRequest, Seal, Shipment, ShipxCalculationRequest,
 };
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use rust_decimal::Decimal;
 
 const APLIX: &str = include_str!("../../data/tariffs/aplix.toml");

@@ -41,7 +41,12 @@ fn ship(parcel: Parcel) -> Shipment {
 fn post_rate(t: &CompiledTariff, index: &str, region: &str, gross: u64) -> Decimal {
     let dest = t.destination(index, region);
     let p = t
-        .price_method(method(t, "russian_post_parcel"), &ship(parcel(gross)), &dest, Decimal::ZERO)
+        .price_method(
+            method(t, "russian_post_parcel"),
+            &ship(parcel(gross)),
+            &dest,
+            Decimal::ZERO,
+        )
         .unwrap_or_else(|r| panic!("{r:?}"));
     p.postal_rate
 }
@@ -55,7 +60,7 @@ fn each_post_zone() {
     assert_eq!(post_rate(&t, "420111", "", 820), dec!(358.00)); // zone 3: 320 + 38
     assert_eq!(post_rate(&t, "630099", "", 820), dec!(430.00)); // zone 4: 380 + 50
     assert_eq!(post_rate(&t, "684005", "", 820), dec!(515.00)); // zone 5: 450 + 65
-    // No index: the region rule puts Kamchatka in zone 5.
+                                                                // No index: the region rule puts Kamchatka in zone 5.
     assert_eq!(post_rate(&t, "", "Камчатский край", 820), dec!(515.00));
     // Amounts print with exactly two decimals.
     assert_eq!(post_rate(&t, "101000", "", 820).to_string(), "275.00");
@@ -92,7 +97,12 @@ fn volumetric_weight_wins() {
     assert_eq!(ems.postal_rate, dec!(1560.00));
     // The Russian Post parcel has no volumetric weight: 2000 g → 3 steps.
     let post = t
-        .price_method(method(&t, "russian_post_parcel"), &ship(p), &dest, Decimal::ZERO)
+        .price_method(
+            method(&t, "russian_post_parcel"),
+            &ship(p),
+            &dest,
+            Decimal::ZERO,
+        )
         .unwrap();
     assert_eq!(post.volumetric_weight_g, None);
     assert_eq!(post.postal_rate, dec!(325.00));
@@ -108,7 +118,9 @@ fn insurance_rate_step_and_minimum() {
             declared_value: v,
             ..ship(parcel(820))
         };
-        t.price_method(m, &s, &dest, Decimal::ZERO).unwrap().insurance
+        t.price_method(m, &s, &dest, Decimal::ZERO)
+            .unwrap()
+            .insurance
     };
     assert_eq!(premium(dec!(0)), None); // nothing declared, nothing insured
     assert_eq!(premium(dec!(100)), Some(dec!(10.00))); // 4 % = 4.00 < minimum 10.00
@@ -131,7 +143,10 @@ fn cod_fee_by_band_and_minimum() {
             .cod_fee
     };
     assert_eq!(fee("russian_post_parcel", dec!(1000)), Some(dec!(130.00))); // 80 + 5 % × 1000
-    assert_eq!(fee("russian_post_parcel", dec!(1000.01)), Some(dec!(130.00))); // 90 + 40.0004
+    assert_eq!(
+        fee("russian_post_parcel", dec!(1000.01)),
+        Some(dec!(130.00))
+    ); // 90 + 40.0004
     assert_eq!(fee("russian_post_parcel", dec!(3000)), Some(dec!(210.00))); // 90 + 120
     assert_eq!(fee("courier", dec!(1000)), Some(dec!(50.00))); // 2.5 % = 25 < minimum 50
     assert_eq!(fee("courier", dec!(10000)), Some(dec!(250.00)));
@@ -151,7 +166,12 @@ fn courier_fuel_and_notification() {
     let t = tariff();
     let dest = t.destination("125009", "");
     let p = t
-        .price_method(method(&t, "courier"), &ship(parcel(820)), &dest, Decimal::ZERO)
+        .price_method(
+            method(&t, "courier"),
+            &ship(parcel(820)),
+            &dest,
+            Decimal::ZERO,
+        )
         .unwrap();
     // Box M outer 306 × 206 × 156 = 9,833,616 mm³ / 5000 → 1967 g; 1 step of 1000 g.
     assert_eq!(p.chargeable_weight_g, 1967);
@@ -209,7 +229,10 @@ fn every_seal_type_and_sturdy_packaging() {
     ];
     for (seal, sturdy, expected) in cases {
         let q = t.quote(&box_request(seal, sturdy)).unwrap();
-        assert_eq!(q.parcel.as_ref().unwrap().box_reference.as_deref(), Some("M"));
+        assert_eq!(
+            q.parcel.as_ref().unwrap().box_reference.as_deref(),
+            Some("M")
+        );
         let o = option(&q, "russian_post_parcel");
         assert_eq!(o.preparing_cost, expected, "seal {seal} sturdy {sturdy}");
         let lines = t.details(&q, o.type_id).unwrap();
@@ -221,7 +244,10 @@ fn every_seal_type_and_sturdy_packaging() {
     let q = t.quote(&box_request(2, false)).unwrap();
     let lines = t.details(&q, 3).unwrap();
     let wrap = lines.iter().find(|l| l.kind == "bubble_wrap").unwrap();
-    assert_eq!((wrap.price, wrap.qty, wrap.cost), (dec!(45.00), dec!(0.27), dec!(12.15)));
+    assert_eq!(
+        (wrap.price, wrap.qty, wrap.cost),
+        (dec!(45.00), dec!(0.27), dec!(12.15))
+    );
     let q = t.quote(&box_request(3, false)).unwrap();
     let lines = t.details(&q, 3).unwrap();
     let filler = lines.iter().find(|l| l.kind == "filler").unwrap();
@@ -250,7 +276,7 @@ fn seed_example_end_to_end() {
     let post = option(&q, "russian_post_parcel");
     assert_eq!(post.postal_rate, dec!(515.00)); // zone 5: 450 + 1 step 65
     assert_eq!(post.insurance, dec!(1454.80)); // 4 % of 36370
-    // Box S 25.00 + sturdy 150.00 + label 12.00 + handling 3 × 7.50
+                                               // Box S 25.00 + sturdy 150.00 + label 12.00 + handling 3 × 7.50
     assert_eq!(post.preparing_cost, dec!(209.50));
     assert_eq!(post.cost, dec!(2179.30));
     assert_eq!(post.point_code.as_deref(), Some("684005"));
@@ -303,7 +329,10 @@ fn a_refusal_for_each_reason() {
         ))
         .unwrap();
     assert_eq!(reasons(&q, "courier"), ["zone_not_served"]);
-    assert_eq!(reasons(&q, "ems"), ["cod_not_offered", "weekend_not_offered"]);
+    assert_eq!(
+        reasons(&q, "ems"),
+        ["cod_not_offered", "weekend_not_offered"]
+    );
     assert_eq!(
         reasons(&q, "russian_post_parcel"),
         ["declared_value_too_high", "weekend_not_offered"]
@@ -329,8 +358,9 @@ fn a_refusal_for_each_reason() {
     assert_eq!(reasons(&q, "russian_post_parcel"), ["cod_amount_too_high"]);
     option(&q, "courier");
     // No pick-up point although the zone is served.
-    let t2 = CompiledTariff::from_toml_str(&APLIX.replace("serves = [\"420\"]", "serves = [\"4201\"]"))
-        .unwrap();
+    let t2 =
+        CompiledTariff::from_toml_str(&APLIX.replace("serves = [\"420\"]", "serves = [\"4201\"]"))
+            .unwrap();
     let q = t2
         .quote(&request(
             r#"{"declared_value": 0, "goods": [{"length_mm": 100, "width_mm": 100, "height_mm": 50, "weight_g": 300, "qty": 1}],
@@ -365,8 +395,13 @@ fn bad_requests_are_errors() {
         r#"{"declared_value": "-1", "goods": [{"length_mm": 10, "width_mm": 100, "height_mm": 50, "weight_g": 300, "qty": 1}],
             "address": {"index": "101000"}, "type_of_seal": 1}"#,
     );
-    assert!(t.quote(&neg).unwrap_err().to_string().contains("declared_value"));
-    let inpost = CompiledTariff::from_toml_str(include_str!("../../data/tariffs/inpost.toml")).unwrap();
+    assert!(t
+        .quote(&neg)
+        .unwrap_err()
+        .to_string()
+        .contains("declared_value"));
+    let inpost =
+        CompiledTariff::from_toml_str(include_str!("../../data/tariffs/inpost.toml")).unwrap();
     assert!(inpost
         .quote(&box_request(1, false))
         .unwrap_err()

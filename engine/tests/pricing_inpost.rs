@@ -15,8 +15,12 @@ fn calc(json: &str) -> Vec<ShipxOutcome> {
 
 #[test]
 fn sample_request_fields() {
-    let out = calc(include_str!("../../data/samples/quote/shipx_calculate.json"));
-    let ShipxOutcome::Priced(a) = &out[0] else { panic!("{out:?}") };
+    let out = calc(include_str!(
+        "../../data/samples/quote/shipx_calculate.json"
+    ));
+    let ShipxOutcome::Priced(a) = &out[0] else {
+        panic!("{out:?}")
+    };
     // Template small = A 12.99; fuel 5 % = 0.6495 → 0.65; notification 0.00;
     // insurance 25 PLN → tier up to 500: 1.50; COD 12.50 × 1.5 % = 0.19 < minimum 3.50.
     assert_eq!(a.fuel_charge_amount, Some(dec!(0.65)));
@@ -28,7 +32,9 @@ fn sample_request_fields() {
     assert_eq!(a.end_of_week_collection_charge_amount, Some(dec!(4.99)));
     assert_eq!(a.total_charge_amount, dec!(23.63));
     // 600 × 350 × 150 mm is too high for A (80 mm), fits B: 13.99 + 0.70 fuel.
-    let ShipxOutcome::Priced(b) = &out[1] else { panic!("{out:?}") };
+    let ShipxOutcome::Priced(b) = &out[1] else {
+        panic!("{out:?}")
+    };
     assert_eq!(b.calculated_charge_amount, dec!(14.69));
     assert_eq!(b.cod_charge_amount, None);
     assert_eq!(b.insurance_charge_amount, None);
@@ -44,21 +50,35 @@ fn sample_request_fields() {
 
 #[test]
 fn templates_price_by_cell() {
-    for (t, price) in [("small", dec!(13.64)), ("medium", dec!(14.69)), ("large", dec!(16.26))] {
+    for (t, price) in [
+        ("small", dec!(13.64)),
+        ("medium", dec!(14.69)),
+        ("large", dec!(16.26)),
+    ] {
         // 15.49 × 5 % = 0.7745 → 0.77; 15.49 + 0.77 = 16.26
-        let out = calc(&format!(r#"{{"shipments": [{{"id": "x", "parcels": [{{"template": "{t}"}}]}}]}}"#));
-        let ShipxOutcome::Priced(c) = &out[0] else { panic!("{out:?}") };
+        let out = calc(&format!(
+            r#"{{"shipments": [{{"id": "x", "parcels": [{{"template": "{t}"}}]}}]}}"#
+        ));
+        let ShipxOutcome::Priced(c) = &out[0] else {
+            panic!("{out:?}")
+        };
         assert_eq!(c.calculated_charge_amount, price, "{t}");
     }
 }
 
 #[test]
 fn insurance_tiers() {
-    for (amount, premium) in [("500", dec!(1.50)), ("500.01", dec!(2.50)), ("20000", dec!(30.00))] {
+    for (amount, premium) in [
+        ("500", dec!(1.50)),
+        ("500.01", dec!(2.50)),
+        ("20000", dec!(30.00)),
+    ] {
         let out = calc(&format!(
             r#"{{"shipments": [{{"id": "x", "parcels": [{{"template": "small"}}], "insurance": {{"amount": "{amount}"}}}}]}}"#
         ));
-        let ShipxOutcome::Priced(c) = &out[0] else { panic!("{out:?}") };
+        let ShipxOutcome::Priced(c) = &out[0] else {
+            panic!("{out:?}")
+        };
         assert_eq!(c.insurance_charge_amount, Some(premium), "{amount}");
     }
 }
@@ -77,11 +97,15 @@ fn error_of(json: &str) -> String {
 #[test]
 fn refusals_in_shipx_shape() {
     assert_eq!(
-        error_of(r#"{"shipments": [{"id": "x", "parcels": [{"dimensions": {"length": 700, "width": 100, "height": 100}}]}]}"#),
+        error_of(
+            r#"{"shipments": [{"id": "x", "parcels": [{"dimensions": {"length": 700, "width": 100, "height": 100}}]}]}"#
+        ),
         "invalid_parcel"
     );
     assert_eq!(
-        error_of(r#"{"shipments": [{"id": "x", "parcels": [{"template": "small", "weight": {"amount": 26}}]}]}"#),
+        error_of(
+            r#"{"shipments": [{"id": "x", "parcels": [{"template": "small", "weight": {"amount": 26}}]}]}"#
+        ),
         "invalid_parcel"
     );
     assert_eq!(
@@ -89,19 +113,27 @@ fn refusals_in_shipx_shape() {
         "invalid_template"
     );
     assert_eq!(
-        error_of(r#"{"shipments": [{"id": "x", "parcels": [{"template": "small"}], "insurance": {"amount": 20000.01}}]}"#),
+        error_of(
+            r#"{"shipments": [{"id": "x", "parcels": [{"template": "small"}], "insurance": {"amount": 20000.01}}]}"#
+        ),
         "invalid_insurance"
     );
     assert_eq!(
-        error_of(r#"{"shipments": [{"id": "x", "parcels": [{"template": "small"}], "cod": {"amount": 6000}}]}"#),
+        error_of(
+            r#"{"shipments": [{"id": "x", "parcels": [{"template": "small"}], "cod": {"amount": 6000}}]}"#
+        ),
         "invalid_cod"
     );
     assert_eq!(
-        error_of(r#"{"shipments": [{"id": "x", "parcels": [{"template": "small"}], "cod": {"amount": 60, "currency": "EUR"}}]}"#),
+        error_of(
+            r#"{"shipments": [{"id": "x", "parcels": [{"template": "small"}], "cod": {"amount": 60, "currency": "EUR"}}]}"#
+        ),
         "validation_failed"
     );
     assert_eq!(
-        error_of(r#"{"shipments": [{"id": "x", "service": "inpost_courier_standard", "parcels": [{"template": "small"}]}]}"#),
+        error_of(
+            r#"{"shipments": [{"id": "x", "service": "inpost_courier_standard", "parcels": [{"template": "small"}]}]}"#
+        ),
         "invalid_service"
     );
     assert_eq!(

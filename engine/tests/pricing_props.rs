@@ -8,10 +8,14 @@ use std::sync::OnceLock;
 
 fn aplix() -> &'static CompiledTariff {
     static T: OnceLock<CompiledTariff> = OnceLock::new();
-    T.get_or_init(|| CompiledTariff::from_toml_str(include_str!("../../data/tariffs/aplix.toml")).unwrap())
+    T.get_or_init(|| {
+        CompiledTariff::from_toml_str(include_str!("../../data/tariffs/aplix.toml")).unwrap()
+    })
 }
 
-const INDEXES: [&str; 8] = ["101000", "125009", "190000", "420111", "630099", "684005", "000000", ""];
+const INDEXES: [&str; 8] = [
+    "101000", "125009", "190000", "420111", "630099", "684005", "000000", "",
+];
 
 fn cents(c: u64) -> Decimal {
     Decimal::new(c as i64, 2)

@@ -390,7 +390,12 @@ struct Collector<'a> {
 }
 
 impl Collector<'_> {
-    fn at(&mut self, span: Option<std::ops::Range<usize>>, key: String, message: impl Into<String>) {
+    fn at(
+        &mut self,
+        span: Option<std::ops::Range<usize>>,
+        key: String,
+        message: impl Into<String>,
+    ) {
         let line = span.map(|s| line_of(self.text, s.start));
         self.problems.push(Problem {
             line,
@@ -441,7 +446,11 @@ impl Tariff {
             let m = m.get_ref();
             let at = format!("method[{i}] ({})", m.code);
             if !type_ids.insert(m.type_id) {
-                c.at(span.clone(), format!("{at}.type_id"), format!("duplicate type_id {}", m.type_id));
+                c.at(
+                    span.clone(),
+                    format!("{at}.type_id"),
+                    format!("duplicate type_id {}", m.type_id),
+                );
             }
             if m.code.trim().is_empty() {
                 c.at(span.clone(), format!("{at}.code"), "must not be empty");
@@ -475,7 +484,10 @@ impl Tariff {
             c.at(
                 span.clone(),
                 "tariff.currency".into(),
-                format!("{:?} is not an ISO 4217 code (three upper-case letters)", h.currency),
+                format!(
+                    "{:?} is not an ISO 4217 code (three upper-case letters)",
+                    h.currency
+                ),
             );
         }
         if h.minor_units > 4 {
@@ -485,10 +497,18 @@ impl Tariff {
         for (i, v) in self.vat.iter().enumerate() {
             let r = v.get_ref();
             if negative(r.rate_percent) || r.rate_percent > Decimal::ONE_HUNDRED {
-                c.at(Some(v.span()), format!("vat[{i}].rate_percent"), "must be between 0 and 100");
+                c.at(
+                    Some(v.span()),
+                    format!("vat[{i}].rate_percent"),
+                    "must be between 0 and 100",
+                );
             }
             if !dates.insert(r.effective_from) {
-                c.at(Some(v.span()), format!("vat[{i}].effective_from"), "duplicate effective date");
+                c.at(
+                    Some(v.span()),
+                    format!("vat[{i}].effective_from"),
+                    "duplicate effective date",
+                );
             }
         }
     }
@@ -509,12 +529,20 @@ impl Tariff {
             let mut names = BTreeSet::new();
             if let Some(d) = &z.default_zone {
                 if d.trim().is_empty() {
-                    c.at(span.clone(), format!("{at}.default_zone"), "must not be empty");
+                    c.at(
+                        span.clone(),
+                        format!("{at}.default_zone"),
+                        "must not be empty",
+                    );
                 }
                 names.insert(d.clone());
             }
             if z.rules.is_empty() && z.default_zone.is_none() {
-                c.at(span.clone(), format!("{at}.rule"), "a zoning needs rules or a default_zone");
+                c.at(
+                    span.clone(),
+                    format!("{at}.rule"),
+                    "a zoning needs rules or a default_zone",
+                );
             }
             for (j, r) in z.rules.iter().enumerate() {
                 let rat = format!("{at}.rule[{j}]");
@@ -523,11 +551,19 @@ impl Tariff {
                 }
                 names.insert(r.zone.clone());
                 if r.prefix.is_empty() && r.range.is_empty() && r.region.is_empty() {
-                    c.at(span.clone(), rat.clone(), "needs at least one prefix, range or region");
+                    c.at(
+                        span.clone(),
+                        rat.clone(),
+                        "needs at least one prefix, range or region",
+                    );
                 }
                 for (k, p) in r.prefix.iter().enumerate() {
                     if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) {
-                        c.at(span.clone(), format!("{rat}.prefix[{k}]"), format!("{p:?} must be digits"));
+                        c.at(
+                            span.clone(),
+                            format!("{rat}.prefix[{k}]"),
+                            format!("{p:?} must be digits"),
+                        );
                     }
                 }
                 for (k, [lo, hi]) in r.range.iter().enumerate() {
@@ -539,12 +575,20 @@ impl Tariff {
                             "bounds must be digit strings of the same length",
                         );
                     } else if lo > hi {
-                        c.at(span.clone(), format!("{rat}.range[{k}]"), format!("{lo} is above {hi}"));
+                        c.at(
+                            span.clone(),
+                            format!("{rat}.range[{k}]"),
+                            format!("{lo} is above {hi}"),
+                        );
                     }
                 }
                 for (k, reg) in r.region.iter().enumerate() {
                     if reg.trim().is_empty() {
-                        c.at(span.clone(), format!("{rat}.region[{k}]"), "must not be empty");
+                        c.at(
+                            span.clone(),
+                            format!("{rat}.region[{k}]"),
+                            "must not be empty",
+                        );
                     }
                 }
             }
@@ -567,28 +611,52 @@ fn validate_method(
     }
     let zone_names = zones.get(&m.zoning);
     if zone_names.is_none() {
-        c.at(span.clone(), format!("{at}.zoning"), format!("no [[zoning]] with id {:?}", m.zoning));
+        c.at(
+            span.clone(),
+            format!("{at}.zoning"),
+            format!("no [[zoning]] with id {:?}", m.zoning),
+        );
     }
     match m.pricing {
         Pricing::Weight => {
             if m.base_weight_g.is_none_or(|w| w == 0) {
-                c.at(span.clone(), format!("{at}.base_weight_g"), "weight pricing needs base_weight_g > 0");
+                c.at(
+                    span.clone(),
+                    format!("{at}.base_weight_g"),
+                    "weight pricing needs base_weight_g > 0",
+                );
             }
             if m.step_g.is_none_or(|w| w == 0) {
-                c.at(span.clone(), format!("{at}.step_g"), "weight pricing needs step_g > 0");
+                c.at(
+                    span.clone(),
+                    format!("{at}.step_g"),
+                    "weight pricing needs step_g > 0",
+                );
             }
         }
         Pricing::Cell => {
             if m.limits.cells.is_empty() {
-                c.at(span.clone(), format!("{at}.limits.cell"), "cell pricing needs at least one [[method.limits.cell]]");
+                c.at(
+                    span.clone(),
+                    format!("{at}.limits.cell"),
+                    "cell pricing needs at least one [[method.limits.cell]]",
+                );
             }
         }
     }
     if m.volumetric_divisor == Some(0) {
-        c.at(span.clone(), format!("{at}.volumetric_divisor"), "must be greater than 0");
+        c.at(
+            span.clone(),
+            format!("{at}.volumetric_divisor"),
+            "must be greater than 0",
+        );
     }
     if m.rate.is_empty() {
-        c.at(span.clone(), format!("{at}.rate"), "at least one [[method.rate]] is required");
+        c.at(
+            span.clone(),
+            format!("{at}.rate"),
+            "at least one [[method.rate]] is required",
+        );
     }
     let mut seen = BTreeSet::new();
     for (j, r) in m.rate.iter().enumerate() {
@@ -605,22 +673,40 @@ fn validate_method(
             }
         }
         if !seen.insert(r.zone.clone()) {
-            c.at(rspan.clone(), format!("{rat}.zone"), "duplicate rate for this zone");
+            c.at(
+                rspan.clone(),
+                format!("{rat}.zone"),
+                "duplicate rate for this zone",
+            );
         }
         if r.days_min > r.days_max {
-            c.at(rspan.clone(), format!("{rat}.days_min"), format!("{} is above days_max {}", r.days_min, r.days_max));
+            c.at(
+                rspan.clone(),
+                format!("{rat}.days_min"),
+                format!("{} is above days_max {}", r.days_min, r.days_max),
+            );
         }
         match m.pricing {
             Pricing::Weight => {
                 for (k, v) in [("base", r.base), ("per_step", r.per_step)] {
                     match v {
-                        None => c.at(rspan.clone(), format!("{rat}.{k}"), "required with weight pricing"),
-                        Some(d) if negative(d) => c.at(rspan.clone(), format!("{rat}.{k}"), "must not be negative"),
+                        None => c.at(
+                            rspan.clone(),
+                            format!("{rat}.{k}"),
+                            "required with weight pricing",
+                        ),
+                        Some(d) if negative(d) => {
+                            c.at(rspan.clone(), format!("{rat}.{k}"), "must not be negative")
+                        }
                         _ => {}
                     }
                 }
                 if !r.cell_prices.is_empty() {
-                    c.at(rspan.clone(), format!("{rat}.cell_prices"), "only used with pricing = \"cell\"");
+                    c.at(
+                        rspan.clone(),
+                        format!("{rat}.cell_prices"),
+                        "only used with pricing = \"cell\"",
+                    );
                 }
             }
             Pricing::Cell => {
@@ -641,11 +727,19 @@ fn validate_method(
                 }
                 for name in r.cell_prices.keys() {
                     if !m.limits.cells.iter().any(|cell| &cell.name == name) {
-                        c.at(rspan.clone(), format!("{rat}.cell_prices.{name}"), "no such cell in limits");
+                        c.at(
+                            rspan.clone(),
+                            format!("{rat}.cell_prices.{name}"),
+                            "no such cell in limits",
+                        );
                     }
                 }
                 if r.base.is_some() || r.per_step.is_some() {
-                    c.at(rspan.clone(), rat.clone(), "base/per_step are only used with weight pricing");
+                    c.at(
+                        rspan.clone(),
+                        rat.clone(),
+                        "base/per_step are only used with weight pricing",
+                    );
                 }
             }
         }
@@ -655,21 +749,44 @@ fn validate_method(
         let ins = ins.get_ref();
         let iat = format!("{at}.insurance");
         match (ins.rate_percent, ins.tier.is_empty()) {
-            (Some(_), false) => c.at(ispan.clone(), iat.clone(), "give rate_percent or tiers, not both"),
+            (Some(_), false) => c.at(
+                ispan.clone(),
+                iat.clone(),
+                "give rate_percent or tiers, not both",
+            ),
             (None, true) => c.at(ispan.clone(), iat.clone(), "needs rate_percent or [[tier]]"),
             _ => {}
         }
-        if ins.rate_percent.is_some_and(|r| negative(r) || r > Decimal::ONE_HUNDRED) {
-            c.at(ispan.clone(), format!("{iat}.rate_percent"), "must be between 0 and 100");
+        if ins
+            .rate_percent
+            .is_some_and(|r| negative(r) || r > Decimal::ONE_HUNDRED)
+        {
+            c.at(
+                ispan.clone(),
+                format!("{iat}.rate_percent"),
+                "must be between 0 and 100",
+            );
         }
         if ins.value_step.is_some_and(|s| s <= Decimal::ZERO) {
-            c.at(ispan.clone(), format!("{iat}.value_step"), "must be greater than 0");
+            c.at(
+                ispan.clone(),
+                format!("{iat}.value_step"),
+                "must be greater than 0",
+            );
         }
         if negative(ins.minimum) {
-            c.at(ispan.clone(), format!("{iat}.minimum"), "must not be negative");
+            c.at(
+                ispan.clone(),
+                format!("{iat}.minimum"),
+                "must not be negative",
+            );
         }
         if ins.max_declared_value <= Decimal::ZERO {
-            c.at(ispan.clone(), format!("{iat}.max_declared_value"), "must be greater than 0");
+            c.at(
+                ispan.clone(),
+                format!("{iat}.max_declared_value"),
+                "must be greater than 0",
+            );
         }
         check_bands(
             c,
@@ -706,13 +823,25 @@ fn validate_method(
         let cod = cod.get_ref();
         let cat = format!("{at}.cod");
         if negative(cod.minimum) {
-            c.at(cspan.clone(), format!("{cat}.minimum"), "must not be negative");
+            c.at(
+                cspan.clone(),
+                format!("{cat}.minimum"),
+                "must not be negative",
+            );
         }
         if cod.max_amount <= Decimal::ZERO {
-            c.at(cspan.clone(), format!("{cat}.max_amount"), "must be greater than 0");
+            c.at(
+                cspan.clone(),
+                format!("{cat}.max_amount"),
+                "must be greater than 0",
+            );
         }
         if cod.band.is_empty() {
-            c.at(cspan.clone(), format!("{cat}.band"), "at least one [[band]] is required");
+            c.at(
+                cspan.clone(),
+                format!("{cat}.band"),
+                "at least one [[band]] is required",
+            );
         }
         check_bands(
             c,
@@ -722,7 +851,11 @@ fn validate_method(
         );
         for (k, b) in cod.band.iter().enumerate() {
             if negative(b.rate_percent) || b.rate_percent > Decimal::ONE_HUNDRED {
-                c.at(cspan.clone(), format!("{cat}.band[{k}].rate_percent"), "must be between 0 and 100");
+                c.at(
+                    cspan.clone(),
+                    format!("{cat}.band[{k}].rate_percent"),
+                    "must be between 0 and 100",
+                );
             }
         }
         // Each band is increasing in the amount; the fee must not drop where one band
@@ -751,7 +884,10 @@ fn validate_method(
                 c.at(
                     cspan,
                     format!("{cat}.band"),
-                    format!("the last band ends at {} below max_amount {}", last.up_to, cod.max_amount),
+                    format!(
+                        "the last band ends at {} below max_amount {}",
+                        last.up_to, cod.max_amount
+                    ),
                 );
             }
         }
@@ -763,27 +899,47 @@ fn validate_method(
         ("weekend", s.weekend),
     ] {
         if v.is_some_and(negative) {
-            c.at(span.clone(), format!("{at}.surcharges.{k}"), "must not be negative");
+            c.at(
+                span.clone(),
+                format!("{at}.surcharges.{k}"),
+                "must not be negative",
+            );
         }
     }
     if m.requires_point && m.point.is_empty() {
-        c.at(span.clone(), format!("{at}.point"), "requires_point needs at least one [[method.point]]");
+        c.at(
+            span.clone(),
+            format!("{at}.point"),
+            "requires_point needs at least one [[method.point]]",
+        );
     }
     for (j, p) in m.point.iter().enumerate() {
         let pspan = Some(p.span());
         let p = p.get_ref();
         let pat = format!("{at}.point[{j}] ({})", p.code);
-        for (k, v) in [("code", &p.code), ("address", &p.address), ("hours", &p.hours)] {
+        for (k, v) in [
+            ("code", &p.code),
+            ("address", &p.address),
+            ("hours", &p.hours),
+        ] {
             if v.trim().is_empty() {
                 c.at(pspan.clone(), format!("{pat}.{k}"), "must not be empty");
             }
         }
         if p.serves.is_empty() {
-            c.at(pspan.clone(), format!("{pat}.serves"), "needs at least one postal index prefix");
+            c.at(
+                pspan.clone(),
+                format!("{pat}.serves"),
+                "needs at least one postal index prefix",
+            );
         }
         for (k, s) in p.serves.iter().enumerate() {
             if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
-                c.at(pspan.clone(), format!("{pat}.serves[{k}]"), format!("{s:?} must be digits"));
+                c.at(
+                    pspan.clone(),
+                    format!("{pat}.serves[{k}]"),
+                    format!("{s:?} must be digits"),
+                );
             }
         }
     }
@@ -799,13 +955,25 @@ fn check_bands<const N: usize>(
     let mut prev: Option<Decimal> = None;
     for (k, (up_to, prices)) in bands.enumerate() {
         if up_to <= Decimal::ZERO {
-            c.at(span.clone(), format!("{at}[{k}].up_to"), "must be greater than 0");
+            c.at(
+                span.clone(),
+                format!("{at}[{k}].up_to"),
+                "must be greater than 0",
+            );
         }
         if prev.is_some_and(|p| up_to <= p) {
-            c.at(span.clone(), format!("{at}[{k}].up_to"), "must be above the previous up_to");
+            c.at(
+                span.clone(),
+                format!("{at}[{k}].up_to"),
+                "must be above the previous up_to",
+            );
         }
         if prices.iter().any(|p| negative(*p)) {
-            c.at(span.clone(), format!("{at}[{k}]"), "prices must not be negative");
+            c.at(
+                span.clone(),
+                format!("{at}[{k}]"),
+                "prices must not be negative",
+            );
         }
         prev = Some(up_to);
     }
@@ -822,21 +990,35 @@ fn validate_packaging(c: &mut Collector<'_>, p: &Spanned<Packaging>) {
         ("handling_per_unit", p.handling_per_unit),
     ] {
         if negative(v) {
-            c.at(span.clone(), format!("packaging.{k}"), "must not be negative");
+            c.at(
+                span.clone(),
+                format!("packaging.{k}"),
+                "must not be negative",
+            );
         }
     }
     if p.boxes.is_empty() {
-        c.at(span.clone(), "packaging.box".into(), "at least one [[packaging.box]] is required");
+        c.at(
+            span.clone(),
+            "packaging.box".into(),
+            "at least one [[packaging.box]] is required",
+        );
     }
     let mut refs = BTreeSet::new();
     for (i, b) in p.boxes.iter().enumerate() {
         let at = format!("packaging.box[{i}] ({})", b.reference);
         for problem in b.validate(&at) {
-            let (key, msg) = problem.split_once(": ").unwrap_or((problem.as_str(), "invalid"));
+            let (key, msg) = problem
+                .split_once(": ")
+                .unwrap_or((problem.as_str(), "invalid"));
             c.at(span.clone(), key.to_string(), msg.to_string());
         }
         if !refs.insert(b.reference.clone()) {
-            c.at(span.clone(), format!("{at}.reference"), "duplicate box reference");
+            c.at(
+                span.clone(),
+                format!("{at}.reference"),
+                "duplicate box reference",
+            );
         }
     }
 }

@@ -19,7 +19,10 @@ fn sample_tariffs_load() {
         codes,
         ["russian_post_parcel", "ems", "courier", "pickup_point"]
     );
-    assert_eq!(a.packaging.as_ref().map(|p| p.get_ref().boxes.len()), Some(5));
+    assert_eq!(
+        a.packaging.as_ref().map(|p| p.get_ref().boxes.len()),
+        Some(5)
+    );
     let i = Tariff::from_toml_str(INPOST).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(i.tariff.get_ref().currency, "PLN");
     assert_eq!(i.methods[0].get_ref().pricing, Pricing::Cell);
@@ -72,8 +75,16 @@ fn every_semantic_problem_is_reported_with_line_and_key() {
             1,
         )
         .replacen("per_step = \"60.00\"", "per_step = \"-60.00\"", 1)
-        .replacen("days_min = 3\ndays_max = 6", "days_min = 7\ndays_max = 6", 1)
-        .replacen("filler_per_litre = \"1.80\"", "filler_per_litre = \"-1\"", 1)
+        .replacen(
+            "days_min = 3\ndays_max = 6",
+            "days_min = 7\ndays_max = 6",
+            1,
+        )
+        .replacen(
+            "filler_per_litre = \"1.80\"",
+            "filler_per_litre = \"-1\"",
+            1,
+        )
         .replacen("zoning = \"courier\"", "zoning = \"couriers\"", 1);
     let p = problems(&text);
     let find = |needle: &str| {
@@ -163,7 +174,11 @@ fn zoning_and_points_are_checked() {
         .replacen("prefix = [\"420\"]", "prefix = [\"42x\"]", 1)
         .replacen("serves = [\"19\"]", "serves = []", 1);
     let p = problems(&text);
-    assert!(p.iter().any(|s| s.contains("prefix[0]") && s.contains("digits")), "{p:?}");
+    assert!(
+        p.iter()
+            .any(|s| s.contains("prefix[0]") && s.contains("digits")),
+        "{p:?}"
+    );
     assert!(p.iter().any(|s| s.contains("(SPB-01).serves")), "{p:?}");
 }
 

@@ -14,7 +14,9 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use courier_engine::pricing::{CompiledTariff, QuoteRequest, ShipxCalculationRequest, ShipxOutcome};
+use courier_engine::pricing::{
+    CompiledTariff, QuoteRequest, ShipxCalculationRequest, ShipxOutcome,
+};
 use courier_engine::rules::tariff::Tariff;
 use serde::Serialize;
 

@@ -143,7 +143,10 @@ impl CompiledTariff {
     /// ```
     pub fn from_toml_str(text: &str) -> Result<CompiledTariff, TariffError> {
         let tariff = Tariff::from_toml_str(text)?;
-        Ok(CompiledTariff::compile(&tariff, Fnv64::hash(text.as_bytes())))
+        Ok(CompiledTariff::compile(
+            &tariff,
+            Fnv64::hash(text.as_bytes()),
+        ))
     }
 
     /// Compiles a tariff that [`Tariff::from_toml_str`] has validated. `fingerprint`
@@ -178,7 +181,11 @@ impl CompiledTariff {
                     .map(|r| CRule {
                         zone: id_of(&r.zone),
                         prefixes: r.prefix.clone(),
-                        ranges: r.range.iter().map(|[a, b]| (a.clone(), b.clone())).collect(),
+                        ranges: r
+                            .range
+                            .iter()
+                            .map(|[a, b]| (a.clone(), b.clone()))
+                            .collect(),
                         regions: r.region.iter().map(|s| s.trim().to_lowercase()).collect(),
                     })
                     .collect();
@@ -372,8 +379,7 @@ impl CZoning {
                     || r.ranges.iter().any(|(lo, hi)| {
                         index.len() == lo.len() && index >= lo.as_str() && index <= hi.as_str()
                     }));
-            let by_region =
-                !region_lower.is_empty() && r.regions.iter().any(|g| g == region_lower);
+            let by_region = !region_lower.is_empty() && r.regions.iter().any(|g| g == region_lower);
             if by_index || by_region {
                 return Some(r.zone);
             }

@@ -54,15 +54,27 @@ pub struct Destination {
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum Refusal {
     /// The parcel exceeds the method's limits.
-    LimitExceeded { exceeded: Vec<Exceeded> },
+    LimitExceeded {
+        exceeded: Vec<Exceeded>,
+    },
     /// The address is in no zone this method serves.
-    ZoneNotServed { postal_index: String },
+    ZoneNotServed {
+        postal_index: String,
+    },
     /// The method needs a pick-up point and none serves the address.
-    NoPickupPoint { postal_index: String },
+    NoPickupPoint {
+        postal_index: String,
+    },
     /// Cash on delivery was asked for and the method does not offer it.
     CodNotOffered,
-    CodAmountTooHigh { amount: Decimal, max: Decimal },
-    DeclaredValueTooHigh { value: Decimal, max: Decimal },
+    CodAmountTooHigh {
+        amount: Decimal,
+        max: Decimal,
+    },
+    DeclaredValueTooHigh {
+        value: Decimal,
+        max: Decimal,
+    },
     /// Weekend delivery was asked for and the method does not offer it.
     WeekendNotOffered,
     /// The goods fit no box of the catalogue.
@@ -274,7 +286,11 @@ impl CompiledTariff {
         let (base, steps, cell) = match m.pricing {
             CPricing::Weight { base_g, step_g } => {
                 let steps = chargeable.saturating_sub(base_g).div_ceil(step_g);
-                (rate.base + rate.per_step * Decimal::from(steps), steps, None)
+                (
+                    rate.base + rate.per_step * Decimal::from(steps),
+                    steps,
+                    None,
+                )
             }
             CPricing::Cell => {
                 let cell = m

@@ -31,8 +31,8 @@ pub use fingerprint::Fnv64;
 pub use money::round_money;
 pub use preparing::{CostLine, Seal};
 pub use quote::{
-    Address, DeliveryOption, DetailsError, GoodsLine, ParcelInfo, Quote, QuoteError,
-    QuoteRequest, RateComponents, RefusedMethod, Vat,
+    Address, DeliveryOption, DetailsError, GoodsLine, ParcelInfo, Quote, QuoteError, QuoteRequest,
+    RateComponents, RefusedMethod, Vat,
 };
 pub use shipx::{
     ShipxAddress, ShipxCalculation, ShipxCalculationRequest, ShipxDimensions, ShipxMoney,

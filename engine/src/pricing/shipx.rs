@@ -199,7 +199,10 @@ impl CompiledTariff {
                         return err(
                             id,
                             "validation_failed",
-                            format!("{field}.currency {c:?}: the price list is in {}", self.currency),
+                            format!(
+                                "{field}.currency {c:?}: the price list is in {}",
+                                self.currency
+                            ),
                             vec![format!("{field}.currency")],
                         );
                     }
@@ -260,7 +263,11 @@ impl CompiledTariff {
                     _ => None,
                 };
                 let sides = per.and_then(|per| {
-                    let f = |v| whole_up(v, per).and_then(|x| u32::try_from(x).ok()).filter(|x| *x > 0);
+                    let f = |v| {
+                        whole_up(v, per)
+                            .and_then(|x| u32::try_from(x).ok())
+                            .filter(|x| *x > 0)
+                    };
                     Some([f(d.length)?, f(d.width)?, f(d.height)?])
                 });
                 match sides {
@@ -269,7 +276,8 @@ impl CompiledTariff {
                         return err(
                             id,
                             "validation_failed",
-                            "parcels[0].dimensions: sides must be positive, unit \"mm\" or \"cm\"".into(),
+                            "parcels[0].dimensions: sides must be positive, unit \"mm\" or \"cm\""
+                                .into(),
                             vec!["parcels[0].dimensions".into()],
                         )
                     }
@@ -313,10 +321,8 @@ impl CompiledTariff {
                     None
                 };
                 let commission = p.cod_fee.unwrap_or(zero) + insurance.unwrap_or(zero);
-                let calculated = p.rate
-                    + p.fuel.unwrap_or(zero)
-                    + p.notification.unwrap_or(zero)
-                    + commission;
+                let calculated =
+                    p.rate + p.fuel.unwrap_or(zero) + p.notification.unwrap_or(zero) + commission;
                 ShipxOutcome::Priced(ShipxCalculation {
                     id: id.to_string(),
                     calculated_charge_amount: calculated,
@@ -334,7 +340,9 @@ impl CompiledTariff {
             Err(reasons) => {
                 let error = match reasons.first() {
                     Some(Refusal::LimitExceeded { .. }) => "invalid_parcel",
-                    Some(Refusal::CodNotOffered | Refusal::CodAmountTooHigh { .. }) => "invalid_cod",
+                    Some(Refusal::CodNotOffered | Refusal::CodAmountTooHigh { .. }) => {
+                        "invalid_cod"
+                    }
                     Some(Refusal::DeclaredValueTooHigh { .. }) => "invalid_insurance",
                     Some(Refusal::WeekendNotOffered) => "invalid_end_of_week_collection",
                     _ => "invalid_service",
