@@ -127,3 +127,55 @@ fn calculation_id_ignores_decimal_notation() {
     assert_ne!(a, t.quote(&req("36370.01")).unwrap().calculation_id);
     assert_eq!(a.len(), 16);
 }
+
+/// Absurd inputs are refusals or errors, never panics.
+#[test]
+fn absurd_inputs_do_not_panic() {
+    let t = CompiledTariff::from_toml_str(
+        &include_str!("../../data/tariffs/aplix.toml")
+            .replace("max_weight_g = 31500", "")
+            .replace("per_step = \"60.00\"", "per_step = \"9999999999999\""),
+    )
+    .unwrap();
+    let s = Shipment {
+        parcel: Parcel {
+            outer_sorted_mm: [u32::MAX, u32::MAX, u32::MAX],
+            gross_weight_g: u64::MAX,
+            goods_volume_mm3: u64::MAX,
+            units: u64::MAX,
+            carton: Some(99),
+        },
+        declared_value: Decimal::MAX,
+        cod_amount: Some(Decimal::MAX),
+        weekend: true,
+    };
+    let dest = t.destination("101000", "");
+    let mut out = Vec::new();
+    t.price_all(&s, &dest, Decimal::ZERO, &mut out);
+    assert!(out.iter().all(|r| r.is_err()));
+    let _ = t.preparing_lines(&s.parcel, courier_engine::pricing::Seal::Filler, true);
+    let s = Shipment {
+        declared_value: Decimal::ZERO,
+        cod_amount: None,
+        weekend: false,
+        parcel: Parcel {
+            outer_sorted_mm: [100, 100, 100],
+            gross_weight_g: u64::MAX,
+            ..s.parcel
+        },
+    };
+    let ems = t.method_codes().position(|c| c == "ems").unwrap();
+    let r = t.price_method(ems, &s, &dest, Decimal::ZERO).unwrap_err();
+    assert_eq!(r[0].code(), "unpriceable");
+    let inpost =
+        CompiledTariff::from_toml_str(include_str!("../../data/tariffs/inpost.toml")).unwrap();
+    let req: courier_engine::pricing::ShipxCalculationRequest = serde_json::from_str(
+        r#"{"shipments": [{"parcels": [{"dimensions": {"length": "79228162514264337593543950335", "width": 1, "height": 1},
+            "weight": {"amount": "79228162514264337593543950335"}}]}]}"#,
+    )
+    .unwrap();
+    assert!(matches!(
+        inpost.shipx_calculate(&req)[0],
+        courier_engine::pricing::ShipxOutcome::Refused(_)
+    ));
+}

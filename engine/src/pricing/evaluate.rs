@@ -79,6 +79,11 @@ pub enum Refusal {
     WeekendNotOffered,
     /// The goods fit no box of the catalogue.
     NoCarton,
+    /// The price would overflow exact arithmetic (an absurd weight on a method without a
+    /// weight limit).
+    Unpriceable {
+        chargeable_weight_g: u64,
+    },
 }
 
 impl Refusal {
@@ -93,6 +98,7 @@ impl Refusal {
             Refusal::DeclaredValueTooHigh { .. } => "declared_value_too_high",
             Refusal::WeekendNotOffered => "weekend_not_offered",
             Refusal::NoCarton => "no_carton",
+            Refusal::Unpriceable { .. } => "unpriceable",
         }
     }
 
@@ -119,6 +125,9 @@ impl Refusal {
             }
             Refusal::WeekendNotOffered => "weekend delivery is not offered".into(),
             Refusal::NoCarton => "the goods fit no box of the catalogue".into(),
+            Refusal::Unpriceable {
+                chargeable_weight_g,
+            } => format!("{chargeable_weight_g} g cannot be priced with this method"),
         }
     }
 }
@@ -286,11 +295,17 @@ impl CompiledTariff {
         let (base, steps, cell) = match m.pricing {
             CPricing::Weight { base_g, step_g } => {
                 let steps = chargeable.saturating_sub(base_g).div_ceil(step_g);
-                (
-                    rate.base + rate.per_step * Decimal::from(steps),
-                    steps,
-                    None,
-                )
+                // Only an absurd weight with no max_weight_g limit can overflow.
+                let Some(price) = rate
+                    .per_step
+                    .checked_mul(Decimal::from(steps))
+                    .and_then(|x| x.checked_add(rate.base))
+                else {
+                    return Err(vec![Refusal::Unpriceable {
+                        chargeable_weight_g: chargeable,
+                    }]);
+                };
+                (price, steps, None)
             }
             CPricing::Cell => {
                 let cell = m

@@ -146,7 +146,7 @@ fn whole_up(v: Decimal, per_unit: u32) -> Option<u64> {
     if v.is_sign_negative() {
         return None;
     }
-    let x = (v * Decimal::from(per_unit)).ceil();
+    let x = v.checked_mul(Decimal::from(per_unit))?.ceil();
     u64::try_from(x).ok()
 }
 
@@ -339,7 +339,9 @@ impl CompiledTariff {
             }
             Err(reasons) => {
                 let error = match reasons.first() {
-                    Some(Refusal::LimitExceeded { .. }) => "invalid_parcel",
+                    Some(Refusal::LimitExceeded { .. } | Refusal::Unpriceable { .. }) => {
+                        "invalid_parcel"
+                    }
                     Some(Refusal::CodNotOffered | Refusal::CodAmountTooHigh { .. }) => {
                         "invalid_cod"
                     }
