@@ -13,6 +13,7 @@
 
 use std::hint::black_box;
 
+use courier_engine::packing::{choose_carton, Item, PackOptions};
 use courier_engine::pricing::{
     CompiledTariff, Parcel, QuoteRequest, Seal, Shipment, ShipxCalculationRequest,
 };
@@ -94,6 +95,27 @@ fn bench(c: &mut Criterion) {
     g.throughput(Throughput::Elements(n));
     g.bench_function("basket_5_units", |b| {
         b.iter(|| black_box(aplix.quote(black_box(&basket)).expect("quote")))
+    });
+    // The packing share of it: the carton choice alone, as quote() calls it.
+    let items: Vec<Item> = basket
+        .goods
+        .iter()
+        .map(|l| Item {
+            length_mm: l.length_mm,
+            width_mm: l.width_mm,
+            height_mm: l.height_mm,
+            weight_g: l.weight_g,
+            qty: l.qty,
+            upright: l.upright,
+        })
+        .collect();
+    g.bench_function("basket_5_units_choose_carton_only", |b| {
+        b.iter(|| {
+            black_box(
+                choose_carton(black_box(&items), aplix.boxes(), &PackOptions::default())
+                    .expect("carton"),
+            )
+        })
     });
     g.finish();
 }

@@ -371,7 +371,7 @@ fn compile_method(m: &courier_rules::tariff::Method, zonings: &[CZoning]) -> CMe
 
 impl CZoning {
     /// The zone of an address: first matching rule in file order, else the default.
-    pub(crate) fn resolve(&self, index: &str, region_lower: &str) -> Option<u16> {
+    pub(crate) fn resolve(&self, index: &str, region: &str) -> Option<u16> {
         let index = index.trim();
         for r in &self.rules {
             let by_index = !index.is_empty()
@@ -379,8 +379,14 @@ impl CZoning {
                     || r.ranges.iter().any(|(lo, hi)| {
                         index.len() == lo.len() && index >= lo.as_str() && index <= hi.as_str()
                     }));
-            let by_region = !region_lower.is_empty() && r.regions.iter().any(|g| g == region_lower);
-            if by_index || by_region {
+            // Case-insensitive without allocating: compare the lower-cased characters.
+            let by_region = || {
+                !region.is_empty()
+                    && r.regions
+                        .iter()
+                        .any(|g| region.chars().flat_map(char::to_lowercase).eq(g.chars()))
+            };
+            if by_index || by_region() {
                 return Some(r.zone);
             }
         }

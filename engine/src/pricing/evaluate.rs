@@ -166,12 +166,12 @@ pub struct MethodPrice {
 impl CompiledTariff {
     /// Resolves an address against every zoning of the tariff (once per request).
     pub fn destination(&self, postal_index: &str, region: &str) -> Destination {
-        let region = region.trim().to_lowercase();
+        let region = region.trim();
         Destination {
             zones: self
                 .zonings
                 .iter()
-                .map(|z| z.resolve(postal_index, &region))
+                .map(|z| z.resolve(postal_index, region))
                 .collect(),
             index: postal_index.trim().to_string(),
         }
