@@ -1,1 +1,0 @@
-//! Pricing (issue 3).

@@ -1,0 +1,375 @@
+//! Pricing a prepared parcel with one method or all of them: the hot path.
+//!
+//! Input is the parcel as the carrier sees it ([`Parcel`]: outer sides, gross weight,
+//! goods volume, carton) plus what the shipment asks for ([`Shipment`]) and where it
+//! goes ([`Destination`], resolved once). Output is a compact [`MethodPrice`] (no strings,
+//! no allocation) or the reasons the method refuses.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use courier_rules::limits::{cell_takes, Exceeded};
+
+use super::compile::{CMethod, CPremium, CPricing, CompiledTariff};
+use super::money::{ceil_to_step, round_money};
+
+/// The parcel as the carrier sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parcel {
+    /// Outer sides, longest first.
+    pub outer_sorted_mm: [u32; 3],
+    /// Goods plus packaging.
+    pub gross_weight_g: u64,
+    /// Volume of the goods themselves (for the filler line).
+    pub goods_volume_mm3: u64,
+    /// Units of goods (for the handling line).
+    pub units: u64,
+    /// Index of the box in the tariff's catalogue, when the goods were boxed.
+    pub carton: Option<usize>,
+}
+
+/// What the shipment asks for, beside the parcel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shipment {
+    pub parcel: Parcel,
+    /// Declared value (insured amount); zero means not insured.
+    pub declared_value: Decimal,
+    /// Amount to collect on delivery; `None`: no cash on delivery.
+    pub cod_amount: Option<Decimal>,
+    /// Weekend delivery add-on (InPost `end_of_week_collection`).
+    pub weekend: bool,
+}
+
+/// An address resolved against every zoning of a tariff, once per request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Destination {
+    /// Zone id per zoning (same order as the tariff's zonings).
+    zones: Vec<Option<u16>>,
+    /// Postal index, trimmed (for pick-up points).
+    index: String,
+}
+
+/// Why a method cannot take the parcel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum Refusal {
+    /// The parcel exceeds the method's limits.
+    LimitExceeded {
+        exceeded: Vec<Exceeded>,
+    },
+    /// The address is in no zone this method serves.
+    ZoneNotServed {
+        postal_index: String,
+    },
+    /// The method needs a pick-up point and none serves the address.
+    NoPickupPoint {
+        postal_index: String,
+    },
+    /// Cash on delivery was asked for and the method does not offer it.
+    CodNotOffered,
+    CodAmountTooHigh {
+        amount: Decimal,
+        max: Decimal,
+    },
+    DeclaredValueTooHigh {
+        value: Decimal,
+        max: Decimal,
+    },
+    /// Weekend delivery was asked for and the method does not offer it.
+    WeekendNotOffered,
+    /// The goods fit no box of the catalogue.
+    NoCarton,
+    /// The price would overflow exact arithmetic (an absurd weight on a method without a
+    /// weight limit).
+    Unpriceable {
+        chargeable_weight_g: u64,
+    },
+}
+
+impl Refusal {
+    /// Short machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Refusal::LimitExceeded { .. } => "limit_exceeded",
+            Refusal::ZoneNotServed { .. } => "zone_not_served",
+            Refusal::NoPickupPoint { .. } => "no_pickup_point",
+            Refusal::CodNotOffered => "cod_not_offered",
+            Refusal::CodAmountTooHigh { .. } => "cod_amount_too_high",
+            Refusal::DeclaredValueTooHigh { .. } => "declared_value_too_high",
+            Refusal::WeekendNotOffered => "weekend_not_offered",
+            Refusal::NoCarton => "no_carton",
+            Refusal::Unpriceable { .. } => "unpriceable",
+        }
+    }
+
+    /// One English sentence.
+    pub fn describe(&self) -> String {
+        match self {
+            Refusal::LimitExceeded { exceeded } => exceeded
+                .iter()
+                .map(|e| e.describe())
+                .collect::<Vec<_>>()
+                .join("; "),
+            Refusal::ZoneNotServed { postal_index } => {
+                format!("address (index {postal_index:?}) is in no zone this method serves")
+            }
+            Refusal::NoPickupPoint { postal_index } => {
+                format!("no pick-up point serves index {postal_index:?}")
+            }
+            Refusal::CodNotOffered => "cash on delivery is not offered".into(),
+            Refusal::CodAmountTooHigh { amount, max } => {
+                format!("cash-on-delivery amount {amount} exceeds the maximum {max}")
+            }
+            Refusal::DeclaredValueTooHigh { value, max } => {
+                format!("declared value {value} exceeds the maximum {max}")
+            }
+            Refusal::WeekendNotOffered => "weekend delivery is not offered".into(),
+            Refusal::NoCarton => "the goods fit no box of the catalogue".into(),
+            Refusal::Unpriceable {
+                chargeable_weight_g,
+            } => format!("{chargeable_weight_g} g cannot be priced with this method"),
+        }
+    }
+}
+
+/// The price of one method for one shipment. Every amount is rounded to the minor unit;
+/// `postal_rate = rate + fuel + notification + weekend + cod_fee` and
+/// `cost = postal_rate + insurance + preparing` (absent components count as zero).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MethodPrice {
+    /// Index of the method in the tariff.
+    pub method: usize,
+    pub zone: u16,
+    /// Weight the rate was looked up with: max(gross, volumetric).
+    pub chargeable_weight_g: u64,
+    /// Volumetric weight, when the method uses it.
+    pub volumetric_weight_g: Option<u64>,
+    /// Further weight steps charged beyond the base weight.
+    pub steps: u64,
+    /// Cell that set the price (cell pricing), index into the method's cells.
+    pub cell: Option<usize>,
+    pub rate: Decimal,
+    pub fuel: Option<Decimal>,
+    pub notification: Option<Decimal>,
+    pub weekend: Option<Decimal>,
+    pub cod_fee: Option<Decimal>,
+    pub postal_rate: Decimal,
+    pub insurance: Option<Decimal>,
+    pub preparing: Decimal,
+    pub cost: Decimal,
+    pub days_min: u32,
+    pub days_max: u32,
+    /// Pick-up point or post office serving the address, index into the method's points.
+    pub point: Option<usize>,
+}
+
+impl CompiledTariff {
+    /// Resolves an address against every zoning of the tariff (once per request).
+    pub fn destination(&self, postal_index: &str, region: &str) -> Destination {
+        let region = region.trim();
+        Destination {
+            zones: self
+                .zonings
+                .iter()
+                .map(|z| z.resolve(postal_index, region))
+                .collect(),
+            index: postal_index.trim().to_string(),
+        }
+    }
+
+    /// Prices every method, in tariff order, into `out` (cleared first). `preparing` is
+    /// the packaging and marking total (see [`CompiledTariff::preparing_lines`]), added to
+    /// the methods that charge it. Allocates only for refusals.
+    pub fn price_all(
+        &self,
+        s: &Shipment,
+        dest: &Destination,
+        preparing: Decimal,
+        out: &mut Vec<Result<MethodPrice, Vec<Refusal>>>,
+    ) {
+        out.clear();
+        for i in 0..self.methods.len() {
+            out.push(self.price_method(i, s, dest, preparing));
+        }
+    }
+
+    /// Prices one method (by index). Returns every reason it refuses, in a fixed order:
+    /// limits, zone, pick-up point, cash on delivery, declared value, weekend.
+    pub fn price_method(
+        &self,
+        method: usize,
+        s: &Shipment,
+        dest: &Destination,
+        preparing: Decimal,
+    ) -> Result<MethodPrice, Vec<Refusal>> {
+        let Some(m) = self.methods.get(method) else {
+            return Err(vec![Refusal::ZoneNotServed {
+                postal_index: dest.index.clone(),
+            }]);
+        };
+        let dp = self.dp;
+        let p = &s.parcel;
+        let mut refusals = Vec::new();
+
+        let exceeded = m.limits.check_box(p.outer_sorted_mm, p.gross_weight_g);
+        if !exceeded.is_empty() {
+            refusals.push(Refusal::LimitExceeded { exceeded });
+        }
+        let zone = dest.zones.get(m.zoning).copied().flatten();
+        let rate = zone.and_then(|z| m.rates.get(usize::from(z))?.as_ref());
+        if rate.is_none() {
+            refusals.push(Refusal::ZoneNotServed {
+                postal_index: dest.index.clone(),
+            });
+        }
+        let point = find_point(m, &dest.index);
+        if m.requires_point && point.is_none() {
+            refusals.push(Refusal::NoPickupPoint {
+                postal_index: dest.index.clone(),
+            });
+        }
+        let mut cod_fee = None;
+        if let Some(amount) = s.cod_amount {
+            match &m.cod {
+                None => refusals.push(Refusal::CodNotOffered),
+                Some(c) if amount > c.max_amount => refusals.push(Refusal::CodAmountTooHigh {
+                    amount,
+                    max: c.max_amount,
+                }),
+                Some(c) => {
+                    let band = c.bands.iter().find(|b| amount <= b.0);
+                    let fee = band.map_or(Decimal::ZERO, |(_, fixed, frac)| fixed + amount * frac);
+                    cod_fee = Some(round_money(fee.max(c.minimum), dp));
+                }
+            }
+        }
+        let mut insurance = None;
+        if s.declared_value > Decimal::ZERO {
+            if let Some(ins) = &m.insurance {
+                let v = s.declared_value;
+                if v > ins.max_declared_value {
+                    refusals.push(Refusal::DeclaredValueTooHigh {
+                        value: v,
+                        max: ins.max_declared_value,
+                    });
+                } else {
+                    let premium = match &ins.premium {
+                        CPremium::Rate {
+                            fraction,
+                            value_step,
+                        } => value_step.map_or(v, |st| ceil_to_step(v, st)) * fraction,
+                        CPremium::Tiers(tiers) => tiers
+                            .iter()
+                            .find(|(up_to, _)| v <= *up_to)
+                            .map_or(Decimal::ZERO, |(_, price)| *price),
+                    };
+                    insurance = Some(round_money(premium.max(ins.minimum), dp));
+                }
+            }
+        }
+        let weekend = if s.weekend {
+            match m.weekend {
+                None => {
+                    refusals.push(Refusal::WeekendNotOffered);
+                    None
+                }
+                Some(w) => Some(round_money(w, dp)),
+            }
+        } else {
+            None
+        };
+        let Some(rate) = rate else {
+            return Err(refusals);
+        };
+        if !refusals.is_empty() {
+            return Err(refusals);
+        }
+
+        let [l, w, h] = p.outer_sorted_mm;
+        let volumetric = m.volumetric_divisor.map(|div| {
+            let vol = u128::from(l) * u128::from(w) * u128::from(h);
+            let g = vol.div_ceil(u128::from(div));
+            u64::try_from(g).unwrap_or(u64::MAX)
+        });
+        let chargeable = volumetric.map_or(p.gross_weight_g, |v| v.max(p.gross_weight_g));
+        let (base, steps, cell) = match m.pricing {
+            CPricing::Weight { base_g, step_g } => {
+                let steps = chargeable.saturating_sub(base_g).div_ceil(step_g);
+                // Only an absurd weight with no max_weight_g limit can overflow.
+                let Some(price) = rate
+                    .per_step
+                    .checked_mul(Decimal::from(steps))
+                    .and_then(|x| x.checked_add(rate.base))
+                else {
+                    return Err(vec![Refusal::Unpriceable {
+                        chargeable_weight_g: chargeable,
+                    }]);
+                };
+                (price, steps, None)
+            }
+            CPricing::Cell => {
+                let cell = m
+                    .limits
+                    .cells
+                    .iter()
+                    .position(|c| cell_takes(c, p.outer_sorted_mm, p.gross_weight_g));
+                let price = cell
+                    .and_then(|c| rate.cell_prices.get(c).copied())
+                    .unwrap_or_default();
+                (price, 0, cell)
+            }
+        };
+        let base = round_money(base, dp);
+        let fuel = m.fuel.map(|f| round_money(base * f, dp));
+        let notification = m.notification.map(|n| round_money(n, dp));
+        let zero = Decimal::ZERO;
+        let postal_rate = base
+            + fuel.unwrap_or(zero)
+            + notification.unwrap_or(zero)
+            + weekend.unwrap_or(zero)
+            + cod_fee.unwrap_or(zero);
+        let preparing = if m.preparing {
+            round_money(preparing, dp)
+        } else {
+            round_money(zero, dp)
+        };
+        let cost = postal_rate + insurance.unwrap_or(zero) + preparing;
+        Ok(MethodPrice {
+            method,
+            zone: zone.unwrap_or(0),
+            chargeable_weight_g: chargeable,
+            volumetric_weight_g: volumetric,
+            steps,
+            cell,
+            rate: base,
+            fuel,
+            notification,
+            weekend,
+            cod_fee,
+            postal_rate,
+            insurance,
+            preparing,
+            cost,
+            days_min: rate.days_min,
+            days_max: rate.days_max,
+            point,
+        })
+    }
+}
+
+/// The point serving an index: the longest matching `serves` prefix; ties go to the
+/// earlier point in the file.
+fn find_point(m: &CMethod, index: &str) -> Option<usize> {
+    if index.is_empty() {
+        return None;
+    }
+    let mut best: Option<(usize, usize)> = None;
+    for (i, p) in m.points.iter().enumerate() {
+        for s in &p.serves {
+            if index.starts_with(s.as_str()) && best.is_none_or(|(_, len)| s.len() > len) {
+                best = Some((i, s.len()));
+            }
+        }
+    }
+    best.map(|(i, _)| i)
+}

@@ -1,0 +1,155 @@
+//! Packaging and marking (Aplix `PreparingCost` and its `GetDetailsOfCost` lines).
+//!
+//! Lines, in this order: the box; bubble wrap (seal type 2) by the box's inner surface in
+//! m²; filler (seal type 3) by the litres of the box's inner volume the goods leave
+//! empty; sturdy packaging; label and marking; handling per unit of goods. Each line's
+//! cost is `price × quantity` rounded half-up to the minor unit; `PreparingCost` is the
+//! sum of the line costs, so the lines always add up to it exactly.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::compile::CompiledTariff;
+use super::evaluate::Parcel;
+use super::money::round_money;
+
+/// Aplix `TypeOfSeal`: 1 none, 2 bubble wrap, 3 filler.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "u8", into = "u8")]
+pub enum Seal {
+    None,
+    BubbleWrap,
+    Filler,
+}
+
+impl TryFrom<u8> for Seal {
+    type Error = String;
+    fn try_from(v: u8) -> Result<Seal, String> {
+        match v {
+            1 => Ok(Seal::None),
+            2 => Ok(Seal::BubbleWrap),
+            3 => Ok(Seal::Filler),
+            _ => Err(format!(
+                "type_of_seal must be 1 (none), 2 (bubble wrap) or 3 (filler), got {v}"
+            )),
+        }
+    }
+}
+
+impl From<Seal> for u8 {
+    fn from(s: Seal) -> u8 {
+        match s {
+            Seal::None => 1,
+            Seal::BubbleWrap => 2,
+            Seal::Filler => 3,
+        }
+    }
+}
+
+/// One `GetDetailsOfCost` line: `cost = round(price × qty)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CostLine {
+    /// Machine-readable kind: `box`, `bubble_wrap`, `filler`, `sturdy`, `label`, `handling`.
+    pub kind: &'static str,
+    pub description: String,
+    pub price: Decimal,
+    pub qty: Decimal,
+    pub cost: Decimal,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Part {
+    kind: &'static str,
+    price: Decimal,
+    qty: Decimal,
+    cost: Decimal,
+}
+
+impl CompiledTariff {
+    fn preparing_parts(&self, p: &Parcel, seal: Seal, sturdy: bool) -> [Option<Part>; 6] {
+        let mut out = [None; 6];
+        let Some(pk) = &self.packaging else {
+            return out;
+        };
+        let dp = self.dp;
+        let part = |kind, price: Decimal, qty: Decimal| {
+            Some(Part {
+                kind,
+                price: round_money(price, dp),
+                qty,
+                cost: round_money(price * qty, dp),
+            })
+        };
+        let carton = p.carton.and_then(|i| pk.boxes.get(i));
+        let inner = carton.map_or(p.outer_sorted_mm, |c| c.inner_sorted());
+        if let Some(c) = carton {
+            out[0] = part("box", c.price.unwrap_or_default(), Decimal::ONE);
+        }
+        let [l, w, h] = inner.map(i128::from);
+        match seal {
+            Seal::None => {}
+            Seal::BubbleWrap => {
+                let area_mm2 = 2 * (l * w + l * h + w * h);
+                let m2 = Decimal::from_i128_with_scale(area_mm2, 6).normalize();
+                out[1] = part("bubble_wrap", pk.bubble_wrap_per_m2, m2);
+            }
+            Seal::Filler => {
+                let empty = (l * w * h - i128::from(p.goods_volume_mm3)).max(0);
+                let litres = Decimal::try_from_i128_with_scale(empty, 6)
+                    .unwrap_or_default()
+                    .normalize();
+                out[2] = part("filler", pk.filler_per_litre, litres);
+            }
+        }
+        if sturdy {
+            out[3] = part("sturdy", pk.sturdy, Decimal::ONE);
+        }
+        out[4] = part("label", pk.label, Decimal::ONE);
+        out[5] = part("handling", pk.handling_per_unit, Decimal::from(p.units));
+        out
+    }
+
+    /// `PreparingCost`: the sum of the rounded lines, without building them.
+    pub fn preparing_total(&self, p: &Parcel, seal: Seal, sturdy: bool) -> Decimal {
+        let mut total = round_money(Decimal::ZERO, self.dp);
+        for part in self.preparing_parts(p, seal, sturdy).into_iter().flatten() {
+            total += part.cost;
+        }
+        total
+    }
+
+    /// The `GetDetailsOfCost` lines. Empty when the tariff has no packaging prices.
+    pub fn preparing_lines(&self, p: &Parcel, seal: Seal, sturdy: bool) -> Vec<CostLine> {
+        let carton = self
+            .packaging
+            .as_ref()
+            .and_then(|pk| pk.boxes.get(p.carton?));
+        self.preparing_parts(p, seal, sturdy)
+            .into_iter()
+            .flatten()
+            .map(|part| {
+                let description = match part.kind {
+                    "box" => match carton {
+                        Some(c) => {
+                            let [a, b, d] = c.inner_sorted();
+                            format!("box {} ({a}×{b}×{d} mm inside)", c.reference)
+                        }
+                        None => "box".to_string(),
+                    },
+                    "bubble_wrap" => "bubble wrap, m² of the box's inner surface".into(),
+                    "filler" => "filler, litres of empty space in the box".into(),
+                    "sturdy" => "sturdy packaging".into(),
+                    "label" => "label and marking".into(),
+                    _ => "handling, per unit of goods".into(),
+                };
+                CostLine {
+                    kind: part.kind,
+                    description,
+                    price: part.price,
+                    qty: part.qty,
+                    cost: part.cost,
+                }
+            })
+            .collect()
+    }
+}

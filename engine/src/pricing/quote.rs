@@ -1,0 +1,468 @@
+//! Aplix `CalculateShippingCost` and `GetDetailsOfCost`.
+//!
+//! [`CompiledTariff::quote`] packs the goods (the packing engine), boxes them in the
+//! cheapest carton of the tariff's catalogue, resolves the address once and prices every
+//! delivery method; [`CompiledTariff::details`] gives the packaging and marking lines of
+//! one offered method, which add up to its `preparing_cost` exactly.
+//!
+//! Goods are integer millimetres and grams here (the SOAP API's metres and kilograms
+//! are converted by the caller, rounding up — see `docs/pricing.md`).
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::packing::{choose_carton, Item, PackError, PackOptions};
+
+use super::compile::CompiledTariff;
+use super::evaluate::{Parcel, Refusal, Shipment};
+use super::fingerprint::Fnv64;
+use super::money::round_money;
+use super::preparing::{CostLine, Seal};
+
+/// One line of goods (Aplix `Goods`), in millimetres and grams.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GoodsLine {
+    #[serde(default)]
+    pub sku: String,
+    #[serde(default)]
+    pub name: String,
+    pub length_mm: u32,
+    pub width_mm: u32,
+    pub height_mm: u32,
+    /// Weight of one unit.
+    pub weight_g: u64,
+    pub qty: u32,
+    /// Must stay upright (may still turn about the vertical axis).
+    #[serde(default)]
+    pub upright: bool,
+}
+
+/// Recipient address (Aplix `Address`). Zones use `index` (postal index), else `region`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Address {
+    #[serde(default)]
+    pub index: String,
+    #[serde(default)]
+    pub region: String,
+    #[serde(default)]
+    pub district: String,
+    #[serde(default)]
+    pub city: String,
+    #[serde(default)]
+    pub settlement: String,
+    #[serde(default)]
+    pub street: String,
+    #[serde(default)]
+    pub house: String,
+    #[serde(default)]
+    pub building: String,
+    #[serde(default)]
+    pub flat: String,
+}
+
+/// A `CalculateShippingCost` request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuoteRequest {
+    #[serde(default)]
+    pub order_number: Option<String>,
+    /// Declared value, insured; `0` means not insured.
+    pub declared_value: Decimal,
+    pub goods: Vec<GoodsLine>,
+    pub address: Address,
+    /// 1 none, 2 bubble wrap, 3 filler.
+    pub type_of_seal: Seal,
+    #[serde(default)]
+    pub sturdy_packaging: bool,
+    #[serde(default)]
+    pub cash_on_delivery: bool,
+    /// Amount to collect when `cash_on_delivery`; defaults to the declared value.
+    #[serde(default)]
+    pub cod_amount: Option<Decimal>,
+    /// Weekend delivery add-on.
+    #[serde(default)]
+    pub weekend_delivery: bool,
+    /// Day of shipment, for the VAT rate in effect; without it VAT is not reported.
+    #[serde(default)]
+    pub date: Option<NaiveDate>,
+}
+
+/// The parcel the goods made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ParcelInfo {
+    #[serde(rename = "box")]
+    pub box_reference: Option<String>,
+    pub outer_mm: [u32; 3],
+    pub inner_mm: Option<[u32; 3]>,
+    pub goods_weight_g: u64,
+    pub gross_weight_g: u64,
+    pub goods_volume_mm3: u64,
+    pub units: u64,
+}
+
+/// The postal-rate components of an option.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RateComponents {
+    pub rate: Decimal,
+    pub fuel: Option<Decimal>,
+    pub notification: Option<Decimal>,
+    pub weekend: Option<Decimal>,
+    pub cod_fee: Option<Decimal>,
+}
+
+/// VAT contained in (or to add to) an option's cost.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Vat {
+    pub rate_percent: Decimal,
+    /// Whether `cost` already includes it.
+    pub included: bool,
+    pub amount: Decimal,
+    /// Cost including VAT.
+    pub cost_with_vat: Decimal,
+}
+
+/// One delivery method that can take the parcel (Aplix `DeliveryType`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeliveryOption {
+    pub type_id: u32,
+    pub code: String,
+    pub type_name: String,
+    pub type_description: String,
+    /// `postal_rate + insurance + preparing_cost`.
+    pub cost: Decimal,
+    pub insurance: Decimal,
+    pub postal_rate: Decimal,
+    pub preparing_cost: Decimal,
+    /// Code of the pick-up point or post office, where the method has one.
+    pub point_code: Option<String>,
+    pub address: Option<String>,
+    pub worktime: Option<String>,
+    pub min_period: u32,
+    pub max_period: u32,
+    pub additional_information: String,
+    pub zone: String,
+    pub chargeable_weight_g: u64,
+    pub volumetric_weight_g: Option<u64>,
+    pub components: RateComponents,
+    pub vat: Option<Vat>,
+}
+
+/// A method that cannot take the parcel, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RefusedMethod {
+    pub type_id: u32,
+    pub code: String,
+    pub type_name: String,
+    pub reasons: Vec<Refusal>,
+    /// The reasons in one English sentence each, joined.
+    pub comment: String,
+}
+
+/// The `CalculateShippingCost` answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Quote {
+    /// 16 hex digits, a hash of the tariff text and the canonical request: the same
+    /// request under the same tariff always gets the same id.
+    pub calculation_id: String,
+    pub tariff_id: String,
+    pub currency: String,
+    pub order_number: Option<String>,
+    pub parcel: Option<ParcelInfo>,
+    pub options: Vec<DeliveryOption>,
+    pub refused: Vec<RefusedMethod>,
+    pub comments: Vec<String>,
+    /// The `GetDetailsOfCost` lines (the same for every method that charges packaging).
+    #[serde(skip)]
+    pub(crate) preparing_lines: Vec<CostLine>,
+}
+
+/// A request the engine cannot price.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QuoteError {
+    #[error("goods: {0}")]
+    Goods(#[from] PackError),
+    #[error("declared_value: must not be negative (got {0})")]
+    NegativeDeclaredValue(Decimal),
+    #[error("cod_amount: must not be negative (got {0})")]
+    NegativeCodAmount(Decimal),
+    #[error("cod_amount: given but cash_on_delivery is false")]
+    CodAmountWithoutCod,
+    #[error("tariff {0}: has no [packaging] box catalogue, so goods cannot be quoted with it")]
+    NoPackaging(String),
+}
+
+/// `details()` for a type id the quote did not offer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DetailsError {
+    #[error("type_id {type_id}: no such delivery method in tariff {tariff}")]
+    UnknownType { type_id: u32, tariff: String },
+    #[error("type_id {type_id}: not offered for this calculation ({reason})")]
+    NotOffered { type_id: u32, reason: String },
+    #[error("calculation {calculation_id} was made with tariff {made_with}, not {tariff}")]
+    OtherTariff {
+        calculation_id: String,
+        made_with: String,
+        tariff: String,
+    },
+}
+
+impl QuoteRequest {
+    /// Hash of a canonical serialisation: decimals normalised (`36370` = `36370.00`),
+    /// fields in declaration order, goods in input order.
+    fn canonical_hash(&self, tariff_fingerprint: u64) -> u64 {
+        let mut canon = self.clone();
+        canon.declared_value = canon.declared_value.normalize();
+        canon.cod_amount = canon.cod_amount.map(|d| d.normalize());
+        let mut h = Fnv64::default();
+        h.update(&tariff_fingerprint.to_le_bytes());
+        // Writing to the hasher cannot fail, and every field serialises.
+        let _ = serde_json::to_writer(&mut h, &canon);
+        h.finish()
+    }
+}
+
+impl CompiledTariff {
+    /// Aplix `CalculateShippingCost`: every method that can take the parcel to the
+    /// address, priced, and the reasons of the others.
+    ///
+    /// ```
+    /// use courier_engine::pricing::{CompiledTariff, QuoteRequest};
+    /// let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../data/tariffs/aplix.toml")).unwrap();
+    /// let tariff = CompiledTariff::from_toml_str(&text).unwrap();
+    /// let req: QuoteRequest = serde_json::from_str(r#"{
+    ///   "declared_value": "1000",
+    ///   "goods": [{"length_mm": 200, "width_mm": 150, "height_mm": 100, "weight_g": 700, "qty": 1}],
+    ///   "address": {"index": "101000", "region": "Москва"},
+    ///   "type_of_seal": 1
+    /// }"#).unwrap();
+    /// let q = tariff.quote(&req).unwrap();
+    /// let parcel = q.options.iter().find(|o| o.code == "russian_post_parcel").unwrap();
+    /// // M box (120 g) + 700 g = 820 g: 250.00 up to 500 g + 1 step of 25.00
+    /// assert_eq!(parcel.postal_rate.to_string(), "275.00");
+    /// // The details add up to the preparing cost.
+    /// let lines = tariff.details(&q, parcel.type_id).unwrap();
+    /// let sum: rust_decimal::Decimal = lines.iter().map(|l| l.cost).sum();
+    /// assert_eq!(sum, parcel.preparing_cost);
+    /// ```
+    pub fn quote(&self, req: &QuoteRequest) -> Result<Quote, QuoteError> {
+        self.quote_with(req, &PackOptions::default())
+    }
+
+    /// [`CompiledTariff::quote`] with explicit packing options.
+    pub fn quote_with(&self, req: &QuoteRequest, opts: &PackOptions) -> Result<Quote, QuoteError> {
+        if req.declared_value.is_sign_negative() && !req.declared_value.is_zero() {
+            return Err(QuoteError::NegativeDeclaredValue(req.declared_value));
+        }
+        if let Some(a) = req.cod_amount {
+            if a.is_sign_negative() && !a.is_zero() {
+                return Err(QuoteError::NegativeCodAmount(a));
+            }
+            if !req.cash_on_delivery {
+                return Err(QuoteError::CodAmountWithoutCod);
+            }
+        }
+        let Some(pk) = &self.packaging else {
+            return Err(QuoteError::NoPackaging(self.id.clone()));
+        };
+        let items: Vec<Item> = req
+            .goods
+            .iter()
+            .map(|g| Item {
+                length_mm: g.length_mm,
+                width_mm: g.width_mm,
+                height_mm: g.height_mm,
+                weight_g: g.weight_g,
+                qty: g.qty,
+                upright: g.upright,
+            })
+            .collect();
+        let choice = choose_carton(&items, &pk.boxes, opts)?;
+        let calculation_id = format!("{:016x}", req.canonical_hash(self.fingerprint));
+        let mut quote = Quote {
+            calculation_id,
+            tariff_id: self.id.clone(),
+            currency: self.currency.clone(),
+            order_number: req.order_number.clone(),
+            parcel: None,
+            options: Vec::new(),
+            refused: Vec::new(),
+            comments: Vec::new(),
+            preparing_lines: Vec::new(),
+        };
+        let Some(choice) = choice else {
+            quote
+                .comments
+                .push("the goods fit no box of the catalogue: no method can take them".into());
+            for m in &self.methods {
+                quote.refused.push(RefusedMethod {
+                    type_id: m.type_id,
+                    code: m.code.clone(),
+                    type_name: m.name.clone(),
+                    reasons: vec![Refusal::NoCarton],
+                    comment: Refusal::NoCarton.describe(),
+                });
+            }
+            return Ok(quote);
+        };
+        let units: u64 = req.goods.iter().map(|g| u64::from(g.qty)).sum();
+        let parcel = Parcel {
+            outer_sorted_mm: choice.outer_sorted_mm,
+            gross_weight_g: choice.gross_weight_g,
+            goods_volume_mm3: choice.goods_volume_mm3,
+            units,
+            carton: Some(choice.index),
+        };
+        quote.parcel = Some(ParcelInfo {
+            box_reference: Some(choice.reference.clone()),
+            outer_mm: choice.outer_sorted_mm,
+            inner_mm: Some(choice.inner_sorted_mm),
+            goods_weight_g: choice.goods_weight_g,
+            gross_weight_g: choice.gross_weight_g,
+            goods_volume_mm3: choice.goods_volume_mm3,
+            units,
+        });
+        let shipment = Shipment {
+            parcel,
+            declared_value: req.declared_value,
+            cod_amount: req
+                .cash_on_delivery
+                .then(|| req.cod_amount.unwrap_or(req.declared_value)),
+            weekend: req.weekend_delivery,
+        };
+        let lines = self.preparing_lines(&parcel, req.type_of_seal, req.sturdy_packaging);
+        let preparing: Decimal = lines.iter().map(|l| l.cost).sum();
+        let dest = self.destination(&req.address.index, &req.address.region);
+        let vat_rate = req.date.and_then(|d| self.vat_rate_on(d));
+        if req.date.is_none() && !self.vat.is_empty() {
+            quote
+                .comments
+                .push("no date given: VAT is not reported".into());
+        }
+        for (i, m) in self.methods.iter().enumerate() {
+            match self.price_method(i, &shipment, &dest, preparing) {
+                Ok(p) => {
+                    let point = p.point.and_then(|j| m.points.get(j));
+                    let zone = self
+                        .zonings
+                        .get(m.zoning)
+                        .and_then(|z| z.zone_names.get(usize::from(p.zone)))
+                        .cloned()
+                        .unwrap_or_default();
+                    let vat = vat_rate.map(|r| self.vat_of(p.cost, r));
+                    let mut info = m.additional_info.clone();
+                    if req.declared_value > Decimal::ZERO && m.insurance.is_none() {
+                        if !info.is_empty() {
+                            info.push_str("; ");
+                        }
+                        info.push_str("this method does not insure the declared value");
+                    }
+                    quote.options.push(DeliveryOption {
+                        type_id: m.type_id,
+                        code: m.code.clone(),
+                        type_name: m.name.clone(),
+                        type_description: m.description.clone(),
+                        cost: p.cost,
+                        insurance: p
+                            .insurance
+                            .unwrap_or_else(|| round_money(Decimal::ZERO, self.dp)),
+                        postal_rate: p.postal_rate,
+                        preparing_cost: p.preparing,
+                        point_code: point.map(|pt| pt.code.clone()),
+                        address: point.map(|pt| pt.address.clone()),
+                        worktime: point.map(|pt| pt.hours.clone()),
+                        min_period: p.days_min,
+                        max_period: p.days_max,
+                        additional_information: info,
+                        zone,
+                        chargeable_weight_g: p.chargeable_weight_g,
+                        volumetric_weight_g: p.volumetric_weight_g,
+                        components: RateComponents {
+                            rate: p.rate,
+                            fuel: p.fuel,
+                            notification: p.notification,
+                            weekend: p.weekend,
+                            cod_fee: p.cod_fee,
+                        },
+                        vat,
+                    });
+                }
+                Err(reasons) => {
+                    let comment = reasons
+                        .iter()
+                        .map(|r| r.describe())
+                        .collect::<Vec<_>>()
+                        .join("; ");
+                    quote.refused.push(RefusedMethod {
+                        type_id: m.type_id,
+                        code: m.code.clone(),
+                        type_name: m.name.clone(),
+                        reasons,
+                        comment,
+                    });
+                }
+            }
+        }
+        if quote.options.is_empty() {
+            quote
+                .comments
+                .push("no delivery method can take this parcel to this address".into());
+        }
+        quote.preparing_lines = lines;
+        Ok(quote)
+    }
+
+    fn vat_of(&self, cost: Decimal, rate_percent: Decimal) -> Vat {
+        let amount = if self.prices_include_vat {
+            round_money(
+                cost * rate_percent / (Decimal::ONE_HUNDRED + rate_percent),
+                self.dp,
+            )
+        } else {
+            round_money(cost * rate_percent / Decimal::ONE_HUNDRED, self.dp)
+        };
+        Vat {
+            rate_percent,
+            included: self.prices_include_vat,
+            amount,
+            cost_with_vat: if self.prices_include_vat {
+                cost
+            } else {
+                cost + amount
+            },
+        }
+    }
+
+    /// Aplix `GetDetailsOfCost`: the packaging and marking lines of one offered method;
+    /// their costs add up to its `preparing_cost` exactly.
+    pub fn details(&self, quote: &Quote, type_id: u32) -> Result<Vec<CostLine>, DetailsError> {
+        if quote.tariff_id != self.id {
+            return Err(DetailsError::OtherTariff {
+                calculation_id: quote.calculation_id.clone(),
+                made_with: quote.tariff_id.clone(),
+                tariff: self.id.clone(),
+            });
+        }
+        let Some(m) = self
+            .method_by_type_id(type_id)
+            .and_then(|i| self.methods.get(i))
+        else {
+            return Err(DetailsError::UnknownType {
+                type_id,
+                tariff: self.id.clone(),
+            });
+        };
+        if let Some(r) = quote.refused.iter().find(|r| r.type_id == type_id) {
+            return Err(DetailsError::NotOffered {
+                type_id,
+                reason: r.comment.clone(),
+            });
+        }
+        if !m.preparing {
+            return Ok(Vec::new());
+        }
+        Ok(quote.preparing_lines.clone())
+    }
+}
