@@ -5,8 +5,8 @@
 use std::collections::BTreeSet;
 
 use courier_rules::aplix::{
-    validate_order, validate_registry, AplixConfig, KnownOrder, KnownOrders, PushOrder,
-    PushReestr, RegistryBook, TrackBook, TrackIncrement, TrackNumber,
+    validate_order, validate_registry, AplixConfig, KnownOrder, KnownOrders, PushOrder, PushReestr,
+    RegistryBook, TrackBook, TrackIncrement, TrackNumber,
 };
 use proptest::prelude::*;
 
@@ -15,13 +15,17 @@ fn cfg() -> AplixConfig {
 }
 
 fn seed_order() -> PushOrder {
-    PushOrder::from_json(include_str!("../../data/samples/carriers/aplix_seed_order.json"))
-        .expect("seed order parses")
+    PushOrder::from_json(include_str!(
+        "../../data/samples/carriers/aplix_seed_order.json"
+    ))
+    .expect("seed order parses")
 }
 
 fn known() -> KnownOrders {
-    KnownOrders::from_json(include_str!("../../data/samples/carriers/aplix_known_orders.json"))
-        .expect("known orders parse")
+    KnownOrders::from_json(include_str!(
+        "../../data/samples/carriers/aplix_known_orders.json"
+    ))
+    .expect("known orders parse")
 }
 
 fn codes(errs: &[courier_rules::aplix::AplixError]) -> BTreeSet<(String, &'static str)> {
@@ -31,7 +35,11 @@ fn codes(errs: &[courier_rules::aplix::AplixError]) -> BTreeSet<(String, &'stati
 #[test]
 fn seed_order_is_valid() {
     let order = seed_order();
-    assert_eq!(order.comment.as_deref(), Some("Тестовый заказ"), "the seed's Cyrillic С alias");
+    assert_eq!(
+        order.comment.as_deref(),
+        Some("Тестовый заказ"),
+        "the seed's Cyrillic С alias"
+    );
     let errs = validate_order(&order, &cfg());
     assert!(errs.is_empty(), "{errs:?}");
 }
@@ -68,44 +76,168 @@ fn invalid_order_reports_everything() {
 }
 
 type Edit = fn(&mut PushOrder);
+/// (description, edit of the seed order, the one expected (field, code) or none).
+type Case = (&'static str, Edit, Option<(&'static str, &'static str)>);
 
 #[test]
 fn order_rules_table() {
-    let cases: Vec<(&str, Edit, Option<(&str, &str)>)> = vec![
+    let cases: Vec<Case> = vec![
         ("no id", |o| o.id = None, Some(("ID", "required"))),
-        ("no number", |o| o.number = Some(" ".into()), Some(("Number", "required"))),
-        ("bad date", |o| o.date = Some("30.08.2013".into()), Some(("Date", "date_format"))),
-        ("datetime ok", |o| o.date = Some("2013-08-30T15:20:00".into()), None),
-        ("no customer", |o| o.customer = None, Some(("Customer", "required"))),
-        ("no phone", |o| o.customer.as_mut().unwrap().phone = None, Some(("Customer.Phone", "required"))),
-        ("no email", |o| o.customer.as_mut().unwrap().email = None, Some(("Customer.Email", "required"))),
-        ("no address", |o| o.customer.as_mut().unwrap().address = None, Some(("Customer.Address", "required"))),
-        ("settlement instead of city", |o| {
-            let a = o.customer.as_mut().unwrap().address.as_mut().unwrap();
-            a.city = None;
-            a.settlement = Some("Пионерский п".into());
-        }, None),
-        ("declared value zero", |o| o.declared_cost = Some(rust_decimal::Decimal::ZERO), None),
-        ("no declared value", |o| o.declared_cost = None, Some(("DeclaredCost", "required"))),
-        ("cash on delivery", |o| o.amount_to_be_paid = Some(rust_decimal::Decimal::new(3635000, 2)), None),
-        ("negative COD", |o| o.amount_to_be_paid = Some(rust_decimal::Decimal::new(-1, 0)), Some(("AmountToBePaid", "negative"))),
-        ("unknown delivery type", |o| o.delivery_type_id = Some(99), Some(("DeliveryTypeId", "unknown_delivery_type"))),
+        (
+            "no number",
+            |o| o.number = Some(" ".into()),
+            Some(("Number", "required")),
+        ),
+        (
+            "bad date",
+            |o| o.date = Some("30.08.2013".into()),
+            Some(("Date", "date_format")),
+        ),
+        (
+            "datetime ok",
+            |o| o.date = Some("2013-08-30T15:20:00".into()),
+            None,
+        ),
+        (
+            "no customer",
+            |o| o.customer = None,
+            Some(("Customer", "required")),
+        ),
+        (
+            "no phone",
+            |o| o.customer.as_mut().unwrap().phone = None,
+            Some(("Customer.Phone", "required")),
+        ),
+        (
+            "no email",
+            |o| o.customer.as_mut().unwrap().email = None,
+            Some(("Customer.Email", "required")),
+        ),
+        (
+            "no address",
+            |o| o.customer.as_mut().unwrap().address = None,
+            Some(("Customer.Address", "required")),
+        ),
+        (
+            "settlement instead of city",
+            |o| {
+                let a = o.customer.as_mut().unwrap().address.as_mut().unwrap();
+                a.city = None;
+                a.settlement = Some("Пионерский п".into());
+            },
+            None,
+        ),
+        (
+            "declared value zero",
+            |o| o.declared_cost = Some(rust_decimal::Decimal::ZERO),
+            None,
+        ),
+        (
+            "no declared value",
+            |o| o.declared_cost = None,
+            Some(("DeclaredCost", "required")),
+        ),
+        (
+            "cash on delivery",
+            |o| o.amount_to_be_paid = Some(rust_decimal::Decimal::new(3635000, 2)),
+            None,
+        ),
+        (
+            "negative COD",
+            |o| o.amount_to_be_paid = Some(rust_decimal::Decimal::new(-1, 0)),
+            Some(("AmountToBePaid", "negative")),
+        ),
+        (
+            "unknown delivery type",
+            |o| o.delivery_type_id = Some(99),
+            Some(("DeliveryTypeId", "unknown_delivery_type")),
+        ),
         ("seal 1", |o| o.type_of_seal = Some(1), None),
         ("seal 3", |o| o.type_of_seal = Some(3), None),
-        ("seal 0", |o| o.type_of_seal = Some(0), Some(("TypeOfSeal", "unknown_seal"))),
+        (
+            "seal 0",
+            |o| o.type_of_seal = Some(0),
+            Some(("TypeOfSeal", "unknown_seal")),
+        ),
         ("no goods", |o| o.goods.clear(), Some(("Goods", "required"))),
-        ("qty 0", |o| o.goods[1].qty = Some(0), Some(("Goods[1].Qty", "quantity_below_one"))),
-        ("price 0 (gift)", |o| o.goods[1].price = Some(rust_decimal::Decimal::ZERO), None),
-        ("no VAT", |o| o.goods[0].vat_rate = None, Some(("Goods[0].VATRate", "required"))),
-        ("zero weight", |o| o.goods[0].weight = Some(rust_decimal::Decimal::ZERO), Some(("Goods[0].Weight", "not_positive"))),
+        (
+            "qty 0",
+            |o| o.goods[1].qty = Some(0),
+            Some(("Goods[1].Qty", "quantity_below_one")),
+        ),
+        (
+            "price 0 (gift)",
+            |o| o.goods[1].price = Some(rust_decimal::Decimal::ZERO),
+            None,
+        ),
+        (
+            "no VAT",
+            |o| o.goods[0].vat_rate = None,
+            Some(("Goods[0].VATRate", "required")),
+        ),
+        (
+            "zero weight",
+            |o| o.goods[0].weight = Some(rust_decimal::Decimal::ZERO),
+            Some(("Goods[0].Weight", "not_positive")),
+        ),
         ("courier ok", |o| o.delivery_type_id = Some(1), None),
-        ("courier no date", |o| { o.delivery_type_id = Some(1); o.delivery_date = None }, Some(("DeliveryDate", "required"))),
-        ("courier no hours", |o| { o.delivery_type_id = Some(1); o.end_time_delivery = None }, Some(("EndTimeDelivery", "required"))),
-        ("courier empty interval", |o| { o.delivery_type_id = Some(1); o.start_time_delivery = Some(14) }, Some(("StartTimeDelivery", "hour_interval"))),
-        ("courier outside hours", |o| { o.delivery_type_id = Some(1); o.start_time_delivery = Some(7) }, Some(("StartTimeDelivery", "hour_interval"))),
-        ("EMS ignores hours", |o| { o.start_time_delivery = Some(20); o.end_time_delivery = Some(3) }, None),
-        ("cancelled: identity only", |o| { o.activity = false; o.goods.clear(); o.customer = None }, None),
-        ("cancelled without id", |o| { o.activity = false; o.id = None }, Some(("ID", "required"))),
+        (
+            "courier no date",
+            |o| {
+                o.delivery_type_id = Some(1);
+                o.delivery_date = None
+            },
+            Some(("DeliveryDate", "required")),
+        ),
+        (
+            "courier no hours",
+            |o| {
+                o.delivery_type_id = Some(1);
+                o.end_time_delivery = None
+            },
+            Some(("EndTimeDelivery", "required")),
+        ),
+        (
+            "courier empty interval",
+            |o| {
+                o.delivery_type_id = Some(1);
+                o.start_time_delivery = Some(14)
+            },
+            Some(("StartTimeDelivery", "hour_interval")),
+        ),
+        (
+            "courier outside hours",
+            |o| {
+                o.delivery_type_id = Some(1);
+                o.start_time_delivery = Some(7)
+            },
+            Some(("StartTimeDelivery", "hour_interval")),
+        ),
+        (
+            "EMS ignores hours",
+            |o| {
+                o.start_time_delivery = Some(20);
+                o.end_time_delivery = Some(3)
+            },
+            None,
+        ),
+        (
+            "cancelled: identity only",
+            |o| {
+                o.activity = false;
+                o.goods.clear();
+                o.customer = None
+            },
+            None,
+        ),
+        (
+            "cancelled without id",
+            |o| {
+                o.activity = false;
+                o.id = None
+            },
+            Some(("ID", "required")),
+        ),
     ];
     let cfg = cfg();
     for (what, edit, expected) in cases {
@@ -125,8 +257,10 @@ fn order_rules_table() {
 
 #[test]
 fn seed_registry_is_valid() {
-    let r = PushReestr::from_json(include_str!("../../data/samples/carriers/aplix_seed_registry.json"))
-        .expect("parses");
+    let r = PushReestr::from_json(include_str!(
+        "../../data/samples/carriers/aplix_seed_registry.json"
+    ))
+    .expect("parses");
     assert!(validate_registry(&r, &known()).is_empty());
 }
 
@@ -153,10 +287,15 @@ fn invalid_registry_reports_everything() {
 #[test]
 fn registry_book_keeps_orders_in_one_registry() {
     let mut book = RegistryBook::new(known());
-    let seed = PushReestr::from_json(include_str!("../../data/samples/carriers/aplix_seed_registry.json"))
-        .unwrap();
+    let seed = PushReestr::from_json(include_str!(
+        "../../data/samples/carriers/aplix_seed_registry.json"
+    ))
+    .unwrap();
     assert!(book.push(&seed).is_empty());
-    assert!(book.push(&seed).is_empty(), "pushing the same registry again is idempotent");
+    assert!(
+        book.push(&seed).is_empty(),
+        "pushing the same registry again is idempotent"
+    );
     assert_eq!(book.registry_of("2013‐1234567890"), Some("2013‐r12345"));
     let mut other = seed.clone();
     other.id = Some("2013‐r99999".into());
@@ -195,7 +334,10 @@ fn seed_track_feed_supersedes() {
         "the watermark does not move back"
     );
     assert!(book
-        .merge(&TrackIncrement { new_date_of_last_getting: "yesterday".into(), track_numbers: vec![] })
+        .merge(&TrackIncrement {
+            new_date_of_last_getting: "yesterday".into(),
+            track_numbers: vec![]
+        })
         .is_err());
 }
 

@@ -91,60 +91,333 @@ fn invalid_sample_reports_every_error_at_once() {
 }
 
 type Edit = fn(&mut DeliveryRequest);
+/// (description, edit of the valid request, now, the one expected (field, code) or none).
+type Case = (
+    &'static str,
+    Edit,
+    &'static str,
+    Option<(&'static str, &'static str)>,
+);
 
 #[test]
 fn each_rule_table() {
     // (description, edit of the valid request, now, expected (field, code) or none)
-    let cases: Vec<(&str, Edit, &str, Option<(&str, &str)>)> = vec![
-        ("latin first name", |r| r.first_name = Some("Anna".into()), NOW, Some(("first_name", "name_format"))),
-        ("name with space", |r| r.last_name = Some("Иван Петров".into()), NOW, Some(("last_name", "name_format"))),
-        ("hyphenated name", |r| r.last_name = Some("Салтыков-Щедрин".into()), NOW, None),
-        ("ё in name", |r| r.first_name = Some("Пётр".into()), NOW, None),
-        ("missing first name", |r| r.first_name = None, NOW, Some(("first_name", "required"))),
-        ("blank last name", |r| r.last_name = Some("  ".into()), NOW, Some(("last_name", "required"))),
-        ("unknown last name", |r| r.last_name = Some("Неизвестно".into()), NOW, None),
-        ("patronymic latin", |r| r.patronymic = Some("Ivanovich".into()), NOW, Some(("patronymic", "name_format"))),
-        ("phone 8…", |r| r.mobile_phone = Some("89261234567".into()), NOW, Some(("mobile_phone", "phone_format"))),
-        ("phone 9 digits", |r| r.mobile_phone = Some("+7926123456".into()), NOW, Some(("mobile_phone", "phone_format"))),
-        ("phone formatted", |r| r.mobile_phone = Some("+7 (926) 123-45-67".into()), NOW, Some(("mobile_phone", "phone_format"))),
-        ("phone missing", |r| r.mobile_phone = None, NOW, Some(("mobile_phone", "required"))),
-        ("additional phones ok", |r| r.additional_phones = Some(vec!["+79267654321".into()]), NOW, None),
-        ("additional phone bad", |r| r.additional_phones = Some(vec!["+380501234567".into()]), NOW, Some(("additional_phones", "phone_format"))),
-        ("email no tld", |r| r.email = Some("a@b".into()), NOW, Some(("email", "email_format"))),
+    let cases: Vec<Case> = vec![
+        (
+            "latin first name",
+            |r| r.first_name = Some("Anna".into()),
+            NOW,
+            Some(("first_name", "name_format")),
+        ),
+        (
+            "name with space",
+            |r| r.last_name = Some("Иван Петров".into()),
+            NOW,
+            Some(("last_name", "name_format")),
+        ),
+        (
+            "hyphenated name",
+            |r| r.last_name = Some("Салтыков-Щедрин".into()),
+            NOW,
+            None,
+        ),
+        (
+            "ё in name",
+            |r| r.first_name = Some("Пётр".into()),
+            NOW,
+            None,
+        ),
+        (
+            "missing first name",
+            |r| r.first_name = None,
+            NOW,
+            Some(("first_name", "required")),
+        ),
+        (
+            "blank last name",
+            |r| r.last_name = Some("  ".into()),
+            NOW,
+            Some(("last_name", "required")),
+        ),
+        (
+            "unknown last name",
+            |r| r.last_name = Some("Неизвестно".into()),
+            NOW,
+            None,
+        ),
+        (
+            "patronymic latin",
+            |r| r.patronymic = Some("Ivanovich".into()),
+            NOW,
+            Some(("patronymic", "name_format")),
+        ),
+        (
+            "phone 8…",
+            |r| r.mobile_phone = Some("89261234567".into()),
+            NOW,
+            Some(("mobile_phone", "phone_format")),
+        ),
+        (
+            "phone 9 digits",
+            |r| r.mobile_phone = Some("+7926123456".into()),
+            NOW,
+            Some(("mobile_phone", "phone_format")),
+        ),
+        (
+            "phone formatted",
+            |r| r.mobile_phone = Some("+7 (926) 123-45-67".into()),
+            NOW,
+            Some(("mobile_phone", "phone_format")),
+        ),
+        (
+            "phone missing",
+            |r| r.mobile_phone = None,
+            NOW,
+            Some(("mobile_phone", "required")),
+        ),
+        (
+            "additional phones ok",
+            |r| r.additional_phones = Some(vec!["+79267654321".into()]),
+            NOW,
+            None,
+        ),
+        (
+            "additional phone bad",
+            |r| r.additional_phones = Some(vec!["+380501234567".into()]),
+            NOW,
+            Some(("additional_phones", "phone_format")),
+        ),
+        (
+            "email no tld",
+            |r| r.email = Some("a@b".into()),
+            NOW,
+            Some(("email", "email_format")),
+        ),
         ("email absent ok", |r| r.email = None, NOW, None),
-        ("birthday past", |r| r.birthday = Some("10.11.1969".into()), NOW, None),
-        ("birthday today", |r| r.birthday = Some("10.03.2025".into()), NOW, Some(("birthday", "not_in_past"))),
-        ("birthday bad format", |r| r.birthday = Some("1969/11/10".into()), NOW, Some(("birthday", "date_format"))),
-        ("city by name", |r| r.delivery_city = Some("Казань".into()), NOW, None),
-        ("city by code any case", |r| r.delivery_city = Some("KAZAN".into()), NOW, None),
-        ("city not enabled", |r| r.delivery_city = Some("tula".into()), NOW, Some(("delivery_city", "city_not_enabled"))),
-        ("city missing", |r| r.delivery_city = None, NOW, Some(("delivery_city", "required"))),
-        ("product not enabled", |r| r.product = Some("mortgage".into()), NOW, Some(("product", "product_not_enabled"))),
-        ("product missing", |r| r.product = None, NOW, Some(("product", "required"))),
-        ("address missing (partner coordinates)", |r| r.address = None, NOW, Some(("address", "required"))),
-        ("date missing (partner coordinates)", |r| r.date = None, NOW, Some(("date", "required"))),
-        ("date yesterday", |r| r.date = Some("09.03.2025".into()), NOW, Some(("date", "in_past"))),
-        ("date bad", |r| r.date = Some("2025-02-30".into()), NOW, Some(("date", "date_format"))),
-        ("same day before Kazan cut-off 15:00", |r| r.date = Some("2025-03-10".into()), "2025-03-10T11:59:59Z", None),
-        ("same day at Kazan cut-off", |r| r.date = Some("2025-03-10".into()), "2025-03-10T12:00:00Z", Some(("date", "same_day_cutoff"))),
-        ("same day Moscow cut-off 12:00", |r| { r.date = Some("2025-03-10".into()); r.delivery_city = Some("moscow".into()) }, "2025-03-10T09:00:00Z", Some(("date", "same_day_cutoff"))),
+        (
+            "birthday past",
+            |r| r.birthday = Some("10.11.1969".into()),
+            NOW,
+            None,
+        ),
+        (
+            "birthday today",
+            |r| r.birthday = Some("10.03.2025".into()),
+            NOW,
+            Some(("birthday", "not_in_past")),
+        ),
+        (
+            "birthday bad format",
+            |r| r.birthday = Some("1969/11/10".into()),
+            NOW,
+            Some(("birthday", "date_format")),
+        ),
+        (
+            "city by name",
+            |r| r.delivery_city = Some("Казань".into()),
+            NOW,
+            None,
+        ),
+        (
+            "city by code any case",
+            |r| r.delivery_city = Some("KAZAN".into()),
+            NOW,
+            None,
+        ),
+        (
+            "city not enabled",
+            |r| r.delivery_city = Some("tula".into()),
+            NOW,
+            Some(("delivery_city", "city_not_enabled")),
+        ),
+        (
+            "city missing",
+            |r| r.delivery_city = None,
+            NOW,
+            Some(("delivery_city", "required")),
+        ),
+        (
+            "product not enabled",
+            |r| r.product = Some("mortgage".into()),
+            NOW,
+            Some(("product", "product_not_enabled")),
+        ),
+        (
+            "product missing",
+            |r| r.product = None,
+            NOW,
+            Some(("product", "required")),
+        ),
+        (
+            "address missing (partner coordinates)",
+            |r| r.address = None,
+            NOW,
+            Some(("address", "required")),
+        ),
+        (
+            "date missing (partner coordinates)",
+            |r| r.date = None,
+            NOW,
+            Some(("date", "required")),
+        ),
+        (
+            "date yesterday",
+            |r| r.date = Some("09.03.2025".into()),
+            NOW,
+            Some(("date", "in_past")),
+        ),
+        (
+            "date bad",
+            |r| r.date = Some("2025-02-30".into()),
+            NOW,
+            Some(("date", "date_format")),
+        ),
+        (
+            "same day before Kazan cut-off 15:00",
+            |r| r.date = Some("2025-03-10".into()),
+            "2025-03-10T11:59:59Z",
+            None,
+        ),
+        (
+            "same day at Kazan cut-off",
+            |r| r.date = Some("2025-03-10".into()),
+            "2025-03-10T12:00:00Z",
+            Some(("date", "same_day_cutoff")),
+        ),
+        (
+            "same day Moscow cut-off 12:00",
+            |r| {
+                r.date = Some("2025-03-10".into());
+                r.delivery_city = Some("moscow".into())
+            },
+            "2025-03-10T09:00:00Z",
+            Some(("date", "same_day_cutoff")),
+        ),
         // 08:30 UTC is 13:30 in Yekaterinburg (UTC+5): after its 13:00 cut-off.
-        ("same day Yekaterinburg local cut-off", |r| { r.date = Some("2025-03-10".into()); r.delivery_city = Some("ekaterinburg".into()); r.time_interval_id = Some(1) }, "2025-03-10T08:30:00Z", Some(("date", "same_day_cutoff"))),
-        ("same day Yekaterinburg before cut-off", |r| { r.date = Some("2025-03-10".into()); r.delivery_city = Some("ekaterinburg".into()); r.time_interval_id = Some(1) }, "2025-03-10T07:30:00Z", None),
+        (
+            "same day Yekaterinburg local cut-off",
+            |r| {
+                r.date = Some("2025-03-10".into());
+                r.delivery_city = Some("ekaterinburg".into());
+                r.time_interval_id = Some(1)
+            },
+            "2025-03-10T08:30:00Z",
+            Some(("date", "same_day_cutoff")),
+        ),
+        (
+            "same day Yekaterinburg before cut-off",
+            |r| {
+                r.date = Some("2025-03-10".into());
+                r.delivery_city = Some("ekaterinburg".into());
+                r.time_interval_id = Some(1)
+            },
+            "2025-03-10T07:30:00Z",
+            None,
+        ),
         // 20:00 UTC on the 9th is already the 10th in Novosibirsk (UTC+7): "today" is local.
-        ("date past in local zone", |r| { r.date = Some("2025-03-09".into()); r.delivery_city = Some("novosibirsk".into()); r.time_interval_id = Some(1) }, "2025-03-09T20:00:00Z", Some(("date", "in_past"))),
-        ("slot unknown in city", |r| r.time_interval_id = Some(3), NOW, Some(("time_interval_id", "slot_unknown"))),
-        ("slot by name", |r| { r.time_interval_id = None; r.time_interval_name = Some("16:00-18:00".into()) }, NOW, None),
-        ("slot name unknown", |r| { r.time_interval_id = None; r.time_interval_name = Some("09:00-10:00".into()) }, NOW, Some(("time_interval_name", "slot_unknown"))),
-        ("slot missing", |r| r.time_interval_id = None, NOW, Some(("time_interval_id", "required"))),
-        ("callback http", |r| r.callback_url = Some("http://partner.example/cb".into()), NOW, Some(("callback_url", "not_https"))),
-        ("inn company valid", |r| { r.inn = Some("7707083893".into()); r.company_name = Some("ПАО Сбербанк".into()) }, NOW, None),
-        ("inn individual valid", |r| { r.inn = Some("500100732259".into()); r.company_name = Some("ИП Иванов".into()) }, NOW, None),
-        ("inn checksum", |r| { r.inn = Some("7707083894".into()); r.company_name = Some("ПАО".into()) }, NOW, Some(("inn", "inn_checksum"))),
-        ("inn 11 digits", |r| { r.inn = Some("77070838930".into()); r.company_name = Some("ПАО".into()) }, NOW, Some(("inn", "inn_format"))),
-        ("inn without company", |r| r.inn = Some("7707083893".into()), NOW, Some(("company_name", "required"))),
-        ("legal product needs inn", |r| { r.product = Some("business_account".into()); r.company_name = Some("ООО Ракета".into()) }, NOW, Some(("inn", "required"))),
-        ("external id missing", |r| r.external_id = None, NOW, Some(("external_id", "required"))),
+        (
+            "date past in local zone",
+            |r| {
+                r.date = Some("2025-03-09".into());
+                r.delivery_city = Some("novosibirsk".into());
+                r.time_interval_id = Some(1)
+            },
+            "2025-03-09T20:00:00Z",
+            Some(("date", "in_past")),
+        ),
+        (
+            "slot unknown in city",
+            |r| r.time_interval_id = Some(3),
+            NOW,
+            Some(("time_interval_id", "slot_unknown")),
+        ),
+        (
+            "slot by name",
+            |r| {
+                r.time_interval_id = None;
+                r.time_interval_name = Some("16:00-18:00".into())
+            },
+            NOW,
+            None,
+        ),
+        (
+            "slot name unknown",
+            |r| {
+                r.time_interval_id = None;
+                r.time_interval_name = Some("09:00-10:00".into())
+            },
+            NOW,
+            Some(("time_interval_name", "slot_unknown")),
+        ),
+        (
+            "slot missing",
+            |r| r.time_interval_id = None,
+            NOW,
+            Some(("time_interval_id", "required")),
+        ),
+        (
+            "callback http",
+            |r| r.callback_url = Some("http://partner.example/cb".into()),
+            NOW,
+            Some(("callback_url", "not_https")),
+        ),
+        (
+            "inn company valid",
+            |r| {
+                r.inn = Some("7707083893".into());
+                r.company_name = Some("ПАО Сбербанк".into())
+            },
+            NOW,
+            None,
+        ),
+        (
+            "inn individual valid",
+            |r| {
+                r.inn = Some("500100732259".into());
+                r.company_name = Some("ИП Иванов".into())
+            },
+            NOW,
+            None,
+        ),
+        (
+            "inn checksum",
+            |r| {
+                r.inn = Some("7707083894".into());
+                r.company_name = Some("ПАО".into())
+            },
+            NOW,
+            Some(("inn", "inn_checksum")),
+        ),
+        (
+            "inn 11 digits",
+            |r| {
+                r.inn = Some("77070838930".into());
+                r.company_name = Some("ПАО".into())
+            },
+            NOW,
+            Some(("inn", "inn_format")),
+        ),
+        (
+            "inn without company",
+            |r| r.inn = Some("7707083893".into()),
+            NOW,
+            Some(("company_name", "required")),
+        ),
+        (
+            "legal product needs inn",
+            |r| {
+                r.product = Some("business_account".into());
+                r.company_name = Some("ООО Ракета".into())
+            },
+            NOW,
+            Some(("inn", "required")),
+        ),
+        (
+            "external id missing",
+            |r| r.external_id = None,
+            NOW,
+            Some(("external_id", "required")),
+        ),
     ];
     let cfg = cfg();
     for (what, edit, now, expected) in cases {
@@ -163,10 +436,9 @@ fn each_rule_table() {
 
 #[test]
 fn optional_fields_when_fastriver_coordinates() {
-    let cfg = PartnerConfig::from_toml_str(&CONFIG.replace(
-        "partner_coordinates = true",
-        "partner_coordinates = false",
-    ))
+    let cfg = PartnerConfig::from_toml_str(
+        &CONFIG.replace("partner_coordinates = true", "partner_coordinates = false"),
+    )
     .expect("config");
     let mut req = valid();
     req.address = None;
@@ -177,7 +449,13 @@ fn optional_fields_when_fastriver_coordinates() {
 
 #[test]
 fn inn_published_numbers() {
-    for valid in ["7707083893", "7736207543", "7702070139", "7728168971", "7710140679"] {
+    for valid in [
+        "7707083893",
+        "7736207543",
+        "7702070139",
+        "7728168971",
+        "7710140679",
+    ] {
         assert_eq!(inn::check(valid), Ok(InnKind::Company), "{valid}");
     }
     for valid in ["500100732259", "773173084809", "526317984689"] {
@@ -186,7 +464,14 @@ fn inn_published_numbers() {
     for bad in ["7707083894", "7736207542", "500100732258", "500100732269"] {
         assert_eq!(inn::check(bad), Err(InnError::CheckDigit), "{bad}");
     }
-    for bad in ["", "770708389", "77070838931", "1027700132195", "77070838 3", "７７０７０８３８９３"] {
+    for bad in [
+        "",
+        "770708389",
+        "77070838931",
+        "1027700132195",
+        "77070838 3",
+        "７７０７０８３８９３",
+    ] {
         assert_eq!(inn::check(bad), Err(InnError::Format), "{bad}");
     }
 }
@@ -228,7 +513,10 @@ fn intervals_and_check_days() {
     let start = chrono::NaiveDate::from_ymd_opt(2021, 2, 1).unwrap();
     let days: Vec<_> = CheckDays::new(4).unwrap().dates(start).collect();
     assert_eq!(days.len(), 4);
-    assert_eq!(days[3], chrono::NaiveDate::from_ymd_opt(2021, 2, 4).unwrap());
+    assert_eq!(
+        days[3],
+        chrono::NaiveDate::from_ymd_opt(2021, 2, 4).unwrap()
+    );
 }
 
 #[test]
@@ -241,14 +529,21 @@ fn seed_callbacks_against_event_table() {
     let a = &v["data"]["attributes"];
     let req: R = serde_json::from_value(a["delivery_request_status"].clone()).unwrap();
     let del: D = serde_json::from_value(a["delivery_status"].clone()).unwrap();
-    assert_eq!(check_callback(a["event"].as_str().unwrap(), req, del), Ok(Event::Complete));
+    assert_eq!(
+        check_callback(a["event"].as_str().unwrap(), req, del),
+        Ok(Event::Complete)
+    );
     // Every row of the table accepts its own statuses and refuses the others.
     for &e in Event::ALL {
         let (r, ds) = e.carries();
         for rr in R::ALL {
             for dd in D::ALL {
                 let ok = rr == r && ds.contains(&dd);
-                assert_eq!(check_callback(e.as_str(), rr, dd).is_ok(), ok, "{e:?} {rr:?} {dd:?}");
+                assert_eq!(
+                    check_callback(e.as_str(), rr, dd).is_ok(),
+                    ok,
+                    "{e:?} {rr:?} {dd:?}"
+                );
             }
         }
     }
@@ -262,27 +557,47 @@ fn operations_by_state_with_http_status() {
     assert!(l.allows(Operation::Patch).is_ok());
     assert!(l.allows(Operation::Cancel).is_ok());
     assert_eq!(l.allows(Operation::Confirm).unwrap_err().http_status, 405);
-    assert_eq!(l.allows(Operation::CallPlease).unwrap_err().http_status, 405);
-    l.apply(Step::Event(Event::AcceptDelivery, D::Pending), t).unwrap();
+    assert_eq!(
+        l.allows(Operation::CallPlease).unwrap_err().http_status,
+        405
+    );
+    l.apply(Step::Event(Event::AcceptDelivery, D::Pending), t)
+        .unwrap();
     assert!(l.allows(Operation::CallPlease).is_ok());
     assert!(l.allows(Operation::TransferDelivery).is_ok());
-    assert_eq!(l.allows(Operation::CompleteDelivery).unwrap_err().http_status, 405);
-    l.apply(Step::Event(Event::Schedule, D::Scheduled), t).unwrap();
+    assert_eq!(
+        l.allows(Operation::CompleteDelivery)
+            .unwrap_err()
+            .http_status,
+        405
+    );
+    l.apply(Step::Event(Event::Schedule, D::Scheduled), t)
+        .unwrap();
     l.apply(Step::Op(Operation::CompleteDelivery), t).unwrap();
     assert_eq!(l.allows(Operation::Cancel).unwrap_err().http_status, 422);
     assert_eq!(l.allows(Operation::Patch).unwrap_err().http_status, 422);
-    l.apply(Step::Event(Event::Complete, D::Completed), t).unwrap();
+    l.apply(Step::Event(Event::Complete, D::Completed), t)
+        .unwrap();
     assert_eq!(l.executed_at, Some(t));
     l.apply(Step::Op(Operation::Reject), t).unwrap();
     assert_eq!(l.request, R::Rejected);
     assert_eq!(l.allows(Operation::Confirm).unwrap_err().http_status, 405);
     let t2 = t + chrono::Duration::days(1);
     l.apply(Step::Event(Event::Fix, D::Completed), t2).unwrap();
-    assert_eq!(l.executed_at, Some(t2), "auto-confirmation counts from the fix");
+    assert_eq!(
+        l.executed_at,
+        Some(t2),
+        "auto-confirmation counts from the fix"
+    );
     // Automatic confirmation: 7 days after the (last) execution, not before.
     let due = t2 + chrono::Duration::days(7);
     assert_eq!(l.auto_confirm_due(), Some(due));
-    assert_eq!(l.apply(Step::AutoConfirm, due - chrono::Duration::seconds(1)).unwrap_err().http_status, 405);
+    assert_eq!(
+        l.apply(Step::AutoConfirm, due - chrono::Duration::seconds(1))
+            .unwrap_err()
+            .http_status,
+        405
+    );
     l.apply(Step::AutoConfirm, due).unwrap();
     assert_eq!(l.request, R::Confirmed);
     assert_eq!(l.allows(Operation::Patch).unwrap_err().http_status, 405);
@@ -292,21 +607,30 @@ fn operations_by_state_with_http_status() {
 fn contradicting_or_impossible_events_are_refused() {
     let t = at(NOW);
     let mut l = Lifecycle::new();
-    let e = l.apply(Step::Event(Event::Complete, D::Failed), t).unwrap_err();
+    let e = l
+        .apply(Step::Event(Event::Complete, D::Failed), t)
+        .unwrap_err();
     assert_eq!(e.http_status, 422);
     // `complete` before acceptance is impossible.
-    assert!(l.apply(Step::Event(Event::Complete, D::Completed), t).is_err());
+    assert!(l
+        .apply(Step::Event(Event::Complete, D::Completed), t)
+        .is_err());
     assert_eq!(l, Lifecycle::new(), "refusal leaves the state unchanged");
     // A retried callback is a no-op.
-    l.apply(Step::Event(Event::AcceptDelivery, D::Pending), t).unwrap();
+    l.apply(Step::Event(Event::AcceptDelivery, D::Pending), t)
+        .unwrap();
     let before = l;
-    l.apply(Step::Event(Event::AcceptDelivery, D::Pending), t).unwrap();
+    l.apply(Step::Event(Event::AcceptDelivery, D::Pending), t)
+        .unwrap();
     assert_eq!(l, before);
 }
 
 fn any_step() -> impl Strategy<Value = Step> {
     let ops = proptest::sample::select(Operation::ALL.to_vec()).prop_map(Step::Op);
-    let events = (proptest::sample::select(Event::ALL.to_vec()), proptest::sample::select(D::ALL.to_vec()))
+    let events = (
+        proptest::sample::select(Event::ALL.to_vec()),
+        proptest::sample::select(D::ALL.to_vec()),
+    )
         .prop_map(|(e, d)| Step::Event(e, d));
     prop_oneof![
         ops,
@@ -388,11 +712,23 @@ fn every_consistent_state_is_reachable() {
 fn payable_deliveries() {
     let p = cfg().payability;
     assert_eq!(p.payability(D::Completed, None), Payability::Payable);
-    assert_eq!(p.payability(D::Failed, Some("decline_on_meeting")), Payability::Payable);
-    assert_eq!(p.payability(D::Failed, Some("error_documents")), Payability::Payable);
-    assert_eq!(p.payability(D::Failed, Some("lose")), Payability::NotPayable);
+    assert_eq!(
+        p.payability(D::Failed, Some("decline_on_meeting")),
+        Payability::Payable
+    );
+    assert_eq!(
+        p.payability(D::Failed, Some("error_documents")),
+        Payability::Payable
+    );
+    assert_eq!(
+        p.payability(D::Failed, Some("lose")),
+        Payability::NotPayable
+    );
     // The seed's own example: a transfer before the meeting, payable false.
-    assert_eq!(p.payability(D::Failed, Some("transfer_before_meeting")), Payability::NotPayable);
+    assert_eq!(
+        p.payability(D::Failed, Some("transfer_before_meeting")),
+        Payability::NotPayable
+    );
     assert!(!p.disagrees(D::Failed, Some("transfer_before_meeting"), false));
     assert_eq!(p.payability(D::Failed, None), Payability::Unknown);
     assert_eq!(p.payability(D::Canceled, None), Payability::NotPayable);

@@ -19,15 +19,24 @@ fn t(h: i64) -> DateTime<Utc> {
 }
 
 fn codes(p: &Payload, now: DateTime<Utc>) -> Vec<(String, &'static str)> {
-    p.validate(&cfg(), now).into_iter().map(|e| (e.field, e.code)).collect()
+    p.validate(&cfg(), now)
+        .into_iter()
+        .map(|e| (e.field, e.code))
+        .collect()
 }
 
 #[test]
 fn sample_payloads() {
-    let details = Payload::from_json(include_str!("../../data/samples/carriers/tastamat_parcel_details.json")).unwrap();
+    let details = Payload::from_json(include_str!(
+        "../../data/samples/carriers/tastamat_parcel_details.json"
+    ))
+    .unwrap();
     assert_eq!(details.kind(), "parcel_details");
     assert!(codes(&details, t(0)).is_empty());
-    let bad = Payload::from_json(include_str!("../../data/samples/carriers/tastamat_parcel_details_invalid.json")).unwrap();
+    let bad = Payload::from_json(include_str!(
+        "../../data/samples/carriers/tastamat_parcel_details_invalid.json"
+    ))
+    .unwrap();
     assert_eq!(
         codes(&bad, t(0)),
         vec![
@@ -37,38 +46,80 @@ fn sample_payloads() {
             ("cost".into(), "negative"),
         ]
     );
-    let dep = Payload::from_json(include_str!("../../data/samples/carriers/tastamat_status_deposited.json")).unwrap();
+    let dep = Payload::from_json(include_str!(
+        "../../data/samples/carriers/tastamat_status_deposited.json"
+    ))
+    .unwrap();
     assert_eq!(dep.kind(), "status_update");
     assert!(codes(&dep, t(24)).is_empty());
     // Dated 04:15 UTC: refused when "now" is 03:00 UTC (more than 5 minutes ahead).
     assert_eq!(codes(&dep, t(3)), vec![("occurred_at".into(), "in_future")]);
-    let bad = Payload::from_json(include_str!("../../data/samples/carriers/tastamat_status_invalid.json")).unwrap();
+    let bad = Payload::from_json(include_str!(
+        "../../data/samples/carriers/tastamat_status_invalid.json"
+    ))
+    .unwrap();
     assert_eq!(
         codes(&bad, t(0)),
-        vec![("status".into(), "unknown_status"), ("occurred_at".into(), "time_format")]
+        vec![
+            ("status".into(), "unknown_status"),
+            ("occurred_at".into(), "time_format")
+        ]
     );
 }
 
 #[test]
 fn details_table() {
     let cases = [
-        (r#"{"parcel_id":"P","recipient_address":"Алматы, пр. Абая 1","phone":"87011234567","cost":0}"#, vec![]),
-        (r#"{"parcel_id":"P","locker_index":"050000","phone":"+77011234567","cost":100.5}"#, vec![]),
-        (r#"{"parcel_id":"P","phone":"+77011234567","cost":1}"#, vec![("locker_index", "required")]),
-        (r#"{"parcel_id":"P","locker_index":"050000","cost":1}"#, vec![("phone", "required")]),
-        (r#"{"parcel_id":"P","locker_index":"050000","phone":"+77011234567"}"#, vec![("cost", "required")]),
-        (r#"{"parcel_id":"P","locker_index":"050000","phone":"+77011234567","cost":"1.001"}"#, vec![("cost", "precision")]),
-        (r#"{"parcel_id":"P","locker_index":"050000","phone":"+7701123456x","cost":1}"#, vec![("phone", "phone_format")]),
-        (r#"{"parcel_id":"P","status":"deposited","occurred_at":"2024-03-01T00:00:00Z"}"#, vec![("open_code", "required")]),
-        (r#"{"parcel_id":"P","status":"deposited","occurred_at":"2024-03-01T00:00:00Z","open_code":"../x"}"#, vec![("open_code", "code_format")]),
-        (r#"{"parcel_id":"P","status":"picked_up","occurred_at":"2024-03-01T00:00:00Z","locker_index":"5"}"#, vec![("locker_index", "index_format")]),
+        (
+            r#"{"parcel_id":"P","recipient_address":"Алматы, пр. Абая 1","phone":"87011234567","cost":0}"#,
+            vec![],
+        ),
+        (
+            r#"{"parcel_id":"P","locker_index":"050000","phone":"+77011234567","cost":100.5}"#,
+            vec![],
+        ),
+        (
+            r#"{"parcel_id":"P","phone":"+77011234567","cost":1}"#,
+            vec![("locker_index", "required")],
+        ),
+        (
+            r#"{"parcel_id":"P","locker_index":"050000","cost":1}"#,
+            vec![("phone", "required")],
+        ),
+        (
+            r#"{"parcel_id":"P","locker_index":"050000","phone":"+77011234567"}"#,
+            vec![("cost", "required")],
+        ),
+        (
+            r#"{"parcel_id":"P","locker_index":"050000","phone":"+77011234567","cost":"1.001"}"#,
+            vec![("cost", "precision")],
+        ),
+        (
+            r#"{"parcel_id":"P","locker_index":"050000","phone":"+7701123456x","cost":1}"#,
+            vec![("phone", "phone_format")],
+        ),
+        (
+            r#"{"parcel_id":"P","status":"deposited","occurred_at":"2024-03-01T00:00:00Z"}"#,
+            vec![("open_code", "required")],
+        ),
+        (
+            r#"{"parcel_id":"P","status":"deposited","occurred_at":"2024-03-01T00:00:00Z","open_code":"../x"}"#,
+            vec![("open_code", "code_format")],
+        ),
+        (
+            r#"{"parcel_id":"P","status":"picked_up","occurred_at":"2024-03-01T00:00:00Z","locker_index":"5"}"#,
+            vec![("locker_index", "index_format")],
+        ),
     ];
     for (json, want) in cases {
         let p = Payload::from_json(json).unwrap();
         let want: Vec<(String, &str)> = want.into_iter().map(|(f, c)| (f.to_string(), c)).collect();
         assert_eq!(codes(&p, t(1)), want, "{json}");
     }
-    let shown = format!("{:?}", Payload::from_json(r#"{"parcel_id":"P","phone":"+77011234567","open_code":"x"}"#).unwrap());
+    let shown = format!(
+        "{:?}",
+        Payload::from_json(r#"{"parcel_id":"P","phone":"+77011234567","open_code":"x"}"#).unwrap()
+    );
     assert!(!shown.contains("7011234567"), "{shown}");
 }
 
@@ -76,7 +127,8 @@ fn deposited(id: &str, at: DateTime<Utc>) -> Parcel {
     let cfg = cfg();
     let mut p = Parcel::registered(id, at);
     p.apply(S::CellBooked, at, None, &cfg).unwrap();
-    p.apply(S::Deposited, at, Some(OpenCode("C0DE".into())), &cfg).unwrap();
+    p.apply(S::Deposited, at, Some(OpenCode("C0DE".into())), &cfg)
+        .unwrap();
     p
 }
 
@@ -84,13 +136,30 @@ fn deposited(id: &str, at: DateTime<Utc>) -> Parcel {
 fn lifecycle_rules() {
     let cfg = cfg();
     let mut p = deposited("P1", t(0));
-    assert_eq!(cfg.open_link(&p.open_code.clone().unwrap().0), "tastamat.kz/open/C0DE");
+    assert_eq!(
+        cfg.open_link(&p.open_code.clone().unwrap().0),
+        "tastamat.kz/open/C0DE"
+    );
     assert!(!format!("{p:?}").contains("C0DE"));
     // Withdrawal before the storage period is over is refused; after it, allowed.
-    assert!(matches!(p.apply(S::Withdrawn, t(71), None, &cfg), Err(UpdateError::WithdrawnEarly { .. })));
-    assert_eq!(p.apply(S::Withdrawn, t(72), None, &cfg), Ok(UpdateOutcome::Applied));
-    assert_eq!(p.apply(S::PickedUp, t(73), None, &cfg).unwrap_err().to_string(), "parcel P1: withdrawn → picked_up is not a transition of the lifecycle");
-    assert_eq!(p.apply(S::Returned, t(80), None, &cfg), Ok(UpdateOutcome::Applied));
+    assert!(matches!(
+        p.apply(S::Withdrawn, t(71), None, &cfg),
+        Err(UpdateError::WithdrawnEarly { .. })
+    ));
+    assert_eq!(
+        p.apply(S::Withdrawn, t(72), None, &cfg),
+        Ok(UpdateOutcome::Applied)
+    );
+    assert_eq!(
+        p.apply(S::PickedUp, t(73), None, &cfg)
+            .unwrap_err()
+            .to_string(),
+        "parcel P1: withdrawn → picked_up is not a transition of the lifecycle"
+    );
+    assert_eq!(
+        p.apply(S::Returned, t(80), None, &cfg),
+        Ok(UpdateOutcome::Applied)
+    );
     // Picked up is final.
     let mut q = deposited("P2", t(0));
     q.apply(S::PickedUp, t(5), None, &cfg).unwrap();
@@ -98,26 +167,47 @@ fn lifecycle_rules() {
     // A deposit needs its open code.
     let mut r = Parcel::registered("P3", t(0));
     r.apply(S::CellBooked, t(1), None, &cfg).unwrap();
-    assert_eq!(r.apply(S::Deposited, t(2), None, &cfg), Err(UpdateError::MissingOpenCode("P3".into())));
+    assert_eq!(
+        r.apply(S::Deposited, t(2), None, &cfg),
+        Err(UpdateError::MissingOpenCode("P3".into()))
+    );
     // Booking released and booked again.
-    assert_eq!(r.apply(S::Registered, t(3), None, &cfg), Ok(UpdateOutcome::Applied));
-    assert_eq!(r.apply(S::CellBooked, t(4), None, &cfg), Ok(UpdateOutcome::Applied));
+    assert_eq!(
+        r.apply(S::Registered, t(3), None, &cfg),
+        Ok(UpdateOutcome::Applied)
+    );
+    assert_eq!(
+        r.apply(S::CellBooked, t(4), None, &cfg),
+        Ok(UpdateOutcome::Applied)
+    );
 }
 
 #[test]
 fn status_update_payload_applies() {
     let cfg = cfg();
-    let Payload::StatusUpdate(u) = Payload::from_json(include_str!("../../data/samples/carriers/tastamat_status_deposited.json")).unwrap() else {
+    let Payload::StatusUpdate(u) = Payload::from_json(include_str!(
+        "../../data/samples/carriers/tastamat_status_deposited.json"
+    ))
+    .unwrap() else {
         panic!("a status update");
     };
     let mut p = Parcel::registered("KZ-000123", t(0));
-    assert!(p.apply_update(&u, &cfg).is_err(), "cell_booked has not arrived yet");
+    assert!(
+        p.apply_update(&u, &cfg).is_err(),
+        "cell_booked has not arrived yet"
+    );
     p.apply(S::CellBooked, t(1), None, &cfg).unwrap();
     assert_eq!(p.apply_update(&u, &cfg), Ok(UpdateOutcome::Applied));
     assert_eq!(p.apply_update(&u, &cfg), Ok(UpdateOutcome::Duplicate));
-    assert_eq!(p.deposited_at, Some(Utc.with_ymd_and_hms(2024, 3, 1, 4, 15, 0).unwrap()));
+    assert_eq!(
+        p.deposited_at,
+        Some(Utc.with_ymd_and_hms(2024, 3, 1, 4, 15, 0).unwrap())
+    );
     let mut other = Parcel::registered("X", t(0));
-    assert!(matches!(other.apply_update(&u, &cfg), Err(UpdateError::WrongParcel { .. })));
+    assert!(matches!(
+        other.apply_update(&u, &cfg),
+        Err(UpdateError::WrongParcel { .. })
+    ));
 }
 
 #[test]
@@ -137,7 +227,12 @@ fn withdrawal_list() {
         },
         Parcel::registered("R", t(0)),
     ];
-    let ids = |at| must_withdraw(&parcels, at, &cfg).iter().map(|p| p.parcel_id.clone()).collect::<Vec<_>>();
+    let ids = |at| {
+        must_withdraw(&parcels, at, &cfg)
+            .iter()
+            .map(|p| p.parcel_id.clone())
+            .collect::<Vec<_>>()
+    };
     assert_eq!(ids(t(71)), Vec::<String>::new());
     assert_eq!(ids(t(72)), vec!["A", "B"]);
     assert_eq!(ids(t(77)), vec!["A", "B", "C"]);
@@ -191,7 +286,10 @@ fn every_status_is_reachable() {
     while let Some(p) = queue.pop() {
         for s in S::ALL {
             let mut next = p.clone();
-            if next.apply(s, t(1000), Some(OpenCode("C".into())), &cfg) == Ok(UpdateOutcome::Applied) && seen.insert(s) {
+            if next.apply(s, t(1000), Some(OpenCode("C".into())), &cfg)
+                == Ok(UpdateOutcome::Applied)
+                && seen.insert(s)
+            {
                 queue.push(next);
             }
         }

@@ -90,9 +90,8 @@ pub fn run(args: Args, format: Format) -> Result<ExitCode, CliError> {
                 CliError("aplix-registry needs the known orders: --orders FILE.json".into())
             })?;
             let orders_text = read_input(orders_path)?;
-            let known = aplix::KnownOrders::from_json(&orders_text).map_err(|e| {
-                CliError(format!("{}: malformed JSON: {e}", orders_path.display()))
-            })?;
+            let known = aplix::KnownOrders::from_json(&orders_text)
+                .map_err(|e| CliError(format!("{}: malformed JSON: {e}", orders_path.display())))?;
             let registry = aplix::PushReestr::from_json(&text).map_err(malformed)?;
             let errs = aplix::validate_registry(&registry, &known);
             Report::from_aplix(&errs)?

@@ -34,7 +34,11 @@ pub struct AplixError {
     pub message: String,
 }
 
-pub(crate) fn err(field: impl Into<String>, code: &'static str, message: impl Into<String>) -> AplixError {
+pub(crate) fn err(
+    field: impl Into<String>,
+    code: &'static str,
+    message: impl Into<String>,
+) -> AplixError {
     AplixError {
         field: field.into(),
         code,

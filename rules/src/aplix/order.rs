@@ -299,10 +299,18 @@ pub fn validate_order(order: &PushOrder, cfg: &AplixConfig) -> Vec<AplixError> {
             }
             (s, e) => {
                 if s.is_none() {
-                    errs.push(err("StartTimeDelivery", "required", "required for courier delivery"));
+                    errs.push(err(
+                        "StartTimeDelivery",
+                        "required",
+                        "required for courier delivery",
+                    ));
                 }
                 if e.is_none() {
-                    errs.push(err("EndTimeDelivery", "required", "required for courier delivery"));
+                    errs.push(err(
+                        "EndTimeDelivery",
+                        "required",
+                        "required for courier delivery",
+                    ));
                 }
             }
         }
@@ -319,7 +327,10 @@ fn check_customer(errs: &mut Vec<AplixError>, c: &Customer) {
         Some(p) if !is_russian_phone(p) => errs.push(err(
             "Customer.Phone",
             "phone_format",
-            format!("{} is not a Russian phone number (11 digits)", mask::phone(p)),
+            format!(
+                "{} is not a Russian phone number (11 digits)",
+                mask::phone(p)
+            ),
         )),
         Some(_) => {}
     }
@@ -337,9 +348,7 @@ fn check_customer(errs: &mut Vec<AplixError>, c: &Customer) {
         Some(a) => {
             match a.index.as_deref() {
                 Some(i) if i.len() == 6 && i.bytes().all(|b| b.is_ascii_digit()) => {}
-                None | Some("") => {
-                    errs.push(err("Customer.Address.Index", "required", "required"))
-                }
+                None | Some("") => errs.push(err("Customer.Address.Index", "required", "required")),
                 Some(_) => errs.push(err(
                     "Customer.Address.Index",
                     "index_format",

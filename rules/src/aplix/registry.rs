@@ -94,7 +94,11 @@ pub fn validate_registry(reestr: &PushReestr, known: &KnownOrders) -> Vec<AplixE
         errs.push(err("Number", "required", "required"));
     }
     let date = parse_field(&mut errs, "Date", reestr.date.as_deref());
-    let shipment = parse_field(&mut errs, "DateOfShipment", reestr.date_of_shipment.as_deref());
+    let shipment = parse_field(
+        &mut errs,
+        "DateOfShipment",
+        reestr.date_of_shipment.as_deref(),
+    );
     if let (Some(d), Some(s)) = (date, shipment) {
         if s.date() < d.date() {
             errs.push(err(
@@ -111,11 +115,19 @@ pub fn validate_registry(reestr: &PushReestr, known: &KnownOrders) -> Vec<AplixE
     for (i, order_id) in reestr.ids.iter().enumerate() {
         let field = format!("IDs[{i}]");
         if !seen.insert(order_id.as_str()) {
-            errs.push(err(field, "duplicate_order", format!("order {order_id:?} is listed twice")));
+            errs.push(err(
+                field,
+                "duplicate_order",
+                format!("order {order_id:?} is listed twice"),
+            ));
             continue;
         }
         match known.orders.get(order_id) {
-            None => errs.push(err(field, "unknown_order", format!("order {order_id:?} is not known"))),
+            None => errs.push(err(
+                field,
+                "unknown_order",
+                format!("order {order_id:?} is not known"),
+            )),
             Some(o) if !o.active => errs.push(err(
                 field,
                 "cancelled_order",
@@ -172,7 +184,12 @@ impl RegistryBook {
     pub fn push(&mut self, reestr: &PushReestr) -> Vec<AplixError> {
         let errs = validate_registry(reestr, &self.known);
         if errs.is_empty() {
-            let id = reestr.id.as_deref().map(str::trim).unwrap_or("").to_string();
+            let id = reestr
+                .id
+                .as_deref()
+                .map(str::trim)
+                .unwrap_or("")
+                .to_string();
             for order_id in &reestr.ids {
                 if let Some(o) = self.known.orders.get_mut(order_id) {
                     o.registry = Some(id.clone());

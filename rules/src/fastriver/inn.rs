@@ -94,9 +94,5 @@ pub fn complete(prefix: &str) -> Option<String> {
         }
         _ => return None,
     }
-    Some(
-        d.iter()
-            .filter_map(|x| char::from_digit(*x, 10))
-            .collect(),
-    )
+    Some(d.iter().filter_map(|x| char::from_digit(*x, 10)).collect())
 }

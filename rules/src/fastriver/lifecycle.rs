@@ -376,14 +376,20 @@ impl Lifecycle {
             Step::AutoConfirm => match self.auto_confirm_due() {
                 Some(due) if at >= due => Ok((R::Confirmed, d)),
                 Some(_) => Err(refuse(405, "the automatic confirmation is not due yet")),
-                None => Err(refuse(405, "only an executed request is confirmed automatically")),
+                None => Err(refuse(
+                    405,
+                    "only an executed request is confirmed automatically",
+                )),
             },
             Step::Event(e, carried) => {
                 let (target_r, dels) = e.carries();
                 if !dels.contains(&carried) {
                     return Err(refuse(
                         422,
-                        format!("event {} cannot carry delivery_status {carried:?}", e.as_str()),
+                        format!(
+                            "event {} cannot carry delivery_status {carried:?}",
+                            e.as_str()
+                        ),
                     ));
                 }
                 // A callback is retried until acknowledged: a repeat is a no-op.
@@ -426,12 +432,7 @@ impl Lifecycle {
                 } else {
                     Err(refuse(
                         422,
-                        format!(
-                            "event {} is not possible from {:?}/{:?}",
-                            e.as_str(),
-                            r,
-                            d
-                        ),
+                        format!("event {} is not possible from {:?}/{:?}", e.as_str(), r, d),
                     ))
                 }
             }
@@ -447,7 +448,10 @@ impl Lifecycle {
                 if r.is_final() {
                     Err(refuse(405, format!("a {r:?} request cannot be changed")))
                 } else if matches!(r, R::Executed | R::Rejected) || d.is_final() {
-                    Err(refuse(422, "the delivery took place: its data cannot be changed"))
+                    Err(refuse(
+                        422,
+                        "the delivery took place: its data cannot be changed",
+                    ))
                 } else {
                     Ok((r, d))
                 }

@@ -26,6 +26,6 @@ pub mod request;
 
 pub use config::{CityConfig, ConfigError, PartnerConfig};
 pub use interval::{CheckDays, TimeInterval};
-pub use lifecycle::{Event, Lifecycle, Operation, Refusal, RequestStatus, DeliveryStatus, Step};
+pub use lifecycle::{DeliveryStatus, Event, Lifecycle, Operation, Refusal, RequestStatus, Step};
 pub use payable::{Payability, PayabilityConfig};
 pub use request::{validate_request, DeliveryRequest, FieldError, ValidationErrors};

@@ -40,7 +40,11 @@ impl Default for PayabilityConfig {
                 "error_documents",
                 "forgot_documents",
             ]),
-            fastriver_fault_reasons: set(&["lose", "no_time_for_meeting", "transfer_before_meeting"]),
+            fastriver_fault_reasons: set(&[
+                "lose",
+                "no_time_for_meeting",
+                "transfer_before_meeting",
+            ]),
         }
     }
 }
@@ -85,7 +89,12 @@ impl PayabilityConfig {
 
     /// Whether Fastriver's own `payable` flag on a delivery disagrees with the rule, so
     /// that finance can dispute (or accept) the line. `Unknown` never disputes.
-    pub fn disagrees(&self, status: DeliveryStatus, failure_reason: Option<&str>, billed_payable: bool) -> bool {
+    pub fn disagrees(
+        &self,
+        status: DeliveryStatus,
+        failure_reason: Option<&str>,
+        billed_payable: bool,
+    ) -> bool {
         match self.payability(status, failure_reason) {
             Payability::Payable => !billed_payable,
             Payability::NotPayable => billed_payable,

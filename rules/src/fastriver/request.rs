@@ -81,11 +81,20 @@ impl std::fmt::Debug for DeliveryRequest {
             .as_ref()
             .map(|v| v.iter().map(|p| mask::phone(p)).collect());
         f.debug_struct("DeliveryRequest")
-            .field("mobile_phone", &Masked(self.mobile_phone.as_deref(), mask::phone))
+            .field(
+                "mobile_phone",
+                &Masked(self.mobile_phone.as_deref(), mask::phone),
+            )
             .field("additional_phones", &phones)
-            .field("first_name", &Masked(self.first_name.as_deref(), mask::name))
+            .field(
+                "first_name",
+                &Masked(self.first_name.as_deref(), mask::name),
+            )
             .field("last_name", &Masked(self.last_name.as_deref(), mask::name))
-            .field("patronymic", &Masked(self.patronymic.as_deref(), mask::name))
+            .field(
+                "patronymic",
+                &Masked(self.patronymic.as_deref(), mask::name),
+            )
             .field("email", &Masked(self.email.as_deref(), mask::email))
             .field("company_name", &self.company_name)
             .field("inn", &self.inn)
@@ -222,9 +231,11 @@ pub fn validate_request(
 
     match present(req.mobile_phone.as_deref()) {
         None => errs.push("mobile_phone", "required", REQUIRED),
-        Some(p) if !is_mobile_phone(p) => {
-            errs.push("mobile_phone", "phone_format", "должен быть в формате +7 и 10 цифр")
-        }
+        Some(p) if !is_mobile_phone(p) => errs.push(
+            "mobile_phone",
+            "phone_format",
+            "должен быть в формате +7 и 10 цифр",
+        ),
         Some(_) => {}
     }
     if let Some(phones) = &req.additional_phones {
@@ -324,11 +335,7 @@ pub fn validate_request(
 
     if let Some(url) = present(req.callback_url.as_deref()) {
         if !is_https_url(url) {
-            errs.push(
-                "callback_url",
-                "not_https",
-                "должен начинаться с https://",
-            );
+            errs.push("callback_url", "not_https", "должен начинаться с https://");
         }
     }
 
@@ -339,9 +346,7 @@ pub fn validate_request(
         errs.push("company_name", "required", REQUIRED);
     }
     match inn {
-        None if legal_entity => {
-            errs.push("inn", "required", REQUIRED)
-        }
+        None if legal_entity => errs.push("inn", "required", REQUIRED),
         None => {}
         Some(i) => match inn::check(i) {
             Ok(_) => {}
@@ -421,9 +426,11 @@ fn check_name(errs: &mut ValidationErrors, field: &'static str, v: Option<&str>,
     match present(v) {
         None if required => errs.push(field, "required", REQUIRED),
         None => {}
-        Some(n) if !is_russian_name(n) => {
-            errs.push(field, "name_format", "допустимы только русские буквы и дефис")
-        }
+        Some(n) if !is_russian_name(n) => errs.push(
+            field,
+            "name_format",
+            "допустимы только русские буквы и дефис",
+        ),
         Some(_) => {}
     }
 }
@@ -504,7 +511,9 @@ pub fn is_email(s: &str) -> bool {
         if label.is_empty()
             || label.starts_with('-')
             || label.ends_with('-')
-            || !label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            || !label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
         {
             return false;
         }

@@ -47,8 +47,14 @@ impl std::fmt::Debug for ParcelDetails {
         f.debug_struct("ParcelDetails")
             .field("parcel_id", &self.parcel_id)
             .field("locker_index", &self.locker_index)
-            .field("recipient_address", &self.recipient_address.as_ref().map(|_| "***"))
-            .field("phone", &crate::fastriver::mask::Masked(self.phone.as_deref(), mask::phone))
+            .field(
+                "recipient_address",
+                &self.recipient_address.as_ref().map(|_| "***"),
+            )
+            .field(
+                "phone",
+                &crate::fastriver::mask::Masked(self.phone.as_deref(), mask::phone),
+            )
             .field("cost", &self.cost)
             .field("cell_size", &self.cell_size)
             .finish()
@@ -186,7 +192,11 @@ impl ParcelDetails {
     /// ```
     pub fn validate(&self) -> Vec<TastamatError> {
         let mut e = Vec::new();
-        if self.parcel_id.as_deref().is_none_or(|s| s.trim().is_empty()) {
+        if self
+            .parcel_id
+            .as_deref()
+            .is_none_or(|s| s.trim().is_empty())
+        {
             e.push(err("parcel_id", "required", "required"));
         }
         let address = self
@@ -212,7 +222,10 @@ impl ParcelDetails {
             Some(p) if !is_kz_mobile(p) => e.push(err(
                 "phone",
                 "phone_format",
-                format!("{} is not a Kazakh mobile number (+7 7XX …)", mask::phone(p)),
+                format!(
+                    "{} is not a Kazakh mobile number (+7 7XX …)",
+                    mask::phone(p)
+                ),
             )),
             Some(_) => {}
         }
@@ -251,8 +264,14 @@ impl StatusUpdate {
         }
         match self.parsed_time() {
             None => e.push(err("occurred_at", "time_format", "an RFC 3339 instant")),
-            Some(t) if t > now + chrono::Duration::seconds(i64::from(cfg.max_clock_skew_seconds)) => {
-                e.push(err("occurred_at", "in_future", "the change cannot be in the future"))
+            Some(t)
+                if t > now + chrono::Duration::seconds(i64::from(cfg.max_clock_skew_seconds)) =>
+            {
+                e.push(err(
+                    "occurred_at",
+                    "in_future",
+                    "the change cannot be in the future",
+                ))
             }
             Some(_) => {}
         }
@@ -263,15 +282,23 @@ impl StatusUpdate {
                     "required",
                     "a deposit carries the open code for the client's SMS link",
                 )),
-                Some(c) if !c.bytes().all(|b| b.is_ascii_alphanumeric()) || c.len() > 64 => e.push(
-                    err("open_code", "code_format", "Latin letters and digits, at most 64"),
-                ),
+                Some(c) if !c.bytes().all(|b| b.is_ascii_alphanumeric()) || c.len() > 64 => {
+                    e.push(err(
+                        "open_code",
+                        "code_format",
+                        "Latin letters and digits, at most 64",
+                    ))
+                }
                 Some(_) => {}
             }
         }
         if let Some(i) = self.locker_index.as_deref() {
             if !is_postal_index(i) {
-                e.push(err("locker_index", "index_format", "a locker's postal index is 6 digits"));
+                e.push(err(
+                    "locker_index",
+                    "index_format",
+                    "a locker's postal index is 6 digits",
+                ));
             }
         }
         e

@@ -221,7 +221,11 @@ impl Request {
                 } else if !(10..=15).contains(&digits.len())
                     || !digits.bytes().all(|b| b.is_ascii_digit())
                 {
-                    e.push(perr("phone", "phone_format", "+ followed by 10 to 15 digits"));
+                    e.push(perr(
+                        "phone",
+                        "phone_format",
+                        "+ followed by 10 to 15 digits",
+                    ));
                 }
                 if to.is_empty() {
                     e.push(perr("to[]", "required", "at least one address: the origin"));
@@ -233,7 +237,11 @@ impl Request {
                     e.push(perr("car_option[]", "positive", "option ids are positive"));
                 }
                 if fix_price.is_some_and(|p| p.is_sign_negative() && !p.is_zero()) {
-                    e.push(perr("fix_price", "negative", "must be ≥ 0 (0 or absent: metered)"));
+                    e.push(perr(
+                        "fix_price",
+                        "negative",
+                        "must be ≥ 0 (0 or absent: metered)",
+                    ));
                 }
                 match order_time {
                     Some(t) if *t <= 0 => {
@@ -265,12 +273,11 @@ impl Request {
                 }
             }
             Call::SendSms { from, phone, msg } => {
-                if from.is_empty() || from.len() > 11 || !from.bytes().all(|b| b.is_ascii_alphanumeric()) {
-                    e.push(perr(
-                        "from",
-                        "sender",
-                        "1 to 11 Latin letters and digits",
-                    ));
+                if from.is_empty()
+                    || from.len() > 11
+                    || !from.bytes().all(|b| b.is_ascii_alphanumeric())
+                {
+                    e.push(perr("from", "sender", "1 to 11 Latin letters and digits"));
                 }
                 eleven_digits(&mut e, phone);
                 if msg.trim().is_empty() {
@@ -325,10 +332,18 @@ impl Request {
                 q.push(("phone", phone.clone()));
                 q.extend(to.iter().map(|a| ("to[]", a.clone())));
                 q.extend(car_option.iter().map(|o| ("car_option[]", o.to_string())));
-                opt(&mut q, "fix_price", &fix_price.map(|p| p.normalize().to_string()));
+                opt(
+                    &mut q,
+                    "fix_price",
+                    &fix_price.map(|p| p.normalize().to_string()),
+                );
                 opt(&mut q, "extern_id", extern_id);
                 opt(&mut q, "order_time", &order_time.map(|t| t.to_string()));
-                opt(&mut q, "print_receipt", &print_receipt.map(|t| t.to_string()));
+                opt(
+                    &mut q,
+                    "print_receipt",
+                    &print_receipt.map(|t| t.to_string()),
+                );
                 opt(&mut q, "client_name", client_name);
                 opt(&mut q, "comment", comment);
             }
@@ -342,7 +357,11 @@ impl Request {
             } => {
                 q.push(("id", id.to_string()));
                 q.push(("driver_id", driver_id.to_string()));
-                opt(&mut q, "boarding_time", &boarding_time.map(|t| t.to_string()));
+                opt(
+                    &mut q,
+                    "boarding_time",
+                    &boarding_time.map(|t| t.to_string()),
+                );
             }
             Call::SendSms { from, phone, msg } => {
                 q.push(("from", from.clone()));
@@ -386,7 +405,11 @@ impl Request {
     }
 
     fn build_url(&self, base: &str, password: &str) -> String {
-        let mut url = format!("{}/api/v1/{}?", base.trim_end_matches('/'), self.method_name());
+        let mut url = format!(
+            "{}/api/v1/{}?",
+            base.trim_end_matches('/'),
+            self.method_name()
+        );
         for (i, (k, v)) in self.params(password).iter().enumerate() {
             if i > 0 {
                 url.push('&');
