@@ -743,3 +743,79 @@ fn debug_masks_personal_data() {
     assert!(!dbg.contains("anna@example.ru"), "{dbg}");
     assert!(!dbg.contains("Римская"), "{dbg}");
 }
+
+#[test]
+fn patch_then_validate() {
+    let cfg = cfg();
+    let mut req = valid();
+    let patch =
+        DeliveryRequest::from_json(r#"{"data":{"attributes":{"mobile_phone":"+7926"}}}"#).unwrap();
+    assert!(!patch.moves_delivery());
+    req.apply_patch(&patch);
+    let errs = validate_request(&req, &cfg, at(NOW));
+    assert_eq!(errs.errors.len(), 1);
+    assert!(errs.has("mobile_phone", "phone_format"));
+    let moving = DeliveryRequest::from_json(r#"{"date":"2025-03-12"}"#).unwrap();
+    assert!(moving.moves_delivery());
+    req.apply_patch(&moving);
+    assert_eq!(req.date.as_deref(), Some("2025-03-12"));
+    assert_eq!(
+        req.external_id.as_deref(),
+        Some("R-1"),
+        "absent fields are kept"
+    );
+}
+
+#[test]
+fn wrong_json_types_are_malformed_not_silently_dropped() {
+    assert!(
+        DeliveryRequest::from_json(r#"{"data":{"attributes":{"time_interval_id":"2"}}}"#).is_err()
+    );
+    assert!(DeliveryRequest::from_json(r#"{"time_interval_id":"2"}"#).is_err());
+    assert!(DeliveryRequest::from_json(r#"{"data":[]}"#).is_err());
+    assert!(DeliveryRequest::from_json("[1,2]").is_err());
+}
+
+#[test]
+fn callback_receiver_takes_the_seed_callback_idempotently() {
+    use courier_rules::fastriver::lifecycle::{
+        Callback, CallbackError, CallbackReceiver, Received,
+    };
+    let cb = Callback::from_json(include_str!(
+        "../../data/samples/carriers/fastriver_callback_complete.json"
+    ))
+    .unwrap();
+    assert_eq!(cb.event, "complete");
+    let t = at(NOW);
+    let mut l = Lifecycle::new();
+    l.apply(Step::Event(Event::AcceptDelivery, D::Scheduled), t)
+        .unwrap();
+    let mut rx = CallbackReceiver::new(l);
+    assert_eq!(rx.receive(&cb, t), Ok(Received::Applied));
+    assert_eq!(rx.lifecycle.request, R::Executed);
+    assert_eq!(rx.receive(&cb, t), Ok(Received::Duplicate));
+    // The seed's second example names the event "completed": not in the table.
+    let odd = Callback {
+        id: "x".into(),
+        event: "completed".into(),
+        ..cb.clone()
+    };
+    assert!(matches!(rx.receive(&odd, t), Err(CallbackError::Table(_))));
+    // `complete` carrying a validated request contradicts the table.
+    let wrong = Callback {
+        id: "y".into(),
+        delivery_request_status: R::Validated,
+        ..cb.clone()
+    };
+    assert!(matches!(
+        rx.receive(&wrong, t),
+        Err(CallbackError::Table(_))
+    ));
+    // A legal-looking event from an impossible state is refused by the lifecycle.
+    let mut fresh = CallbackReceiver::new(Lifecycle::new());
+    assert!(matches!(
+        fresh.receive(&cb, t),
+        Err(CallbackError::Refused(_))
+    ));
+    assert_eq!(fresh.lifecycle, Lifecycle::new());
+}

@@ -400,3 +400,35 @@ fn check_goods(errs: &mut Vec<AplixError>, i: usize, g: &Goods, cfg: &AplixConfi
         }
     }
 }
+
+/// "ID — уникальное значение": orders of one batch whose `ID` repeats an earlier one
+/// (field `[i].ID`). A later PushOrder with a known ID replaces the order on Aplix's
+/// side, so a repeat inside one batch is almost always a mistake.
+///
+/// ```
+/// use courier_rules::aplix::{order::duplicate_ids, PushOrder};
+/// let o = |id: &str| PushOrder { id: Some(id.into()), ..Default::default() };
+/// let errs = duplicate_ids(&[o("A"), o("B"), o("A")]);
+/// assert_eq!(errs.len(), 1);
+/// assert_eq!(errs[0].field, "[2].ID");
+/// ```
+pub fn duplicate_ids(orders: &[PushOrder]) -> Vec<AplixError> {
+    let mut first: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    let mut errs = Vec::new();
+    for (i, o) in orders.iter().enumerate() {
+        let Some(id) = o.id.as_deref().map(str::trim).filter(|s| !s.is_empty()) else {
+            continue;
+        };
+        match first.get(id) {
+            Some(j) => errs.push(err(
+                format!("[{i}].ID"),
+                "duplicate_id",
+                format!("ID {id:?} repeats order [{j}]"),
+            )),
+            None => {
+                first.insert(id, i);
+            }
+        }
+    }
+    errs
+}

@@ -484,3 +484,116 @@ impl Lifecycle {
         }
     }
 }
+
+/// A callback as Fastriver posts it to `callback_url` (the parts the lifecycle needs).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Callback {
+    /// The callback's id (`data.id`): a retry carries the same one.
+    pub id: String,
+    pub event: String,
+    pub delivery_request_status: RequestStatus,
+    pub delivery_status: DeliveryStatus,
+    #[serde(default)]
+    pub external_id: Option<String>,
+    /// UNIX seconds of the event.
+    #[serde(default)]
+    pub created_at: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct CallbackBody {
+    data: CallbackData,
+}
+
+#[derive(Deserialize)]
+struct CallbackData {
+    id: String,
+    attributes: CallbackAttributes,
+}
+
+#[derive(Deserialize)]
+struct CallbackAttributes {
+    event: String,
+    delivery_request_status: RequestStatus,
+    delivery_status: DeliveryStatus,
+    #[serde(default)]
+    external_id: Option<String>,
+    #[serde(default)]
+    created_at: Option<i64>,
+}
+
+impl Callback {
+    /// Parses a callback body `{"data":{"id":…,"attributes":{"event":…,…}},…}`.
+    pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
+        let body: CallbackBody = serde_json::from_str(text)?;
+        let a = body.data.attributes;
+        Ok(Callback {
+            id: body.data.id,
+            event: a.event,
+            delivery_request_status: a.delivery_request_status,
+            delivery_status: a.delivery_status,
+            external_id: a.external_id,
+            created_at: a.created_at,
+        })
+    }
+}
+
+/// What became of a callback.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Received {
+    /// Applied to the lifecycle: answer 200.
+    Applied,
+    /// Seen before (a retry): answer 200 again, change nothing.
+    Duplicate,
+}
+
+/// A callback that cannot be taken.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CallbackError {
+    #[error(transparent)]
+    Table(#[from] EventError),
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+}
+
+/// The receiving end of one request's callbacks. Fastriver retries a callback up to 10
+/// times until it gets HTTP 200, so the receiver must be idempotent: a callback id seen
+/// before is acknowledged without effect.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CallbackReceiver {
+    pub lifecycle: Lifecycle,
+    seen: std::collections::BTreeSet<String>,
+}
+
+impl CallbackReceiver {
+    pub fn new(lifecycle: Lifecycle) -> Self {
+        CallbackReceiver {
+            lifecycle,
+            seen: Default::default(),
+        }
+    }
+
+    /// Checks the callback against the event table and applies it at `at`.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use courier_rules::fastriver::lifecycle::{Callback, CallbackReceiver, Received, Lifecycle};
+    /// let t = Utc.with_ymd_and_hms(2024, 5, 1, 9, 0, 0).unwrap();
+    /// let cb = Callback::from_json(r#"{"data":{"id":"c1","attributes":{"event":"accept_delivery",
+    ///     "delivery_request_status":"validated","delivery_status":"pending"}}}"#).unwrap();
+    /// let mut rx = CallbackReceiver::new(Lifecycle::new());
+    /// assert_eq!(rx.receive(&cb, t), Ok(Received::Applied));
+    /// assert_eq!(rx.receive(&cb, t), Ok(Received::Duplicate));
+    /// ```
+    pub fn receive(&mut self, cb: &Callback, at: DateTime<Utc>) -> Result<Received, CallbackError> {
+        if self.seen.contains(&cb.id) {
+            return Ok(Received::Duplicate);
+        }
+        let event = check_callback(&cb.event, cb.delivery_request_status, cb.delivery_status)?;
+        self.lifecycle
+            .apply(Step::Event(event, cb.delivery_status), at)?;
+        self.seen.insert(cb.id.clone());
+        Ok(Received::Applied)
+    }
+}

@@ -114,13 +114,43 @@ impl std::fmt::Debug for DeliveryRequest {
 /// The JSON:API envelope of a request body.
 #[derive(Deserialize)]
 struct Envelope {
-    data: EnvelopeData,
+    #[serde(default)]
+    data: Option<EnvelopeData>,
 }
 
-#[derive(Deserialize)]
+/// `data` of the envelope: an object only (a derived `Deserialize` would also take an
+/// array, and a JSON:API list of requests must not pass for one empty request).
 struct EnvelopeData {
-    #[serde(default)]
     attributes: DeliveryRequest,
+}
+
+impl<'de> Deserialize<'de> for EnvelopeData {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = EnvelopeData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object with `attributes`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EnvelopeData, A::Error> {
+                let mut attributes = None;
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    if key == "attributes" {
+                        attributes = Some(map.next_value::<DeliveryRequest>()?);
+                    } else {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                    }
+                }
+                Ok(EnvelopeData {
+                    attributes: attributes.unwrap_or_default(),
+                })
+            }
+        }
+        d.deserialize_map(Visitor)
+    }
 }
 
 impl DeliveryRequest {
@@ -134,13 +164,81 @@ impl DeliveryRequest {
     /// assert_eq!(a, b);
     /// ```
     pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
-        let value: serde_json::Value = serde_json::from_str(text)?;
-        if value.get("data").is_some() {
-            Ok(serde_json::from_value::<Envelope>(value)?.data.attributes)
-        } else {
-            serde_json::from_value(value)
+        // Typed, without an intermediate `Value`: the envelope pass skips every other
+        // key; without `data`, the text is the attributes themselves.
+        match serde_json::from_str::<Envelope>(text)?.data {
+            Some(data) => Ok(data.attributes),
+            None => serde_json::from_str(text),
         }
     }
+
+    /// Applies a `PATCH`: "only the fields to update may be sent", so every field the
+    /// patch carries replaces this request's; absent fields are kept. Validate the
+    /// result with [`validate_request`] (a patch that makes a validated request invalid
+    /// is answered 422).
+    ///
+    /// ```
+    /// use courier_rules::fastriver::DeliveryRequest;
+    /// let mut r = DeliveryRequest::from_json(r#"{"product":"p","date":"20.08.2020"}"#).unwrap();
+    /// r.apply_patch(&DeliveryRequest::from_json(r#"{"date":"21.08.2020"}"#).unwrap());
+    /// assert_eq!((r.product.as_deref(), r.date.as_deref()), (Some("p"), Some("21.08.2020")));
+    /// ```
+    pub fn apply_patch(&mut self, patch: &DeliveryRequest) {
+        macro_rules! take {
+            ($($f:ident),+) => { $( if patch.$f.is_some() { self.$f = patch.$f.clone(); } )+ };
+        }
+        take!(
+            mobile_phone,
+            additional_phones,
+            first_name,
+            last_name,
+            patronymic,
+            email,
+            company_name,
+            inn,
+            birthday,
+            documents,
+            delivery_city,
+            address,
+            date,
+            time_interval_id,
+            time_interval_name,
+            precise,
+            notes,
+            product,
+            callback_url,
+            external_id,
+            demo,
+            marketing_channel,
+            external_agent_id
+        );
+    }
+
+    /// Whether the patch changes where or when the delivery happens (address, city,
+    /// date, slot) — such changes are allowed only until the day before the delivery
+    /// (see [`address_or_date_change_allowed`]).
+    pub fn moves_delivery(&self) -> bool {
+        self.address.is_some()
+            || self.delivery_city.is_some()
+            || self.date.is_some()
+            || self.time_interval_id.is_some()
+            || self.time_interval_name.is_some()
+    }
+}
+
+/// "Данные об адресе и/или дате доставки можно менять за день до её проведения": the
+/// address or date of a delivery planned for `delivery_date` may be changed while the
+/// city's local date `today` is before it.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use courier_rules::fastriver::request::address_or_date_change_allowed;
+/// let d = |day| NaiveDate::from_ymd_opt(2020, 8, day).unwrap();
+/// assert!(address_or_date_change_allowed(d(20), d(19)));
+/// assert!(!address_or_date_change_allowed(d(20), d(20)));
+/// ```
+pub fn address_or_date_change_allowed(delivery_date: NaiveDate, today: NaiveDate) -> bool {
+    today < delivery_date
 }
 
 /// One problem with one field: a stable machine-readable `code` and Fastriver's message.
