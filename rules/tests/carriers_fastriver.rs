@@ -819,3 +819,35 @@ fn callback_receiver_takes_the_seed_callback_idempotently() {
     ));
     assert_eq!(fresh.lifecycle, Lifecycle::new());
 }
+
+#[test]
+fn extreme_instants_do_not_panic() {
+    let mut l = Lifecycle::new();
+    let end = DateTime::<Utc>::MAX_UTC;
+    l.apply(Step::Event(Event::AcceptDelivery, D::Scheduled), end)
+        .unwrap();
+    l.apply(Step::Event(Event::Complete, D::Completed), end)
+        .unwrap();
+    assert_eq!(l.auto_confirm_due(), Some(end));
+    l.apply(Step::AutoConfirm, end).unwrap();
+    let _ = validate_request(&valid(), &cfg(), DateTime::<Utc>::MIN_UTC);
+    let _ = validate_request(&valid(), &cfg(), end);
+}
+
+proptest! {
+    #[test]
+    fn validation_never_panics(fields in proptest::collection::vec(".{0,16}", 12), id in any::<Option<i64>>()) {
+        let s = |i: usize| Some(fields[i].clone());
+        let req = DeliveryRequest {
+            mobile_phone: s(0), additional_phones: Some(vec![fields[1].clone()]), first_name: s(2),
+            last_name: s(3), patronymic: s(4), email: s(5), inn: s(6), birthday: s(7),
+            delivery_city: s(8), date: s(9), time_interval_name: s(10), callback_url: s(11),
+            time_interval_id: id, company_name: s(2), product: s(8), ..DeliveryRequest::default()
+        };
+        let errs = validate_request(&req, &cfg(), at(NOW));
+        // The output is Fastriver-shaped whatever the input.
+        let json = serde_json::to_string(&errs).unwrap();
+        let shaped = json.starts_with(r#"{"validation_errors":"#);
+        prop_assert!(shaped, "{}", json);
+    }
+}

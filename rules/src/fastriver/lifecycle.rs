@@ -319,7 +319,10 @@ impl Lifecycle {
     /// When the automatic confirmation is due, if the request is executed.
     pub fn auto_confirm_due(&self) -> Option<DateTime<Utc>> {
         match self.request {
-            RequestStatus::Executed => self.executed_at.map(|t| t + AUTO_CONFIRM_AFTER),
+            RequestStatus::Executed => self.executed_at.map(|t| {
+                t.checked_add_signed(AUTO_CONFIRM_AFTER)
+                    .unwrap_or(DateTime::<Utc>::MAX_UTC)
+            }),
             _ => None,
         }
     }

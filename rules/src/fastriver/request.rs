@@ -376,7 +376,13 @@ pub fn validate_request(
         }
     };
     let zone = city.map_or(cfg.default_time_zone, |c| c.time_zone);
-    let local_now = now.with_timezone(&zone);
+    // chrono panics converting an instant at the very ends of its range to a zone ahead
+    // of or behind UTC; clamp to two days inside it (years ±262 000, never a real input).
+    let safe_now = now.clamp(
+        DateTime::<Utc>::MIN_UTC + chrono::Duration::days(2),
+        DateTime::<Utc>::MAX_UTC - chrono::Duration::days(2),
+    );
+    let local_now = safe_now.with_timezone(&zone);
     let today = local_now.date_naive();
 
     if let Some(b) = present(req.birthday.as_deref()) {

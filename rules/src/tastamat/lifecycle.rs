@@ -158,9 +158,10 @@ impl Parcel {
     /// When the storage period ends, for a deposited or expired parcel.
     pub fn storage_ends(&self, cfg: &TastamatConfig) -> Option<DateTime<Utc>> {
         match self.status {
-            ParcelStatus::Deposited | ParcelStatus::Expired => {
-                self.deposited_at.map(|t| t + cfg.storage_period())
-            }
+            ParcelStatus::Deposited | ParcelStatus::Expired => self.deposited_at.map(|t| {
+                t.checked_add_signed(cfg.storage_period())
+                    .unwrap_or(DateTime::<Utc>::MAX_UTC)
+            }),
             _ => None,
         }
     }

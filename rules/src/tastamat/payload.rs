@@ -265,7 +265,11 @@ impl StatusUpdate {
         match self.parsed_time() {
             None => e.push(err("occurred_at", "time_format", "an RFC 3339 instant")),
             Some(t)
-                if t > now + chrono::Duration::seconds(i64::from(cfg.max_clock_skew_seconds)) =>
+                if t > now
+                    .checked_add_signed(chrono::Duration::seconds(i64::from(
+                        cfg.max_clock_skew_seconds,
+                    )))
+                    .unwrap_or(DateTime::<Utc>::MAX_UTC) =>
             {
                 e.push(err(
                     "occurred_at",
