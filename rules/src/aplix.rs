@@ -1,1 +1,0 @@
-//! aplix rules (seed: see ../shared/seeds). Filled by issue 5.

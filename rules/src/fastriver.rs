@@ -1,1 +1,0 @@
-//! fastriver rules (seed: see ../shared/seeds). Filled by issue 5.

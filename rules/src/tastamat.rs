@@ -1,1 +1,0 @@
-//! tastamat rules (seed: see ../shared/seeds). Filled by issue 5.

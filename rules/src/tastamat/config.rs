@@ -1,0 +1,66 @@
+//! Tastamat settings that are contract data: how long a parcel waits in a cell before
+//! the courier must withdraw it, and the SMS link's prefix. See
+//! `data/carriers/tastamat.toml`.
+
+use chrono::Duration;
+use serde::Deserialize;
+
+/// The Tastamat configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TastamatConfig {
+    /// Hours a deposited parcel waits for the client.
+    pub storage_period_hours: u32,
+    /// The link the client opens the cell with is this prefix and the open code.
+    #[serde(default = "default_prefix")]
+    pub open_link_prefix: String,
+    /// Tolerated clock difference for a status update's time, in seconds: an update
+    /// dated further in the future than this is refused.
+    #[serde(default = "default_skew")]
+    pub max_clock_skew_seconds: u32,
+}
+
+fn default_prefix() -> String {
+    "tastamat.kz/open/".into()
+}
+
+fn default_skew() -> u32 {
+    300
+}
+
+/// A configuration that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TastamatConfigError {
+    #[error("tastamat config: {0}")]
+    Toml(String),
+    #[error("tastamat config: storage_period_hours must be positive")]
+    StoragePeriod,
+}
+
+impl TastamatConfig {
+    /// Loads the configuration from TOML.
+    ///
+    /// ```
+    /// use courier_rules::tastamat::TastamatConfig;
+    /// let cfg = TastamatConfig::from_toml_str("storage_period_hours = 72").unwrap();
+    /// assert_eq!(cfg.storage_period().num_hours(), 72);
+    /// assert_eq!(cfg.open_link("A1B2C3"), "tastamat.kz/open/A1B2C3");
+    /// ```
+    pub fn from_toml_str(text: &str) -> Result<Self, TastamatConfigError> {
+        let cfg: TastamatConfig =
+            toml::from_str(text).map_err(|e| TastamatConfigError::Toml(e.to_string()))?;
+        if cfg.storage_period_hours == 0 {
+            return Err(TastamatConfigError::StoragePeriod);
+        }
+        Ok(cfg)
+    }
+
+    pub fn storage_period(&self) -> Duration {
+        Duration::hours(i64::from(self.storage_period_hours))
+    }
+
+    /// The link for the client's SMS: `tastamat.kz/open/<code>`.
+    pub fn open_link(&self, code: &str) -> String {
+        format!("{}{}", self.open_link_prefix, code)
+    }
+}

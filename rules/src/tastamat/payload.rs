@@ -1,0 +1,310 @@
+//! The two services the partner provides to Tastamat: parcel details and status saving.
+//!
+//! The seed names what the services carry but not the field names; ours are snake_case
+//! English (see docs/carriers.md):
+//!
+//! - parcel details: `parcel_id`, `locker_index` (the locker's postal index, 6 digits) or
+//!   `recipient_address`, `phone` (the Kazakh mobile number the SMS goes to), `cost`
+//!   (tenge, at most 2 decimals), optional `cell_size` (`S`, `M`, `L`);
+//! - status update: `parcel_id`, `status` (see [`ParcelStatus`]), `occurred_at`
+//!   (RFC 3339), `open_code` (required for `deposited`), optional `locker_index`.
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::config::TastamatConfig;
+use super::lifecycle::ParcelStatus;
+use crate::fastriver::mask;
+
+/// Tastamat's cell sizes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum CellSize {
+    S,
+    M,
+    L,
+}
+
+/// Parcel details, as the courier app asks for them.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParcelDetails {
+    #[serde(default)]
+    pub parcel_id: Option<String>,
+    #[serde(default)]
+    pub locker_index: Option<String>,
+    #[serde(default)]
+    pub recipient_address: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub cost: Option<Decimal>,
+    #[serde(default)]
+    pub cell_size: Option<CellSize>,
+}
+
+impl std::fmt::Debug for ParcelDetails {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ParcelDetails")
+            .field("parcel_id", &self.parcel_id)
+            .field("locker_index", &self.locker_index)
+            .field(
+                "recipient_address",
+                &self.recipient_address.as_ref().map(|_| "***"),
+            )
+            .field(
+                "phone",
+                &crate::fastriver::mask::Masked(self.phone.as_deref(), mask::phone),
+            )
+            .field("cost", &self.cost)
+            .field("cell_size", &self.cell_size)
+            .finish()
+    }
+}
+
+/// A status change Tastamat reports.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusUpdate {
+    #[serde(default)]
+    pub parcel_id: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub occurred_at: String,
+    #[serde(default)]
+    pub open_code: Option<String>,
+    #[serde(default)]
+    pub locker_index: Option<String>,
+}
+
+impl std::fmt::Debug for StatusUpdate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StatusUpdate")
+            .field("parcel_id", &self.parcel_id)
+            .field("status", &self.status)
+            .field("occurred_at", &self.occurred_at)
+            .field("open_code", &self.open_code.as_ref().map(|_| "***"))
+            .field("locker_index", &self.locker_index)
+            .finish()
+    }
+}
+
+impl StatusUpdate {
+    pub fn parsed_status(&self) -> Option<ParcelStatus> {
+        ParcelStatus::parse(&self.status)
+    }
+
+    pub fn parsed_time(&self) -> Option<DateTime<Utc>> {
+        DateTime::parse_from_rfc3339(&self.occurred_at)
+            .ok()
+            .map(|t| t.with_timezone(&Utc))
+    }
+}
+
+/// One problem with one field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TastamatError {
+    pub field: String,
+    pub code: &'static str,
+    pub message: String,
+}
+
+fn err(field: &str, code: &'static str, message: impl Into<String>) -> TastamatError {
+    TastamatError {
+        field: field.to_string(),
+        code,
+        message: message.into(),
+    }
+}
+
+/// Either service's payload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Payload {
+    ParcelDetails(ParcelDetails),
+    StatusUpdate(StatusUpdate),
+}
+
+impl Payload {
+    /// Parses a payload: a status update when it has a `status` field, parcel details
+    /// otherwise.
+    pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
+        let v: serde_json::Value = serde_json::from_str(text)?;
+        if v.get("status").is_some() {
+            Ok(Payload::StatusUpdate(serde_json::from_value(v)?))
+        } else {
+            Ok(Payload::ParcelDetails(serde_json::from_value(v)?))
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Payload::ParcelDetails(_) => "parcel_details",
+            Payload::StatusUpdate(_) => "status_update",
+        }
+    }
+
+    pub fn validate(&self, cfg: &TastamatConfig, now: DateTime<Utc>) -> Vec<TastamatError> {
+        match self {
+            Payload::ParcelDetails(d) => d.validate(),
+            Payload::StatusUpdate(u) => u.validate(cfg, now),
+        }
+    }
+}
+
+/// A Kazakh postal index: 6 digits.
+fn is_postal_index(s: &str) -> bool {
+    s.len() == 6 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A Kazakh mobile number the SMS can go to: `+7 7XX XXX XX XX` (`+77…`, `77…` or `87…`,
+/// 11 digits), spaces, brackets and dashes allowed.
+///
+/// ```
+/// use courier_rules::tastamat::payload::is_kz_mobile;
+/// assert!(is_kz_mobile("+7 701 123 45 67"));
+/// assert!(is_kz_mobile("87011234567"));
+/// assert!(!is_kz_mobile("+7 727 123 45 6"));
+/// assert!(!is_kz_mobile("+79261234567")); // a Russian mobile
+/// ```
+pub fn is_kz_mobile(s: &str) -> bool {
+    let mut digits = [0u8; 11];
+    let mut n = 0;
+    for c in s.chars() {
+        if let Some(d) = c.to_digit(10).filter(|_| c.is_ascii_digit()) {
+            if n == 11 {
+                return false;
+            }
+            digits[n] = d as u8;
+            n += 1;
+        } else if !matches!(c, ' ' | '(' | ')' | '-' | '+') {
+            return false;
+        }
+    }
+    n == 11 && matches!(digits[0], 7 | 8) && digits[1] == 7
+}
+
+impl ParcelDetails {
+    /// Every problem with the details.
+    ///
+    /// ```
+    /// use courier_rules::tastamat::ParcelDetails;
+    /// let d: ParcelDetails = serde_json::from_str(r#"{"parcel_id":"P1","locker_index":"050000","phone":"+77011234567","cost":"1500.00"}"#).unwrap();
+    /// assert!(d.validate().is_empty());
+    /// ```
+    pub fn validate(&self) -> Vec<TastamatError> {
+        let mut e = Vec::new();
+        if self
+            .parcel_id
+            .as_deref()
+            .is_none_or(|s| s.trim().is_empty())
+        {
+            e.push(err("parcel_id", "required", "required"));
+        }
+        let address = self
+            .recipient_address
+            .as_deref()
+            .is_some_and(|s| !s.trim().is_empty());
+        match self.locker_index.as_deref() {
+            Some(i) if is_postal_index(i) => {}
+            Some(_) => e.push(err(
+                "locker_index",
+                "index_format",
+                "a locker's postal index is 6 digits",
+            )),
+            None if address => {}
+            None => e.push(err(
+                "locker_index",
+                "required",
+                "the locker's postal index or the recipient's address is required",
+            )),
+        }
+        match self.phone.as_deref() {
+            None | Some("") => e.push(err("phone", "required", "required for the SMS")),
+            Some(p) if !is_kz_mobile(p) => e.push(err(
+                "phone",
+                "phone_format",
+                format!(
+                    "{} is not a Kazakh mobile number (+7 7XX …)",
+                    mask::phone(p)
+                ),
+            )),
+            Some(_) => {}
+        }
+        match self.cost {
+            None => e.push(err("cost", "required", "required (0 when prepaid)")),
+            Some(c) if c.is_sign_negative() && !c.is_zero() => {
+                e.push(err("cost", "negative", "must be ≥ 0"))
+            }
+            Some(c) if c.normalize().scale() > 2 => {
+                e.push(err("cost", "precision", "at most 2 decimal places (tiyn)"))
+            }
+            Some(_) => {}
+        }
+        e
+    }
+}
+
+impl StatusUpdate {
+    /// Every problem with the update itself (its fit with the parcel's current status is
+    /// [`super::Parcel::apply_update`]'s business).
+    pub fn validate(&self, cfg: &TastamatConfig, now: DateTime<Utc>) -> Vec<TastamatError> {
+        let mut e = Vec::new();
+        if self.parcel_id.trim().is_empty() {
+            e.push(err("parcel_id", "required", "required"));
+        }
+        let status = self.parsed_status();
+        if status.is_none() {
+            e.push(err(
+                "status",
+                "unknown_status",
+                format!(
+                    "one of {}",
+                    ParcelStatus::ALL.map(|s| s.as_str()).join(", ")
+                ),
+            ));
+        }
+        match self.parsed_time() {
+            None => e.push(err("occurred_at", "time_format", "an RFC 3339 instant")),
+            Some(t)
+                if t > now
+                    .checked_add_signed(chrono::Duration::seconds(i64::from(
+                        cfg.max_clock_skew_seconds,
+                    )))
+                    .unwrap_or(DateTime::<Utc>::MAX_UTC) =>
+            {
+                e.push(err(
+                    "occurred_at",
+                    "in_future",
+                    "the change cannot be in the future",
+                ))
+            }
+            Some(_) => {}
+        }
+        if status == Some(ParcelStatus::Deposited) {
+            match self.open_code.as_deref() {
+                None | Some("") => e.push(err(
+                    "open_code",
+                    "required",
+                    "a deposit carries the open code for the client's SMS link",
+                )),
+                Some(c) if !c.bytes().all(|b| b.is_ascii_alphanumeric()) || c.len() > 64 => {
+                    e.push(err(
+                        "open_code",
+                        "code_format",
+                        "Latin letters and digits, at most 64",
+                    ))
+                }
+                Some(_) => {}
+            }
+        }
+        if let Some(i) = self.locker_index.as_deref() {
+            if !is_postal_index(i) {
+                e.push(err(
+                    "locker_index",
+                    "index_format",
+                    "a locker's postal index is 6 digits",
+                ));
+            }
+        }
+        e
+    }
+}

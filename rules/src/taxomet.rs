@@ -1,1 +1,0 @@
-//! taxomet rules (seed: see ../shared/seeds). Filled by issue 5.
