@@ -89,10 +89,11 @@ pub struct PackOptions {
     /// improving on mixed baskets of 10–50 units (see `BENCHMARKS.md`).
     pub work_budget: u64,
     /// Work units (search nodes, a few ns each) the exact search may spend: the default
-    /// 2,000,000 bounds it to a few tens of milliseconds.
+    /// 300,000 bounds it to a few milliseconds per call.
     pub exact_work_budget: u64,
-    /// Inputs with at most this many units go to the exact search. The default (6) is
-    /// where the exact search still finishes within about 50 ms on hard instances.
+    /// Inputs with at most this many units go to the exact search. Default 4: small
+    /// geometric instances are proven well within 50 ms, while realistic mixed baskets
+    /// of 4–5 units can spend the whole budget without a proof (see `docs/packing.md`).
     pub exact_max_units: u64,
 }
 
@@ -100,8 +101,8 @@ impl Default for PackOptions {
     fn default() -> Self {
         PackOptions {
             work_budget: 50_000,
-            exact_work_budget: 2_000_000,
-            exact_max_units: 6,
+            exact_work_budget: 300_000,
+            exact_max_units: 4,
         }
     }
 }
