@@ -119,7 +119,9 @@ fn shipx_body_nests_details_per_field() {
                 "invalid_target_point_247_for_end_of_week_collection"]}
         }
     });
-    assert_eq!(body, expected);
+    assert_eq!(serde_json::to_value(&body).unwrap(), expected);
+    let text = serde_json::to_string(&body).unwrap();
+    assert!(text.starts_with(r#"{"status":400,"error":"invalid_end_of_week_collection","message":"#), "{text}");
     assert!(shipx_error_body(Refusals::NONE).is_none());
 }
 

@@ -22,7 +22,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use super::window::Window;
 
@@ -277,23 +277,33 @@ pub fn check(window: &Window, shipment: &Shipment) -> Refusals {
 /// ```
 /// use courier_rules::inpost::eligibility::{shipx_error_body, Refusal, Refusals};
 /// let body = shipx_error_body([Refusal::PopTarget, Refusal::Allegro].into_iter().collect()).unwrap();
-/// assert_eq!(body["error"], "invalid_target_point_for_end_of_week_collection");
-/// assert_eq!(body["details"]["custom_attributes"]["target_point"][0],
+/// assert_eq!(body.error, "invalid_target_point_for_end_of_week_collection");
+/// assert_eq!(body.details["custom_attributes"]["target_point"][0],
 ///            "invalid_target_point_for_end_of_week_collection");
-/// assert_eq!(body["details"]["end_of_week_collection"][0], "invalid_allegro_for_end_of_week_collection");
+/// assert_eq!(body.details["end_of_week_collection"][0], "invalid_allegro_for_end_of_week_collection");
 /// ```
-pub fn shipx_error_body(refusals: Refusals) -> Option<Value> {
+pub fn shipx_error_body(refusals: Refusals) -> Option<ShipxError> {
     let first = refusals.first()?;
     let mut details = Map::new();
     for r in refusals.iter() {
         insert_detail(&mut details, r.shipx_field(), r.shipx_key());
     }
-    Some(json!({
-        "status": 400,
-        "error": first.shipx_key(),
-        "message": first.message_en(),
-        "details": Value::Object(details),
-    }))
+    Some(ShipxError {
+        status: 400,
+        error: first.shipx_key(),
+        message: first.message_en(),
+        details,
+    })
+}
+
+/// ShipX's error body, fields in ShipX's order. `details` maps request fields (nested
+/// for nested fields) to lists of error names; its keys are sorted, so output is stable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ShipxError {
+    pub status: u16,
+    pub error: &'static str,
+    pub message: &'static str,
+    pub details: Map<String, Value>,
 }
 
 fn insert_detail(map: &mut Map<String, Value>, path: &[&str], key: &str) {
