@@ -161,3 +161,41 @@ proptest! {
         }
     }
 }
+
+mod zone_table {
+    use super::*;
+    use courier_rules::inpost::localtime::{local, resolve, ZoneTable};
+
+    fn table() -> &'static ZoneTable {
+        static T: std::sync::OnceLock<ZoneTable> = std::sync::OnceLock::new();
+        T.get_or_init(|| ZoneTable::new(Warsaw))
+    }
+
+    fn near_changes() -> impl Strategy<Value = i64> {
+        // Daylight-saving changes between 1977 and 2099, ± 3 hours, plus the table's ends.
+        (1977i32..2100, any::<bool>(), -3 * 3600i64..3 * 3600).prop_map(|(y, spring, off)| {
+            let (m, d) = if spring { (3, 31) } else { (10, 31) };
+            let last = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            let sunday = last - TimeDelta::days(i64::from(last.weekday().num_days_from_sunday()));
+            sunday.and_hms_opt(1, 0, 0).unwrap().and_utc().timestamp() + off
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn table_offsets_agree_with_chrono_tz(s in prop_oneof![
+            -2_000_000_000i64..6_000_000_000, near_changes()]) {
+            let at = DateTime::<Utc>::from_timestamp(s, 0).unwrap();
+            prop_assert_eq!(table().local_secs(at), local(Warsaw, at).and_utc().timestamp());
+        }
+
+        #[test]
+        fn table_resolution_agrees_with_chrono_tz(x in prop_oneof![
+            -2_000_000_000i64..6_000_000_000, near_changes()]) {
+            let naive = DateTime::<Utc>::from_timestamp(x, 0).unwrap().naive_utc();
+            prop_assert_eq!(table().resolve_secs(x), resolve(Warsaw, naive));
+        }
+    }
+}

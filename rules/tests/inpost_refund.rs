@@ -64,7 +64,7 @@ fn refund_matrix() {
         let label = format!("{client:?} dispatched={dispatched} placed={placed:?}");
         assert_eq!(d.fee_owed, fee_owed, "{label}");
         assert_eq!(d.outcome, outcome, "{label}");
-        assert_eq!(d.service_week.to_string(), "2026-11-23", "{label}");
+        assert_eq!(d.service_week().to_string(), "2026-11-23", "{label}");
         let reason = d.reason();
         assert!(reason.contains("2026-11-28") && reason.contains("2026-11-29"), "{reason}");
     }
@@ -99,10 +99,10 @@ fn service_week_is_the_warsaw_calendar_week_of_purchase() {
     // Sunday 2026-11-22 23:30 local (22:30Z) belongs to the week of 16 November.
     let mut h = history(ClientType::Prepaid, false, None);
     h.bought_at = t("2026-11-22T22:30:00Z");
-    assert_eq!(policy.decide(&h).service_week.to_string(), "2026-11-16");
+    assert_eq!(policy.decide(&h).service_week().to_string(), "2026-11-16");
     // Monday 00:00 local (Sunday 23:00Z) starts the week of 23 November.
     h.bought_at = t("2026-11-22T23:00:00Z");
-    assert_eq!(policy.decide(&h).service_week.to_string(), "2026-11-23");
+    assert_eq!(policy.decide(&h).service_week().to_string(), "2026-11-23");
 }
 
 #[test]

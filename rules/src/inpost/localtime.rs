@@ -118,3 +118,137 @@ impl IntoIterator for Crossings {
         self.items.into_iter().flatten()
     }
 }
+
+/// Days from 0001-01-01 (chrono's "days from CE", day 1) to 1970-01-01.
+const UNIX_EPOCH_DAYS_FROM_CE: i64 = 719_163;
+/// The offset table covers 1970-01-01 to 2100-01-01 (UTC); outside it the zone database
+/// is asked directly.
+const TABLE_FROM: i64 = 0;
+const TABLE_TO: i64 = 4_102_444_800;
+
+/// A zone's UTC offsets as a sorted table of spans, for the batch hot path.
+///
+/// chrono-tz answers every question correctly but builds dates along the way; the
+/// nightly batch needs tens of nanoseconds per decision. The table is read from
+/// chrono-tz once, when a window or policy is built (one probe a day, then a binary
+/// search to the second at each change), and answers the same offsets with one binary
+/// search over a few hundred integers. It assumes a zone does not change its offset
+/// twice within one day, which no zone has done since 1970.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ZoneTable {
+    tz: Tz,
+    /// `(first UTC second, offset in seconds)`, sorted by start; the first starts at
+    /// `TABLE_FROM`, each span lasts until the next one (the last until `TABLE_TO`).
+    spans: Vec<(i64, i32)>,
+}
+
+impl ZoneTable {
+    pub fn new(tz: Tz) -> ZoneTable {
+        let off = |s: i64| {
+            DateTime::<Utc>::from_timestamp(s, 0).map_or(0, |at| offset_secs(tz, at))
+        };
+        let mut cur = off(TABLE_FROM);
+        let mut spans = vec![(TABLE_FROM, cur)];
+        let mut s = TABLE_FROM;
+        while s < TABLE_TO {
+            let next = (s + 86_400).min(TABLE_TO);
+            let o = off(next);
+            if o != cur {
+                let (mut lo, mut hi) = (s, next);
+                while hi - lo > 1 {
+                    let mid = lo + (hi - lo) / 2;
+                    if off(mid) == cur {
+                        lo = mid;
+                    } else {
+                        hi = mid;
+                    }
+                }
+                spans.push((hi, o));
+                cur = o;
+            }
+            s = next;
+        }
+        ZoneTable { tz, spans }
+    }
+
+    pub fn zone(&self) -> Tz {
+        self.tz
+    }
+
+    /// Offset at a UTC second, if inside the table.
+    #[inline]
+    fn offset(&self, utc: i64) -> Option<i32> {
+        if !(TABLE_FROM..TABLE_TO).contains(&utc) {
+            return None;
+        }
+        let i = self.spans.partition_point(|&(start, _)| start <= utc);
+        self.spans.get(i.wrapping_sub(1)).map(|&(_, o)| o)
+    }
+
+    /// Local wall-clock time of an instant, as seconds since 1970-01-01 00:00 *local*
+    /// (fractions of a second truncated toward the past).
+    #[inline]
+    pub fn local_secs(&self, at: DateTime<Utc>) -> i64 {
+        let s = at.timestamp();
+        match self.offset(s) {
+            Some(o) => s + i64::from(o),
+            None => local(self.tz, at).and_utc().timestamp(),
+        }
+    }
+
+    /// The first instant whose local time is at or after the local time `x` (seconds
+    /// since 1970-01-01 local): the documented resolution rule of [`resolve`].
+    pub fn resolve_secs(&self, x: i64) -> DateTime<Utc> {
+        let n = self.spans.len();
+        let local_end = |i: usize| -> i64 {
+            let end = self.spans.get(i + 1).map_or(TABLE_TO, |&(s, _)| s);
+            end + self.spans.get(i).map_or(0, |&(_, o)| i64::from(o))
+        };
+        // First span whose local range ends after x.
+        let (mut lo, mut hi) = (0usize, n);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if local_end(mid) <= x {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        if let Some(&(start, o)) = self.spans.get(lo) {
+            let local_start = start + i64::from(o);
+            if x >= local_start {
+                if let Some(u) = DateTime::<Utc>::from_timestamp(x - i64::from(o), 0) {
+                    return u;
+                }
+            } else if lo > 0 {
+                // x falls in the gap before this span: the clock reaches it at the span's start.
+                if let Some(u) = DateTime::<Utc>::from_timestamp(start, 0) {
+                    return u;
+                }
+            }
+        }
+        match DateTime::<Utc>::from_timestamp(x, 0) {
+            Some(naive) => resolve(self.tz, naive.naive_utc()),
+            None => DateTime::<Utc>::MAX_UTC,
+        }
+    }
+}
+
+/// Day number (days since 1970-01-01) and second of the week (Monday 00:00 = 0) of a
+/// local-seconds value.
+#[inline]
+pub fn day_and_second_of_week(local_secs: i64) -> (i64, u32) {
+    let day = local_secs.div_euclid(86_400);
+    let sod = local_secs.rem_euclid(86_400);
+    // 1970-01-01 was a Thursday (3 days after Monday).
+    let wd = (day + 3).rem_euclid(7);
+    (day, (wd * 86_400 + sod) as u32)
+}
+
+/// The date of a day number (days since 1970-01-01).
+#[inline]
+pub fn date_of_day(day: i64) -> Option<chrono::NaiveDate> {
+    i32::try_from(day + UNIX_EPOCH_DAYS_FROM_CE)
+        .ok()
+        .and_then(chrono::NaiveDate::from_num_days_from_ce_opt)
+}

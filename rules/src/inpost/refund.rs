@@ -26,12 +26,12 @@
 //! [`RefundPolicy::decide`] does not allocate; [`RefundDecision::reason`] renders the
 //! explanation for a finance person.
 
-use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc, Weekday};
+use chrono::{DateTime, Datelike, NaiveDate, Utc, Weekday};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use super::localtime::{local, resolve};
-use super::window::{week_monday, WeekTime, WindowError};
+use super::localtime::{date_of_day, day_and_second_of_week, local, ZoneTable};
+use super::window::{WeekTime, WindowError};
 
 /// How the client pays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -87,9 +87,9 @@ pub struct ParcelHistory {
 }
 
 /// The refund policy: the zone of the service week and the dispatch deadline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RefundPolicy {
-    pub zone: Tz,
+    zone: ZoneTable,
     /// Latest dispatch, as a time in the service week (default Saturday 13:00).
     pub dispatch_deadline: WeekTime,
 }
@@ -104,13 +104,13 @@ struct PolicyFile {
 impl Default for RefundPolicy {
     /// Europe/Warsaw, dispatch no later than Saturday 13:00 (as `data/inpost/refund.toml`).
     fn default() -> Self {
-        RefundPolicy {
-            zone: chrono_tz::Europe::Warsaw,
-            dispatch_deadline: WeekTime {
+        RefundPolicy::new(
+            chrono_tz::Europe::Warsaw,
+            WeekTime {
                 day: Weekday::Sat,
                 minute: 13 * 60,
             },
-        }
+        )
     }
 }
 
@@ -211,8 +211,8 @@ pub struct RefundDecision {
     pub fee_owed: bool,
     pub outcome: Outcome,
     pub client_type: ClientType,
-    /// Monday of the service week (local date).
-    pub service_week: NaiveDate,
+    /// Monday of the service week, as days since 1970-01-01 (see [`Self::service_week`]).
+    pub service_week_day: i64,
     /// Latest dispatch instant that counts.
     pub dispatch_deadline: DateTime<Utc>,
     pub dispatch: Dispatch,
@@ -235,10 +235,20 @@ impl RefundPolicy {
                 reason,
             }
         })?;
-        Ok(RefundPolicy {
-            zone,
+        Ok(RefundPolicy::new(zone, dispatch_deadline))
+    }
+
+    /// A policy for a zone and a dispatch deadline.
+    pub fn new(zone: Tz, dispatch_deadline: WeekTime) -> RefundPolicy {
+        RefundPolicy {
+            zone: ZoneTable::new(zone),
             dispatch_deadline,
-        })
+        }
+    }
+
+    /// The zone of the service week.
+    pub fn zone(&self) -> Tz {
+        self.zone.zone()
     }
 
     /// The policy file shipped as `data/inpost/refund.toml`.
@@ -262,18 +272,17 @@ impl RefundPolicy {
     /// assert!(!d.fee_owed);
     /// ```
     pub fn decide(&self, h: &ParcelHistory) -> RefundDecision {
-        let bought_local = local(self.zone, h.bought_at).date();
-        let monday = week_monday(bought_local);
-        let dispatch_deadline = self
-            .dispatch_deadline
-            .in_week(monday)
-            .map(|l| resolve(self.zone, l))
-            .unwrap_or(DateTime::<Utc>::MAX_UTC);
+        // All in local seconds since 1970 (see `ZoneTable`): no date is built on this path.
+        let (day, sow) = day_and_second_of_week(self.zone.local_secs(h.bought_at));
+        let monday_day = day - i64::from(sow / 86_400);
+        let dispatch_deadline = self.zone.resolve_secs(
+            monday_day * 86_400 + i64::from(self.dispatch_deadline.second_of_week()),
+        );
         let dispatch = find_dispatch(h, dispatch_deadline);
         let placement = match h.placed_in_target_at {
             None => Placement::Never,
             Some(at) => {
-                let days = (local(self.zone, at).date() - monday).num_days();
+                let days = self.zone.local_secs(at).div_euclid(86_400) - monday_day;
                 match days {
                     ..=4 => Placement::BeforeWeekend { at },
                     5 => Placement::Saturday { at },
@@ -298,11 +307,11 @@ impl RefundPolicy {
             fee_owed: outcome.fee_owed(),
             outcome,
             client_type: h.client_type,
-            service_week: monday,
+            service_week_day: monday_day,
             dispatch_deadline,
             dispatch,
             placement,
-            zone: self.zone,
+            zone: self.zone.zone(),
         }
     }
 }
@@ -342,6 +351,11 @@ fn find_dispatch(h: &ParcelHistory, deadline: DateTime<Utc>) -> Dispatch {
 }
 
 impl RefundDecision {
+    /// Monday of the service week (local date).
+    pub fn service_week(&self) -> NaiveDate {
+        date_of_day(self.service_week_day).unwrap_or_default()
+    }
+
     fn fmt_local(&self, at: DateTime<Utc>) -> String {
         let l = local(self.zone, at);
         format!(
@@ -353,16 +367,12 @@ impl RefundDecision {
 
     /// The service week's Saturday.
     pub fn saturday(&self) -> NaiveDate {
-        self.service_week
-            .checked_add_signed(TimeDelta::days(5))
-            .unwrap_or(self.service_week)
+        date_of_day(self.service_week_day + 5).unwrap_or_default()
     }
 
     /// The service week's Sunday.
     pub fn sunday(&self) -> NaiveDate {
-        self.service_week
-            .checked_add_signed(TimeDelta::days(6))
-            .unwrap_or(self.service_week)
+        date_of_day(self.service_week_day + 6).unwrap_or_default()
     }
 
     /// A sentence a finance person can act on: the decision, then the facts behind it,
@@ -421,7 +431,7 @@ impl RefundDecision {
         };
         format!(
             "{client}: {verdict}; service week {} to {} ({}), weekend {} and {}; {dispatch}; {placement}",
-            self.service_week,
+            self.service_week(),
             self.sunday(),
             self.zone.name(),
             self.saturday(),

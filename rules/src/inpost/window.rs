@@ -28,7 +28,9 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 
 use super::holidays::is_public_holiday;
-use super::localtime::{crossings, local, second_of_week, WEEK_SECS};
+use super::localtime::{
+    crossings, date_of_day, day_and_second_of_week, local, ZoneTable, WEEK_SECS,
+};
 
 /// A weekday and a local time of day, e.g. `thursday 20:00`; `24:00` means the end of
 /// the day.
@@ -185,6 +187,7 @@ pub struct Window {
     name: String,
     description: String,
     zone: Tz,
+    table: ZoneTable,
     opens: WeekTime,
     closes: WeekTime,
     open_sow: u32,
@@ -244,6 +247,7 @@ impl Window {
             name: name.into(),
             description: String::new(),
             zone,
+            table: ZoneTable::new(zone),
             opens,
             closes,
             open_sow,
@@ -286,11 +290,10 @@ impl Window {
     /// the eligibility check.
     #[inline]
     pub fn is_open(&self, at: DateTime<Utc>) -> bool {
-        let l = local(self.zone, at);
-        let sow = second_of_week(l);
+        let (day, sow) = day_and_second_of_week(self.table.local_secs(at));
         sow >= self.open_sow
             && sow < self.close_sow
-            && !(self.exclude_public_holidays && is_public_holiday(l.date()))
+            && !(self.exclude_public_holidays && date_of_day(day).is_some_and(is_public_holiday))
     }
 
     /// The current opening if `at` is inside the window, otherwise the next one: what
