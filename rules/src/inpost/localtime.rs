@@ -126,20 +126,33 @@ const UNIX_EPOCH_DAYS_FROM_CE: i64 = 719_163;
 const TABLE_FROM: i64 = 0;
 const TABLE_TO: i64 = 4_102_444_800;
 
+/// Width of an index bucket: 2^22 s ≈ 48.5 days, shorter than the time between any two
+/// offset changes of a real zone since 1970, so a lookup steps over at most one change.
+const BUCKET_SHIFT: u32 = 22;
+
 /// A zone's UTC offsets as a sorted table of spans, for the batch hot path.
 ///
-/// chrono-tz answers every question correctly but builds dates along the way; the
-/// nightly batch needs tens of nanoseconds per decision. The table is read from
-/// chrono-tz once, when a window or policy is built (one probe a day, then a binary
-/// search to the second at each change), and answers the same offsets with one binary
-/// search over a few hundred integers. It assumes a zone does not change its offset
-/// twice within one day, which no zone has done since 1970.
+/// chrono-tz answers every question correctly but builds dates along the way and
+/// binary-searches the zone's whole history; the nightly batch needs tens of nanoseconds
+/// per decision. The table is read from chrono-tz once, when a window or policy is built
+/// (one probe a day, then a binary search to the second at each change), and answers
+/// the same offsets through a bucket index (a lookup and at most a step or two). It
+/// assumes a zone does not change its offset twice within one day, which no zone has
+/// done since 1970. Outside 1970–2100 chrono-tz is asked directly.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ZoneTable {
     tz: Tz,
     /// `(first UTC second, offset in seconds)`, sorted by start; the first starts at
     /// `TABLE_FROM`, each span lasts until the next one (the last until `TABLE_TO`).
     spans: Vec<(i64, i32)>,
+    /// Local time (seconds since 1970 local) at which each span ends.
+    local_ends: Vec<i64>,
+    /// Bucket of UTC time → the span containing the bucket's first second.
+    utc_index: Vec<u32>,
+    /// Local time at which the first span starts (the local index's origin).
+    local_from: i64,
+    /// Bucket of local time → the first span ending after the bucket's first second.
+    local_index: Vec<u32>,
 }
 
 impl ZoneTable {
@@ -168,7 +181,33 @@ impl ZoneTable {
             }
             s = next;
         }
-        ZoneTable { tz, spans }
+        let local_ends: Vec<i64> = spans
+            .iter()
+            .enumerate()
+            .map(|(i, &(_, o))| spans.get(i + 1).map_or(TABLE_TO, |&(s, _)| s) + i64::from(o))
+            .collect();
+        let utc_index = (0..=((TABLE_TO - TABLE_FROM) >> BUCKET_SHIFT))
+            .map(|b| {
+                let at = TABLE_FROM + (b << BUCKET_SHIFT);
+                spans.partition_point(|&(start, _)| start <= at).saturating_sub(1) as u32
+            })
+            .collect();
+        let local_from = spans.first().map_or(0, |&(s, o)| s + i64::from(o));
+        let local_to = local_ends.last().copied().unwrap_or(local_from);
+        let local_index = (0..=((local_to - local_from).max(0) >> BUCKET_SHIFT))
+            .map(|b| {
+                let x = local_from + (b << BUCKET_SHIFT);
+                local_ends.partition_point(|&end| end <= x) as u32
+            })
+            .collect();
+        ZoneTable {
+            tz,
+            spans,
+            local_ends,
+            utc_index,
+            local_from,
+            local_index,
+        }
     }
 
     pub fn zone(&self) -> Tz {
@@ -181,8 +220,16 @@ impl ZoneTable {
         if !(TABLE_FROM..TABLE_TO).contains(&utc) {
             return None;
         }
-        let i = self.spans.partition_point(|&(start, _)| start <= utc);
-        self.spans.get(i.wrapping_sub(1)).map(|&(_, o)| o)
+        let mut i = *self
+            .utc_index
+            .get(((utc - TABLE_FROM) >> BUCKET_SHIFT) as usize)? as usize;
+        while let Some(&(start, _)) = self.spans.get(i + 1) {
+            if start > utc {
+                break;
+            }
+            i += 1;
+        }
+        self.spans.get(i).map(|&(_, o)| o)
     }
 
     /// Local wall-clock time of an instant, as seconds since 1970-01-01 00:00 *local*
@@ -198,38 +245,37 @@ impl ZoneTable {
 
     /// The first instant whose local time is at or after the local time `x` (seconds
     /// since 1970-01-01 local): the documented resolution rule of [`resolve`].
+    #[inline]
     pub fn resolve_secs(&self, x: i64) -> DateTime<Utc> {
-        let n = self.spans.len();
-        let local_end = |i: usize| -> i64 {
-            let end = self.spans.get(i + 1).map_or(TABLE_TO, |&(s, _)| s);
-            end + self.spans.get(i).map_or(0, |&(_, o)| i64::from(o))
-        };
-        // First span whose local range ends after x.
-        let (mut lo, mut hi) = (0usize, n);
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            if local_end(mid) <= x {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        if let Some(&(start, o)) = self.spans.get(lo) {
-            let local_start = start + i64::from(o);
-            if x >= local_start {
-                if let Some(u) = DateTime::<Utc>::from_timestamp(x - i64::from(o), 0) {
-                    return u;
-                }
-            } else if lo > 0 {
-                // x falls in the gap before this span: the clock reaches it at the span's start.
-                if let Some(u) = DateTime::<Utc>::from_timestamp(start, 0) {
-                    return u;
-                }
-            }
+        if let Some(u) = self.resolve_in_table(x) {
+            return u;
         }
         match DateTime::<Utc>::from_timestamp(x, 0) {
             Some(naive) => resolve(self.tz, naive.naive_utc()),
             None => DateTime::<Utc>::MAX_UTC,
+        }
+    }
+
+    fn resolve_in_table(&self, x: i64) -> Option<DateTime<Utc>> {
+        if x < self.local_from {
+            return None;
+        }
+        let mut i = *self
+            .local_index
+            .get(((x - self.local_from) >> BUCKET_SHIFT) as usize)? as usize;
+        // First span whose local range ends after x.
+        while *self.local_ends.get(i)? <= x {
+            i += 1;
+        }
+        let &(start, o) = self.spans.get(i)?;
+        let local_start = start + i64::from(o);
+        if x >= local_start {
+            DateTime::<Utc>::from_timestamp(x - i64::from(o), 0)
+        } else if i > 0 {
+            // x falls in the gap before this span: the clock reaches it at the span's start.
+            DateTime::<Utc>::from_timestamp(start, 0)
+        } else {
+            None
         }
     }
 }
