@@ -116,12 +116,14 @@ fn dispatch_deadline_is_saturday_end_of_pickup_hours_inclusive() {
     };
     // Saturday 13:00 CET = 12:00Z.
     let d = policy.decide(&with_dispatch("2026-11-28T12:00:00Z", DispatchKind::SendingLocker));
-    assert_eq!(d.dispatch_deadline, t("2026-11-28T12:00:00Z"));
+    assert_eq!(d.dispatch_deadline(), t("2026-11-28T12:00:00Z"));
     assert_eq!(d.outcome, Outcome::PrepaidRefundDue);
     let d = policy.decide(&with_dispatch("2026-11-28T12:00:01Z", DispatchKind::SendingLocker));
     assert!(matches!(d.dispatch, Dispatch::TooLate { .. }));
     assert_eq!(d.outcome, Outcome::PrepaidNotDispatched);
     assert!(d.reason().contains("too late"), "{}", d.reason());
+    let d = policy.decide(&with_dispatch("2026-11-28T12:00:00.5Z", DispatchKind::SendingLocker));
+    assert!(matches!(d.dispatch, Dispatch::TooLate { .. }), "half a second late");
     // Dispatched before buying the add-on does not count.
     let d = policy.decide(&with_dispatch("2026-11-26T19:29:59Z", DispatchKind::Branch));
     assert!(matches!(d.dispatch, Dispatch::BeforePurchase { .. }));
@@ -132,7 +134,7 @@ fn dispatch_deadline_is_saturday_end_of_pickup_hours_inclusive() {
     // In summer time the deadline is 11:00Z.
     let mut h = with_dispatch("2026-06-13T11:00:00Z", DispatchKind::CourierPickup);
     h.bought_at = t("2026-06-11T18:00:00Z");
-    assert_eq!(policy.decide(&h).dispatch_deadline, t("2026-06-13T11:00:00Z"));
+    assert_eq!(policy.decide(&h).dispatch_deadline(), t("2026-06-13T11:00:00Z"));
     // Any of several events in time is enough, whatever their order.
     let h = ParcelHistory {
         dispatched: vec![

@@ -306,7 +306,7 @@ fn run_refund(
         outcome: d.outcome.code(),
         client_type: d.client_type,
         service_week: d.service_week().to_string(),
-        dispatch_deadline: utc(d.dispatch_deadline),
+        dispatch_deadline: utc(d.dispatch_deadline()),
         dispatched_in_time: matches!(d.dispatch, Dispatch::InTime { .. }),
         placed_at_weekend: matches!(
             d.placement,

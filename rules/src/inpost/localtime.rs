@@ -223,6 +223,9 @@ impl ZoneTable {
         let mut i = *self
             .utc_index
             .get(((utc - TABLE_FROM) >> BUCKET_SHIFT) as usize)? as usize;
+        // Usually at most one change lies in a bucket: take that step without a branch,
+        // then walk on in the rare bucket with more.
+        i += usize::from(self.spans.get(i + 1).is_some_and(|&(start, _)| start <= utc));
         while let Some(&(start, _)) = self.spans.get(i + 1) {
             if start > utc {
                 break;
@@ -245,35 +248,43 @@ impl ZoneTable {
 
     /// The first instant whose local time is at or after the local time `x` (seconds
     /// since 1970-01-01 local): the documented resolution rule of [`resolve`].
-    #[inline]
     pub fn resolve_secs(&self, x: i64) -> DateTime<Utc> {
+        DateTime::<Utc>::from_timestamp(self.resolve_to_utc_secs(x), 0)
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
+    }
+
+    /// [`Self::resolve_secs`] as UTC seconds since 1970, without building a date.
+    #[inline]
+    pub fn resolve_to_utc_secs(&self, x: i64) -> i64 {
         if let Some(u) = self.resolve_in_table(x) {
             return u;
         }
         match DateTime::<Utc>::from_timestamp(x, 0) {
-            Some(naive) => resolve(self.tz, naive.naive_utc()),
-            None => DateTime::<Utc>::MAX_UTC,
+            Some(naive) => resolve(self.tz, naive.naive_utc()).timestamp(),
+            None => i64::MAX,
         }
     }
 
-    fn resolve_in_table(&self, x: i64) -> Option<DateTime<Utc>> {
+    #[inline]
+    fn resolve_in_table(&self, x: i64) -> Option<i64> {
         if x < self.local_from {
             return None;
         }
         let mut i = *self
             .local_index
             .get(((x - self.local_from) >> BUCKET_SHIFT) as usize)? as usize;
-        // First span whose local range ends after x.
+        // First span whose local range ends after x (one branch-free step, then a walk).
+        i += usize::from(*self.local_ends.get(i)? <= x);
         while *self.local_ends.get(i)? <= x {
             i += 1;
         }
         let &(start, o) = self.spans.get(i)?;
         let local_start = start + i64::from(o);
         if x >= local_start {
-            DateTime::<Utc>::from_timestamp(x - i64::from(o), 0)
+            Some(x - i64::from(o))
         } else if i > 0 {
             // x falls in the gap before this span: the clock reaches it at the span's start.
-            DateTime::<Utc>::from_timestamp(start, 0)
+            Some(start)
         } else {
             None
         }

@@ -213,8 +213,9 @@ pub struct RefundDecision {
     pub client_type: ClientType,
     /// Monday of the service week, as days since 1970-01-01 (see [`Self::service_week`]).
     pub service_week_day: i64,
-    /// Latest dispatch instant that counts.
-    pub dispatch_deadline: DateTime<Utc>,
+    /// Latest dispatch instant that counts, in UTC seconds (see
+    /// [`Self::dispatch_deadline`]).
+    pub deadline_secs: i64,
     pub dispatch: Dispatch,
     pub placement: Placement,
     pub zone: Tz,
@@ -275,10 +276,10 @@ impl RefundPolicy {
         // All in local seconds since 1970 (see `ZoneTable`): no date is built on this path.
         let (day, sow) = day_and_second_of_week(self.zone.local_secs(h.bought_at));
         let monday_day = day - i64::from(sow / 86_400);
-        let dispatch_deadline = self.zone.resolve_secs(
+        let deadline_secs = self.zone.resolve_to_utc_secs(
             monday_day * 86_400 + i64::from(self.dispatch_deadline.second_of_week()),
         );
-        let dispatch = find_dispatch(h, dispatch_deadline);
+        let dispatch = find_dispatch(h, deadline_secs);
         let placement = match h.placed_in_target_at {
             None => Placement::Never,
             Some(at) => {
@@ -308,7 +309,7 @@ impl RefundPolicy {
             outcome,
             client_type: h.client_type,
             service_week_day: monday_day,
-            dispatch_deadline,
+            deadline_secs,
             dispatch,
             placement,
             zone: self.zone.zone(),
@@ -316,7 +317,14 @@ impl RefundPolicy {
     }
 }
 
-fn find_dispatch(h: &ParcelHistory, deadline: DateTime<Utc>) -> Dispatch {
+/// Whether `at` is no later than the whole UTC second `deadline`, without building dates.
+#[inline]
+fn not_after(at: DateTime<Utc>, deadline: i64) -> bool {
+    let s = at.timestamp();
+    s < deadline || (s == deadline && at.timestamp_subsec_nanos() == 0)
+}
+
+fn find_dispatch(h: &ParcelHistory, deadline: i64) -> Dispatch {
     let mut in_time: Option<&DispatchEvent> = None;
     let mut late: Option<&DispatchEvent> = None;
     let mut before: Option<&DispatchEvent> = None;
@@ -325,7 +333,7 @@ fn find_dispatch(h: &ParcelHistory, deadline: DateTime<Utc>) -> Dispatch {
             if before.is_none_or(|b| e.at > b.at) {
                 before = Some(e);
             }
-        } else if e.at <= deadline {
+        } else if not_after(e.at, deadline) {
             if in_time.is_none_or(|b| e.at < b.at) {
                 in_time = Some(e);
             }
@@ -351,6 +359,12 @@ fn find_dispatch(h: &ParcelHistory, deadline: DateTime<Utc>) -> Dispatch {
 }
 
 impl RefundDecision {
+    /// Latest dispatch instant that counts: the service week's deadline (Saturday 13:00
+    /// local by default), inclusive.
+    pub fn dispatch_deadline(&self) -> DateTime<Utc> {
+        DateTime::<Utc>::from_timestamp(self.deadline_secs, 0).unwrap_or(DateTime::<Utc>::MAX_UTC)
+    }
+
     /// Monday of the service week (local date).
     pub fn service_week(&self) -> NaiveDate {
         date_of_day(self.service_week_day).unwrap_or_default()
@@ -396,7 +410,7 @@ impl RefundDecision {
                 "fee left off the invoice: not placed in the target locker at the weekend"
             }
         };
-        let deadline = self.fmt_local(self.dispatch_deadline);
+        let deadline = self.fmt_local(self.dispatch_deadline());
         let dispatch = match self.dispatch {
             Dispatch::InTime { kind, at } => format!(
                 "dispatched in time ({} {}, deadline {deadline})",
