@@ -9,7 +9,9 @@
 use std::hint::black_box;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use courier_engine::rules::inpost::refund::{ClientType, DispatchEvent, DispatchKind, ParcelHistory};
+use courier_engine::rules::inpost::refund::{
+    ClientType, DispatchEvent, DispatchKind, ParcelHistory,
+};
 use courier_engine::rules::inpost::{
     check, PointType, Preset, RefundPolicy, Shipment, TargetPoint,
 };
@@ -26,7 +28,9 @@ fn instants() -> Vec<DateTime<Utc>> {
     let mut x: u64 = 0x2545_F491_4F6C_DD1D;
     (0..BATCH)
         .map(|_| {
-            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
             base() + TimeDelta::seconds(((x >> 33) % (2 * 365 * 86_400)) as i64)
         })
         .collect()
@@ -43,7 +47,11 @@ fn shipments() -> Vec<Shipment> {
             ordered_at: at,
             target_point: TargetPoint {
                 name: "KRA010".into(),
-                point_type: if i % 5 == 0 { PointType::Pop } else { PointType::ParcelLocker },
+                point_type: if i % 5 == 0 {
+                    PointType::Pop
+                } else {
+                    PointType::ParcelLocker
+                },
                 location_247: i % 3 != 0,
             },
         })
@@ -55,16 +63,32 @@ fn histories() -> Vec<ParcelHistory> {
         .into_iter()
         .enumerate()
         .map(|(i, at)| ParcelHistory {
-            client_type: if i % 2 == 0 { ClientType::Prepaid } else { ClientType::Postpaid },
+            client_type: if i % 2 == 0 {
+                ClientType::Prepaid
+            } else {
+                ClientType::Postpaid
+            },
             bought_at: at,
             dispatched: match i % 4 {
                 0 => vec![],
-                1 => vec![DispatchEvent { kind: DispatchKind::CourierPickup, at: at + TimeDelta::hours(12) }],
+                1 => vec![DispatchEvent {
+                    kind: DispatchKind::CourierPickup,
+                    at: at + TimeDelta::hours(12),
+                }],
                 2 => vec![
-                    DispatchEvent { kind: DispatchKind::Branch, at: at - TimeDelta::hours(1) },
-                    DispatchEvent { kind: DispatchKind::SendingLocker, at: at + TimeDelta::hours(30) },
+                    DispatchEvent {
+                        kind: DispatchKind::Branch,
+                        at: at - TimeDelta::hours(1),
+                    },
+                    DispatchEvent {
+                        kind: DispatchKind::SendingLocker,
+                        at: at + TimeDelta::hours(30),
+                    },
                 ],
-                _ => vec![DispatchEvent { kind: DispatchKind::SendingLocker, at: at + TimeDelta::days(3) }],
+                _ => vec![DispatchEvent {
+                    kind: DispatchKind::SendingLocker,
+                    at: at + TimeDelta::days(3),
+                }],
             },
             placed_in_target_at: match i % 3 {
                 0 => None,
@@ -86,7 +110,11 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("inpost");
     g.throughput(Throughput::Elements(BATCH as u64));
     g.bench_function("window_is_open_seed_x1024", |b| {
-        b.iter(|| ats.iter().filter(|&&at| seed.is_open(black_box(at))).count())
+        b.iter(|| {
+            ats.iter()
+                .filter(|&&at| seed.is_open(black_box(at)))
+                .count()
+        })
     });
     g.bench_function("eligibility_seed_x1024", |b| {
         b.iter(|| {

@@ -3,7 +3,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use courier_rules::inpost::eligibility::{apiv2_error_xml, shipx_error_body, weekend_points};
-use courier_rules::inpost::holidays::{easter_sunday, public_holiday, public_holidays, PublicHoliday};
+use courier_rules::inpost::holidays::{
+    easter_sunday, public_holiday, public_holidays, PublicHoliday,
+};
 use courier_rules::inpost::{
     check, EndOfWeekCollectionFilter, PointType, Preset, Refusal, Refusals, Shipment, TargetPoint,
 };
@@ -19,7 +21,11 @@ fn shipment(outside: bool, pop: bool, not_247: bool, allegro: bool) -> Shipment 
         ordered_at: (if outside { OUTSIDE } else { INSIDE }).parse().unwrap(),
         target_point: TargetPoint {
             name: "KRA010".into(),
-            point_type: if pop { PointType::Pop } else { PointType::ParcelLocker },
+            point_type: if pop {
+                PointType::Pop
+            } else {
+                PointType::ParcelLocker
+            },
             location_247: !not_247,
         },
     }
@@ -46,7 +52,10 @@ fn every_refusal_alone_and_combined_in_order() {
         }
         let s = shipment(outside, pop, not_247, allegro);
         let got: Vec<Refusal> = check(&window, &s).iter().collect();
-        assert_eq!(got, expected, "outside={outside} pop={pop} not_247={not_247} allegro={allegro}");
+        assert_eq!(
+            got, expected,
+            "outside={outside} pop={pop} not_247={not_247} allegro={allegro}"
+        );
         assert_eq!(check(&window, &s).is_empty(), expected.is_empty());
         // Not asking for the add-on is never refused.
         let mut without = s.clone();
@@ -103,9 +112,14 @@ fn shipment_json_defaults_the_add_on_to_false() {
 
 #[test]
 fn shipx_body_nests_details_per_field() {
-    let all: Refusals = [Refusal::OutsideWindow, Refusal::PopTarget, Refusal::NotOpen247, Refusal::Allegro]
-        .into_iter()
-        .collect();
+    let all: Refusals = [
+        Refusal::OutsideWindow,
+        Refusal::PopTarget,
+        Refusal::NotOpen247,
+        Refusal::Allegro,
+    ]
+    .into_iter()
+    .collect();
     let body = shipx_error_body(all).unwrap();
     let expected = serde_json::json!({
         "status": 400,
@@ -121,13 +135,18 @@ fn shipx_body_nests_details_per_field() {
     });
     assert_eq!(serde_json::to_value(&body).unwrap(), expected);
     let text = serde_json::to_string(&body).unwrap();
-    assert!(text.starts_with(r#"{"status":400,"error":"invalid_end_of_week_collection","message":"#), "{text}");
+    assert!(
+        text.starts_with(r#"{"status":400,"error":"invalid_end_of_week_collection","message":"#),
+        "{text}"
+    );
     assert!(shipx_error_body(Refusals::NONE).is_none());
 }
 
 #[test]
 fn apiv2_xml_follows_the_seed() {
-    let r: Refusals = [Refusal::PopTarget, Refusal::NotOpen247, Refusal::Allegro].into_iter().collect();
+    let r: Refusals = [Refusal::PopTarget, Refusal::NotOpen247, Refusal::Allegro]
+        .into_iter()
+        .collect();
     let xml = apiv2_error_xml("a<1>", r);
     assert_eq!(
         xml,
@@ -140,7 +159,11 @@ fn apiv2_xml_follows_the_seed() {
 
 #[test]
 fn weekend_points_keep_24_7_parcel_lockers_only() {
-    let p = |name: &str, point_type, location_247| TargetPoint { name: name.into(), point_type, location_247 };
+    let p = |name: &str, point_type, location_247| TargetPoint {
+        name: name.into(),
+        point_type,
+        location_247,
+    };
     let points = [
         p("A", PointType::ParcelLocker, true),
         p("B", PointType::ParcelLocker, false),
@@ -166,7 +189,10 @@ fn search_filter_true_false_absent() {
     assert_eq!(count(EndOfWeekCollectionFilter::Only(true)), 2);
     assert_eq!(count(EndOfWeekCollectionFilter::Only(false)), 3);
     assert_eq!(count(EndOfWeekCollectionFilter::Any), 5);
-    assert_eq!(EndOfWeekCollectionFilter::from_option(None), EndOfWeekCollectionFilter::Any);
+    assert_eq!(
+        EndOfWeekCollectionFilter::from_option(None),
+        EndOfWeekCollectionFilter::Any
+    );
     assert!(EndOfWeekCollectionFilter::parse("TRUE").is_err());
     // Absent attribute counts as false.
     assert!(EndOfWeekCollectionFilter::Only(false).matches(&None::<bool>));
@@ -177,18 +203,45 @@ fn search_filter_true_false_absent() {
 fn polish_public_holidays() {
     let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
     // Easter Sundays from published tables.
-    for (y, m, dd) in [(2024, 3, 31), (2025, 4, 20), (2026, 4, 5), (2027, 3, 28), (2028, 4, 16), (2038, 4, 25), (2285, 3, 22)] {
+    for (y, m, dd) in [
+        (2024, 3, 31),
+        (2025, 4, 20),
+        (2026, 4, 5),
+        (2027, 3, 28),
+        (2028, 4, 16),
+        (2038, 4, 25),
+        (2285, 3, 22),
+    ] {
         assert_eq!(easter_sunday(y), Some(d(y, m, dd)), "{y}");
     }
     let y2026: Vec<NaiveDate> = public_holidays(2026).into_iter().map(|(d, _)| d).collect();
     assert_eq!(
         y2026,
-        [d(2026, 1, 1), d(2026, 1, 6), d(2026, 4, 5), d(2026, 4, 6), d(2026, 5, 1), d(2026, 5, 3),
-         d(2026, 5, 24), d(2026, 6, 4), d(2026, 8, 15), d(2026, 11, 1), d(2026, 11, 11),
-         d(2026, 12, 24), d(2026, 12, 25), d(2026, 12, 26)]
+        [
+            d(2026, 1, 1),
+            d(2026, 1, 6),
+            d(2026, 4, 5),
+            d(2026, 4, 6),
+            d(2026, 5, 1),
+            d(2026, 5, 3),
+            d(2026, 5, 24),
+            d(2026, 6, 4),
+            d(2026, 8, 15),
+            d(2026, 11, 1),
+            d(2026, 11, 11),
+            d(2026, 12, 24),
+            d(2026, 12, 25),
+            d(2026, 12, 26)
+        ]
     );
-    assert_eq!(public_holiday(d(2025, 6, 19)), Some(PublicHoliday::CorpusChristi));
-    assert_eq!(public_holiday(d(2025, 6, 8)), Some(PublicHoliday::PentecostSunday));
+    assert_eq!(
+        public_holiday(d(2025, 6, 19)),
+        Some(PublicHoliday::CorpusChristi)
+    );
+    assert_eq!(
+        public_holiday(d(2025, 6, 8)),
+        Some(PublicHoliday::PentecostSunday)
+    );
     assert_eq!(public_holiday(d(2010, 1, 6)), None);
     assert_eq!(public_holidays(2024).len(), 13);
 }

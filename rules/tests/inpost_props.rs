@@ -9,22 +9,57 @@
 //!   changes offset on whole hours and the edges are whole minutes, so every change of
 //!   the answer falls on a whole UTC minute and a minute scan sees all of them.
 
-use chrono::{DateTime, Datelike, LocalResult, NaiveDate, TimeDelta, TimeZone, Timelike, Utc, Weekday};
+use chrono::{
+    DateTime, Datelike, LocalResult, NaiveDate, TimeDelta, TimeZone, Timelike, Utc, Weekday,
+};
 use chrono_tz::Europe::Warsaw;
 use courier_rules::inpost::window::{Preset, WeekTime, Window};
 use proptest::prelude::*;
 
 /// Polish public holidays of 2025-2027, written out by hand.
 const HOLIDAYS: &[(i32, u32, u32)] = &[
-    (2025, 1, 1), (2025, 1, 6), (2025, 4, 20), (2025, 4, 21), (2025, 5, 1), (2025, 5, 3),
-    (2025, 6, 8), (2025, 6, 19), (2025, 8, 15), (2025, 11, 1), (2025, 11, 11), (2025, 12, 24),
-    (2025, 12, 25), (2025, 12, 26),
-    (2026, 1, 1), (2026, 1, 6), (2026, 4, 5), (2026, 4, 6), (2026, 5, 1), (2026, 5, 3),
-    (2026, 5, 24), (2026, 6, 4), (2026, 8, 15), (2026, 11, 1), (2026, 11, 11), (2026, 12, 24),
-    (2026, 12, 25), (2026, 12, 26),
-    (2027, 1, 1), (2027, 1, 6), (2027, 3, 28), (2027, 3, 29), (2027, 5, 1), (2027, 5, 3),
-    (2027, 5, 16), (2027, 5, 27), (2027, 8, 15), (2027, 11, 1), (2027, 11, 11), (2027, 12, 24),
-    (2027, 12, 25), (2027, 12, 26),
+    (2025, 1, 1),
+    (2025, 1, 6),
+    (2025, 4, 20),
+    (2025, 4, 21),
+    (2025, 5, 1),
+    (2025, 5, 3),
+    (2025, 6, 8),
+    (2025, 6, 19),
+    (2025, 8, 15),
+    (2025, 11, 1),
+    (2025, 11, 11),
+    (2025, 12, 24),
+    (2025, 12, 25),
+    (2025, 12, 26),
+    (2026, 1, 1),
+    (2026, 1, 6),
+    (2026, 4, 5),
+    (2026, 4, 6),
+    (2026, 5, 1),
+    (2026, 5, 3),
+    (2026, 5, 24),
+    (2026, 6, 4),
+    (2026, 8, 15),
+    (2026, 11, 1),
+    (2026, 11, 11),
+    (2026, 12, 24),
+    (2026, 12, 25),
+    (2026, 12, 26),
+    (2027, 1, 1),
+    (2027, 1, 6),
+    (2027, 3, 28),
+    (2027, 3, 29),
+    (2027, 5, 1),
+    (2027, 5, 3),
+    (2027, 5, 16),
+    (2027, 5, 27),
+    (2027, 8, 15),
+    (2027, 11, 1),
+    (2027, 11, 11),
+    (2027, 12, 24),
+    (2027, 12, 25),
+    (2027, 12, 26),
 ];
 
 fn is_holiday(d: NaiveDate) -> bool {
@@ -32,15 +67,28 @@ fn is_holiday(d: NaiveDate) -> bool {
 }
 
 /// Brute-force answer for a wall-clock time: (weekday, minute) between the edges.
-fn brute(local: chrono::NaiveDateTime, open: (Weekday, u32), close: (Weekday, u32), holidays: bool) -> bool {
+fn brute(
+    local: chrono::NaiveDateTime,
+    open: (Weekday, u32),
+    close: (Weekday, u32),
+    holidays: bool,
+) -> bool {
     let key = |d: Weekday, m: u32| (d.num_days_from_monday(), m);
     let now = key(local.weekday(), local.hour() * 60 + local.minute());
-    now >= key(open.0, open.1) && now < key(close.0, close.1) && !(holidays && is_holiday(local.date()))
+    now >= key(open.0, open.1)
+        && now < key(close.0, close.1)
+        && !(holidays && is_holiday(local.date()))
 }
 
 fn scan_year(w: &Window, year: i32, open: (Weekday, u32), close: (Weekday, u32)) {
-    let mut local = NaiveDate::from_ymd_opt(year, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap();
-    let end = NaiveDate::from_ymd_opt(year + 1, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap();
+    let mut local = NaiveDate::from_ymd_opt(year, 1, 1)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap();
+    let end = NaiveDate::from_ymd_opt(year + 1, 1, 1)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap();
     let mut checked = 0u32;
     while local < end {
         let instants: Vec<DateTime<Utc>> = match Warsaw.from_local_datetime(&local) {
@@ -50,7 +98,12 @@ fn scan_year(w: &Window, year: i32, open: (Weekday, u32), close: (Weekday, u32))
         };
         let expected = brute(local, open, close, w.excludes_public_holidays());
         for at in instants {
-            assert_eq!(w.is_open(at), expected, "{} at {at} (local {local})", w.name());
+            assert_eq!(
+                w.is_open(at),
+                expected,
+                "{} at {at} (local {local})",
+                w.name()
+            );
             checked += 1;
         }
         local += TimeDelta::minutes(1);
@@ -64,23 +117,48 @@ fn is_open_agrees_with_minute_scan_of_years() {
     let seed = Preset::Seed.window().unwrap();
     let current = Preset::Current.window().unwrap();
     for year in [2025, 2026, 2027] {
-        scan_year(&seed, year, (Weekday::Thu, 20 * 60), (Weekday::Sat, 13 * 60));
-        scan_year(&current, year, (Weekday::Thu, 20 * 60), (Weekday::Fri, 18 * 60));
+        scan_year(
+            &seed,
+            year,
+            (Weekday::Thu, 20 * 60),
+            (Weekday::Sat, 13 * 60),
+        );
+        scan_year(
+            &current,
+            year,
+            (Weekday::Thu, 20 * 60),
+            (Weekday::Fri, 18 * 60),
+        );
     }
     let seed_h = seed.with_public_holidays(true);
-    scan_year(&seed_h, 2026, (Weekday::Thu, 20 * 60), (Weekday::Sat, 13 * 60));
+    scan_year(
+        &seed_h,
+        2026,
+        (Weekday::Thu, 20 * 60),
+        (Weekday::Sat, 13 * 60),
+    );
 }
 
 /// Checks every claim of `schedule(at)` by scanning minutes.
 fn check_schedule(w: &Window, at: DateTime<Utc>) -> Result<(), TestCaseError> {
-    let o = w.schedule(at).ok_or_else(|| TestCaseError::fail("no opening"))?;
+    let o = w
+        .schedule(at)
+        .ok_or_else(|| TestCaseError::fail("no opening"))?;
     let one = TimeDelta::seconds(1);
     let minute = TimeDelta::minutes(1);
     prop_assert!(o.opens_at < o.closes_at);
     prop_assert!(w.is_open(o.opens_at), "opening {} not inside", o.opens_at);
-    prop_assert!(!w.is_open(o.opens_at - one), "second before opening {} inside", o.opens_at);
+    prop_assert!(
+        !w.is_open(o.opens_at - one),
+        "second before opening {} inside",
+        o.opens_at
+    );
     prop_assert!(!w.is_open(o.closes_at), "closing {} inside", o.closes_at);
-    prop_assert!(w.is_open(o.closes_at - one), "second before closing {} outside", o.closes_at);
+    prop_assert!(
+        w.is_open(o.closes_at - one),
+        "second before closing {} outside",
+        o.closes_at
+    );
     let mut m = o.opens_at;
     while m < o.closes_at {
         prop_assert!(w.is_open(m), "{m} between opening and closing is outside");
@@ -93,7 +171,11 @@ fn check_schedule(w: &Window, at: DateTime<Utc>) -> Result<(), TestCaseError> {
         // No inside minute between `at` and the opening.
         let mut m = at.with_second(0).unwrap_or(at) + minute;
         while m < o.opens_at {
-            prop_assert!(!w.is_open(m), "{m} is inside before the claimed opening {}", o.opens_at);
+            prop_assert!(
+                !w.is_open(m),
+                "{m} is inside before the claimed opening {}",
+                o.opens_at
+            );
             m += minute;
         }
     }
@@ -101,15 +183,27 @@ fn check_schedule(w: &Window, at: DateTime<Utc>) -> Result<(), TestCaseError> {
 }
 
 fn instant_2025_2027() -> impl Strategy<Value = DateTime<Utc>> {
-    let start = Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap().timestamp();
-    let end = Utc.with_ymd_and_hms(2027, 12, 20, 0, 0, 0).unwrap().timestamp();
+    let start = Utc
+        .with_ymd_and_hms(2025, 1, 1, 0, 0, 0)
+        .unwrap()
+        .timestamp();
+    let end = Utc
+        .with_ymd_and_hms(2027, 12, 20, 0, 0, 0)
+        .unwrap()
+        .timestamp();
     (start..end).prop_map(|s| DateTime::<Utc>::from_timestamp(s, 0).unwrap())
 }
 
 /// Instants within a week of a Warsaw daylight-saving change (2025-2027).
 fn instant_near_dst() -> impl Strategy<Value = DateTime<Utc>> {
-    let changes = ["2025-03-30T01:00:00Z", "2025-10-26T01:00:00Z", "2026-03-29T01:00:00Z",
-                   "2026-10-25T01:00:00Z", "2027-03-28T01:00:00Z", "2027-10-31T01:00:00Z"];
+    let changes = [
+        "2025-03-30T01:00:00Z",
+        "2025-10-26T01:00:00Z",
+        "2026-03-29T01:00:00Z",
+        "2026-10-25T01:00:00Z",
+        "2027-03-28T01:00:00Z",
+        "2027-10-31T01:00:00Z",
+    ];
     (0..changes.len(), -7 * 86_400i64..7 * 86_400).prop_map(move |(i, off)| {
         let c: DateTime<Utc> = changes[i].parse().unwrap();
         c + TimeDelta::seconds(off)
@@ -117,8 +211,15 @@ fn instant_near_dst() -> impl Strategy<Value = DateTime<Utc>> {
 }
 
 fn weekday(i: u32) -> Weekday {
-    [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun]
-        [i as usize % 7]
+    [
+        Weekday::Mon,
+        Weekday::Tue,
+        Weekday::Wed,
+        Weekday::Thu,
+        Weekday::Fri,
+        Weekday::Sat,
+        Weekday::Sun,
+    ][i as usize % 7]
 }
 
 /// Random windows in Warsaw, edges on any minute of the week (so sometimes inside the
@@ -126,8 +227,18 @@ fn weekday(i: u32) -> Weekday {
 fn any_window() -> impl Strategy<Value = (Window, (Weekday, u32), (Weekday, u32))> {
     (0u32..7 * 1440 - 5, 5u32..3 * 1440, any::<bool>()).prop_map(|(start, len, holidays)| {
         let end = (start + len).min(7 * 1440);
-        let wt = |m: u32| WeekTime { day: weekday(m / 1440), minute: (m % 1440) as u16 };
-        let close = if end == 7 * 1440 { WeekTime { day: Weekday::Sun, minute: 1440 } } else { wt(end) };
+        let wt = |m: u32| WeekTime {
+            day: weekday(m / 1440),
+            minute: (m % 1440) as u16,
+        };
+        let close = if end == 7 * 1440 {
+            WeekTime {
+                day: Weekday::Sun,
+                minute: 1440,
+            }
+        } else {
+            wt(end)
+        };
         let w = Window::new("random", Warsaw, wt(start), close, holidays).unwrap();
         let key = |t: WeekTime| (t.day, u32::from(t.minute));
         (w, key(wt(start)), key(close))

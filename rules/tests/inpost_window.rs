@@ -42,7 +42,8 @@ fn presets_load_with_their_documented_edges() {
 
 #[test]
 fn nonsensical_configurations_are_rejected_when_loaded() {
-    let cases: [(&str, fn(&WindowError) -> bool); 9] = [
+    type Expect = fn(&WindowError) -> bool;
+    let cases: [(&str, Expect); 9] = [
         (
             "name='x'\nzone='Europe/Warsaw'\nopens='saturday 13:00'\ncloses='thursday 20:00'",
             |e| matches!(e, WindowError::EndNotAfterStart { .. }),
@@ -96,20 +97,76 @@ fn nonsensical_configurations_are_rejected_when_loaded() {
 /// daylight-saving changes of 2025, 2026 and 2027: the week whose Sunday changes the
 /// clocks and the week after.
 const SEED_WEEKS: &[(&str, &str, &str)] = &[
-    ("2025 spring, week of change (CET)", "2025-03-27T19:00:00Z", "2025-03-29T12:00:00Z"),
-    ("2025 spring, week after (CEST)", "2025-04-03T18:00:00Z", "2025-04-05T11:00:00Z"),
-    ("2025 autumn, week of change (CEST)", "2025-10-23T18:00:00Z", "2025-10-25T11:00:00Z"),
-    ("2025 autumn, week after (CET), Sat = All Saints", "2025-10-30T19:00:00Z", "2025-11-01T12:00:00Z"),
-    ("2026 spring, week of change", "2026-03-26T19:00:00Z", "2026-03-28T12:00:00Z"),
-    ("2026 spring, week after", "2026-04-02T18:00:00Z", "2026-04-04T11:00:00Z"),
-    ("2026 autumn, week of change", "2026-10-22T18:00:00Z", "2026-10-24T11:00:00Z"),
-    ("2026 autumn, week after", "2026-10-29T19:00:00Z", "2026-10-31T12:00:00Z"),
-    ("2027 spring, week of change", "2027-03-25T19:00:00Z", "2027-03-27T12:00:00Z"),
-    ("2027 spring, week after", "2027-04-01T18:00:00Z", "2027-04-03T11:00:00Z"),
-    ("2027 autumn, week of change", "2027-10-28T18:00:00Z", "2027-10-30T11:00:00Z"),
-    ("2027 autumn, week after", "2027-11-04T19:00:00Z", "2027-11-06T12:00:00Z"),
-    ("2026 Saturday 15 Aug is a holiday (ignored)", "2026-08-13T18:00:00Z", "2026-08-15T11:00:00Z"),
-    ("issue example week", "2026-11-26T19:00:00Z", "2026-11-28T12:00:00Z"),
+    (
+        "2025 spring, week of change (CET)",
+        "2025-03-27T19:00:00Z",
+        "2025-03-29T12:00:00Z",
+    ),
+    (
+        "2025 spring, week after (CEST)",
+        "2025-04-03T18:00:00Z",
+        "2025-04-05T11:00:00Z",
+    ),
+    (
+        "2025 autumn, week of change (CEST)",
+        "2025-10-23T18:00:00Z",
+        "2025-10-25T11:00:00Z",
+    ),
+    (
+        "2025 autumn, week after (CET), Sat = All Saints",
+        "2025-10-30T19:00:00Z",
+        "2025-11-01T12:00:00Z",
+    ),
+    (
+        "2026 spring, week of change",
+        "2026-03-26T19:00:00Z",
+        "2026-03-28T12:00:00Z",
+    ),
+    (
+        "2026 spring, week after",
+        "2026-04-02T18:00:00Z",
+        "2026-04-04T11:00:00Z",
+    ),
+    (
+        "2026 autumn, week of change",
+        "2026-10-22T18:00:00Z",
+        "2026-10-24T11:00:00Z",
+    ),
+    (
+        "2026 autumn, week after",
+        "2026-10-29T19:00:00Z",
+        "2026-10-31T12:00:00Z",
+    ),
+    (
+        "2027 spring, week of change",
+        "2027-03-25T19:00:00Z",
+        "2027-03-27T12:00:00Z",
+    ),
+    (
+        "2027 spring, week after",
+        "2027-04-01T18:00:00Z",
+        "2027-04-03T11:00:00Z",
+    ),
+    (
+        "2027 autumn, week of change",
+        "2027-10-28T18:00:00Z",
+        "2027-10-30T11:00:00Z",
+    ),
+    (
+        "2027 autumn, week after",
+        "2027-11-04T19:00:00Z",
+        "2027-11-06T12:00:00Z",
+    ),
+    (
+        "2026 Saturday 15 Aug is a holiday (ignored)",
+        "2026-08-13T18:00:00Z",
+        "2026-08-15T11:00:00Z",
+    ),
+    (
+        "issue example week",
+        "2026-11-26T19:00:00Z",
+        "2026-11-28T12:00:00Z",
+    ),
 ];
 
 #[test]
@@ -136,7 +193,11 @@ fn seed_window_schedule_in_daylight_saving_weeks() {
         let expect = Some((open, close));
         let got = |at| w.schedule(at).map(|o| (o.opens_at, o.closes_at));
         // From the Monday before: the next opening.
-        assert_eq!(got(open - TimeDelta::days(3)), expect, "{label}: from Monday");
+        assert_eq!(
+            got(open - TimeDelta::days(3)),
+            expect,
+            "{label}: from Monday"
+        );
         assert_eq!(got(open - S), expect, "{label}: one second before");
         assert_eq!(got(open), expect, "{label}: at the opening");
         assert_eq!(got(open + S), expect, "{label}: just after the opening");
@@ -145,7 +206,10 @@ fn seed_window_schedule_in_daylight_saving_weeks() {
         let next = w.schedule(close).unwrap();
         assert!(next.opens_at > close, "{label}");
         assert!(
-            (next.opens_at - open - TimeDelta::days(7)).num_hours().abs() <= 1,
+            (next.opens_at - open - TimeDelta::days(7))
+                .num_hours()
+                .abs()
+                <= 1,
             "{label}: next week"
         );
     }
@@ -165,8 +229,14 @@ fn current_preset_edges_and_daylight_saving() {
     ];
     for (open, close) in rows {
         let (open, close) = (t(open), t(close));
-        assert!(!w.is_open(open - S) && w.is_open(open) && w.is_open(open + S), "{open}");
-        assert!(w.is_open(close - S) && !w.is_open(close) && !w.is_open(close + S), "{close}");
+        assert!(
+            !w.is_open(open - S) && w.is_open(open) && w.is_open(open + S),
+            "{open}"
+        );
+        assert!(
+            w.is_open(close - S) && !w.is_open(close) && !w.is_open(close + S),
+            "{close}"
+        );
         let o = w.schedule(open - TimeDelta::hours(30)).unwrap();
         assert_eq!((o.opens_at, o.closes_at), (open, close));
     }

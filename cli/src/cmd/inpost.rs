@@ -130,7 +130,12 @@ pub fn run(c: Command, format: Format) -> Result<ExitCode, CliError> {
             file,
             dispatch_deadline,
             policy,
-        } => run_refund(&file, dispatch_deadline.as_deref(), policy.as_deref(), format),
+        } => run_refund(
+            &file,
+            dispatch_deadline.as_deref(),
+            policy.as_deref(),
+            format,
+        ),
         Command::Search {
             file,
             end_of_week_collection,
@@ -317,7 +322,11 @@ fn run_refund(
         Format::Json => print_json(&out),
         Format::Table => print_table(
             &["fee owed", "outcome", "reason"],
-            &[vec![out.fee_owed.to_string(), out.outcome.to_string(), out.reason]],
+            &[vec![
+                out.fee_owed.to_string(),
+                out.outcome.to_string(),
+                out.reason,
+            ]],
         ),
     }
 }
@@ -361,7 +370,11 @@ fn run_search(path: &Path, flag: Option<&str>, format: Format) -> Result<(), Cli
                 .iter()
                 .map(|s| {
                     let field = |k: &str| s.get(k).map_or("-".to_string(), |v| v.to_string());
-                    vec![field("id"), field("service"), field("end_of_week_collection")]
+                    vec![
+                        field("id"),
+                        field("service"),
+                        field("end_of_week_collection"),
+                    ]
                 })
                 .collect();
             print_table(&["id", "service", "end_of_week_collection"], &rows)
@@ -377,7 +390,13 @@ fn run_points(path: &Path, format: Format) -> Result<(), CliError> {
         Format::Table => {
             let rows: Vec<Vec<String>> = kept
                 .iter()
-                .map(|p| vec![p.name.clone(), "parcel_locker".into(), p.location_247.to_string()])
+                .map(|p| {
+                    vec![
+                        p.name.clone(),
+                        "parcel_locker".into(),
+                        p.location_247.to_string(),
+                    ]
+                })
                 .collect();
             print_table(&["name", "type", "location_247"], &rows)
         }

@@ -157,9 +157,8 @@ pub struct ZoneTable {
 
 impl ZoneTable {
     pub fn new(tz: Tz) -> ZoneTable {
-        let off = |s: i64| {
-            DateTime::<Utc>::from_timestamp(s, 0).map_or(0, |at| offset_secs(tz, at))
-        };
+        let off =
+            |s: i64| DateTime::<Utc>::from_timestamp(s, 0).map_or(0, |at| offset_secs(tz, at));
         let mut cur = off(TABLE_FROM);
         let mut spans = vec![(TABLE_FROM, cur)];
         let mut s = TABLE_FROM;
@@ -189,7 +188,9 @@ impl ZoneTable {
         let utc_index = (0..=((TABLE_TO - TABLE_FROM) >> BUCKET_SHIFT))
             .map(|b| {
                 let at = TABLE_FROM + (b << BUCKET_SHIFT);
-                spans.partition_point(|&(start, _)| start <= at).saturating_sub(1) as u32
+                spans
+                    .partition_point(|&(start, _)| start <= at)
+                    .saturating_sub(1) as u32
             })
             .collect();
         let local_from = spans.first().map_or(0, |&(s, o)| s + i64::from(o));
@@ -225,7 +226,11 @@ impl ZoneTable {
             .get(((utc - TABLE_FROM) >> BUCKET_SHIFT) as usize)? as usize;
         // Usually at most one change lies in a bucket: take that step without a branch,
         // then walk on in the rare bucket with more.
-        i += usize::from(self.spans.get(i + 1).is_some_and(|&(start, _)| start <= utc));
+        i += usize::from(
+            self.spans
+                .get(i + 1)
+                .is_some_and(|&(start, _)| start <= utc),
+        );
         while let Some(&(start, _)) = self.spans.get(i + 1) {
             if start > utc {
                 break;
