@@ -1,1 +1,0 @@
-//! InPost weekend add-on rules. Filled by issue 4.

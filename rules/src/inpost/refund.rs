@@ -1,0 +1,467 @@
+//! Whether the weekend add-on's fee is owed, refunded or left off the invoice.
+//!
+//! Seed 003 ("automatyczny zwrot opłaty za usługę"):
+//!
+//! * **prepaid** — the fee is refunded automatically when the client bought the add-on
+//!   in a calendar week, dispatched the parcel as the rules require (ordered a courier
+//!   pick-up, handed it in at a branch or point, put it in a sending locker) and InPost
+//!   did **not** place it in the target locker on that week's Saturday or Sunday;
+//! * **postpaid** — the fee is left off the invoice when the parcel was not dispatched
+//!   **or** was not placed in the target locker on that Saturday or Sunday.
+//!
+//! The asymmetry is deliberate and kept: a prepaid client who never dispatched gets no
+//! automatic refund, a postpaid one is not charged.
+//!
+//! Decisions where the seed is silent (see `docs/inpost.md`):
+//!
+//! * the *service week* is the calendar week, Monday to Sunday, in the policy's zone
+//!   (Europe/Warsaw), containing the purchase;
+//! * *dispatched as the rules require* means at least one dispatch event after the
+//!   purchase (inclusive) and no later than the service week's Saturday at the end of
+//!   standard pick-up hours (inclusive; default 13:00, configurable);
+//! * *placed at the weekend* means placed in the target locker on that week's Saturday
+//!   or Sunday, local time; a parcel placed before Saturday was not placed at the
+//!   weekend (the rule's letter), so it is refunded / left off like a late one.
+//!
+//! [`RefundPolicy::decide`] does not allocate; [`RefundDecision::reason`] renders the
+//! explanation for a finance person.
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc, Weekday};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+use super::localtime::{date_of_day, day_and_second_of_week, local, ZoneTable};
+use super::window::{WeekTime, WindowError};
+
+/// How the client pays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClientType {
+    Prepaid,
+    Postpaid,
+}
+
+/// How the parcel was handed to InPost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DispatchKind {
+    /// A courier pick-up was ordered.
+    CourierPickup,
+    /// Handed in at a branch or point (Punkt/Oddział).
+    Branch,
+    /// Put into a sending locker.
+    SendingLocker,
+}
+
+impl DispatchKind {
+    fn describe(self) -> &'static str {
+        match self {
+            DispatchKind::CourierPickup => "courier pick-up ordered",
+            DispatchKind::Branch => "handed in at a branch",
+            DispatchKind::SendingLocker => "put in a sending locker",
+        }
+    }
+}
+
+/// One dispatch event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DispatchEvent {
+    pub kind: DispatchKind,
+    pub at: DateTime<Utc>,
+}
+
+/// What finance knows about one parcel with the add-on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParcelHistory {
+    pub client_type: ClientType,
+    /// When the add-on was bought.
+    pub bought_at: DateTime<Utc>,
+    /// Dispatch events, in any order.
+    #[serde(default)]
+    pub dispatched: Vec<DispatchEvent>,
+    /// When the parcel was placed in the target locker, if ever.
+    #[serde(default)]
+    pub placed_in_target_at: Option<DateTime<Utc>>,
+}
+
+/// The refund policy: the zone of the service week and the dispatch deadline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefundPolicy {
+    zone: ZoneTable,
+    /// Latest dispatch, as a time in the service week (default Saturday 13:00).
+    pub dispatch_deadline: WeekTime,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PolicyFile {
+    zone: String,
+    dispatch_deadline: String,
+}
+
+impl Default for RefundPolicy {
+    /// Europe/Warsaw, dispatch no later than Saturday 13:00 (as `data/inpost/refund.toml`).
+    fn default() -> Self {
+        RefundPolicy::new(
+            chrono_tz::Europe::Warsaw,
+            WeekTime {
+                day: Weekday::Sat,
+                minute: 13 * 60,
+            },
+        )
+    }
+}
+
+/// What was found about the dispatch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Dispatch {
+    /// Dispatched after the purchase and by the deadline (the earliest such event).
+    InTime {
+        kind: DispatchKind,
+        at: DateTime<Utc>,
+    },
+    /// Only dispatched after the deadline (the earliest such event).
+    TooLate {
+        kind: DispatchKind,
+        at: DateTime<Utc>,
+    },
+    /// Only dispatch events before the purchase (the latest one).
+    BeforePurchase {
+        kind: DispatchKind,
+        at: DateTime<Utc>,
+    },
+    /// No dispatch event at all.
+    Never,
+}
+
+impl Dispatch {
+    pub fn as_required(self) -> bool {
+        matches!(self, Dispatch::InTime { .. })
+    }
+}
+
+/// When the parcel reached the target locker, relative to the service week's weekend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "when", rename_all = "snake_case")]
+pub enum Placement {
+    Never,
+    BeforeWeekend { at: DateTime<Utc> },
+    Saturday { at: DateTime<Utc> },
+    Sunday { at: DateTime<Utc> },
+    AfterWeekend { at: DateTime<Utc> },
+}
+
+impl Placement {
+    pub fn at_weekend(self) -> bool {
+        matches!(self, Placement::Saturday { .. } | Placement::Sunday { .. })
+    }
+}
+
+/// The rule that decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Prepaid, dispatched as required, not placed at the weekend: automatic refund due.
+    PrepaidRefundDue,
+    /// Prepaid, placed at the weekend: the fee stands.
+    PrepaidDeliveredAtWeekend,
+    /// Prepaid, not dispatched as required and not placed at the weekend: no automatic
+    /// refund.
+    PrepaidNotDispatched,
+    /// Postpaid, dispatched as required and placed at the weekend: the fee is invoiced.
+    PostpaidInvoiced,
+    /// Postpaid, not dispatched as required: left off the invoice.
+    PostpaidNotDispatched,
+    /// Postpaid, dispatched but not placed at the weekend: left off the invoice.
+    PostpaidNotDeliveredAtWeekend,
+}
+
+impl Outcome {
+    /// Whether the client pays the fee in the end.
+    pub fn fee_owed(self) -> bool {
+        matches!(
+            self,
+            Outcome::PrepaidDeliveredAtWeekend
+                | Outcome::PrepaidNotDispatched
+                | Outcome::PostpaidInvoiced
+        )
+    }
+
+    /// A stable code for scripts.
+    pub fn code(self) -> &'static str {
+        match self {
+            Outcome::PrepaidRefundDue => "prepaid_refund_due",
+            Outcome::PrepaidDeliveredAtWeekend => "prepaid_delivered_at_weekend",
+            Outcome::PrepaidNotDispatched => "prepaid_not_dispatched",
+            Outcome::PostpaidInvoiced => "postpaid_invoiced",
+            Outcome::PostpaidNotDispatched => "postpaid_not_dispatched",
+            Outcome::PostpaidNotDeliveredAtWeekend => "postpaid_not_delivered_at_weekend",
+        }
+    }
+}
+
+/// The decision for one parcel, with the facts it rests on. Copy, no allocation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RefundDecision {
+    /// Prepaid: `false` means the automatic refund is due. Postpaid: `false` means the
+    /// fee is left off the invoice.
+    pub fee_owed: bool,
+    pub outcome: Outcome,
+    pub client_type: ClientType,
+    /// Monday of the service week, as days since 1970-01-01 (see [`Self::service_week`]).
+    pub service_week_day: i64,
+    /// Latest dispatch instant that counts, in UTC seconds (see
+    /// [`Self::dispatch_deadline`]).
+    pub deadline_secs: i64,
+    pub dispatch: Dispatch,
+    pub placement: Placement,
+    pub zone: Tz,
+}
+
+impl RefundPolicy {
+    /// Loads a policy from TOML (`zone`, `dispatch_deadline = "saturday 13:00"`).
+    pub fn from_toml_str(text: &str) -> Result<RefundPolicy, WindowError> {
+        let file: PolicyFile =
+            toml::from_str(text).map_err(|e| WindowError::Toml(e.to_string()))?;
+        let zone: Tz = file
+            .zone
+            .parse()
+            .map_err(|_| WindowError::UnknownZone(file.zone.clone()))?;
+        let dispatch_deadline = WeekTime::parse(&file.dispatch_deadline).map_err(|reason| {
+            WindowError::BadWeekTime {
+                field: "dispatch_deadline",
+                reason,
+            }
+        })?;
+        Ok(RefundPolicy::new(zone, dispatch_deadline))
+    }
+
+    /// A policy for a zone and a dispatch deadline.
+    pub fn new(zone: Tz, dispatch_deadline: WeekTime) -> RefundPolicy {
+        RefundPolicy {
+            zone: ZoneTable::new(zone),
+            dispatch_deadline,
+        }
+    }
+
+    /// The zone of the service week.
+    pub fn zone(&self) -> Tz {
+        self.zone.zone()
+    }
+
+    /// The policy file shipped as `data/inpost/refund.toml`.
+    pub fn shipped_toml() -> &'static str {
+        include_str!("../../../data/inpost/refund.toml")
+    }
+
+    /// Decides one parcel.
+    ///
+    /// ```
+    /// use courier_rules::inpost::refund::{ClientType, DispatchEvent, DispatchKind, Outcome, ParcelHistory, RefundPolicy};
+    /// let history = ParcelHistory {
+    ///     client_type: ClientType::Prepaid,
+    ///     bought_at: "2026-11-26T19:30:00Z".parse().unwrap(),          // Thursday evening
+    ///     dispatched: vec![DispatchEvent { kind: DispatchKind::SendingLocker,
+    ///                                      at: "2026-11-27T08:00:00Z".parse().unwrap() }],
+    ///     placed_in_target_at: Some("2026-11-30T07:00:00Z".parse().unwrap()), // Monday
+    /// };
+    /// let d = RefundPolicy::default().decide(&history);
+    /// assert_eq!(d.outcome, Outcome::PrepaidRefundDue);
+    /// assert!(!d.fee_owed);
+    /// ```
+    pub fn decide(&self, h: &ParcelHistory) -> RefundDecision {
+        // All in local seconds since 1970 (see `ZoneTable`): no date is built on this path.
+        let (day, sow) = day_and_second_of_week(self.zone.local_secs(h.bought_at));
+        let monday_day = day - i64::from(sow / 86_400);
+        let deadline_secs = self.zone.resolve_to_utc_secs(
+            monday_day * 86_400 + i64::from(self.dispatch_deadline.second_of_week()),
+        );
+        let dispatch = find_dispatch(h, deadline_secs);
+        let placement = match h.placed_in_target_at {
+            None => Placement::Never,
+            Some(at) => {
+                let days = self.zone.local_secs(at).div_euclid(86_400) - monday_day;
+                match days {
+                    ..=4 => Placement::BeforeWeekend { at },
+                    5 => Placement::Saturday { at },
+                    6 => Placement::Sunday { at },
+                    _ => Placement::AfterWeekend { at },
+                }
+            }
+        };
+        let outcome = match (
+            h.client_type,
+            dispatch.as_required(),
+            placement.at_weekend(),
+        ) {
+            (ClientType::Prepaid, _, true) => Outcome::PrepaidDeliveredAtWeekend,
+            (ClientType::Prepaid, true, false) => Outcome::PrepaidRefundDue,
+            (ClientType::Prepaid, false, false) => Outcome::PrepaidNotDispatched,
+            (ClientType::Postpaid, false, _) => Outcome::PostpaidNotDispatched,
+            (ClientType::Postpaid, true, false) => Outcome::PostpaidNotDeliveredAtWeekend,
+            (ClientType::Postpaid, true, true) => Outcome::PostpaidInvoiced,
+        };
+        RefundDecision {
+            fee_owed: outcome.fee_owed(),
+            outcome,
+            client_type: h.client_type,
+            service_week_day: monday_day,
+            deadline_secs,
+            dispatch,
+            placement,
+            zone: self.zone.zone(),
+        }
+    }
+}
+
+/// Whether `at` is no later than the whole UTC second `deadline`, without building dates.
+#[inline]
+fn not_after(at: DateTime<Utc>, deadline: i64) -> bool {
+    let s = at.timestamp();
+    s < deadline || (s == deadline && at.timestamp_subsec_nanos() == 0)
+}
+
+fn find_dispatch(h: &ParcelHistory, deadline: i64) -> Dispatch {
+    let mut in_time: Option<&DispatchEvent> = None;
+    let mut late: Option<&DispatchEvent> = None;
+    let mut before: Option<&DispatchEvent> = None;
+    for e in &h.dispatched {
+        if e.at < h.bought_at {
+            if before.is_none_or(|b| e.at > b.at) {
+                before = Some(e);
+            }
+        } else if not_after(e.at, deadline) {
+            if in_time.is_none_or(|b| e.at < b.at) {
+                in_time = Some(e);
+            }
+        } else if late.is_none_or(|b| e.at < b.at) {
+            late = Some(e);
+        }
+    }
+    match (in_time, late, before) {
+        (Some(e), _, _) => Dispatch::InTime {
+            kind: e.kind,
+            at: e.at,
+        },
+        (None, Some(e), _) => Dispatch::TooLate {
+            kind: e.kind,
+            at: e.at,
+        },
+        (None, None, Some(e)) => Dispatch::BeforePurchase {
+            kind: e.kind,
+            at: e.at,
+        },
+        (None, None, None) => Dispatch::Never,
+    }
+}
+
+impl RefundDecision {
+    /// Latest dispatch instant that counts: the service week's deadline (Saturday 13:00
+    /// local by default), inclusive.
+    pub fn dispatch_deadline(&self) -> DateTime<Utc> {
+        DateTime::<Utc>::from_timestamp(self.deadline_secs, 0).unwrap_or(DateTime::<Utc>::MAX_UTC)
+    }
+
+    /// Monday of the service week (local date).
+    pub fn service_week(&self) -> NaiveDate {
+        date_of_day(self.service_week_day).unwrap_or_default()
+    }
+
+    fn fmt_local(&self, at: DateTime<Utc>) -> String {
+        let l = local(self.zone, at);
+        format!(
+            "{} {}",
+            weekday_name(l.weekday()),
+            l.format("%Y-%m-%d %H:%M:%S")
+        )
+    }
+
+    /// The service week's Saturday.
+    pub fn saturday(&self) -> NaiveDate {
+        date_of_day(self.service_week_day + 5).unwrap_or_default()
+    }
+
+    /// The service week's Sunday.
+    pub fn sunday(&self) -> NaiveDate {
+        date_of_day(self.service_week_day + 6).unwrap_or_default()
+    }
+
+    /// A sentence a finance person can act on: the decision, then the facts behind it,
+    /// with times in the policy's zone.
+    pub fn reason(&self) -> String {
+        let client = match self.client_type {
+            ClientType::Prepaid => "prepaid",
+            ClientType::Postpaid => "postpaid",
+        };
+        let verdict = match self.outcome {
+            Outcome::PrepaidRefundDue => "automatic refund of the weekend delivery fee is due",
+            Outcome::PrepaidDeliveredAtWeekend => "fee owed, no refund: delivered at the weekend",
+            Outcome::PrepaidNotDispatched => {
+                "fee owed, no automatic refund: the parcel was not dispatched as the rules require"
+            }
+            Outcome::PostpaidInvoiced => "fee invoiced: delivered at the weekend",
+            Outcome::PostpaidNotDispatched => {
+                "fee left off the invoice: the parcel was not dispatched as the rules require"
+            }
+            Outcome::PostpaidNotDeliveredAtWeekend => {
+                "fee left off the invoice: not placed in the target locker at the weekend"
+            }
+        };
+        let deadline = self.fmt_local(self.dispatch_deadline());
+        let dispatch = match self.dispatch {
+            Dispatch::InTime { kind, at } => format!(
+                "dispatched in time ({} {}, deadline {deadline})",
+                kind.describe(),
+                self.fmt_local(at)
+            ),
+            Dispatch::TooLate { kind, at } => format!(
+                "dispatched too late ({} {}, after the deadline {deadline})",
+                kind.describe(),
+                self.fmt_local(at)
+            ),
+            Dispatch::BeforePurchase { kind, at } => format!(
+                "only dispatched before the add-on was bought ({} {})",
+                kind.describe(),
+                self.fmt_local(at)
+            ),
+            Dispatch::Never => format!("never dispatched (deadline {deadline})"),
+        };
+        let placement = match self.placement {
+            Placement::Never => "never placed in the target locker".to_string(),
+            Placement::BeforeWeekend { at } => format!(
+                "placed in the target locker before the weekend ({})",
+                self.fmt_local(at)
+            ),
+            Placement::Saturday { at } | Placement::Sunday { at } => {
+                format!("placed in the target locker {}", self.fmt_local(at))
+            }
+            Placement::AfterWeekend { at } => format!(
+                "placed in the target locker after the weekend ({})",
+                self.fmt_local(at)
+            ),
+        };
+        format!(
+            "{client}: {verdict}; service week {} to {} ({}), weekend {} and {}; {dispatch}; {placement}",
+            self.service_week(),
+            self.sunday(),
+            self.zone.name(),
+            self.saturday(),
+            self.sunday(),
+        )
+    }
+}
+
+fn weekday_name(d: Weekday) -> &'static str {
+    match d {
+        Weekday::Mon => "Monday",
+        Weekday::Tue => "Tuesday",
+        Weekday::Wed => "Wednesday",
+        Weekday::Thu => "Thursday",
+        Weekday::Fri => "Friday",
+        Weekday::Sat => "Saturday",
+        Weekday::Sun => "Sunday",
+    }
+}
