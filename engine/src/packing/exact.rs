@@ -2,9 +2,9 @@
 //!
 //! Why exhaustive search and not a MILP: the placement MILP needs disjunctive
 //! non-overlap constraints (six binaries per pair of units, big-M) plus orientation
-//! binaries, and the pure-Rust solvers `good_lp` can drive (microlp, minilp) are slow on
-//! such models even at five units; a direct search needs no solver and its cost is
-//! measured in `BENCHMARKS.md`.
+//! binaries, whose LP relaxations are notoriously weak; a direct search needs no solver
+//! dependency and its cost is measured in `BENCHMARKS.md`. A MILP through `good_lp` was
+//! not built or measured for comparison — that measurement is still owed.
 //!
 //! The search rests on two classical facts:
 //!

@@ -139,8 +139,9 @@ pub(crate) fn side_values(
     v.sort_unstable();
     v.dedup();
     if v.len() > cap {
-        let step = v.len() as f64 / cap as f64;
-        let thinned: Vec<u32> = (0..cap).map(|i| v[(i as f64 * step) as usize]).collect();
+        // Evenly spaced indices, in integers: i × len / cap < len for i < cap.
+        let len = v.len();
+        let thinned: Vec<u32> = (0..cap).map(|i| v[i * len / cap]).collect();
         let last = *v.last().unwrap_or(&hi);
         v = thinned;
         if v.last() != Some(&last) {
