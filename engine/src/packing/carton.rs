@@ -75,7 +75,7 @@ pub(crate) fn fit(goods: &Goods, c: Dims, opts: &PackOptions) -> Option<Vec<Plac
         }
     }
     for seed in 1..=RESTARTS {
-        if work > opts.work_budget {
+        if work > opts.fit_work_budget {
             break;
         }
         let (d, perm) = turns[(seed as usize) % turns.len()];

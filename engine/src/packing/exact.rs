@@ -22,6 +22,7 @@
 //! The search charges one unit of work per node and gives up when the budget is spent;
 //! the caller then reports the heuristic answer with `optimal: false`.
 
+use super::bound;
 use super::kind::{Dims, Kind};
 use super::loader::Placed;
 use super::minbox::{key_of, Found, Key};
@@ -149,6 +150,11 @@ pub(crate) fn search(
         (positions[0], positions[1], positions[2])
     };
     for (_, d) in cands {
+        // Most candidates are too small for a reason a bound can see; only the others
+        // need the placement search.
+        if bound::refutes(kinds, d) {
+            continue;
+        }
         let mut placed: Vec<Placed> = Vec::with_capacity(units.len());
         match place(0, &units, d, [px, py, pz], &mut placed, &mut work, budget) {
             Some(true) => {
@@ -249,7 +255,7 @@ fn place(
 /// spent.
 pub(crate) fn feasible(kinds: &[Kind], c: Dims, budget: u64) -> Option<Option<Vec<Placed>>> {
     let units = units_of(kinds);
-    if !fits_each(&units, c) {
+    if !fits_each(&units, c) || bound::refutes(kinds, c) {
         return Some(None);
     }
     let max = c.iter().copied().max().unwrap_or(0);

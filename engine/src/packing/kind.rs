@@ -19,6 +19,9 @@ pub(crate) struct Kind {
     pub volume: u64,
     /// Sorted sides of one unit, longest first.
     pub sorted: Dims,
+    /// Every edge may stand vertical: the unit fits a space iff its sorted sides fit the
+    /// space's sorted sides, which is cheaper than trying orientations.
+    pub free: bool,
 }
 
 impl Kind {
@@ -38,6 +41,7 @@ impl Kind {
             weight_g,
             volume: u64::from(dims[0]) * u64::from(dims[1]) * u64::from(dims[2]),
             sorted,
+            free: may_be_vertical.iter().all(|&v| v),
         }
     }
 }

@@ -48,6 +48,11 @@ impl Space {
     }
 }
 
+/// A container side this long is *open*: the loader then packs a strip (used to find
+/// how high goods stack on a given base in one run). Far below `u32::MAX`, and the goods'
+/// total length is capped well below it, so coordinates cannot overflow.
+pub(crate) const OPEN: u32 = u32::MAX / 2;
+
 /// How the loader chooses.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct LoadParams {
@@ -94,14 +99,95 @@ struct Block {
     slack: u64,
 }
 
-/// Whether block `a` ranks strictly before block `b`: more volume, then less slack.
+/// Axis orders in which a block's grid is grown (first axis takes as many units as fit).
+const AXIS_ORDERS: [[usize; 3]; 6] = [
+    [0, 1, 2],
+    [0, 2, 1],
+    [1, 0, 2],
+    [1, 2, 0],
+    [2, 0, 1],
+    [2, 1, 0],
+];
+
+/// The two orders that differ when only axes (x, y), (x, z) or (y, z) take several units.
+const PAIR_ORDERS: [[[usize; 3]; 2]; 3] = [
+    [[0, 1, 2], [1, 0, 2]],
+    [[0, 2, 1], [2, 0, 1]],
+    [[1, 2, 0], [2, 1, 0]],
+];
+
+/// Whether block `a` ranks strictly before block `b`: more volume, then less slack, then
+/// the lower kind index (within a kind, the earlier orientation: it is generated first).
 fn better(a: &Block, b: &Block) -> bool {
-    a.volume > b.volume || (a.volume == b.volume && a.slack < b.slack)
+    a.volume > b.volume
+        || (a.volume == b.volume && (a.slack < b.slack || (a.slack == b.slack && a.kind < b.kind)))
+}
+
+/// How snugly a block of size `b` fills a space of size `size` (smaller is better). Along
+/// an open axis the space is unbounded: what counts there is how little height the block
+/// adds, not how much is left above it.
+#[inline]
+fn slack_of(container: Dims, size: Dims, b: Dims) -> u64 {
+    let mut slack = 0u64;
+    for a in 0..3 {
+        slack += u64::from(if container[a] == OPEN {
+            b[a]
+        } else {
+            size[a] - b[a]
+        });
+    }
+    slack
+}
+
+/// Adds a candidate block. The greedy rule keeps only the best one (first wins ties);
+/// the randomised rule keeps all of them, to pick among the best few later.
+#[inline]
+fn offer(candidates: &mut Vec<Block>, greedy: bool, block: Block) {
+    if !greedy {
+        candidates.push(block);
+        return;
+    }
+    match candidates.first() {
+        Some(c) if !better(&block, c) => {}
+        _ => {
+            candidates.clear();
+            candidates.push(block);
+        }
+    }
+}
+
+/// Buffers the loader reuses between calls: a search that runs the loader hundreds of
+/// times on the same goods would otherwise spend a fifth of its time in the allocator.
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    /// The placements of the last [`load_with`] call.
+    pub placed: Vec<Placed>,
+    spaces: Vec<Space>,
+    fresh: Vec<Space>,
+    keep: Vec<bool>,
+    candidates: Vec<Block>,
+    order: Vec<usize>,
+    /// Which goods (`kinds` address and length, rule) `order` was computed for.
+    order_for: Option<(usize, usize, bool)>,
+    /// Stop as soon as some unit can no longer be placed (the caller only wants to know
+    /// whether *all* units fit): the load is then incomplete but cheap.
+    pub all_or_nothing: bool,
+}
+
+impl Scratch {
+    /// Buffers for a caller that only wants to know whether every unit fits.
+    pub fn all_or_nothing() -> Self {
+        Scratch {
+            all_or_nothing: true,
+            ..Scratch::default()
+        }
+    }
 }
 
 /// Loads units of `kinds` (counts in `remaining`, decremented as units are placed) into a
 /// container of inner size `container`. Returns the placements; `work` is charged one unit
-/// per candidate block evaluated, so callers can bound the effort.
+/// per orientation of a kind evaluated for a space and one per free space walked at each
+/// step, so callers can bound the effort.
 pub(crate) fn load(
     container: Dims,
     kinds: &[Kind],
@@ -109,73 +195,147 @@ pub(crate) fn load(
     params: LoadParams,
     work: &mut u64,
 ) -> Vec<Placed> {
-    let mut placed = Vec::new();
-    let mut spaces = vec![Space {
+    let mut scratch = Scratch::default();
+    load_with(&mut scratch, container, kinds, remaining, params, work);
+    scratch.placed
+}
+
+/// [`load`] into reusable buffers: the placements are left in `scratch.placed`.
+pub(crate) fn load_with(
+    scratch: &mut Scratch,
+    container: Dims,
+    kinds: &[Kind],
+    remaining: &mut [u32],
+    params: LoadParams,
+    work: &mut u64,
+) {
+    let Scratch {
+        placed,
+        spaces,
+        fresh,
+        keep,
+        candidates,
+        order,
+        order_for,
+        all_or_nothing,
+    } = scratch;
+    placed.clear();
+    spaces.clear();
+    spaces.push(Space {
         lo: [0, 0, 0],
         hi: container,
-    }];
+    });
     let mut rng = params.seed.map(XorShift::new);
-    let mut candidates: Vec<Block> = Vec::new();
     let greedy = rng.is_none() || params.top_k <= 1;
+    // The greedy rule wants the block of most volume; visiting kinds largest unit first
+    // lets it skip every kind whose whole remainder is smaller than the best block so far.
+    // (Ties still go to the lowest kind index, see `better`, so the order changes
+    // nothing but the time.) The randomised rule keeps generation order.
+    // Scratch is reused for the same goods run after run: sort once per goods.
+    let goods_id = (kinds.as_ptr() as usize, kinds.len(), greedy);
+    if *order_for != Some(goods_id) {
+        order.clear();
+        order.extend(0..kinds.len());
+        if greedy {
+            order.sort_by(|&a, &b| kinds[b].volume.cmp(&kinds[a].volume).then(a.cmp(&b)));
+        }
+        *order_for = Some(goods_id);
+    }
     while let Some(min_side) = min_remaining_side(kinds, remaining) {
         spaces.retain(|s| s.size().iter().all(|&d| d >= min_side));
-        let Some(si) = pick_space(&spaces, container) else {
+        // Every step walks the free spaces a few times; on large inputs that, not the
+        // candidate blocks, is most of the time, so it is charged too.
+        *work += spaces.len() as u64;
+        // Spaces only shrink: a unit that fits no space now never will. A caller that
+        // needs every unit placed learns the answer here instead of after the last step.
+        if *all_or_nothing && some_unit_is_stranded(kinds, remaining, spaces) {
+            break;
+        }
+        let Some(si) = pick_space(spaces, container) else {
             break;
         };
         let space = spaces[si];
         let size = space.size();
         candidates.clear();
-        for (k, kind) in kinds.iter().enumerate() {
+        for &k in order.iter() {
+            let kind = &kinds[k];
             let r = remaining[k];
             if r == 0 {
                 continue;
+            }
+            if greedy {
+                if let Some(c) = candidates.first() {
+                    if u64::from(r).saturating_mul(kind.volume) < c.volume {
+                        continue;
+                    }
+                }
             }
             for &o in &kind.orientations {
                 if o[0] > size[0] || o[1] > size[1] || o[2] > size[2] {
                     continue;
                 }
+                *work += 1;
+                if r == 1 {
+                    // One unit left: the block is the unit itself (the common case in
+                    // small baskets, worth skipping the grid arithmetic for).
+                    let block = Block {
+                        kind: k,
+                        orient: o,
+                        n: [1, 1, 1],
+                        volume: kind.volume,
+                        slack: slack_of(container, size, o),
+                    };
+                    offer(candidates, greedy, block);
+                    continue;
+                }
                 let m = [size[0] / o[0], size[1] / o[1], size[2] / o[2]];
-                for perm in [
-                    [0, 1, 2],
-                    [0, 2, 1],
-                    [1, 0, 2],
-                    [1, 2, 0],
-                    [2, 0, 1],
-                    [2, 1, 0],
-                ] {
-                    *work += 1;
+                // The six axis orders give at most six grids. They all coincide when
+                // every unit the space holds fits at once; otherwise only distinct ones
+                // are scored.
+                // Axes along which more than one unit fits decide the grid; with at
+                // most one such axis every order gives the same grid, with two only the
+                // order between those two matters.
+                let all = u64::from(m[0]) * u64::from(m[1]) * u64::from(m[2]);
+                let multi = (m[0] > 1) as usize + (m[1] > 1) as usize + (m[2] > 1) as usize;
+                let orders: &[[usize; 3]] = if all <= u64::from(r) || multi <= 1 {
+                    &AXIS_ORDERS[..1]
+                } else if multi == 2 {
+                    match (m[0] > 1, m[1] > 1) {
+                        (true, true) => &PAIR_ORDERS[0],
+                        (true, false) => &PAIR_ORDERS[1],
+                        _ => &PAIR_ORDERS[2],
+                    }
+                } else {
+                    &AXIS_ORDERS
+                };
+                let mut seen: [[u32; 3]; 6] = [[0; 3]; 6];
+                let mut nseen = 0usize;
+                for perm in orders {
                     let mut n = [1u32; 3];
                     let mut left = r;
-                    for &a in &perm {
+                    for &a in perm {
                         n[a] = m[a].min(left).max(1);
                         left /= n[a];
                         left = left.max(1);
                     }
+                    if seen[..nseen].contains(&n) {
+                        continue;
+                    }
+                    seen[nseen] = n;
+                    nseen += 1;
                     let count = u64::from(n[0]) * u64::from(n[1]) * u64::from(n[2]);
                     if count > u64::from(r) {
                         continue;
                     }
                     let b = [n[0] * o[0], n[1] * o[1], n[2] * o[2]];
-                    let slack = (0..3).map(|a| u64::from(size[a] - b[a])).sum();
                     let block = Block {
                         kind: k,
                         orient: o,
                         n,
                         volume: count * kind.volume,
-                        slack,
+                        slack: slack_of(container, size, b),
                     };
-                    if greedy {
-                        // Only the best matters: keep one candidate, first wins ties.
-                        match candidates.first() {
-                            Some(c) if !better(&block, c) => {}
-                            _ => {
-                                candidates.clear();
-                                candidates.push(block);
-                            }
-                        }
-                    } else {
-                        candidates.push(block);
-                    }
+                    offer(candidates, greedy, block);
                 }
             }
         }
@@ -207,7 +367,7 @@ pub(crate) fn load(
         // Anchor the block at the corner of the space nearest the container's corner.
         let mut lo = [0u32; 3];
         for a in 0..3 {
-            lo[a] = if space.lo[a] <= container[a] - space.hi[a] {
+            lo[a] = if container[a] == OPEN || space.lo[a] <= container[a] - space.hi[a] {
                 space.lo[a]
             } else {
                 space.hi[a] - bsize[a]
@@ -230,9 +390,27 @@ pub(crate) fn load(
             }
         }
         remaining[block.kind] -= block.n[0] * block.n[1] * block.n[2];
-        split_spaces(&mut spaces, lo, hi);
+        split_spaces(spaces, fresh, keep, lo, hi);
     }
-    placed
+}
+
+/// Whether some kind with units left fits no current space in any allowed orientation.
+fn some_unit_is_stranded(kinds: &[Kind], remaining: &[u32], spaces: &[Space]) -> bool {
+    kinds.iter().zip(remaining).any(|(k, &r)| {
+        r > 0
+            && !spaces.iter().any(|sp| {
+                let sz = sp.size();
+                if k.free {
+                    let mut d = sz;
+                    sort3(&mut d);
+                    k.sorted[0] <= d[2] && k.sorted[1] <= d[1] && k.sorted[2] <= d[0]
+                } else {
+                    k.orientations
+                        .iter()
+                        .any(|o| o[0] <= sz[0] && o[1] <= sz[1] && o[2] <= sz[2])
+                }
+            })
+    })
 }
 
 /// The smallest side of any remaining unit, or `None` when nothing remains.
@@ -252,9 +430,13 @@ fn pick_space(spaces: &[Space], c: Dims) -> Option<usize> {
     for (i, s) in spaces.iter().enumerate() {
         let mut d = [0u32; 3];
         for a in 0..3 {
-            d[a] = s.lo[a].min(c[a] - s.hi[a]);
+            d[a] = if c[a] == OPEN {
+                s.lo[a]
+            } else {
+                s.lo[a].min(c[a] - s.hi[a])
+            };
         }
-        d.sort_unstable();
+        sort3(&mut d);
         let v = s.volume();
         let better = match &best {
             None => true,
@@ -267,10 +449,30 @@ fn pick_space(spaces: &[Space], c: Dims) -> Option<usize> {
     best.map(|b| b.0)
 }
 
+/// Ascending sort of three values without the general sort's overhead.
+#[inline]
+fn sort3(d: &mut [u32; 3]) {
+    if d[0] > d[1] {
+        d.swap(0, 1);
+    }
+    if d[1] > d[2] {
+        d.swap(1, 2);
+    }
+    if d[0] > d[1] {
+        d.swap(0, 1);
+    }
+}
+
 /// Removes the block `[lo, hi)` from every maximal space it overlaps, keeping the
 /// remaining parts maximal and dropping spaces contained in others.
-fn split_spaces(spaces: &mut Vec<Space>, lo: Dims, hi: Dims) {
-    let mut fresh: Vec<Space> = Vec::new();
+fn split_spaces(
+    spaces: &mut Vec<Space>,
+    fresh: &mut Vec<Space>,
+    keep: &mut Vec<bool>,
+    lo: Dims,
+    hi: Dims,
+) {
+    fresh.clear();
     let mut i = 0;
     while i < spaces.len() {
         let s = spaces[i];
@@ -293,15 +495,16 @@ fn split_spaces(spaces: &mut Vec<Space>, lo: Dims, hi: Dims) {
         }
     }
     // Drop fresh spaces contained in any other space (old or fresh).
-    let mut keep = vec![true; fresh.len()];
+    keep.clear();
+    keep.resize(fresh.len(), true);
     for i in 0..fresh.len() {
-        if spaces.iter().any(|o| o.contains(&fresh[i])) {
+        let f = fresh[i];
+        if spaces.iter().any(|o| o.contains(&f)) {
             keep[i] = false;
             continue;
         }
         for j in 0..fresh.len() {
-            if i != j && keep[j] && fresh[j].contains(&fresh[i]) && (fresh[j] != fresh[i] || j < i)
-            {
+            if i != j && keep[j] && fresh[j].contains(&f) && (fresh[j] != f || j < i) {
                 keep[i] = false;
                 break;
             }
@@ -309,10 +512,10 @@ fn split_spaces(spaces: &mut Vec<Space>, lo: Dims, hi: Dims) {
     }
     spaces.extend(
         fresh
-            .into_iter()
-            .zip(keep)
-            .filter(|(_, k)| *k)
-            .map(|(s, _)| s),
+            .iter()
+            .zip(keep.iter())
+            .filter(|(_, &k)| k)
+            .map(|(s, _)| *s),
     );
 }
 

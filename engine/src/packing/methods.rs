@@ -140,7 +140,7 @@ fn admissible(goods: &Goods, limits: &MethodLimits, opts: &PackOptions) -> Optio
     boxes.sort_unstable();
     let mut work = 0u64;
     for (_, d) in boxes {
-        if work > opts.work_budget {
+        if work > opts.fit_work_budget {
             break;
         }
         // Upright goods care which side of the box is vertical: try each turn.

@@ -12,6 +12,9 @@
 //!    no remaining base can beat the best box, or when the work budget is spent.
 
 use super::kind::{Dims, Kind};
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
 use super::loader::{self, LoadParams, Placed};
 
 /// Ranking of bounding boxes: volume, then longest side, then sum of sides.
@@ -151,14 +154,65 @@ pub(crate) fn side_values(
     v
 }
 
+fn sorted_sides(d: Dims) -> Dims {
+    courier_rules::limits::sort_desc(d)
+}
+
+/// The least height at which every kind stands on an `x × y` base in some allowed
+/// orientation, or `None` when some kind cannot stand on it at all.
+fn footprint_height(kinds: &[Kind], x: u32, y: u32) -> Option<u32> {
+    let mut h = 0;
+    for k in kinds {
+        let least = k
+            .orientations
+            .iter()
+            .filter(|o| o[0] <= x && o[1] <= y)
+            .map(|o| o[2])
+            .min()?;
+        h = h.max(least);
+    }
+    Some(h)
+}
+
+/// Tries to pack every unit into `container`; returns the placements if all fit.
 /// Tries to pack every unit into `container`; returns the placements if all fit.
 pub(crate) fn fill(container: Dims, kinds: &[Kind], work: &mut u64) -> Option<Vec<Placed>> {
-    let mut rem: Vec<u32> = kinds.iter().map(|k| k.qty).collect();
-    let placed = loader::load(container, kinds, &mut rem, LoadParams::default(), work);
-    if rem.iter().all(|&r| r == 0) {
-        Some(placed)
-    } else {
-        None
+    let mut filler = Filler::new(kinds);
+    filler
+        .fill(container, work)
+        .then(|| std::mem::take(&mut filler.scratch.placed))
+}
+
+/// Runs the loader repeatedly on the same goods, reusing its buffers.
+pub(crate) struct Filler<'a> {
+    kinds: &'a [Kind],
+    rem: Vec<u32>,
+    /// After a successful [`Filler::fill`], `scratch.placed` holds the placements.
+    pub scratch: loader::Scratch,
+}
+
+impl<'a> Filler<'a> {
+    pub fn new(kinds: &'a [Kind]) -> Self {
+        Filler {
+            kinds,
+            rem: Vec::with_capacity(kinds.len()),
+            scratch: loader::Scratch::all_or_nothing(),
+        }
+    }
+
+    /// Whether the loader packs every unit into `container`.
+    pub fn fill(&mut self, container: Dims, work: &mut u64) -> bool {
+        self.rem.clear();
+        self.rem.extend(self.kinds.iter().map(|k| k.qty));
+        loader::load_with(
+            &mut self.scratch,
+            container,
+            self.kinds,
+            &mut self.rem,
+            LoadParams::default(),
+            work,
+        );
+        self.rem.iter().all(|&r| r == 0)
     }
 }
 
@@ -170,59 +224,103 @@ pub(crate) fn search(kinds: &[Kind], lb: Dims, total: u64, free: bool, budget: u
     let longest = best.dims.iter().copied().max().unwrap_or(1);
     let all_axes = [0usize, 1, 2];
     let horiz: &[usize] = if free { &all_axes } else { &[0, 1] };
-    let hv = side_values(kinds, horiz, lb[2], longest, 40);
+    let cap = 40;
+    let hv = side_values(kinds, horiz, lb[2], longest, cap);
     let zv = if free {
         hv.clone()
     } else {
-        side_values(kinds, &[2], 1, longest, 40)
+        side_values(kinds, &[2], 1, longest, cap)
     };
-    // Bases ordered by their volume lower bound.
-    let mut bases: Vec<(u64, u32, u32)> = Vec::new();
+    // Bases ordered by their volume lower bound, in a heap rather than a sorted list: a
+    // budget-limited search visits few of them. The footprint height (below) tightens a
+    // base's bound but costs a pass over every orientation, so it is computed only when
+    // the base reaches the top of the heap, which then takes it back with the tighter
+    // bound (`true` marks a bound that includes it).
+    let zfloor = if free { u64::from(lb[2]) } else { 1 };
+    let mut bases: Vec<Reverse<(u64, u32, u32, bool)>> = Vec::new();
     for (i, &x) in hv.iter().enumerate() {
         for &y in &hv[..=i] {
             if free && (x < lb[0] || y < lb[1]) {
                 continue;
             }
             let area = u64::from(x) * u64::from(y);
-            let zmin = total
-                .div_ceil(area)
-                .max(if free { u64::from(lb[2]) } else { 1 });
+            let zmin = total.div_ceil(area).max(zfloor);
             if free && zmin > u64::from(y) {
                 continue;
             }
-            bases.push((area * zmin, x, y));
+            bases.push(Reverse((area * zmin, x, y, false)));
         }
     }
-    bases.sort_unstable();
-    for (bound, x, y) in bases {
+    let mut bases = BinaryHeap::from(bases);
+    let mut filler = Filler::new(kinds);
+    let mut failed: Vec<Dims> = Vec::new();
+    while let Some(Reverse((bound, x, y, tight))) = bases.pop() {
         if bound > best.key().0 || work > budget {
             break;
         }
         let area = u64::from(x) * u64::from(y);
-        let zmax = best.key().0 / area;
-        let zs: Vec<u32> = zv
+        if !tight {
+            // Every unit must stand on the base in some orientation: the lowest such
+            // orientation bounds the height from below.
+            let Some(foot) = footprint_height(kinds, x, y) else {
+                continue;
+            };
+            let zmin = total.div_ceil(area).max(zfloor).max(u64::from(foot));
+            if !(free && zmin > u64::from(y)) {
+                bases.push(Reverse((area * zmin, x, y, true)));
+            }
+            continue;
+        }
+        // A tight bound is `area × zmin` exactly.
+        let zmin = bound / area;
+        let zmax = (best.key().0 / area).min(if free { u64::from(y) } else { u64::MAX });
+        // Candidate heights are sorted: the admissible ones form one slice.
+        let from = zv.partition_point(|&z| u64::from(z) < zmin);
+        let to = zv.partition_point(|&z| u64::from(z) <= zmax);
+        let zs = &zv[from..to.max(from)];
+        // Most bases cannot beat the incumbent at all: one fill at the tallest admissible
+        // height settles that before the binary search for the lowest height begins.
+        let Some(&top) = zs.last() else {
+            continue;
+        };
+        // The loader is nearly monotone: a container no larger on any side than one it
+        // could not fill is not worth a run.
+        let c = if free {
+            sorted_sides([x, y, top])
+        } else {
+            [x, y, top]
+        };
+        if failed
             .iter()
-            .copied()
-            .filter(|&z| u64::from(z) * area >= total && u64::from(z) <= zmax && (!free || z <= y))
-            .collect();
-        // Binary search for the lowest height the loader fills.
-        let (mut lo, mut hi) = (0usize, zs.len());
-        let mut found: Option<Vec<Placed>> = None;
+            .any(|f: &Dims| c[0] <= f[0] && c[1] <= f[1] && c[2] <= f[2])
+        {
+            continue;
+        }
+        if !filler.fill([x, y, top], &mut work) {
+            failed.push(c);
+            continue;
+        }
+        // Binary search for the lowest height the loader fills. A fill rarely uses its
+        // whole height: its own bounding box is a success already proven, so the search
+        // goes on strictly below it.
+        let mut found: Vec<Placed> = filler.scratch.placed.clone();
+        let below = |placed: &[Placed]| zs.partition_point(|&z| z < bbox(placed)[2]);
+        let (mut lo, mut hi) = (0usize, below(&found));
         while lo < hi && work <= budget {
             let mid = (lo + hi) / 2;
-            match fill([x, y, zs[mid]], kinds, &mut work) {
-                Some(p) => {
-                    found = Some(p);
-                    hi = mid;
-                }
-                None => lo = mid + 1,
+            if filler.fill([x, y, zs[mid]], &mut work) {
+                found.clone_from(&filler.scratch.placed);
+                hi = below(&found).min(mid);
+            } else {
+                lo = mid + 1;
             }
         }
-        if let Some(p) = found {
-            let dims = bbox(&p);
-            if key_of(dims) < best.key() {
-                best = Found { dims, placed: p };
-            }
+        let dims = bbox(&found);
+        if key_of(dims) < best.key() {
+            best = Found {
+                dims,
+                placed: found,
+            };
         }
     }
     best

@@ -26,6 +26,7 @@
 //! ```
 
 mod aplix;
+mod bound;
 mod carton;
 mod exact;
 mod kind;
@@ -87,11 +88,17 @@ impl Item {
 /// answer never depends on the machine's speed or load.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PackOptions {
-    /// Work units (candidate blocks evaluated) the heuristic may spend; about 35 ns each
-    /// on the reference machine. The default (50,000) is where the heuristic stops
-    /// improving on a 10-unit mixed basket; a 50-unit order still gains with more
-    /// (22 % above the bound at 50,000, 18.6 % at 2,000,000; see `BENCHMARKS.md`).
+    /// Work units the heuristic may spend: one per orientation of a kind tried in a free
+    /// space and one per free space walked, about 60–90 ns each on the reference machine.
+    /// The default (2,000) keeps a 10-unit basket near 0.1 ms and already finds the box
+    /// the search finds with any larger budget on it; larger orders keep gaining with
+    /// more (see the budget table in `BENCHMARKS.md`).
     pub work_budget: u64,
+    /// Work units (same unit as `work_budget`) for fitting goods into one *given*
+    /// container — a carton, a locker cell, a limit check: loader restarts after the
+    /// plain attempts. Separate from `work_budget` because a carton question is asked
+    /// once per carton type, and "does it fit" deserves more effort than "how small".
+    pub fit_work_budget: u64,
     /// Work units (search nodes, a few ns each) the exact search may spend: the default
     /// 300,000 bounds it to a few milliseconds per call.
     pub exact_work_budget: u64,
@@ -104,7 +111,8 @@ pub struct PackOptions {
 impl Default for PackOptions {
     fn default() -> Self {
         PackOptions {
-            work_budget: 50_000,
+            work_budget: 2_000,
+            fit_work_budget: 50_000,
             exact_work_budget: 300_000,
             exact_max_units: 4,
         }
@@ -112,11 +120,12 @@ impl Default for PackOptions {
 }
 
 impl PackOptions {
-    /// Budgets for about `ms` milliseconds on the reference machine (30,000 heuristic and
+    /// Budgets for about `ms` milliseconds on the reference machine (15,000 heuristic and
     /// 100,000 exact work units per ms); deterministic like every budget.
     pub fn with_budget_ms(ms: u64) -> Self {
         PackOptions {
-            work_budget: ms.saturating_mul(30_000).max(1_000),
+            work_budget: ms.saturating_mul(15_000).max(2_000),
+            fit_work_budget: ms.saturating_mul(15_000).max(50_000),
             exact_work_budget: ms.saturating_mul(100_000).max(10_000),
             ..Default::default()
         }
@@ -310,7 +319,7 @@ pub(crate) fn solve(goods: &Goods, opts: &PackOptions) -> (minbox::Found, bool) 
     // Inputs headed for the exact search get a larger heuristic budget: a tighter
     // incumbent leaves the exact search fewer candidate boxes to rule out.
     let budget = if goods.units <= opts.exact_max_units {
-        opts.work_budget.max(opts.exact_work_budget / 4)
+        opts.work_budget.saturating_mul(4)
     } else {
         opts.work_budget
     };
