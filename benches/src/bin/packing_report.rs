@@ -7,7 +7,9 @@
 use std::time::Instant;
 
 use courier_benches::{boxpacker_cartons, boxpacker_orders, reference_or_skip, thpack};
-use courier_engine::packing::{choose_carton, load_container, PackOptions};
+use courier_engine::packing::{
+    choose_carton, load_container, split_into_cartons, verify_shipment, Item, PackOptions,
+};
 
 fn main() {
     let Some(dir) = reference_or_skip("packing report") else {
@@ -23,6 +25,11 @@ fn main() {
     };
     let br_budget = arg("--budget", 4_000_000);
     let br_problems = arg("--br-problems", 100) as usize;
+    let check = args.iter().any(|a| a == "--verify");
+    let split_opts = PackOptions {
+        work_budget: arg("--split-budget", PackOptions::default().work_budget),
+        ..PackOptions::default()
+    };
 
     let read =
         |p: &str| std::fs::read_to_string(dir.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
@@ -46,6 +53,33 @@ fn main() {
     );
     for (c, n) in cartons.iter().zip(&per_box) {
         println!("  {:<10} {n}", c.reference);
+    }
+
+    // Splitting across cartons, free rotation (BoxPacker 3D) and upright (2D, KeepFlat).
+    for (label, upright, bp_total, bp_single) in [
+        ("free rotation (3D)", false, 4557, 4084),
+        ("upright (2D)", true, 5832, 3097),
+    ] {
+        let t = Instant::now();
+        let (mut total, mut single, mut bound, mut proven) = (0usize, 0usize, 0usize, 0usize);
+        let mut hist = std::collections::BTreeMap::<usize, usize>::new();
+        for items in orders.values() {
+            let items: Vec<Item> = items.iter().map(|i| Item { upright, ..*i }).collect();
+            let s = split_into_cartons(&items, &cartons, &split_opts).expect("split");
+            if check {
+                verify_shipment(&items, &cartons, &s).expect("valid shipment");
+            }
+            total += s.cartons_count;
+            bound += s.cartons_lower_bound;
+            proven += usize::from(s.fewest_proven);
+            single += usize::from(s.cartons_count == 1);
+            *hist.entry(s.cartons_count).or_default() += 1;
+        }
+        println!(
+            "Split, {label}: {total} cartons (BoxPacker {bp_total}), {single} single-carton orders (BoxPacker {bp_single}), lower bound {bound}, count proven fewest in {proven} orders, {:.2} s",
+            t.elapsed().as_secs_f64()
+        );
+        println!("  cartons per order: {hist:?}");
     }
 
     let published = [88.97, 88.96, 88.44, 88.17, 87.62, 87.43, 87.09];
