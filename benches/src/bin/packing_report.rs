@@ -55,6 +55,14 @@ fn main() {
         println!("  {:<10} {n}", c.reference);
     }
 
+    // BoxPacker's own count per order (expected.csv: id, boxes2D, .., boxes3D, ..).
+    let expected: std::collections::BTreeMap<String, (usize, usize)> = read("boxpacker/expected.csv")
+        .lines()
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split(',').map(str::trim).collect();
+            Some((f.first()?.to_string(), (f.get(1)?.parse().ok()?, f.get(4)?.parse().ok()?)))
+        })
+        .collect();
     // Splitting across cartons, free rotation (BoxPacker 3D) and upright (2D, KeepFlat).
     for (label, upright, bp_total, bp_single) in [
         ("free rotation (3D)", false, 4557, 4084),
@@ -63,7 +71,8 @@ fn main() {
         let t = Instant::now();
         let (mut total, mut single, mut bound, mut proven) = (0usize, 0usize, 0usize, 0usize);
         let mut hist = std::collections::BTreeMap::<usize, usize>::new();
-        for items in orders.values() {
+        let (mut fewer, mut more) = (0usize, 0usize);
+        for (id, items) in &orders {
             let items: Vec<Item> = items.iter().map(|i| Item { upright, ..*i }).collect();
             let s = split_into_cartons(&items, &cartons, &split_opts).expect("split");
             if check {
@@ -73,6 +82,14 @@ fn main() {
             bound += s.cartons_lower_bound;
             proven += usize::from(s.fewest_proven);
             single += usize::from(s.cartons_count == 1);
+            if let Some(&(b2, b3)) = expected.get(id) {
+                let theirs = if upright { b2 } else { b3 };
+                fewer += usize::from(s.cartons_count < theirs);
+                more += usize::from(s.cartons_count > theirs);
+                if s.cartons_count > theirs && std::env::var_os("SPLIT_DEBUG").is_some() {
+                    eprintln!("{id} upright={upright}: ours {} theirs {theirs} lb {} boxes {:?} items {:?}", s.cartons_count, s.cartons_lower_bound, s.cartons.iter().map(|c| (c.reference.clone(), c.units, c.weight_g)).collect::<Vec<_>>(), items.iter().map(|i| (i.length_mm, i.width_mm, i.height_mm, i.weight_g, i.qty)).collect::<Vec<_>>());
+                }
+            }
             *hist.entry(s.cartons_count).or_default() += 1;
         }
         println!(
@@ -80,6 +97,7 @@ fn main() {
             t.elapsed().as_secs_f64()
         );
         println!("  cartons per order: {hist:?}");
+        println!("  orders with fewer cartons than BoxPacker: {fewer}, with more: {more}");
     }
 
     let published = [88.97, 88.96, 88.44, 88.17, 87.62, 87.43, 87.09];

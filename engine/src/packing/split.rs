@@ -54,6 +54,15 @@ use super::{Goods, Item, PackError, PackOptions, Placement};
 /// on very large shipments (it is quadratic in the number of cartons).
 const MERGE_ATTEMPTS: usize = 256;
 
+/// Each carton type is loaded with a fifth of `work_budget`: a split loads every type
+/// for every carton and tries up to three rules, and on BoxPacker's orders a fifth
+/// gives within 0.1 % of the cartons at a quarter of the time (see `docs/packing.md`).
+const LOAD_BUDGET_DIVISOR: u64 = 5;
+
+/// Cartons holding this many units are not topped up: finding a free corner is
+/// quadratic in the units inside.
+const TOP_UP_MAX_UNITS: usize = 400;
+
 /// One carton of a [`Shipment`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ShippedCarton {
@@ -143,66 +152,196 @@ pub fn split_into_cartons(
         }
     }
     let lower_bound = cartons_lower_bound(goods.volume_mm3, goods.weight_g, catalogue);
-    let mut order: Vec<usize> = (0..catalogue.len()).collect();
-    order.sort_by(|&a, &b| catalogue[a].cost_key().cmp(&catalogue[b].cost_key()));
-    let mut rank = vec![0usize; catalogue.len()];
-    for (r, &i) in order.iter().enumerate() {
-        rank[i] = r;
-    }
-    let max_volume = catalogue
-        .iter()
-        .map(Carton::inner_volume_mm3)
-        .max()
-        .unwrap_or(0);
-    let max_payload = catalogue
-        .iter()
-        .map(|c| c.max_weight_g.saturating_sub(c.empty_weight_g))
-        .max()
-        .unwrap_or(0);
-    let might_fit_one = |counts: &[u32]| {
-        let (v, w) = totals(items, counts);
-        v <= max_volume && w <= max_payload
-    };
+    let ctx = Ctx::new(items, catalogue, opts);
 
-    let mut remaining: Vec<u32> = items.iter().map(|i| i.qty).collect();
-    let mut fills: Vec<Fill> = Vec::new();
-    while remaining.iter().any(|&r| r > 0) {
-        if might_fit_one(&remaining) {
-            if let Some(f) = cheapest_single(items, &remaining, catalogue, opts)? {
-                remaining.iter_mut().for_each(|r| *r = 0);
-                fills.push(f);
-                break;
-            }
-        }
-        let best = order
-            .iter()
-            .map(|&c| load_one(items, &remaining, catalogue, c, opts))
-            .fold(None::<(Fill, (u64, u64))>, |best, f| {
-                let score = totals(items, &f.counts);
-                match best {
-                    Some(b) if b.1 >= score => Some(b),
-                    _ => Some((f, score)),
-                }
-            });
-        let Some((fill, _)) = best.filter(|b| b.1 .0 > 0) else {
-            let line = remaining.iter().position(|&r| r > 0).unwrap_or(0);
-            return Err(SplitError::NoProgress { line });
-        };
-        for (r, c) in remaining.iter_mut().zip(&fill.counts) {
-            *r -= c;
-        }
-        fills.push(fill);
+    // One carton when one will do: the cheapest that holds everything.
+    if let Some(f) = cheapest_single(items, &ctx.all(), catalogue, opts)? {
+        return Ok(shipment(items, catalogue, vec![f], lower_bound));
     }
-
-    merge(items, catalogue, opts, &mut fills, &might_fit_one)?;
-    for f in fills.iter_mut() {
-        if let Some(cheaper) = cheapest_single(items, &f.counts, catalogue, opts)? {
-            if rank[cheaper.carton] < rank[f.carton] {
-                *f = cheaper;
-            }
+    let mut best: Option<(Vec<Fill>, SplitKey)> = None;
+    for rule in [Rule::Volume, Rule::Scarce, Rule::Weight] {
+        if rule != Rule::Volume && !ctx.rule_applies(rule) {
+            continue;
+        }
+        let fills = ctx.split(rule, lower_bound)?;
+        let key = ctx.key(&fills);
+        if best.as_ref().is_none_or(|b| key < b.1) {
+            best = Some((fills, key));
+        }
+        if best.as_ref().is_some_and(|b| b.0.len() <= lower_bound) {
+            break;
         }
     }
+    let fills = best.map(|b| b.0).unwrap_or_default();
     Ok(shipment(items, catalogue, fills, lower_bound))
+}
+
+/// How a carton type is chosen for the next carton to fill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rule {
+    /// The type the loader fills with the most volume (then weight).
+    Volume,
+    /// First the lines that fit the fewest carton types: only they are offered to the
+    /// loader, in the types that take them; the carton is then topped up with the rest.
+    /// Keeps goods that only one type takes from being crowded out of it.
+    Scarce,
+    /// The type that takes the most weight (then volume): for heavy orders, where
+    /// payload rather than space runs out.
+    Weight,
+}
+
+/// Compares two splits: fewer cartons, then lower total price (unknown prices count as
+/// zero), then less total inner volume.
+type SplitKey = (usize, Decimal, u64);
+
+/// Everything one call shares: the goods, the catalogue and its cost order.
+struct Ctx<'a> {
+    items: &'a [Item],
+    catalogue: &'a [Carton],
+    opts: &'a PackOptions,
+    /// Catalogue indices, cheapest first ([`Carton::cost_key`]).
+    order: Vec<usize>,
+    /// Position of each catalogue index in `order`.
+    rank: Vec<usize>,
+    max_volume: u64,
+    max_payload: u64,
+    /// How many carton types take one unit of each line alone.
+    types_per_line: Vec<usize>,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(items: &'a [Item], catalogue: &'a [Carton], opts: &'a PackOptions) -> Self {
+        let mut order: Vec<usize> = (0..catalogue.len()).collect();
+        order.sort_by(|&a, &b| catalogue[a].cost_key().cmp(&catalogue[b].cost_key()));
+        let mut rank = vec![0usize; catalogue.len()];
+        for (r, &i) in order.iter().enumerate() {
+            rank[i] = r;
+        }
+        Ctx {
+            items,
+            catalogue,
+            opts,
+            order,
+            rank,
+            max_volume: catalogue
+                .iter()
+                .map(Carton::inner_volume_mm3)
+                .max()
+                .unwrap_or(0),
+            max_payload: catalogue
+                .iter()
+                .map(|c| c.max_weight_g.saturating_sub(c.empty_weight_g))
+                .max()
+                .unwrap_or(0),
+            types_per_line: items
+                .iter()
+                .map(|it| catalogue.iter().filter(|c| unit_fits(it, c)).count())
+                .collect(),
+        }
+    }
+
+    fn all(&self) -> Vec<u32> {
+        self.items.iter().map(|i| i.qty).collect()
+    }
+
+    /// Whether the goods could fit one carton by volume and weight (a quick reject
+    /// before a fit attempt).
+    fn might_fit_one(&self, counts: &[u32]) -> bool {
+        let (v, w) = totals(self.items, counts);
+        v <= self.max_volume && w <= self.max_payload
+    }
+
+    /// Whether `rule` could choose differently from [`Rule::Volume`]: some line fits
+    /// fewer carton types than another (scarce), or the goods outweigh one payload.
+    fn rule_applies(&self, rule: Rule) -> bool {
+        match rule {
+            Rule::Volume => true,
+            Rule::Scarce => {
+                let lo = self.types_per_line.iter().min();
+                let hi = self.types_per_line.iter().max();
+                lo < hi
+            }
+            Rule::Weight => totals(self.items, &self.all()).1 > self.max_payload,
+        }
+    }
+
+    fn key(&self, fills: &[Fill]) -> SplitKey {
+        let price = fills
+            .iter()
+            .map(|f| self.catalogue[f.carton].price.unwrap_or(Decimal::ZERO))
+            .sum();
+        let volume = fills
+            .iter()
+            .map(|f| self.catalogue[f.carton].inner_volume_mm3())
+            .sum();
+        (fills.len(), price, volume)
+    }
+
+    /// One complete split under `rule`: fill cartons one at a time (the rest in one
+    /// carton as soon as it fits), merge, empty the emptiest carton into the others
+    /// while above the lower bound, then move each carton's contents to the cheapest
+    /// carton that holds them.
+    fn split(&self, rule: Rule, lower_bound: usize) -> Result<Vec<Fill>, SplitError> {
+        let (items, catalogue, opts) = (self.items, self.catalogue, self.opts);
+        let mut remaining = self.all();
+        let mut fills: Vec<Fill> = Vec::new();
+        while remaining.iter().any(|&r| r > 0) {
+            if !fills.is_empty() && self.might_fit_one(&remaining) {
+                if let Some(f) = cheapest_single(items, &remaining, catalogue, opts)? {
+                    remaining.iter_mut().for_each(|r| *r = 0);
+                    fills.push(f);
+                    break;
+                }
+            }
+            let Some(mut fill) = self.next_carton(rule, &remaining) else {
+                let line = remaining.iter().position(|&r| r > 0).unwrap_or(0);
+                return Err(SplitError::NoProgress { line });
+            };
+            for (r, c) in remaining.iter_mut().zip(&fill.counts) {
+                *r -= c;
+            }
+            top_up(items, &catalogue[fill.carton], &mut fill, &mut remaining);
+            fills.push(fill);
+        }
+        merge(self, &mut fills)?;
+        empty_out(items, catalogue, &mut fills, lower_bound);
+        for f in fills.iter_mut() {
+            if let Some(cheaper) = cheapest_single(items, &f.counts, catalogue, opts)? {
+                if self.rank[cheaper.carton] < self.rank[f.carton] {
+                    *f = cheaper;
+                }
+            }
+        }
+        Ok(fills)
+    }
+
+    /// The next carton under `rule`, or `None` when no carton takes any remaining unit
+    /// (cannot happen once every line fits some carton alone).
+    fn next_carton(&self, rule: Rule, remaining: &[u32]) -> Option<Fill> {
+        let mut offered = remaining.to_vec();
+        if rule == Rule::Scarce {
+            let scarcest = (0..self.items.len())
+                .filter(|&l| remaining[l] > 0)
+                .map(|l| self.types_per_line[l])
+                .min()?;
+            for (l, n) in offered.iter_mut().enumerate() {
+                if self.types_per_line[l] != scarcest {
+                    *n = 0;
+                }
+            }
+        }
+        let mut best: Option<(Fill, (u64, u64))> = None;
+        for &c in &self.order {
+            let f = load_one(self.items, &offered, self.catalogue, c, self.opts);
+            let (v, w) = totals(self.items, &f.counts);
+            let score = if rule == Rule::Weight { (w, v) } else { (v, w) };
+            if f.placements.is_empty() || best.as_ref().is_some_and(|b| b.1 >= score) {
+                continue;
+            }
+            best = Some((f, score));
+        }
+        best.map(|b| b.0)
+    }
 }
 
 /// Every carton must be valid (positive sizes, a payload); the message names it.
@@ -353,7 +492,7 @@ fn load_one(
         carton.inner_width_mm,
         carton.inner_height_mm,
     ];
-    let load = load_container(inner, &offered, opts.work_budget);
+    let load = load_container(inner, &offered, opts.work_budget / LOAD_BUDGET_DIVISOR);
     let mut placements: Vec<Placement> = load
         .placements
         .iter()
@@ -421,15 +560,137 @@ fn trim_to_weight(items: &[Item], placements: &mut Vec<Placement>, payload: u64)
     });
 }
 
+/// Puts more of the `left` units (largest first) into a filled carton, one at a time, at
+/// the first free corner point found (lowest, then nearest the back wall): a corner of
+/// the carton or a point where a placed unit ends along one axis. The loader fills
+/// empty cartons with blocks and can leave gaps that single units still fit; this
+/// fills them, within the weight limit. Cartons of more than [`TOP_UP_MAX_UNITS`] units
+/// are left as they are (the search is quadratic in the units inside).
+fn top_up(items: &[Item], carton: &Carton, fill: &mut Fill, left: &mut [u32]) {
+    if fill.placements.len() >= TOP_UP_MAX_UNITS {
+        return;
+    }
+    let payload = carton.max_weight_g.saturating_sub(carton.empty_weight_g);
+    let mut weight = totals(items, &fill.counts).1;
+    let inner = [
+        carton.inner_length_mm,
+        carton.inner_width_mm,
+        carton.inner_height_mm,
+    ];
+    let mut lines: Vec<usize> = (0..items.len())
+        .filter(|&l| left[l] > 0 && unit_fits(&items[l], carton))
+        .collect();
+    lines.sort_by_key(|&l| {
+        let it = &items[l];
+        let v = u64::from(it.length_mm) * u64::from(it.width_mm) * u64::from(it.height_mm);
+        (std::cmp::Reverse(v), l)
+    });
+    let mut added = false;
+    for line in lines {
+        let item = &items[line];
+        while left[line] > 0
+            && fill.placements.len() < TOP_UP_MAX_UNITS
+            && weight.saturating_add(item.weight_g) <= payload
+        {
+            let Some(p) = free_spot(&fill.placements, inner, item, line) else {
+                break;
+            };
+            fill.placements.push(p);
+            fill.counts[line] += 1;
+            left[line] -= 1;
+            weight += item.weight_g;
+            added = true;
+        }
+    }
+    if added {
+        fill.placements
+            .sort_by_key(|p| (p.line, p.z_mm, p.y_mm, p.x_mm));
+    }
+}
+
+/// The first position (by height, then `y`, then `x`) at a corner point where one unit
+/// of `item`, in one of its allowed orientations, lies inside `inner` and overlaps no
+/// placement.
+fn free_spot(placed: &[Placement], inner: [u32; 3], item: &Item, line: usize) -> Option<Placement> {
+    let mut points: Vec<[u32; 3]> = vec![[0, 0, 0]];
+    for p in placed {
+        points.push([p.x_mm + p.dx_mm, p.y_mm, p.z_mm]);
+        points.push([p.x_mm, p.y_mm + p.dy_mm, p.z_mm]);
+        points.push([p.x_mm, p.y_mm, p.z_mm + p.dz_mm]);
+    }
+    points.retain(|q| (0..3).all(|a| q[a] < inner[a]));
+    points.sort_unstable_by_key(|q| (q[2], q[1], q[0]));
+    points.dedup();
+    let d = [item.length_mm, item.width_mm, item.height_mm];
+    let vertical = if item.upright {
+        [false, false, true]
+    } else {
+        [true; 3]
+    };
+    let orientations = super::kind::orientations(d, vertical);
+    for q in points {
+        for o in &orientations {
+            if (0..3).any(|a| u64::from(q[a]) + u64::from(o[a]) > u64::from(inner[a])) {
+                continue;
+            }
+            let clear = placed.iter().all(|p| {
+                q[0] >= p.x_mm + p.dx_mm
+                    || p.x_mm >= q[0] + o[0]
+                    || q[1] >= p.y_mm + p.dy_mm
+                    || p.y_mm >= q[1] + o[1]
+                    || q[2] >= p.z_mm + p.dz_mm
+                    || p.z_mm >= q[2] + o[2]
+            });
+            if clear {
+                return Some(Placement {
+                    line,
+                    x_mm: q[0],
+                    y_mm: q[1],
+                    z_mm: q[2],
+                    dx_mm: o[0],
+                    dy_mm: o[1],
+                    dz_mm: o[2],
+                });
+            }
+        }
+    }
+    None
+}
+
+/// Tries to do with one carton fewer, while the count is above the lower bound: the
+/// units of the emptiest carton are put into the free corners of the others
+/// ([`top_up`]); when all of them find room, that carton is dropped.
+fn empty_out(items: &[Item], catalogue: &[Carton], fills: &mut Vec<Fill>, lower_bound: usize) {
+    while fills.len() > lower_bound.max(1) {
+        let volume = |f: &Fill| totals(items, &f.counts).0;
+        let Some(victim) = (0..fills.len()).min_by_key(|&i| (volume(&fills[i]), usize::MAX - i))
+        else {
+            return;
+        };
+        let mut left = fills[victim].counts.clone();
+        let mut rest: Vec<Fill> = fills
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| i != victim)
+            .map(|(_, f)| f.clone())
+            .collect();
+        for f in rest.iter_mut() {
+            top_up(items, &catalogue[f.carton], f, &mut left);
+            if left.iter().all(|&n| n == 0) {
+                break;
+            }
+        }
+        if left.iter().any(|&n| n > 0) {
+            return;
+        }
+        *fills = rest;
+    }
+}
+
 /// Merges cartons whose contents fit together in one carton, smallest contents first,
-/// until no pair merges (at most [`MERGE_ATTEMPTS`] attempts).
-fn merge(
-    items: &[Item],
-    catalogue: &[Carton],
-    opts: &PackOptions,
-    fills: &mut Vec<Fill>,
-    might_fit_one: &dyn Fn(&[u32]) -> bool,
-) -> Result<(), SplitError> {
+/// until no pair merges (at most [`MERGE_ATTEMPTS`] fit attempts).
+fn merge(ctx: &Ctx, fills: &mut Vec<Fill>) -> Result<(), SplitError> {
+    let items = ctx.items;
     let mut attempts = 0usize;
     'again: loop {
         let mut idx: Vec<usize> = (0..fills.len()).collect();
@@ -442,14 +703,14 @@ fn merge(
                     .zip(&fills[j].counts)
                     .map(|(x, y)| x + y)
                     .collect();
-                if !might_fit_one(&both) {
+                if !ctx.might_fit_one(&both) {
                     continue;
                 }
                 if attempts >= MERGE_ATTEMPTS {
                     return Ok(());
                 }
                 attempts += 1;
-                if let Some(f) = cheapest_single(items, &both, catalogue, opts)? {
+                if let Some(f) = cheapest_single(items, &both, ctx.catalogue, ctx.opts)? {
                     let (lo, hi) = (i.min(j), i.max(j));
                     fills.remove(hi);
                     fills[lo] = f;
