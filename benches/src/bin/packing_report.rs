@@ -56,13 +56,17 @@ fn main() {
     }
 
     // BoxPacker's own count per order (expected.csv: id, boxes2D, .., boxes3D, ..).
-    let expected: std::collections::BTreeMap<String, (usize, usize)> = read("boxpacker/expected.csv")
-        .lines()
-        .filter_map(|l| {
-            let f: Vec<&str> = l.split(',').map(str::trim).collect();
-            Some((f.first()?.to_string(), (f.get(1)?.parse().ok()?, f.get(4)?.parse().ok()?)))
-        })
-        .collect();
+    let expected: std::collections::BTreeMap<String, (usize, usize)> =
+        read("boxpacker/expected.csv")
+            .lines()
+            .filter_map(|l| {
+                let f: Vec<&str> = l.split(',').map(str::trim).collect();
+                Some((
+                    f.first()?.to_string(),
+                    (f.get(1)?.parse().ok()?, f.get(4)?.parse().ok()?),
+                ))
+            })
+            .collect();
     // Splitting across cartons, free rotation (BoxPacker 3D) and upright (2D, KeepFlat).
     for (label, upright, bp_total, bp_single) in [
         ("free rotation (3D)", false, 4557, 4084),

@@ -425,8 +425,7 @@ fn totals(items: &[Item], counts: &[u32]) -> (u64, u64) {
         .iter()
         .zip(counts)
         .fold((0u64, 0u64), |(v, w), (it, &n)| {
-            let unit =
-                u64::from(it.length_mm) * u64::from(it.width_mm) * u64::from(it.height_mm);
+            let unit = u64::from(it.length_mm) * u64::from(it.width_mm) * u64::from(it.height_mm);
             (
                 v.saturating_add(unit.saturating_mul(u64::from(n))),
                 w.saturating_add(it.weight_g.saturating_mul(u64::from(n))),
@@ -785,7 +784,9 @@ pub fn verify_shipment(
             return Err(format!("carton {k}: index {} not in catalogue", sc.index));
         };
         if c.reference != sc.reference || c.price != sc.price {
-            return Err(format!("carton {k}: reference or price differs from catalogue"));
+            return Err(format!(
+                "carton {k}: reference or price differs from catalogue"
+            ));
         }
         if sc.placements.is_empty() {
             return Err(format!("carton {k}: empty"));
@@ -867,9 +868,7 @@ pub fn verify_shipment(
     if shipment.total_price != price {
         return Err("total_price differs from the sum of the cartons".into());
     }
-    if shipment.goods_weight_g != goods_total
-        || shipment.units != placed.iter().sum::<u64>()
-    {
+    if shipment.goods_weight_g != goods_total || shipment.units != placed.iter().sum::<u64>() {
         return Err("shipment totals inconsistent".into());
     }
     if shipment.cartons_lower_bound > shipment.cartons_count
