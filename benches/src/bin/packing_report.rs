@@ -2,6 +2,11 @@
 //! one carton, which cartons) and the Bischoff–Ratcliff BR1–BR7 container instances
 //! (mean volume packed), beside the published figures. Figures go to BENCHMARKS.md.
 //!
+//! It also splits every order across cartons (`split_into_cartons`), free and upright,
+//! beside BoxPacker's 3D and 2D totals; `--verify` checks every shipment,
+//! `--split-budget N` sets the split's work budget, and `SPLIT_DEBUG=1` lists the orders
+//! where the split uses more cartons than BoxPacker.
+//!
 //! `cargo run --release -p courier-benches --bin packing_report [-- --budget N --br-problems K]`
 
 use std::time::Instant;
