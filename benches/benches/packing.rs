@@ -1,11 +1,11 @@
 //! Packing benchmarks: a 10-unit mixed basket, 1,000 identical units, a 50-unit mixed
-//! order, and BoxPacker's 4,288-order catalogue run (skipped, with a notice, when the
+//! order, and BoxPacker's 4,288-order catalogue and split runs (skipped, with a notice, when the
 //! reference data is absent). Results: BENCHMARKS.md.
 
 use std::hint::black_box;
 
 use courier_benches::{boxpacker_cartons, boxpacker_orders, mixed_basket, reference_or_skip};
-use courier_engine::packing::{choose_carton, pack, Item, PackOptions};
+use courier_engine::packing::{choose_carton, pack, split_into_cartons, Item, PackOptions};
 use criterion::{criterion_group, criterion_main, Criterion};
 
 fn bench(c: &mut Criterion) {
@@ -43,6 +43,24 @@ fn bench(c: &mut Criterion) {
                     .count()
             })
         });
+        // Splitting every order across as few cartons as it needs (one for most orders),
+        // free rotation and all items upright (BoxPacker's 3D and 2D runs).
+        for (name, upright) in [("free", false), ("upright", true)] {
+            let orders: Vec<Vec<Item>> = orders
+                .iter()
+                .map(|o| o.iter().map(|i| Item { upright, ..*i }).collect())
+                .collect();
+            g.bench_function(format!("split/boxpacker_4288_orders_{name}"), |b| {
+                b.iter(|| {
+                    orders
+                        .iter()
+                        .map(|o| {
+                            split_into_cartons(o, &cartons, &opts).map_or(0, |s| s.cartons_count)
+                        })
+                        .sum::<usize>()
+                })
+            });
+        }
         g.finish();
     }
 }

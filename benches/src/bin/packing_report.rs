@@ -2,12 +2,19 @@
 //! one carton, which cartons) and the Bischoff–Ratcliff BR1–BR7 container instances
 //! (mean volume packed), beside the published figures. Figures go to BENCHMARKS.md.
 //!
+//! It also splits every order across cartons (`split_into_cartons`), free and upright,
+//! beside BoxPacker's 3D and 2D totals; `--verify` checks every shipment,
+//! `--split-budget N` sets the split's work budget, and `SPLIT_DEBUG=1` lists the orders
+//! where the split uses more cartons than BoxPacker.
+//!
 //! `cargo run --release -p courier-benches --bin packing_report [-- --budget N --br-problems K]`
 
 use std::time::Instant;
 
 use courier_benches::{boxpacker_cartons, boxpacker_orders, reference_or_skip, thpack};
-use courier_engine::packing::{choose_carton, load_container, PackOptions};
+use courier_engine::packing::{
+    choose_carton, load_container, split_into_cartons, verify_shipment, Item, PackOptions,
+};
 
 fn main() {
     let Some(dir) = reference_or_skip("packing report") else {
@@ -23,6 +30,11 @@ fn main() {
     };
     let br_budget = arg("--budget", 4_000_000);
     let br_problems = arg("--br-problems", 100) as usize;
+    let check = args.iter().any(|a| a == "--verify");
+    let split_opts = PackOptions {
+        work_budget: arg("--split-budget", PackOptions::default().work_budget),
+        ..PackOptions::default()
+    };
 
     let read =
         |p: &str| std::fs::read_to_string(dir.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
@@ -46,6 +58,55 @@ fn main() {
     );
     for (c, n) in cartons.iter().zip(&per_box) {
         println!("  {:<10} {n}", c.reference);
+    }
+
+    // BoxPacker's own count per order (expected.csv: id, boxes2D, .., boxes3D, ..).
+    let expected: std::collections::BTreeMap<String, (usize, usize)> =
+        read("boxpacker/expected.csv")
+            .lines()
+            .filter_map(|l| {
+                let f: Vec<&str> = l.split(',').map(str::trim).collect();
+                Some((
+                    f.first()?.to_string(),
+                    (f.get(1)?.parse().ok()?, f.get(4)?.parse().ok()?),
+                ))
+            })
+            .collect();
+    // Splitting across cartons, free rotation (BoxPacker 3D) and upright (2D, KeepFlat).
+    for (label, upright, bp_total, bp_single) in [
+        ("free rotation (3D)", false, 4557, 4084),
+        ("upright (2D)", true, 5832, 3097),
+    ] {
+        let t = Instant::now();
+        let (mut total, mut single, mut bound, mut proven) = (0usize, 0usize, 0usize, 0usize);
+        let mut hist = std::collections::BTreeMap::<usize, usize>::new();
+        let (mut fewer, mut more) = (0usize, 0usize);
+        for (id, items) in &orders {
+            let items: Vec<Item> = items.iter().map(|i| Item { upright, ..*i }).collect();
+            let s = split_into_cartons(&items, &cartons, &split_opts).expect("split");
+            if check {
+                verify_shipment(&items, &cartons, &s).expect("valid shipment");
+            }
+            total += s.cartons_count;
+            bound += s.cartons_lower_bound;
+            proven += usize::from(s.fewest_proven);
+            single += usize::from(s.cartons_count == 1);
+            if let Some(&(b2, b3)) = expected.get(id) {
+                let theirs = if upright { b2 } else { b3 };
+                fewer += usize::from(s.cartons_count < theirs);
+                more += usize::from(s.cartons_count > theirs);
+                if s.cartons_count > theirs && std::env::var_os("SPLIT_DEBUG").is_some() {
+                    eprintln!("{id} upright={upright}: ours {} theirs {theirs} lb {} boxes {:?} items {:?}", s.cartons_count, s.cartons_lower_bound, s.cartons.iter().map(|c| (c.reference.clone(), c.units, c.weight_g)).collect::<Vec<_>>(), items.iter().map(|i| (i.length_mm, i.width_mm, i.height_mm, i.weight_g, i.qty)).collect::<Vec<_>>());
+                }
+            }
+            *hist.entry(s.cartons_count).or_default() += 1;
+        }
+        println!(
+            "Split, {label}: {total} cartons (BoxPacker {bp_total}), {single} single-carton orders (BoxPacker {bp_single}), lower bound {bound}, count proven fewest in {proven} orders, {:.2} s",
+            t.elapsed().as_secs_f64()
+        );
+        println!("  cartons per order: {hist:?}");
+        println!("  orders with fewer cartons than BoxPacker: {fewer}, with more: {more}");
     }
 
     let published = [88.97, 88.96, 88.44, 88.17, 87.62, 87.43, 87.09];

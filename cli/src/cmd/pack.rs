@@ -4,12 +4,18 @@
 //! `sku` and `upright`) or JSON (an array of items, or `{"items": [...]}`), chosen by the
 //! file's first non-blank character. Rows are numbered from 0 (the first row after the
 //! header), as the `line` of every placement.
+//!
+//! `--boxes FILE --split` prints a shipment instead: the goods split across as few
+//! cartons as possible, then the cheapest (`cartons`, `cartons_count`,
+//! `cartons_lower_bound`, `total_price`); a unit that no carton takes is an error naming
+//! its line.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use courier_engine::packing::{
-    check_methods, choose_carton, pack, CartonChoice, Item, MethodVerdict, PackOptions, Packing,
+    check_methods, choose_carton, pack, split_into_cartons, CartonChoice, Item, MethodVerdict,
+    PackOptions, Packing, Shipment,
 };
 use courier_engine::rules::catalogue::Carton;
 use courier_engine::rules::limits::MethodCatalogue;
@@ -27,6 +33,10 @@ pub struct Args {
     /// Carton catalogue (CSV, see data/boxes.csv): adds the cheapest carton that holds the goods.
     #[arg(long)]
     pub boxes: Option<PathBuf>,
+    /// With --boxes: split the goods across as few cartons as possible (then the
+    /// cheapest), and print the shipment instead of the single parcel.
+    #[arg(long, requires = "boxes", conflicts_with = "methods")]
+    pub split: bool,
     /// Effort limit in milliseconds (converted to a deterministic work budget, so the
     /// answer does not depend on the machine's speed).
     #[arg(long)]
@@ -52,6 +62,9 @@ pub fn run(args: Args, format: Format) -> Result<ExitCode, CliError> {
         .budget_ms
         .map(PackOptions::with_budget_ms)
         .unwrap_or_default();
+    if args.split {
+        return run_split(&args, &items, &opts, format);
+    }
     let packing =
         pack(&items, &opts).map_err(|e| CliError(format!("{}: {e}", args.goods.display())))?;
     let methods = match &args.methods {
@@ -83,6 +96,82 @@ pub fn run(args: Args, format: Format) -> Result<ExitCode, CliError> {
         Format::Table => print_human(&out)?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--split`: the shipment, or an error naming the line of a unit no carton takes.
+fn run_split(
+    args: &Args,
+    items: &[Item],
+    opts: &PackOptions,
+    format: Format,
+) -> Result<ExitCode, CliError> {
+    let path = args
+        .boxes
+        .as_ref()
+        .ok_or_else(|| CliError("--split needs --boxes FILE".into()))?;
+    let cartons = read_cartons(path)?;
+    let shipment = split_into_cartons(items, &cartons, opts)
+        .map_err(|e| CliError(format!("{}: {e}", args.goods.display())))?;
+    match format {
+        Format::Json => print_json(&shipment)?,
+        Format::Table => print_shipment(&shipment)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_shipment(s: &Shipment) -> Result<(), CliError> {
+    let rows: Vec<Vec<String>> = s
+        .cartons
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            // Units per input line, in line order: "line 0 × 2, line 3 × 1".
+            let mut per_line: std::collections::BTreeMap<usize, u32> = Default::default();
+            for p in &c.placements {
+                *per_line.entry(p.line).or_default() += 1;
+            }
+            let lines = per_line
+                .iter()
+                .map(|(l, n)| format!("line {l} × {n}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            vec![
+                (i + 1).to_string(),
+                c.reference.clone(),
+                c.units.to_string(),
+                format!("{} g", c.weight_g),
+                c.price.map_or_else(|| "—".into(), |p| p.to_string()),
+                lines,
+            ]
+        })
+        .collect();
+    print_table(&["#", "box", "units", "gross", "price", "contents"], &rows)?;
+    println!();
+    let summary = vec![
+        vec![
+            "cartons".into(),
+            format!(
+                "{} (lower bound {}{})",
+                s.cartons_count,
+                s.cartons_lower_bound,
+                if s.fewest_proven {
+                    ", proven fewest"
+                } else {
+                    ""
+                }
+            ),
+        ],
+        vec!["units".into(), s.units.to_string()],
+        vec!["goods weight".into(), format!("{} g", s.goods_weight_g)],
+        vec![
+            "total price".into(),
+            s.total_price.map_or_else(
+                || "unknown (some carton has no price)".into(),
+                |p| p.to_string(),
+            ),
+        ],
+    ];
+    print_table(&["", ""], &summary)
 }
 
 fn print_human(out: &Output) -> Result<(), CliError> {

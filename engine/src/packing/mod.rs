@@ -33,11 +33,13 @@ mod kind;
 mod loader;
 mod methods;
 mod minbox;
+mod split;
 mod verify;
 
 pub use aplix::{check_dimensions, CheckDimensions, GoodsM};
 pub use carton::{choose_carton, fits_in, CartonChoice};
 pub use methods::{check_methods, MethodVerdict};
+pub use split::{split_into_cartons, verify_shipment, Shipment, ShippedCarton, SplitError};
 pub use verify::verify;
 
 /// Benchmark-facing container loading (fixed container, maximise packed volume), as in

@@ -1,0 +1,940 @@
+//! Splitting goods across several cartons of a catalogue, when no single carton holds
+//! them all.
+//!
+//! [`choose_carton`] answers "which one carton?"; a warehouse with a large order asks
+//! the next question: *how few cartons, and which, if one will not do?* The answer is a
+//! [`Shipment`]: every carton used, the units inside with their placements, the gross
+//! weight and price of each, and a lower bound on the number of cartons so a caller can
+//! see how far from the best possible the answer may be.
+//!
+//! Objective: **fewest cartons, then the lowest total price** (cartons rank by
+//! [`Carton::cost_key`], so unknown prices fall back to the smaller carton). The problem
+//! is a three-dimensional bin packing with variable bin sizes — NP-hard — so the search
+//! is a deterministic heuristic:
+//!
+//! 1. if one carton holds everything, it is the cheapest such carton ([`choose_carton`]);
+//! 2. otherwise cartons are filled one at a time: each carton type is loaded with the
+//!    remaining units (the block loader of [`load_container`], restricted to units the
+//!    type can take alone), trimmed to its weight limit, and the type that takes the most
+//!    volume is kept; before each fill, the rest is tried in one carton;
+//! 3. cartons whose contents fit together in one carton are merged;
+//! 4. each carton's contents are re-packed into the cheapest carton that holds them.
+//!
+//! Every step is deterministic (ties break on catalogue cost order, then on lines), and
+//! [`verify_shipment`] checks any shipment independently.
+//!
+//! ```
+//! use courier_engine::packing::{split_into_cartons, verify_shipment, Item, PackOptions};
+//! use courier_engine::rules::catalogue::Carton;
+//! let carton = Carton {
+//!     reference: "A4-box".into(), inner_length_mm: 300, inner_width_mm: 220, inner_height_mm: 300,
+//!     outer_length_mm: 306, outer_width_mm: 226, outer_height_mm: 306,
+//!     empty_weight_g: 150, max_weight_g: 5_000, price: Some("2.50".parse().unwrap()),
+//! };
+//! // 25 reams of 50 mm: six stack in a carton, but only five by weight (900 g each).
+//! let reams = Item::new(297, 210, 50, 900, 25);
+//! let cat = [carton];
+//! let s = split_into_cartons(&[reams], &cat, &PackOptions::default()).unwrap();
+//! assert_eq!(s.cartons_count, 5);
+//! assert_eq!(s.cartons_lower_bound, 5);
+//! assert!(s.cartons.iter().all(|c| c.units == 5 && c.weight_g == 4_650));
+//! assert_eq!(s.total_price, Some("12.50".parse().unwrap()));
+//! verify_shipment(&[reams], &cat, &s).unwrap();
+//! ```
+
+use courier_rules::catalogue::Carton;
+use courier_rules::limits::sort_desc;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::carton::{choose_carton, load_container, ContainerItem};
+use super::{Goods, Item, PackError, PackOptions, Placement};
+
+/// Largest number of carton pairs tried for a merge in one call: bounds the merge pass
+/// on very large shipments (it is quadratic in the number of cartons).
+const MERGE_ATTEMPTS: usize = 256;
+
+/// Each carton type is loaded with a fifth of `work_budget`: a split loads every type
+/// for every carton and tries up to three rules, and on BoxPacker's orders a fifth
+/// gives within 0.1 % of the cartons at a quarter of the time (see `docs/packing.md`).
+const LOAD_BUDGET_DIVISOR: u64 = 5;
+
+/// Cartons holding this many units are not topped up: finding a free corner is
+/// quadratic in the units inside.
+const TOP_UP_MAX_UNITS: usize = 400;
+
+/// One carton of a [`Shipment`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ShippedCarton {
+    /// Index into the catalogue slice given to [`split_into_cartons`].
+    pub index: usize,
+    /// The carton's reference.
+    #[serde(rename = "box")]
+    pub reference: String,
+    /// Number of units inside.
+    pub units: u64,
+    /// Weight of the goods inside.
+    pub goods_weight_g: u64,
+    /// Gross weight: goods plus the empty carton (never above the carton's maximum).
+    pub weight_g: u64,
+    /// The carton's price; `None` when the catalogue gives none.
+    pub price: Option<Decimal>,
+    /// Every unit inside, with its input line, in the carton's inner frame (inner length,
+    /// width, height as listed; the height is vertical for upright lines). Ordered by
+    /// line, then position.
+    pub placements: Vec<Placement>,
+}
+
+/// The answer of [`split_into_cartons`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Shipment {
+    /// The cartons, in the order they were filled (the fullest first).
+    pub cartons: Vec<ShippedCarton>,
+    pub cartons_count: usize,
+    /// No split of these goods into this catalogue's cartons uses fewer cartons: the
+    /// larger of the volume bound (goods volume over the largest inner volume) and the
+    /// weight bound (goods weight over the largest payload, maximum minus empty weight),
+    /// rounded up, and at least 1.
+    pub cartons_lower_bound: usize,
+    /// True when `cartons_count` equals the lower bound: no split uses fewer cartons.
+    pub fewest_proven: bool,
+    /// Sum of the cartons' prices; `None` when some carton has no price.
+    pub total_price: Option<Decimal>,
+    /// Units of all lines.
+    pub units: u64,
+    /// Weight of all goods (no packaging).
+    pub goods_weight_g: u64,
+}
+
+/// Why goods cannot be split into a catalogue's cartons.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SplitError {
+    #[error(transparent)]
+    Goods(#[from] PackError),
+    #[error("empty carton catalogue: at least one carton is required")]
+    NoCartons,
+    #[error("carton catalogue: {0}")]
+    BadCarton(String),
+    /// Splitting cannot help: even a single unit of this line has no carton.
+    #[error("line {line}: one unit fits no carton of the catalogue ({why})")]
+    UnitFitsNoCarton { line: usize, why: &'static str },
+    /// Defensive: the filling loop placed nothing although every unit fits some carton
+    /// alone. Reported instead of looping forever.
+    #[error("line {line}: no carton could take another unit")]
+    NoProgress { line: usize },
+}
+
+/// A carton being built: its catalogue index, how many units of each line it holds and
+/// their placements (line = input line, carton frame).
+#[derive(Debug, Clone)]
+struct Fill {
+    carton: usize,
+    counts: Vec<u32>,
+    placements: Vec<Placement>,
+}
+
+/// Splits the goods across as few cartons of `catalogue` as it can, then at the lowest
+/// total price (see the module docs for the method). Every unit is placed exactly once;
+/// every carton's gross weight stays within its maximum.
+///
+/// Errors name the line of a unit that fits no carton (too large or too heavy for every
+/// one), or the bad goods field, or the bad carton.
+pub fn split_into_cartons(
+    items: &[Item],
+    catalogue: &[Carton],
+    opts: &PackOptions,
+) -> Result<Shipment, SplitError> {
+    let goods = Goods::new(items)?;
+    check_catalogue(catalogue)?;
+    for (line, item) in items.iter().enumerate() {
+        if let Some(why) = fits_no_carton(item, catalogue) {
+            return Err(SplitError::UnitFitsNoCarton { line, why });
+        }
+    }
+    let lower_bound = cartons_lower_bound(goods.volume_mm3, goods.weight_g, catalogue);
+    let ctx = Ctx::new(items, catalogue, opts);
+
+    // One carton when one will do: the cheapest that holds everything.
+    if let Some(f) = cheapest_single(items, &ctx.all(), catalogue, opts)? {
+        return Ok(shipment(items, catalogue, vec![f], lower_bound));
+    }
+    let mut best: Option<(Vec<Fill>, SplitKey)> = None;
+    for rule in [Rule::Volume, Rule::Scarce, Rule::Weight] {
+        if rule != Rule::Volume && !ctx.rule_applies(rule) {
+            continue;
+        }
+        let fills = ctx.split(rule, lower_bound)?;
+        let key = ctx.key(&fills);
+        if best.as_ref().is_none_or(|b| key < b.1) {
+            best = Some((fills, key));
+        }
+        if best.as_ref().is_some_and(|b| b.0.len() <= lower_bound) {
+            break;
+        }
+    }
+    let fills = best.map(|b| b.0).unwrap_or_default();
+    Ok(shipment(items, catalogue, fills, lower_bound))
+}
+
+/// How a carton type is chosen for the next carton to fill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rule {
+    /// The type the loader fills with the most volume (then weight).
+    Volume,
+    /// First the lines that fit the fewest carton types: only they are offered to the
+    /// loader, in the types that take them; the carton is then topped up with the rest.
+    /// Keeps goods that only one type takes from being crowded out of it.
+    Scarce,
+    /// The type that takes the most weight (then volume): for heavy orders, where
+    /// payload rather than space runs out.
+    Weight,
+}
+
+/// Compares two splits: fewer cartons, then lower total price (unknown prices count as
+/// zero), then less total inner volume.
+type SplitKey = (usize, Decimal, u64);
+
+/// Everything one call shares: the goods, the catalogue and its cost order.
+struct Ctx<'a> {
+    items: &'a [Item],
+    catalogue: &'a [Carton],
+    opts: &'a PackOptions,
+    /// Catalogue indices, cheapest first ([`Carton::cost_key`]).
+    order: Vec<usize>,
+    /// Position of each catalogue index in `order`.
+    rank: Vec<usize>,
+    max_volume: u64,
+    max_payload: u64,
+    /// How many carton types take one unit of each line alone.
+    types_per_line: Vec<usize>,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(items: &'a [Item], catalogue: &'a [Carton], opts: &'a PackOptions) -> Self {
+        let mut order: Vec<usize> = (0..catalogue.len()).collect();
+        order.sort_by(|&a, &b| catalogue[a].cost_key().cmp(&catalogue[b].cost_key()));
+        let mut rank = vec![0usize; catalogue.len()];
+        for (r, &i) in order.iter().enumerate() {
+            rank[i] = r;
+        }
+        Ctx {
+            items,
+            catalogue,
+            opts,
+            order,
+            rank,
+            max_volume: catalogue
+                .iter()
+                .map(Carton::inner_volume_mm3)
+                .max()
+                .unwrap_or(0),
+            max_payload: catalogue
+                .iter()
+                .map(|c| c.max_weight_g.saturating_sub(c.empty_weight_g))
+                .max()
+                .unwrap_or(0),
+            types_per_line: items
+                .iter()
+                .map(|it| catalogue.iter().filter(|c| unit_fits(it, c)).count())
+                .collect(),
+        }
+    }
+
+    fn all(&self) -> Vec<u32> {
+        self.items.iter().map(|i| i.qty).collect()
+    }
+
+    /// Whether the goods could fit one carton by volume and weight (a quick reject
+    /// before a fit attempt).
+    fn might_fit_one(&self, counts: &[u32]) -> bool {
+        let (v, w) = totals(self.items, counts);
+        v <= self.max_volume && w <= self.max_payload
+    }
+
+    /// Whether `rule` could choose differently from [`Rule::Volume`]: some line fits
+    /// fewer carton types than another (scarce), or the goods outweigh one payload.
+    fn rule_applies(&self, rule: Rule) -> bool {
+        match rule {
+            Rule::Volume => true,
+            Rule::Scarce => {
+                let lo = self.types_per_line.iter().min();
+                let hi = self.types_per_line.iter().max();
+                lo < hi
+            }
+            Rule::Weight => totals(self.items, &self.all()).1 > self.max_payload,
+        }
+    }
+
+    fn key(&self, fills: &[Fill]) -> SplitKey {
+        let price = fills
+            .iter()
+            .map(|f| self.catalogue[f.carton].price.unwrap_or(Decimal::ZERO))
+            .sum();
+        let volume = fills
+            .iter()
+            .map(|f| self.catalogue[f.carton].inner_volume_mm3())
+            .sum();
+        (fills.len(), price, volume)
+    }
+
+    /// One complete split under `rule`: fill cartons one at a time (the rest in one
+    /// carton as soon as it fits), merge, empty the emptiest carton into the others
+    /// while above the lower bound, then move each carton's contents to the cheapest
+    /// carton that holds them.
+    fn split(&self, rule: Rule, lower_bound: usize) -> Result<Vec<Fill>, SplitError> {
+        let (items, catalogue, opts) = (self.items, self.catalogue, self.opts);
+        let mut remaining = self.all();
+        let mut fills: Vec<Fill> = Vec::new();
+        while remaining.iter().any(|&r| r > 0) {
+            if !fills.is_empty() && self.might_fit_one(&remaining) {
+                if let Some(f) = cheapest_single(items, &remaining, catalogue, opts)? {
+                    remaining.iter_mut().for_each(|r| *r = 0);
+                    fills.push(f);
+                    break;
+                }
+            }
+            let Some(mut fill) = self.next_carton(rule, &remaining) else {
+                let line = remaining.iter().position(|&r| r > 0).unwrap_or(0);
+                return Err(SplitError::NoProgress { line });
+            };
+            for (r, c) in remaining.iter_mut().zip(&fill.counts) {
+                *r -= c;
+            }
+            top_up(items, &catalogue[fill.carton], &mut fill, &mut remaining);
+            fills.push(fill);
+        }
+        merge(self, &mut fills)?;
+        empty_out(items, catalogue, &mut fills, lower_bound);
+        for f in fills.iter_mut() {
+            if let Some(cheaper) = cheapest_single(items, &f.counts, catalogue, opts)? {
+                if self.rank[cheaper.carton] < self.rank[f.carton] {
+                    *f = cheaper;
+                }
+            }
+        }
+        Ok(fills)
+    }
+
+    /// The next carton under `rule`, or `None` when no carton takes any remaining unit
+    /// (cannot happen once every line fits some carton alone).
+    fn next_carton(&self, rule: Rule, remaining: &[u32]) -> Option<Fill> {
+        let mut offered = remaining.to_vec();
+        if rule == Rule::Scarce {
+            let scarcest = (0..self.items.len())
+                .filter(|&l| remaining[l] > 0)
+                .map(|l| self.types_per_line[l])
+                .min()?;
+            for (l, n) in offered.iter_mut().enumerate() {
+                if self.types_per_line[l] != scarcest {
+                    *n = 0;
+                }
+            }
+        }
+        let mut best: Option<(Fill, (u64, u64))> = None;
+        for &c in &self.order {
+            let f = load_one(self.items, &offered, self.catalogue, c, self.opts);
+            let (v, w) = totals(self.items, &f.counts);
+            let score = if rule == Rule::Weight { (w, v) } else { (v, w) };
+            if f.placements.is_empty() || best.as_ref().is_some_and(|b| b.1 >= score) {
+                continue;
+            }
+            best = Some((f, score));
+        }
+        best.map(|b| b.0)
+    }
+}
+
+/// Every carton must be valid (positive sizes, a payload); the message names it.
+fn check_catalogue(catalogue: &[Carton]) -> Result<(), SplitError> {
+    if catalogue.is_empty() {
+        return Err(SplitError::NoCartons);
+    }
+    let problems: Vec<String> = catalogue
+        .iter()
+        .enumerate()
+        .flat_map(|(i, c)| c.validate(&format!("carton {i} ({})", c.reference)))
+        .collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(SplitError::BadCarton(problems.join("; ")))
+    }
+}
+
+/// Whether one unit of `item` fits carton `c` alone: some allowed orientation inside
+/// the inner size (an upright unit keeps its height along the carton's height), and
+/// within the weight limit. Exact for a single unit.
+fn unit_fits(item: &Item, c: &Carton) -> bool {
+    unit_fits_size(item, c) && unit_fits_weight(item, c)
+}
+
+fn unit_fits_size(item: &Item, c: &Carton) -> bool {
+    if item.upright {
+        let foot = sort_desc([item.length_mm, item.width_mm, 0]);
+        let inner = sort_desc([c.inner_length_mm, c.inner_width_mm, 0]);
+        item.height_mm <= c.inner_height_mm && foot[0] <= inner[0] && foot[1] <= inner[1]
+    } else {
+        let u = sort_desc([item.length_mm, item.width_mm, item.height_mm]);
+        let inner = c.inner_sorted();
+        (0..3).all(|a| u[a] <= inner[a])
+    }
+}
+
+fn unit_fits_weight(item: &Item, c: &Carton) -> bool {
+    item.weight_g.saturating_add(c.empty_weight_g) <= c.max_weight_g
+}
+
+/// Why one unit of `item` fits no carton, or `None` when some carton takes it.
+fn fits_no_carton(item: &Item, catalogue: &[Carton]) -> Option<&'static str> {
+    if catalogue.iter().any(|c| unit_fits(item, c)) {
+        return None;
+    }
+    let size = catalogue.iter().any(|c| unit_fits_size(item, c));
+    let weight = catalogue.iter().any(|c| unit_fits_weight(item, c));
+    Some(match (size, weight) {
+        (false, true) => "too large for every carton",
+        (true, false) => "too heavy for every carton",
+        (false, false) => "too large and too heavy for every carton",
+        (true, true) => "each carton large enough is too weak for its weight",
+    })
+}
+
+/// The volume and weight bounds on the number of cartons (see
+/// [`Shipment::cartons_lower_bound`]).
+fn cartons_lower_bound(volume: u64, weight: u64, catalogue: &[Carton]) -> usize {
+    let max_volume = catalogue
+        .iter()
+        .map(Carton::inner_volume_mm3)
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    let max_payload = catalogue
+        .iter()
+        .map(|c| c.max_weight_g.saturating_sub(c.empty_weight_g))
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    let by_volume = volume.div_ceil(max_volume);
+    let by_weight = weight.div_ceil(max_payload);
+    usize::try_from(by_volume.max(by_weight).max(1)).unwrap_or(usize::MAX)
+}
+
+/// Total volume and weight of `counts` units of each line.
+fn totals(items: &[Item], counts: &[u32]) -> (u64, u64) {
+    items
+        .iter()
+        .zip(counts)
+        .fold((0u64, 0u64), |(v, w), (it, &n)| {
+            let unit = u64::from(it.length_mm) * u64::from(it.width_mm) * u64::from(it.height_mm);
+            (
+                v.saturating_add(unit.saturating_mul(u64::from(n))),
+                w.saturating_add(it.weight_g.saturating_mul(u64::from(n))),
+            )
+        })
+}
+
+/// The cheapest single carton for `counts` units of each line, with placements mapped
+/// back to the input lines; `None` when no carton holds them all.
+fn cheapest_single(
+    items: &[Item],
+    counts: &[u32],
+    catalogue: &[Carton],
+    opts: &PackOptions,
+) -> Result<Option<Fill>, SplitError> {
+    let mut lines = Vec::new();
+    let mut subset = Vec::new();
+    for (line, (it, &n)) in items.iter().zip(counts).enumerate() {
+        if n > 0 {
+            lines.push(line);
+            subset.push(Item { qty: n, ..*it });
+        }
+    }
+    let Some(choice) = choose_carton(&subset, catalogue, opts)? else {
+        return Ok(None);
+    };
+    let mut placements = choice.placements;
+    for p in placements.iter_mut() {
+        p.line = lines.get(p.line).copied().unwrap_or(p.line);
+    }
+    placements.sort_by_key(|p| (p.line, p.z_mm, p.y_mm, p.x_mm));
+    Ok(Some(Fill {
+        carton: choice.index,
+        counts: counts.to_vec(),
+        placements,
+    }))
+}
+
+/// Loads carton `c` with as much of the remaining units as the block loader places (only
+/// lines whose unit this carton takes alone), then trims it to the weight limit.
+fn load_one(
+    items: &[Item],
+    remaining: &[u32],
+    catalogue: &[Carton],
+    c: usize,
+    opts: &PackOptions,
+) -> Fill {
+    let carton = &catalogue[c];
+    let mut lines = Vec::new();
+    let mut offered = Vec::new();
+    for (line, (it, &n)) in items.iter().zip(remaining).enumerate() {
+        if n > 0 && unit_fits(it, carton) {
+            lines.push(line);
+            offered.push(ContainerItem {
+                dims: [it.length_mm, it.width_mm, it.height_mm],
+                may_be_vertical: [!it.upright, !it.upright, true],
+                qty: n,
+            });
+        }
+    }
+    let inner = [
+        carton.inner_length_mm,
+        carton.inner_width_mm,
+        carton.inner_height_mm,
+    ];
+    let load = load_container(inner, &offered, opts.work_budget / LOAD_BUDGET_DIVISOR);
+    let mut placements: Vec<Placement> = load
+        .placements
+        .iter()
+        .filter_map(|&(i, pos, size)| {
+            Some(Placement {
+                line: *lines.get(i)?,
+                x_mm: pos[0],
+                y_mm: pos[1],
+                z_mm: pos[2],
+                dx_mm: size[0],
+                dy_mm: size[1],
+                dz_mm: size[2],
+            })
+        })
+        .collect();
+    let payload = carton.max_weight_g.saturating_sub(carton.empty_weight_g);
+    trim_to_weight(items, &mut placements, payload);
+    placements.sort_by_key(|p| (p.line, p.z_mm, p.y_mm, p.x_mm));
+    let mut counts = vec![0u32; items.len()];
+    for p in &placements {
+        counts[p.line] += 1;
+    }
+    Fill {
+        carton: c,
+        counts,
+        placements,
+    }
+}
+
+/// Removes units until the goods weigh at most `payload`: while the excess is larger
+/// than every unit, the heaviest unit goes; then the lightest unit that covers the rest
+/// of the excess. Ties go to the unit placed last. Removing units keeps a packing valid.
+fn trim_to_weight(items: &[Item], placements: &mut Vec<Placement>, payload: u64) {
+    let weight = |p: &Placement| items.get(p.line).map_or(0, |i| i.weight_g);
+    let total: u64 = placements.iter().map(weight).sum();
+    if total <= payload {
+        return;
+    }
+    let mut excess = total - payload;
+    // Ascending weight, later placement first among equals.
+    let mut by_weight: Vec<(u64, std::cmp::Reverse<usize>)> = placements
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (weight(p), std::cmp::Reverse(i)))
+        .collect();
+    by_weight.sort_unstable();
+    let mut removed = vec![false; placements.len()];
+    while excess > 0 {
+        let k = by_weight.partition_point(|&(w, _)| w < excess);
+        let pick = if k < by_weight.len() {
+            by_weight.remove(k)
+        } else if let Some(heaviest) = by_weight.pop() {
+            heaviest
+        } else {
+            break;
+        };
+        removed[pick.1 .0] = true;
+        excess = excess.saturating_sub(pick.0);
+    }
+    let mut i = 0;
+    placements.retain(|_| {
+        let keep = !removed[i];
+        i += 1;
+        keep
+    });
+}
+
+/// Puts more of the `left` units (largest first) into a filled carton, one at a time, at
+/// the first free corner point found (lowest, then nearest the back wall): a corner of
+/// the carton or a point where a placed unit ends along one axis. The loader fills
+/// empty cartons with blocks and can leave gaps that single units still fit; this
+/// fills them, within the weight limit. Cartons of more than [`TOP_UP_MAX_UNITS`] units
+/// are left as they are (the search is quadratic in the units inside).
+fn top_up(items: &[Item], carton: &Carton, fill: &mut Fill, left: &mut [u32]) {
+    if fill.placements.len() >= TOP_UP_MAX_UNITS {
+        return;
+    }
+    let payload = carton.max_weight_g.saturating_sub(carton.empty_weight_g);
+    let mut weight = totals(items, &fill.counts).1;
+    let inner = [
+        carton.inner_length_mm,
+        carton.inner_width_mm,
+        carton.inner_height_mm,
+    ];
+    let mut lines: Vec<usize> = (0..items.len())
+        .filter(|&l| left[l] > 0 && unit_fits(&items[l], carton))
+        .collect();
+    lines.sort_by_key(|&l| {
+        let it = &items[l];
+        let v = u64::from(it.length_mm) * u64::from(it.width_mm) * u64::from(it.height_mm);
+        (std::cmp::Reverse(v), l)
+    });
+    let mut added = false;
+    for line in lines {
+        let item = &items[line];
+        while left[line] > 0
+            && fill.placements.len() < TOP_UP_MAX_UNITS
+            && weight.saturating_add(item.weight_g) <= payload
+        {
+            let Some(p) = free_spot(&fill.placements, inner, item, line) else {
+                break;
+            };
+            fill.placements.push(p);
+            fill.counts[line] += 1;
+            left[line] -= 1;
+            weight += item.weight_g;
+            added = true;
+        }
+    }
+    if added {
+        fill.placements
+            .sort_by_key(|p| (p.line, p.z_mm, p.y_mm, p.x_mm));
+    }
+}
+
+/// The first position (by height, then `y`, then `x`) at a corner point where one unit
+/// of `item`, in one of its allowed orientations, lies inside `inner` and overlaps no
+/// placement.
+fn free_spot(placed: &[Placement], inner: [u32; 3], item: &Item, line: usize) -> Option<Placement> {
+    let mut points: Vec<[u32; 3]> = vec![[0, 0, 0]];
+    for p in placed {
+        points.push([p.x_mm + p.dx_mm, p.y_mm, p.z_mm]);
+        points.push([p.x_mm, p.y_mm + p.dy_mm, p.z_mm]);
+        points.push([p.x_mm, p.y_mm, p.z_mm + p.dz_mm]);
+    }
+    points.retain(|q| (0..3).all(|a| q[a] < inner[a]));
+    points.sort_unstable_by_key(|q| (q[2], q[1], q[0]));
+    points.dedup();
+    let d = [item.length_mm, item.width_mm, item.height_mm];
+    let vertical = if item.upright {
+        [false, false, true]
+    } else {
+        [true; 3]
+    };
+    let orientations = super::kind::orientations(d, vertical);
+    for q in points {
+        for o in &orientations {
+            if (0..3).any(|a| u64::from(q[a]) + u64::from(o[a]) > u64::from(inner[a])) {
+                continue;
+            }
+            let clear = placed.iter().all(|p| {
+                q[0] >= p.x_mm + p.dx_mm
+                    || p.x_mm >= q[0] + o[0]
+                    || q[1] >= p.y_mm + p.dy_mm
+                    || p.y_mm >= q[1] + o[1]
+                    || q[2] >= p.z_mm + p.dz_mm
+                    || p.z_mm >= q[2] + o[2]
+            });
+            if clear {
+                return Some(Placement {
+                    line,
+                    x_mm: q[0],
+                    y_mm: q[1],
+                    z_mm: q[2],
+                    dx_mm: o[0],
+                    dy_mm: o[1],
+                    dz_mm: o[2],
+                });
+            }
+        }
+    }
+    None
+}
+
+/// Tries to do with one carton fewer, while the count is above the lower bound: the
+/// units of the emptiest carton are put into the free corners of the others
+/// ([`top_up`]); when all of them find room, that carton is dropped.
+fn empty_out(items: &[Item], catalogue: &[Carton], fills: &mut Vec<Fill>, lower_bound: usize) {
+    while fills.len() > lower_bound.max(1) {
+        let volume = |f: &Fill| totals(items, &f.counts).0;
+        let Some(victim) = (0..fills.len()).min_by_key(|&i| (volume(&fills[i]), usize::MAX - i))
+        else {
+            return;
+        };
+        let mut left = fills[victim].counts.clone();
+        let mut rest: Vec<Fill> = fills
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| i != victim)
+            .map(|(_, f)| f.clone())
+            .collect();
+        for f in rest.iter_mut() {
+            top_up(items, &catalogue[f.carton], f, &mut left);
+            if left.iter().all(|&n| n == 0) {
+                break;
+            }
+        }
+        if left.iter().any(|&n| n > 0) {
+            return;
+        }
+        *fills = rest;
+    }
+}
+
+/// Merges cartons whose contents fit together in one carton, smallest contents first,
+/// until no pair merges (at most [`MERGE_ATTEMPTS`] fit attempts).
+fn merge(ctx: &Ctx, fills: &mut Vec<Fill>) -> Result<(), SplitError> {
+    let items = ctx.items;
+    let mut attempts = 0usize;
+    'again: loop {
+        let mut idx: Vec<usize> = (0..fills.len()).collect();
+        idx.sort_by_key(|&i| (totals(items, &fills[i].counts).0, i));
+        for (a, &i) in idx.iter().enumerate() {
+            for &j in &idx[a + 1..] {
+                let both: Vec<u32> = fills[i]
+                    .counts
+                    .iter()
+                    .zip(&fills[j].counts)
+                    .map(|(x, y)| x + y)
+                    .collect();
+                if !ctx.might_fit_one(&both) {
+                    continue;
+                }
+                if attempts >= MERGE_ATTEMPTS {
+                    return Ok(());
+                }
+                attempts += 1;
+                if let Some(f) = cheapest_single(items, &both, ctx.catalogue, ctx.opts)? {
+                    let (lo, hi) = (i.min(j), i.max(j));
+                    fills.remove(hi);
+                    fills[lo] = f;
+                    continue 'again;
+                }
+            }
+        }
+        return Ok(());
+    }
+}
+
+fn shipment(
+    items: &[Item],
+    catalogue: &[Carton],
+    fills: Vec<Fill>,
+    cartons_lower_bound: usize,
+) -> Shipment {
+    let mut total_price = Some(Decimal::ZERO);
+    let mut units = 0u64;
+    let mut goods_weight_g = 0u64;
+    let cartons: Vec<ShippedCarton> = fills
+        .into_iter()
+        .map(|f| {
+            let c = &catalogue[f.carton];
+            let (_, w) = totals(items, &f.counts);
+            let n: u64 = f.counts.iter().map(|&n| u64::from(n)).sum();
+            units += n;
+            goods_weight_g += w;
+            total_price = match (total_price, c.price) {
+                (Some(t), Some(p)) => Some(t + p),
+                _ => None,
+            };
+            ShippedCarton {
+                index: f.carton,
+                reference: c.reference.clone(),
+                units: n,
+                goods_weight_g: w,
+                weight_g: w.saturating_add(c.empty_weight_g),
+                price: c.price,
+                placements: f.placements,
+            }
+        })
+        .collect();
+    Shipment {
+        cartons_count: cartons.len(),
+        fewest_proven: cartons.len() == cartons_lower_bound,
+        cartons,
+        cartons_lower_bound,
+        total_price,
+        units,
+        goods_weight_g,
+    }
+}
+
+/// Checks that `shipment` is a valid split of `items` into `catalogue`'s cartons: every
+/// unit of every line placed exactly once, each in an allowed orientation (upright lines
+/// keep their height along the carton's height), inside its carton, without overlaps;
+/// every carton within its maximum gross weight; counts, weights, prices and the lower
+/// bound consistent. Returns the first problem found.
+///
+/// Quadratic in the units of a carton: meant for tests and audits, not the hot path.
+pub fn verify_shipment(
+    items: &[Item],
+    catalogue: &[Carton],
+    shipment: &Shipment,
+) -> Result<(), String> {
+    let mut placed = vec![0u64; items.len()];
+    let mut price = Some(Decimal::ZERO);
+    let mut goods_total = 0u64;
+    for (k, sc) in shipment.cartons.iter().enumerate() {
+        let Some(c) = catalogue.get(sc.index) else {
+            return Err(format!("carton {k}: index {} not in catalogue", sc.index));
+        };
+        if c.reference != sc.reference || c.price != sc.price {
+            return Err(format!(
+                "carton {k}: reference or price differs from catalogue"
+            ));
+        }
+        if sc.placements.is_empty() {
+            return Err(format!("carton {k}: empty"));
+        }
+        if sc.units != sc.placements.len() as u64 {
+            return Err(format!("carton {k}: units {} ≠ placements", sc.units));
+        }
+        let inner = [c.inner_length_mm, c.inner_width_mm, c.inner_height_mm];
+        let mut weight = 0u64;
+        for (i, p) in sc.placements.iter().enumerate() {
+            let Some(item) = items.get(p.line) else {
+                return Err(format!("carton {k}, placement {i}: no line {}", p.line));
+            };
+            placed[p.line] += 1;
+            weight += item.weight_g;
+            let mut got = [p.dx_mm, p.dy_mm, p.dz_mm];
+            let mut want = [item.length_mm, item.width_mm, item.height_mm];
+            got.sort_unstable();
+            want.sort_unstable();
+            if got != want {
+                return Err(format!(
+                    "carton {k}, placement {i}: size is not a rotation of line {}",
+                    p.line
+                ));
+            }
+            if item.upright && p.dz_mm != item.height_mm {
+                return Err(format!(
+                    "carton {k}, placement {i}: line {} must stay upright",
+                    p.line
+                ));
+            }
+            let lo = [p.x_mm, p.y_mm, p.z_mm];
+            let sz = [p.dx_mm, p.dy_mm, p.dz_mm];
+            if (0..3).any(|a| u64::from(lo[a]) + u64::from(sz[a]) > u64::from(inner[a])) {
+                return Err(format!("carton {k}, placement {i}: sticks out"));
+            }
+        }
+        let ps = &sc.placements;
+        for i in 0..ps.len() {
+            for j in i + 1..ps.len() {
+                let (p, q) = (&ps[i], &ps[j]);
+                let overlap = p.x_mm < q.x_mm + q.dx_mm
+                    && q.x_mm < p.x_mm + p.dx_mm
+                    && p.y_mm < q.y_mm + q.dy_mm
+                    && q.y_mm < p.y_mm + p.dy_mm
+                    && p.z_mm < q.z_mm + q.dz_mm
+                    && q.z_mm < p.z_mm + p.dz_mm;
+                if overlap {
+                    return Err(format!("carton {k}: placements {i} and {j} overlap"));
+                }
+            }
+        }
+        if sc.goods_weight_g != weight || sc.weight_g != weight + c.empty_weight_g {
+            return Err(format!("carton {k}: weights inconsistent"));
+        }
+        if sc.weight_g > c.max_weight_g {
+            return Err(format!(
+                "carton {k}: gross {} g over the maximum {} g",
+                sc.weight_g, c.max_weight_g
+            ));
+        }
+        goods_total += weight;
+        price = match (price, c.price) {
+            (Some(t), Some(p)) => Some(t + p),
+            _ => None,
+        };
+    }
+    for (line, item) in items.iter().enumerate() {
+        if placed[line] != u64::from(item.qty) {
+            return Err(format!(
+                "line {line}: {} units placed, {} expected",
+                placed[line], item.qty
+            ));
+        }
+    }
+    if shipment.cartons_count != shipment.cartons.len() {
+        return Err("cartons_count differs from the cartons listed".into());
+    }
+    if shipment.total_price != price {
+        return Err("total_price differs from the sum of the cartons".into());
+    }
+    if shipment.goods_weight_g != goods_total || shipment.units != placed.iter().sum::<u64>() {
+        return Err("shipment totals inconsistent".into());
+    }
+    if shipment.cartons_lower_bound > shipment.cartons_count
+        || shipment.fewest_proven != (shipment.cartons_lower_bound == shipment.cartons_count)
+    {
+        return Err("lower bound inconsistent with the count".into());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn carton(r: &str, d: [u32; 3], empty: u64, max: u64, price: Option<&str>) -> Carton {
+        Carton {
+            reference: r.into(),
+            inner_length_mm: d[0],
+            inner_width_mm: d[1],
+            inner_height_mm: d[2],
+            outer_length_mm: d[0] + 4,
+            outer_width_mm: d[1] + 4,
+            outer_height_mm: d[2] + 4,
+            empty_weight_g: empty,
+            max_weight_g: max,
+            price: price.map(|p| p.parse().unwrap()),
+        }
+    }
+
+    #[test]
+    fn trim_removes_the_lightest_unit_that_covers_the_excess() {
+        let items = [Item::new(1, 1, 1, 100, 3), Item::new(1, 1, 1, 700, 1)];
+        let p = |line, x| Placement {
+            line,
+            x_mm: x,
+            y_mm: 0,
+            z_mm: 0,
+            dx_mm: 1,
+            dy_mm: 1,
+            dz_mm: 1,
+        };
+        let mut ps = vec![p(0, 0), p(0, 1), p(0, 2), p(1, 3)];
+        // 1,000 g against 950 g: one 100 g unit (the last placed) goes, not the 700 g one.
+        trim_to_weight(&items, &mut ps, 950);
+        assert_eq!(ps, vec![p(0, 0), p(0, 1), p(1, 3)]);
+        // 900 g against 150 g: the 700 g unit, then one 100 g unit.
+        trim_to_weight(&items, &mut ps, 150);
+        assert_eq!(ps, vec![p(0, 0)]);
+    }
+
+    #[test]
+    fn lower_bound_takes_the_larger_of_volume_and_weight() {
+        let cat = [carton("a", [10, 10, 10], 0, 1000, None)];
+        assert_eq!(cartons_lower_bound(2500, 100, &cat), 3);
+        assert_eq!(cartons_lower_bound(10, 4001, &cat), 5);
+        assert_eq!(cartons_lower_bound(0, 0, &cat), 1);
+    }
+
+    #[test]
+    fn an_upright_unit_needs_the_carton_height() {
+        let c = carton("flat", [400, 300, 50], 0, 1000, None);
+        let tall = Item {
+            upright: true,
+            ..Item::new(40, 40, 100, 10, 1)
+        };
+        assert!(!unit_fits(&tall, &c));
+        assert!(unit_fits(&Item::new(40, 40, 100, 10, 1), &c));
+    }
+}
