@@ -32,7 +32,7 @@ fn main() {
     let br_problems = arg("--br-problems", 100) as usize;
     let check = args.iter().any(|a| a == "--verify");
     let split_opts = PackOptions {
-        work_budget: arg("--split-budget", PackOptions::default().work_budget),
+        fit_work_budget: arg("--split-budget", PackOptions::default().fit_work_budget),
         ..PackOptions::default()
     };
 

@@ -54,7 +54,7 @@ use super::{Goods, Item, PackError, PackOptions, Placement};
 /// on very large shipments (it is quadratic in the number of cartons).
 const MERGE_ATTEMPTS: usize = 256;
 
-/// Each carton type is loaded with a fifth of `work_budget`: a split loads every type
+/// Each carton type is loaded with a fifth of `fit_work_budget`: a split loads every type
 /// for every carton and tries up to three rules, and on BoxPacker's orders a fifth
 /// gives within 0.1 % of the cartons at a quarter of the time (see `docs/packing.md`).
 const LOAD_BUDGET_DIVISOR: u64 = 5;
@@ -491,7 +491,7 @@ fn load_one(
         carton.inner_width_mm,
         carton.inner_height_mm,
     ];
-    let load = load_container(inner, &offered, opts.work_budget / LOAD_BUDGET_DIVISOR);
+    let load = load_container(inner, &offered, opts.fit_work_budget / LOAD_BUDGET_DIVISOR);
     let mut placements: Vec<Placement> = load
         .placements
         .iter()
