@@ -132,6 +132,14 @@ fn fits(o: &[u32; 3], c: [u32; 3]) -> bool {
 
 /// Asks the MILP whether every unit of `items` fits the container `box_mm` (axis `z`
 /// vertical for upright items), with no time limit.
+///
+/// ```
+/// use courier_benches::milp::{fits_milp, MilpAnswer};
+/// use courier_engine::packing::Item;
+/// let books = [Item::new(300, 200, 30, 500, 2)];
+/// assert!(matches!(fits_milp(&books, [300, 200, 60]).unwrap(), MilpAnswer::Fits(_)));
+/// assert_eq!(fits_milp(&books, [300, 200, 59]).unwrap(), MilpAnswer::DoesNotFit);
+/// ```
 pub fn fits_milp(items: &[Item], box_mm: [u32; 3]) -> Result<MilpAnswer, MilpError> {
     fits_milp_within(items, box_mm, None).map(|(a, _)| a)
 }
