@@ -5,6 +5,8 @@
 //! `COURIER_REFERENCE` points). It is never copied into the repository; everything that
 //! uses it says clearly that it was skipped when it is absent.
 
+pub mod milp;
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
