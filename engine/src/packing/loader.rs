@@ -186,8 +186,7 @@ impl Scratch {
 
 /// Loads units of `kinds` (counts in `remaining`, decremented as units are placed) into a
 /// container of inner size `container`. Returns the placements; `work` is charged one unit
-/// per orientation of a kind evaluated for a space and one per free space walked at each
-/// step, so callers can bound the effort.
+/// per orientation of a kind evaluated for a space, so callers can bound the effort.
 pub(crate) fn load(
     container: Dims,
     kinds: &[Kind],
@@ -243,9 +242,6 @@ pub(crate) fn load_with(
     }
     while let Some(min_side) = min_remaining_side(kinds, remaining) {
         spaces.retain(|s| s.size().iter().all(|&d| d >= min_side));
-        // Every step walks the free spaces a few times; on large inputs that, not the
-        // candidate blocks, is most of the time, so it is charged too.
-        *work += spaces.len() as u64;
         // Spaces only shrink: a unit that fits no space now never will. A caller that
         // needs every unit placed learns the answer here instead of after the last step.
         if *all_or_nothing && some_unit_is_stranded(kinds, remaining, spaces) {

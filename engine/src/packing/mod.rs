@@ -91,10 +91,10 @@ impl Item {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PackOptions {
     /// Work units the heuristic may spend: one per orientation of a kind tried in a free
-    /// space and one per free space walked, about 60–90 ns each on the reference machine.
-    /// The default (2,000) keeps a 10-unit basket near 0.1 ms and already finds the box
-    /// the search finds with any larger budget on it; larger orders keep gaining with
-    /// more (see the budget table in `BENCHMARKS.md`).
+    /// space — about 150 ns on a 10-unit basket, more on large orders, whose loader steps
+    /// also walk many free spaces. The default (1,000) keeps a 10-unit basket near
+    /// 0.15 ms and finds there the box any larger budget finds; larger orders keep gaining
+    /// with more (see the budget table in `BENCHMARKS.md`).
     pub work_budget: u64,
     /// Work units (same unit as `work_budget`) for fitting goods into one *given*
     /// container — a carton, a locker cell, a limit check: loader restarts after the
@@ -113,7 +113,7 @@ pub struct PackOptions {
 impl Default for PackOptions {
     fn default() -> Self {
         PackOptions {
-            work_budget: 2_000,
+            work_budget: 1_000,
             fit_work_budget: 50_000,
             exact_work_budget: 300_000,
             exact_max_units: 4,
@@ -122,12 +122,13 @@ impl Default for PackOptions {
 }
 
 impl PackOptions {
-    /// Budgets for about `ms` milliseconds on the reference machine (15,000 heuristic and
-    /// 100,000 exact work units per ms); deterministic like every budget.
+    /// Budgets for about `ms` milliseconds on the reference machine (6,000 heuristic and
+    /// 100,000 exact work units per ms, as measured on a 10-unit basket; larger orders
+    /// take longer per unit); deterministic like every budget.
     pub fn with_budget_ms(ms: u64) -> Self {
         PackOptions {
-            work_budget: ms.saturating_mul(15_000).max(2_000),
-            fit_work_budget: ms.saturating_mul(15_000).max(50_000),
+            work_budget: ms.saturating_mul(6_000).max(1_000),
+            fit_work_budget: ms.saturating_mul(6_000).max(50_000),
             exact_work_budget: ms.saturating_mul(100_000).max(10_000),
             ..Default::default()
         }
