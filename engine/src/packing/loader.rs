@@ -40,18 +40,21 @@ impl Space {
         let s = self.size();
         u64::from(s[0]) * u64::from(s[1]) * u64::from(s[2])
     }
+    /// Branch-free on purpose: it is the loader's innermost test (every new space against
+    /// every other), and its outcome is too irregular for the branch predictor.
+    #[inline]
     fn contains(&self, o: &Space) -> bool {
-        (0..3).all(|a| self.lo[a] <= o.lo[a] && o.hi[a] <= self.hi[a])
+        (self.lo[0] <= o.lo[0])
+            & (self.lo[1] <= o.lo[1])
+            & (self.lo[2] <= o.lo[2])
+            & (o.hi[0] <= self.hi[0])
+            & (o.hi[1] <= self.hi[1])
+            & (o.hi[2] <= self.hi[2])
     }
     fn overlaps(&self, lo: Dims, hi: Dims) -> bool {
         (0..3).all(|a| self.lo[a] < hi[a] && lo[a] < self.hi[a])
     }
 }
-
-/// A container side this long is *open*: the loader then packs a strip (used to find
-/// how high goods stack on a given base in one run). Far below `u32::MAX`, and the goods'
-/// total length is capped well below it, so coordinates cannot overflow.
-pub(crate) const OPEN: u32 = u32::MAX / 2;
 
 /// How the loader chooses.
 #[derive(Debug, Clone, Copy)]
@@ -123,20 +126,27 @@ fn better(a: &Block, b: &Block) -> bool {
         || (a.volume == b.volume && (a.slack < b.slack || (a.slack == b.slack && a.kind < b.kind)))
 }
 
-/// How snugly a block of size `b` fills a space of size `size` (smaller is better). Along
-/// an open axis the space is unbounded: what counts there is how little height the block
-/// adds, not how much is left above it.
+/// How many units of extent `unit` fit along `side`, capped at `cap` (more never matter:
+/// a block holds at most the units left). Small caps count by multiplication instead of
+/// dividing: a division costs more than the few comparisons it replaces.
 #[inline]
-fn slack_of(container: Dims, size: Dims, b: Dims) -> u64 {
-    let mut slack = 0u64;
-    for a in 0..3 {
-        slack += u64::from(if container[a] == OPEN {
-            b[a]
-        } else {
-            size[a] - b[a]
-        });
+fn fit_count(side: u32, unit: u32, cap: u32) -> u32 {
+    if cap <= 8 {
+        let mut n = 1;
+        while n < cap && u64::from(n + 1) * u64::from(unit) <= u64::from(side) {
+            n += 1;
+        }
+        n
+    } else {
+        (side / unit).min(cap)
     }
-    slack
+}
+
+/// How snugly a block of size `b` fills a space of size `size`: the room it leaves,
+/// summed over the axes (smaller is better).
+#[inline]
+fn slack_of(size: Dims, b: Dims) -> u64 {
+    u64::from(size[0] - b[0]) + u64::from(size[1] - b[1]) + u64::from(size[2] - b[2])
 }
 
 /// Adds a candidate block. The greedy rule keeps only the best one (first wins ties);
@@ -279,12 +289,21 @@ pub(crate) fn load_with(
                         orient: o,
                         n: [1, 1, 1],
                         volume: kind.volume,
-                        slack: slack_of(container, size, o),
+                        slack: slack_of(size, o),
                     };
                     offer(candidates, greedy, block);
+                    if greedy {
+                        // Every orientation of one unit has the same volume and the same
+                        // slack (the sum of its sides is fixed): the first that fits wins.
+                        break;
+                    }
                     continue;
                 }
-                let m = [size[0] / o[0], size[1] / o[1], size[2] / o[2]];
+                let m = [
+                    fit_count(size[0], o[0], r),
+                    fit_count(size[1], o[1], r),
+                    fit_count(size[2], o[2], r),
+                ];
                 // The six axis orders give at most six grids. They all coincide when
                 // every unit the space holds fits at once; otherwise only distinct ones
                 // are scored.
@@ -329,7 +348,7 @@ pub(crate) fn load_with(
                         orient: o,
                         n,
                         volume: count * kind.volume,
-                        slack: slack_of(container, size, b),
+                        slack: slack_of(size, b),
                     };
                     offer(candidates, greedy, block);
                 }
@@ -363,7 +382,7 @@ pub(crate) fn load_with(
         // Anchor the block at the corner of the space nearest the container's corner.
         let mut lo = [0u32; 3];
         for a in 0..3 {
-            lo[a] = if container[a] == OPEN || space.lo[a] <= container[a] - space.hi[a] {
+            lo[a] = if space.lo[a] <= container[a] - space.hi[a] {
                 space.lo[a]
             } else {
                 space.hi[a] - bsize[a]
@@ -426,11 +445,7 @@ fn pick_space(spaces: &[Space], c: Dims) -> Option<usize> {
     for (i, s) in spaces.iter().enumerate() {
         let mut d = [0u32; 3];
         for a in 0..3 {
-            d[a] = if c[a] == OPEN {
-                s.lo[a]
-            } else {
-                s.lo[a].min(c[a] - s.hi[a])
-            };
+            d[a] = s.lo[a].min(c[a] - s.hi[a]);
         }
         sort3(&mut d);
         let v = s.volume();

@@ -113,7 +113,7 @@ pub struct PackOptions {
 impl Default for PackOptions {
     fn default() -> Self {
         PackOptions {
-            work_budget: 1_000,
+            work_budget: 800,
             fit_work_budget: 50_000,
             exact_work_budget: 300_000,
             exact_max_units: 4,
