@@ -16,13 +16,19 @@ fuzz_target!(|data: &[u8]| {
         Ok(c) => c,
         Err(e) => {
             let msg = e.to_string();
-            assert!(msg.starts_with("boxes.csv: "), "error without the file name: {msg}");
+            assert!(
+                msg.starts_with("boxes.csv: "),
+                "error without the file name: {msg}"
+            );
             return;
         }
     };
     assert!(!cartons.is_empty());
     for c in &cartons {
-        assert!(c.validate("c").is_empty(), "accepted an invalid carton: {c:?}");
+        assert!(
+            c.validate("c").is_empty(),
+            "accepted an invalid carton: {c:?}"
+        );
         let _ = c.cost_key();
     }
     let basket = [
@@ -40,7 +46,10 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(choice.inner_sorted_mm, carton.inner_sorted());
     assert_eq!(choice.placements.len(), 3);
     assert!(choice.gross_weight_g <= carton.max_weight_g, "{choice:?}");
-    assert_eq!(choice.gross_weight_g, choice.goods_weight_g + carton.empty_weight_g);
+    assert_eq!(
+        choice.gross_weight_g,
+        choice.goods_weight_g + carton.empty_weight_g
+    );
     let inner = [
         carton.inner_length_mm,
         carton.inner_width_mm,

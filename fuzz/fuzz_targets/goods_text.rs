@@ -21,7 +21,10 @@ fuzz_target!(|data: &[u8]| {
         }
         Err(e) => {
             let msg = e.to_string();
-            assert!(msg.starts_with("goods.csv: "), "error without the file name: {msg}");
+            assert!(
+                msg.starts_with("goods.csv: "),
+                "error without the file name: {msg}"
+            );
             assert!(msg.len() > "goods.csv: ".len(), "empty error message");
         }
     }

@@ -1,12 +1,13 @@
 //! `courier_engine::packing::pack` on arbitrary small baskets (at most 6 lines and 12
-//! units, sides up to 1,000 mm, budgets up to the defaults): the answer must be a valid
+//! units, sides up to 1,000 mm, smaller budgets than the defaults): the answer must be a valid
 //! packing (`verify`), at least the lower bound, deterministic, and no packing found with
 //! the default budgets may beat one flagged `optimal`.
 #![no_main]
 
-use courier_engine::packing::{Item, PackOptions};
-use courier_fuzz::{key, pack_and_check};
 use arbitrary::Arbitrary;
+use courier_engine::packing::pack;
+use courier_engine::packing::{Item, PackOptions};
+use courier_fuzz::{check_packing, key, pack_and_check};
 use libfuzzer_sys::fuzz_target;
 
 #[derive(Debug, Arbitrary)]
@@ -54,12 +55,14 @@ fuzz_target!(|input: Input| {
         return;
     }
     let opts = PackOptions {
-        work_budget: 500 + u64::from(input.work_budget) % 50_000,
-        exact_work_budget: 1_000 + u64::from(input.exact_work_budget) % 300_000,
+        work_budget: 500 + u64::from(input.work_budget) % 20_000,
+        exact_work_budget: 1_000 + u64::from(input.exact_work_budget) % 100_000,
         exact_max_units: u64::from(input.exact_max_units % 7),
     };
     let fuzzed = pack_and_check(&items, &opts).expect("valid goods must pack");
-    let default = pack_and_check(&items, &PackOptions::default()).expect("valid goods must pack");
+    // Determinism is checked on the fuzzed budgets only: each pack costs milliseconds.
+    let default = pack(&items, &PackOptions::default()).expect("valid goods must pack");
+    check_packing(&items, &default);
     if fuzzed.optimal {
         assert!(
             key(&default) >= key(&fuzzed),
