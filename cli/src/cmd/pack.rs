@@ -3,7 +3,8 @@
 //! Goods come from CSV (header `length_mm,width_mm,height_mm,weight_g,qty`, optional
 //! `sku` and `upright`) or JSON (an array of items, or `{"items": [...]}`), chosen by the
 //! file's first non-blank character. Rows are numbered from 0 (the first row after the
-//! header), as the `line` of every placement.
+//! header), as the `line` of every placement. The parsing lives in the library
+//! (`courier_cli::inputs`) so the fuzz harness runs the same code.
 //!
 //! `--boxes FILE --split` prints a shipment instead: the goods split across as few
 //! cartons as possible, then the cheapest (`cartons`, `cartons_count`,
@@ -13,6 +14,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use courier_cli::inputs::{cartons_from_csv, goods_from_text};
 use courier_engine::packing::{
     check_methods, choose_carton, pack, split_into_cartons, CartonChoice, Item, MethodVerdict,
     PackOptions, Packing, Shipment,
@@ -244,133 +246,16 @@ fn gap_percent(v: u64, lb: u64) -> f64 {
     }
 }
 
-/// Reads goods from CSV or JSON, naming the row and column of any problem.
+/// Reads goods from CSV or JSON, naming the row and column of any problem
+/// (parsing in [`courier_cli::inputs::goods_from_text`]).
 pub fn read_goods(path: &Path) -> Result<Vec<Item>, CliError> {
     let text = read_input(path)?;
-    let name = path.display().to_string();
-    match text.trim_start().chars().next() {
-        Some('[') | Some('{') => goods_from_json(&text, &name),
-        Some(_) => goods_from_csv(&text, &name),
-        None => Err(CliError(format!("{name}: empty file, no goods"))),
-    }
+    Ok(goods_from_text(&text, &path.display().to_string())?)
 }
 
-fn goods_from_json(text: &str, name: &str) -> Result<Vec<Item>, CliError> {
-    #[derive(serde::Deserialize)]
-    #[serde(untagged)]
-    enum Doc {
-        List(Vec<serde_json::Value>),
-        Wrapped { items: Vec<serde_json::Value> },
-    }
-    let doc: Doc = serde_json::from_str(text)
-        .map_err(|e| CliError(format!("{name}: not a goods list: {e}")))?;
-    let values = match doc {
-        Doc::List(v) | Doc::Wrapped { items: v } => v,
-    };
-    values
-        .into_iter()
-        .enumerate()
-        .map(|(row, v)| {
-            serde_json::from_value::<Item>(v)
-                .map_err(|e| CliError(format!("{name}: item {row}: {e}")))
-        })
-        .collect()
-}
-
-const REQUIRED: [&str; 5] = ["length_mm", "width_mm", "height_mm", "weight_g", "qty"];
-
-fn goods_from_csv(text: &str, name: &str) -> Result<Vec<Item>, CliError> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let headers = rdr
-        .headers()
-        .map_err(|e| CliError(format!("{name}: header: {e}")))?
-        .clone();
-    let col = |h: &str| headers.iter().position(|x| x == h);
-    let mut idx = [0usize; 5];
-    for (i, h) in REQUIRED.iter().enumerate() {
-        idx[i] = col(h).ok_or_else(|| {
-            CliError(format!(
-                "{name}: missing column `{h}` (header must have {})",
-                REQUIRED.join(",")
-            ))
-        })?;
-    }
-    let upright_col = col("upright");
-    let mut items = Vec::new();
-    for (row, rec) in rdr.records().enumerate() {
-        let rec = rec.map_err(|e| CliError(format!("{name}: row {row}: {e}")))?;
-        let field = |c: usize, h: &str, zero_ok: bool| -> Result<u64, CliError> {
-            let raw = rec.get(c).unwrap_or("");
-            let v: u64 = raw.parse().map_err(|_| {
-                CliError(format!(
-                    "{name}: row {row}, column {h}: `{raw}` is not a whole non-negative number"
-                ))
-            })?;
-            if v == 0 && !zero_ok {
-                return Err(CliError(format!(
-                    "{name}: row {row}, column {h}: must be greater than 0"
-                )));
-            }
-            Ok(v)
-        };
-        let small = |c: usize, h: &str| -> Result<u32, CliError> {
-            let v = field(c, h, false)?;
-            u32::try_from(v)
-                .map_err(|_| CliError(format!("{name}: row {row}, column {h}: {v} is too large")))
-        };
-        let upright = match upright_col.map(|c| rec.get(c).unwrap_or("").to_ascii_lowercase()) {
-            None => false,
-            Some(s) => match s.as_str() {
-                "" | "false" | "0" | "no" => false,
-                "true" | "1" | "yes" => true,
-                other => {
-                    return Err(CliError(format!(
-                        "{name}: row {row}, column upright: `{other}` is not true/false"
-                    )))
-                }
-            },
-        };
-        items.push(Item {
-            length_mm: small(idx[0], REQUIRED[0])?,
-            width_mm: small(idx[1], REQUIRED[1])?,
-            height_mm: small(idx[2], REQUIRED[2])?,
-            weight_g: field(idx[3], REQUIRED[3], true)?,
-            qty: small(idx[4], REQUIRED[4])?,
-            upright,
-        });
-    }
-    if items.is_empty() {
-        return Err(CliError(format!("{name}: no goods rows")));
-    }
-    Ok(items)
-}
-
-/// Reads a carton catalogue CSV, validating every record.
+/// Reads a carton catalogue CSV, validating every record
+/// (parsing in [`courier_cli::inputs::cartons_from_csv`]).
 pub fn read_cartons(path: &Path) -> Result<Vec<Carton>, CliError> {
     let text = read_input(path)?;
-    let name = path.display();
-    let mut rdr = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let mut cartons = Vec::new();
-    let mut problems = Vec::new();
-    for (row, rec) in rdr.deserialize::<Carton>().enumerate() {
-        match rec {
-            Ok(c) => {
-                problems.extend(c.validate(&format!("{name}: row {row}")));
-                cartons.push(c);
-            }
-            Err(e) => problems.push(format!("{name}: row {row}: {e}")),
-        }
-    }
-    if cartons.is_empty() && problems.is_empty() {
-        problems.push(format!("{name}: no cartons"));
-    }
-    if problems.is_empty() {
-        Ok(cartons)
-    } else {
-        Err(CliError(problems.join("\n")))
-    }
+    Ok(cartons_from_csv(&text, &path.display().to_string())?)
 }
