@@ -1,29 +1,9 @@
 //! `courier inpost …` end to end: JSON shapes scripts rely on, tables, and clear errors.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
+use common::courier;
 
 use serde_json::{json, Value};
-
-fn courier(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_courier"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run courier");
-    if let Some(text) = stdin {
-        // A command that does not read standard input may exit before the write: the
-        // broken pipe is then expected, and the output is what the test checks.
-        if let Some(mut stdin) = child.stdin.take() {
-            let _ = stdin.write_all(text.as_bytes());
-        }
-    } else {
-        drop(child.stdin.take());
-    }
-    child.wait_with_output().unwrap()
-}
 
 fn json_ok(args: &[&str], stdin: Option<&str>) -> Value {
     let out = courier(args, stdin);

@@ -1,27 +1,7 @@
 //! `courier pack` end to end: the JSON shape on the sample data and clear errors on bad input.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
-
-fn courier(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_courier"))
-        .args(args)
-        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("courier runs");
-    if let Some(text) = stdin {
-        // A command that does not read standard input may exit before the write: the
-        // broken pipe is then expected, and the output is what the test checks.
-        if let Some(mut stdin) = child.stdin.take() {
-            let _ = stdin.write_all(text.as_bytes());
-        }
-    }
-    drop(child.stdin.take());
-    child.wait_with_output().expect("courier finishes")
-}
+mod common;
+use common::courier;
 
 const SAMPLE: [&str; 7] = [
     "pack",

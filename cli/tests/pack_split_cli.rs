@@ -1,29 +1,8 @@
 //! `courier pack --boxes FILE --split` end to end: the shipment's JSON shape, every unit
 //! once, the table, and clear errors.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
-
-fn courier(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_courier"))
-        .args(args)
-        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("courier runs");
-    if let Some(text) = stdin {
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(text.as_bytes())
-            .expect("write stdin");
-    }
-    drop(child.stdin.take());
-    child.wait_with_output().expect("courier finishes")
-}
+mod common;
+use common::courier;
 
 /// 25 reams (0.9 kg) and 4 upright mugs: too much for any carton of data/boxes.csv.
 const BIG_ORDER: &str = "length_mm,width_mm,height_mm,weight_g,qty,upright\n\

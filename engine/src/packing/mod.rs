@@ -91,10 +91,10 @@ impl Item {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PackOptions {
     /// Work units the heuristic may spend: one per orientation of a kind tried in a free
-    /// space — about 150 ns on a 10-unit basket, more on large orders, whose loader steps
-    /// also walk many free spaces. The default (1,000) keeps a 10-unit basket near
-    /// 0.15 ms and finds there the box any larger budget finds; larger orders keep gaining
-    /// with more (see the budget table in `BENCHMARKS.md`).
+    /// space — about 100 ns on a 10-unit basket, more on large orders, whose loader steps
+    /// also walk many free spaces. The default (800) keeps a 10-unit basket near 80 µs
+    /// and finds there the box any larger budget finds; larger orders keep gaining with
+    /// more (see the budget table in `BENCHMARKS.md`).
     pub work_budget: u64,
     /// Work units (same unit as `work_budget`) for fitting goods into one *given*
     /// container — a carton, a locker cell, a limit check: loader restarts after the
@@ -122,13 +122,14 @@ impl Default for PackOptions {
 }
 
 impl PackOptions {
-    /// Budgets for about `ms` milliseconds on the reference machine (6,000 heuristic and
-    /// 100,000 exact work units per ms, as measured on a 10-unit basket; larger orders
-    /// take longer per unit); deterministic like every budget.
+    /// Budgets for about `ms` milliseconds on the reference machine (10,000 heuristic and
+    /// 100,000 exact work units per ms, as measured on a 10-unit basket; large orders take
+    /// longer per unit), never below the defaults; deterministic like every budget.
     pub fn with_budget_ms(ms: u64) -> Self {
+        let d = PackOptions::default();
         PackOptions {
-            work_budget: ms.saturating_mul(6_000).max(1_000),
-            fit_work_budget: ms.saturating_mul(6_000).max(50_000),
+            work_budget: ms.saturating_mul(10_000).max(d.work_budget),
+            fit_work_budget: ms.saturating_mul(10_000).max(d.fit_work_budget),
             exact_work_budget: ms.saturating_mul(100_000).max(10_000),
             ..Default::default()
         }

@@ -827,14 +827,7 @@ pub fn verify_shipment(
         let ps = &sc.placements;
         for i in 0..ps.len() {
             for j in i + 1..ps.len() {
-                let (p, q) = (&ps[i], &ps[j]);
-                let overlap = p.x_mm < q.x_mm + q.dx_mm
-                    && q.x_mm < p.x_mm + p.dx_mm
-                    && p.y_mm < q.y_mm + q.dy_mm
-                    && q.y_mm < p.y_mm + p.dy_mm
-                    && p.z_mm < q.z_mm + q.dz_mm
-                    && q.z_mm < p.z_mm + p.dz_mm;
-                if overlap {
+                if super::verify::overlap(&ps[i], &ps[j]) {
                     return Err(format!("carton {k}: placements {i} and {j} overlap"));
                 }
             }

@@ -1,6 +1,6 @@
 //! An independent check of a packing, for tests, fuzzing and callers who want proof.
 
-use super::{Item, Packing};
+use super::{Item, Packing, Placement};
 
 /// Checks that `packing` is a valid packing of `items`: every unit of every line placed
 /// exactly once with one of its allowed orientations, inside the reported box, with no
@@ -58,17 +58,20 @@ pub fn verify(items: &[Item], packing: &Packing) -> Result<(), String> {
     let ps = &packing.placements;
     for i in 0..ps.len() {
         for j in i + 1..ps.len() {
-            let (p, q) = (&ps[i], &ps[j]);
-            let overlap = p.x_mm < q.x_mm + q.dx_mm
-                && q.x_mm < p.x_mm + p.dx_mm
-                && p.y_mm < q.y_mm + q.dy_mm
-                && q.y_mm < p.y_mm + p.dy_mm
-                && p.z_mm < q.z_mm + q.dz_mm
-                && q.z_mm < p.z_mm + p.dz_mm;
-            if overlap {
+            if overlap(&ps[i], &ps[j]) {
                 return Err(format!("placements {i} and {j} overlap"));
             }
         }
     }
     Ok(())
+}
+
+/// Whether two placements share interior volume (touching faces do not count).
+pub(crate) fn overlap(p: &Placement, q: &Placement) -> bool {
+    p.x_mm < q.x_mm + q.dx_mm
+        && q.x_mm < p.x_mm + p.dx_mm
+        && p.y_mm < q.y_mm + q.dy_mm
+        && q.y_mm < p.y_mm + p.dy_mm
+        && p.z_mm < q.z_mm + q.dz_mm
+        && q.z_mm < p.z_mm + p.dz_mm
 }
