@@ -28,7 +28,7 @@ fn main() {
             .and_then(|v| v.parse().ok())
             .unwrap_or(default)
     };
-    let br_budget = arg("--budget", 4_000_000);
+    let br_budget = arg("--budget", 2_000_000);
     let br_problems = arg("--br-problems", 100) as usize;
     let check = args.iter().any(|a| a == "--verify");
     let split_opts = PackOptions {
