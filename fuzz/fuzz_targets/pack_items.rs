@@ -56,6 +56,7 @@ fuzz_target!(|input: Input| {
     }
     let opts = PackOptions {
         work_budget: 500 + u64::from(input.work_budget) % 20_000,
+        fit_work_budget: 50_000,
         exact_work_budget: 1_000 + u64::from(input.exact_work_budget) % 100_000,
         exact_max_units: u64::from(input.exact_max_units % 7),
     };

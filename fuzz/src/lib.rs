@@ -7,6 +7,7 @@ use courier_engine::packing::{pack, verify, Item, PackOptions, Packing};
 /// CLI runs, but cheaply enough for thousands of executions a second.
 pub const QUICK: PackOptions = PackOptions {
     work_budget: 2_000,
+    fit_work_budget: 5_000,
     exact_work_budget: 10_000,
     exact_max_units: 4,
 };
