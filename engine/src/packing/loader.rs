@@ -176,9 +176,6 @@ pub(crate) struct Scratch {
     fresh: Vec<Space>,
     keep: Vec<bool>,
     candidates: Vec<Block>,
-    order: Vec<usize>,
-    /// Which goods (`kinds` address and length, rule) `order` was computed for.
-    order_for: Option<(usize, usize, bool)>,
     /// Stop as soon as some unit can no longer be placed (the caller only wants to know
     /// whether *all* units fit): the load is then incomplete but cheap.
     pub all_or_nothing: bool,
@@ -194,6 +191,24 @@ impl Scratch {
     }
 }
 
+/// The order in which the loader visits kinds: largest unit first for the greedy rule,
+/// so that it can skip every kind whose whole remainder is smaller than the best block so
+/// far; generation (index) order for the randomised rule, whose candidate list keeps
+/// generation order among equals. Ties of the greedy rule go to the lowest kind index
+/// (see `better`), so this order changes the time, never the answer.
+pub(crate) fn visit_order(kinds: &[Kind], greedy: bool) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..kinds.len()).collect();
+    if greedy {
+        order.sort_by(|&a, &b| kinds[b].volume.cmp(&kinds[a].volume).then(a.cmp(&b)));
+    }
+    order
+}
+
+/// Whether `params` choose greedily (always the best block).
+pub(crate) fn is_greedy(params: LoadParams) -> bool {
+    params.seed.is_none() || params.top_k <= 1
+}
+
 /// Loads units of `kinds` (counts in `remaining`, decremented as units are placed) into a
 /// container of inner size `container`. Returns the placements; `work` is charged one unit
 /// per orientation of a kind evaluated for a space, so callers can bound the effort.
@@ -205,27 +220,37 @@ pub(crate) fn load(
     work: &mut u64,
 ) -> Vec<Placed> {
     let mut scratch = Scratch::default();
-    load_with(&mut scratch, container, kinds, remaining, params, work);
+    let order = visit_order(kinds, is_greedy(params));
+    load_with(
+        &mut scratch,
+        &order,
+        container,
+        kinds,
+        remaining,
+        params,
+        work,
+    );
     scratch.placed
 }
 
-/// [`load`] into reusable buffers: the placements are left in `scratch.placed`.
+/// [`load`] into reusable buffers (the placements are left in `scratch.placed`), with the
+/// kinds' [`visit_order`] computed once by the caller that loads the same goods repeatedly.
 pub(crate) fn load_with(
     scratch: &mut Scratch,
+    order: &[usize],
     container: Dims,
     kinds: &[Kind],
     remaining: &mut [u32],
     params: LoadParams,
     work: &mut u64,
 ) {
+    debug_assert_eq!(order.len(), kinds.len(), "visit order of other goods");
     let Scratch {
         placed,
         spaces,
         fresh,
         keep,
         candidates,
-        order,
-        order_for,
         all_or_nothing,
     } = scratch;
     placed.clear();
@@ -235,21 +260,7 @@ pub(crate) fn load_with(
         hi: container,
     });
     let mut rng = params.seed.map(XorShift::new);
-    let greedy = rng.is_none() || params.top_k <= 1;
-    // The greedy rule wants the block of most volume; visiting kinds largest unit first
-    // lets it skip every kind whose whole remainder is smaller than the best block so far.
-    // (Ties still go to the lowest kind index, see `better`, so the order changes
-    // nothing but the time.) The randomised rule keeps generation order.
-    // Scratch is reused for the same goods run after run: sort once per goods.
-    let goods_id = (kinds.as_ptr() as usize, kinds.len(), greedy);
-    if *order_for != Some(goods_id) {
-        order.clear();
-        order.extend(0..kinds.len());
-        if greedy {
-            order.sort_by(|&a, &b| kinds[b].volume.cmp(&kinds[a].volume).then(a.cmp(&b)));
-        }
-        *order_for = Some(goods_id);
-    }
+    let greedy = is_greedy(params);
     while let Some(min_side) = min_remaining_side(kinds, remaining) {
         spaces.retain(|s| s.size().iter().all(|&d| d >= min_side));
         // Spaces only shrink: a unit that fits no space now never will. A caller that
@@ -263,7 +274,7 @@ pub(crate) fn load_with(
         let space = spaces[si];
         let size = space.size();
         candidates.clear();
-        for &k in order.iter() {
+        for &k in order {
             let kind = &kinds[k];
             let r = remaining[k];
             if r == 0 {

@@ -7,9 +7,13 @@
 //!    1,000 identical units a sub-millisecond question. Several kinds' grids stacked give
 //!    the always-feasible starting solution.
 //! 2. **Candidate containers**: bases `X × Y` drawn from sums of unit edges, visited in
-//!    order of their volume lower bound; for each, a binary search over heights finds the
-//!    lowest container the [loader](super::loader) fills completely. The search stops when
-//!    no remaining base can beat the best box, or when the work budget is spent.
+//!    order of their volume lower bound (a heap; the footprint-height part of the bound is
+//!    computed when a base reaches the top). Each base gets one fill at the tallest height
+//!    that could still beat the best box; only a success starts the binary search for the
+//!    lowest height the [loader](super::loader) fills, from below that fill's own bounding
+//!    box. A container no larger on any side than one the loader already failed is
+//!    skipped. The search stops when no remaining base can beat the best box, or when the
+//!    work budget is spent.
 
 use super::kind::{Dims, Kind};
 use std::cmp::Reverse;
@@ -186,6 +190,8 @@ pub(crate) fn fill(container: Dims, kinds: &[Kind], work: &mut u64) -> Option<Ve
 /// Runs the loader repeatedly on the same goods, reusing its buffers.
 pub(crate) struct Filler<'a> {
     kinds: &'a [Kind],
+    /// The loader's visit order for these kinds, computed once.
+    order: Vec<usize>,
     rem: Vec<u32>,
     /// After a successful [`Filler::fill`], `scratch.placed` holds the placements.
     pub scratch: loader::Scratch,
@@ -195,6 +201,7 @@ impl<'a> Filler<'a> {
     pub fn new(kinds: &'a [Kind]) -> Self {
         Filler {
             kinds,
+            order: loader::visit_order(kinds, loader::is_greedy(LoadParams::default())),
             rem: Vec::with_capacity(kinds.len()),
             scratch: loader::Scratch::all_or_nothing(),
         }
@@ -206,6 +213,7 @@ impl<'a> Filler<'a> {
         self.rem.extend(self.kinds.iter().map(|k| k.qty));
         loader::load_with(
             &mut self.scratch,
+            &self.order,
             container,
             self.kinds,
             &mut self.rem,
