@@ -27,18 +27,26 @@ pub fn render(s: &Summary, t: &Tables) -> String {
     ));
     h.push_str("<h2>Invoice lines per carrier and class</h2>\n<table><tr><th>carrier</th><th>class</th><th>lines</th><th>billed</th><th>expected</th><th>disputed</th></tr>\n");
     let mut bars: Vec<(String, Decimal)> = Vec::new();
+    let currency_of = |carrier: &str| {
+        let l = &t.lines;
+        l.rows
+            .iter()
+            .find(|r| r[l.col("carrier")] == carrier)
+            .map_or_else(String::new, |r| r[l.col("currency")].clone())
+    };
     for (carrier, classes) in &s.lines {
+        let cur = currency_of(carrier);
         for (class, c) in classes {
             h.push_str(&format!(
                 "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
                 esc(carrier), esc(class), c.count, c.billed_total, c.expected_total, c.disputed
             ));
             if c.disputed > Decimal::ZERO {
-                bars.push((format!("{carrier} · {class}"), c.disputed));
+                bars.push((format!("{carrier} · {class} ({cur})"), c.disputed));
             }
         }
     }
-    h.push_str("</table>\n<h2>Disputed money by class and carrier</h2>\n");
+    h.push_str("</table>\n<h2>Disputed money by class and carrier</h2>\n<p>Bars share one scale across currencies; compare within a currency.</p>\n");
     let max = bars.iter().map(|b| b.1).max().unwrap_or(Decimal::ONE).max(Decimal::ONE);
     let height = 24 * bars.len().max(1) + 10;
     h.push_str(&format!("<svg width=\"760\" height=\"{height}\" role=\"img\" aria-label=\"disputed money\">\n"));

@@ -237,11 +237,37 @@ fn read_csv(
     f: &mut dyn FnMut(u64, &Record<'_>),
 ) -> Result<(), BatchError> {
     let handle = File::open(&file.path).map_err(|e| BatchError::io(&file.path, e))?;
+    read_csv_from(file, BufReader::with_capacity(1 << 20, handle), layout, profile, f)
+}
+
+/// The CSV rows of in-memory bytes, as if read from a file called `name` (the fuzz
+/// targets' entry point; the same reader as files use).
+pub fn for_each_csv_row_in(
+    name: &str,
+    bytes: &[u8],
+    layout: Layout,
+    profile: &FormatProfile,
+    mut f: impl FnMut(u64, &Record<'_>),
+) -> Result<(), BatchError> {
+    let file = InputFile {
+        path: PathBuf::from(name),
+        format: FileFormat::Csv,
+    };
+    read_csv_from(&file, bytes, layout, profile, &mut f)
+}
+
+fn read_csv_from(
+    file: &InputFile,
+    input: impl std::io::Read,
+    layout: Layout,
+    profile: &FormatProfile,
+    f: &mut dyn FnMut(u64, &Record<'_>),
+) -> Result<(), BatchError> {
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(profile.delimiter())
         .flexible(true)
         .has_headers(false)
-        .from_reader(BufReader::with_capacity(1 << 20, handle));
+        .from_reader(input);
     let mut record = csv::ByteRecord::new();
     let no_header = || BatchError::File {
         path: file.path.clone(),
