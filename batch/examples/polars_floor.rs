@@ -10,9 +10,12 @@ fn scan(dir: &str, name: &str) -> PolarsResult<LazyFrame> {
 }
 
 fn main() -> PolarsResult<()> {
-    let dir = std::env::args().nth(1).unwrap_or_else(|| "data/sample".into());
+    let dir = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "data/sample".into());
     let t = std::time::Instant::now();
-    let registry = scan(&dir, "registry.csv")?.select([col("carrier"), col("order_id"), col("weight_g")]);
+    let registry =
+        scan(&dir, "registry.csv")?.select([col("carrier"), col("order_id"), col("weight_g")]);
     let invoices = scan(&dir, "invoices.csv")?;
     let joined = invoices
         .join(
@@ -30,7 +33,10 @@ fn main() -> PolarsResult<()> {
         .sort(["carrier"], Default::default())
         .collect()?;
     let tracking = scan(&dir, "tracking.csv")?.select([len()]).collect()?;
-    let refunds = scan(&dir, "refunds.csv")?.group_by([col("carrier")]).agg([col("amount").sum()]).collect()?;
+    let refunds = scan(&dir, "refunds.csv")?
+        .group_by([col("carrier")])
+        .agg([col("amount").sum()])
+        .collect()?;
     println!("{joined}\n{tracking}\n{refunds}");
     eprintln!("floor: {:.3} s", t.elapsed().as_secs_f64());
     Ok(())

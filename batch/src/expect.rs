@@ -61,7 +61,11 @@ pub fn expected(
                 bought_at,
                 dispatched: events
                     .iter()
-                    .filter_map(|e| e.kind.dispatch().map(|kind| DispatchEvent { kind, at: e.at }))
+                    .filter_map(|e| {
+                        e.kind
+                            .dispatch()
+                            .map(|kind| DispatchEvent { kind, at: e.at })
+                    })
                     .collect(),
                 placed_in_target_at: events
                     .iter()

@@ -127,9 +127,12 @@ pub fn weight_g(v: &str, profile: &FormatProfile, unit: WeightUnit) -> Result<u6
 /// A side in whole millimetres, at least 1.
 pub fn side_mm(v: &str) -> Result<u32, String> {
     let t = nonempty(v)?;
-    let mm = t
-        .parse::<u32>()
-        .map_err(|_| format!("{} is not a whole, non-negative number of millimetres", shown(t)))?;
+    let mm = t.parse::<u32>().map_err(|_| {
+        format!(
+            "{} is not a whole, non-negative number of millimetres",
+            shown(t)
+        )
+    })?;
     if mm == 0 {
         return Err("is zero".into());
     }
@@ -179,7 +182,10 @@ pub fn currency(v: &str) -> Result<&str, String> {
     if t.len() == 3 && t.bytes().all(|b| b.is_ascii_uppercase()) {
         Ok(t)
     } else {
-        Err(format!("{} is not a currency code (three capitals)", shown(t)))
+        Err(format!(
+            "{} is not a currency code (three capitals)",
+            shown(t)
+        ))
     }
 }
 
@@ -193,11 +199,15 @@ mod tests {
         assert_eq!(amount("12.99", 2, &p).unwrap().minor(), 1299);
         assert_eq!(amount("12.9", 2, &p).unwrap().minor(), 1290);
         assert_eq!(amount("7", 2, &p).unwrap().minor(), 700);
-        assert!(amount("12.999", 2, &p).unwrap_err().contains("decimal places"));
+        assert!(amount("12.999", 2, &p)
+            .unwrap_err()
+            .contains("decimal places"));
         assert!(amount("-1", 2, &p).unwrap_err().contains("negative"));
         assert!(amount("NaN", 2, &p).unwrap_err().contains("not a decimal"));
         assert!(amount("1e3", 2, &p).is_err());
-        assert!(amount("1000000000", 2, &p).unwrap_err().contains("out of range"));
+        assert!(amount("1000000000", 2, &p)
+            .unwrap_err()
+            .contains("out of range"));
         assert!(amount("", 2, &p).unwrap_err().contains("empty"));
     }
 

@@ -50,7 +50,9 @@ const RU_INDEXES: &[&str] = &[
     "101000", "125009", "119019", "141400", "190000", "191186", "420111", "344000", "603000",
     "620000", "630000", "650000", "684005", "690000", "150000", "236000",
 ];
-const PL_INDEXES: &[&str] = &["00-950", "02-001", "30-001", "31-503", "50-001", "61-001", "80-001", "90-001"];
+const PL_INDEXES: &[&str] = &[
+    "00-950", "02-001", "30-001", "31-503", "50-001", "61-001", "80-001", "90-001",
+];
 
 /// What a generated dataset holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -77,7 +79,10 @@ struct Writers {
 
 fn create(dir: &Path, name: &str, header: &str) -> Result<BufWriter<File>, BatchError> {
     let path = dir.join(name);
-    let mut w = BufWriter::with_capacity(1 << 20, File::create(&path).map_err(|e| BatchError::io(&path, e))?);
+    let mut w = BufWriter::with_capacity(
+        1 << 20,
+        File::create(&path).map_err(|e| BatchError::io(&path, e))?,
+    );
     writeln!(w, "{header}").map_err(|e| BatchError::io(&path, e))?;
     Ok(w)
 }
@@ -147,20 +152,41 @@ pub fn generate(n: u64, seed: u64, book: &TariffBook, dir: &Path) -> Result<GenC
             w.counts.tracking_events += 1;
         }
         // The delivery event of every parcel (realistic volume of tracking).
-        writeln!(w.tracking, "{order},{track},delivered,{}", (warsaw(g.registry_date, 9, 0) + Duration::days(3)).to_rfc3339()).map_err(io)?;
+        writeln!(
+            w.tracking,
+            "{order},{track},delivered,{}",
+            (warsaw(g.registry_date, 9, 0) + Duration::days(3)).to_rfc3339()
+        )
+        .map_err(io)?;
         w.tracking_line += 1;
         w.counts.tracking_events += 1;
 
         let inv_date = g.registry_date + Duration::days(10);
-        let invoice_id = format!("INV-{}-{}", book.carrier_name(g.parcel.carrier), inv_date.format("%Y%m%d"));
+        let invoice_id = format!(
+            "INV-{}-{}",
+            book.carrier_name(g.parcel.carrier),
+            inv_date.format("%Y%m%d")
+        );
         let line_id = format!("L{i:09}");
         let Ok(exp) = g.expect.amounts else {
             // The contract cannot price it: billed anyway, as carriers do.
             let mut billed = [Money::ZERO; 8];
             billed[0] = Money::from_minor(50_000);
             billed[7] = billed[0];
-            write_line(&mut w, book, &g, &invoice_id, inv_date, &line_id, &track, g.parcel.weight_g, &billed).map_err(io)?;
-            w.truth("line", &format!("{invoice_id}/{line_id}"), "unpriced").map_err(io)?;
+            write_line(
+                &mut w,
+                book,
+                &g,
+                &invoice_id,
+                inv_date,
+                &line_id,
+                &track,
+                g.parcel.weight_g,
+                &billed,
+            )
+            .map_err(io)?;
+            w.truth("line", &format!("{invoice_id}/{line_id}"), "unpriced")
+                .map_err(io)?;
             w.truth("parcel", &order, "billed").map_err(io)?;
             continue;
         };
@@ -173,7 +199,16 @@ pub fn generate(n: u64, seed: u64, book: &TariffBook, dir: &Path) -> Result<GenC
                 refund_seq += 1;
                 write_refund(&mut w, book, &g, refund_seq, due).map_err(io)?;
             }
-            w.truth("refund", &order, if received { "due_received" } else { "due_missing" }).map_err(io)?;
+            w.truth(
+                "refund",
+                &order,
+                if received {
+                    "due_received"
+                } else {
+                    "due_missing"
+                },
+            )
+            .map_err(io)?;
         } else if g.parcel.weekend && g.expect.weekend_fee_owed && roll < 30 {
             refund_seq += 1;
             write_refund(&mut w, book, &g, refund_seq, exp[6]).map_err(io)?;
@@ -211,33 +246,82 @@ pub fn generate(n: u64, seed: u64, book: &TariffBook, dir: &Path) -> Result<GenC
             "ok"
         };
         let _ = dp;
-        write_line(&mut w, book, &g, &invoice_id, inv_date, &line_id, &track, weight, &billed).map_err(io)?;
-        w.truth("line", &format!("{invoice_id}/{line_id}"), class).map_err(io)?;
+        write_line(
+            &mut w,
+            book,
+            &g,
+            &invoice_id,
+            inv_date,
+            &line_id,
+            &track,
+            weight,
+            &billed,
+        )
+        .map_err(io)?;
+        w.truth("line", &format!("{invoice_id}/{line_id}"), class)
+            .map_err(io)?;
         w.truth("parcel", &order, "billed").map_err(io)?;
         if rng.chance(20) {
             // Billed again on a later invoice.
             let d2 = inv_date + Duration::days(30);
-            let inv2 = format!("INV-{}-{}", book.carrier_name(g.parcel.carrier), d2.format("%Y%m%d"));
+            let inv2 = format!(
+                "INV-{}-{}",
+                book.carrier_name(g.parcel.carrier),
+                d2.format("%Y%m%d")
+            );
             let line2 = format!("D{i:09}");
-            write_line(&mut w, book, &g, &inv2, d2, &line2, &track, g.parcel.weight_g, &exp).map_err(io)?;
-            w.truth("line", &format!("{inv2}/{line2}"), "duplicate").map_err(io)?;
+            write_line(
+                &mut w,
+                book,
+                &g,
+                &inv2,
+                d2,
+                &line2,
+                &track,
+                g.parcel.weight_g,
+                &exp,
+            )
+            .map_err(io)?;
+            w.truth("line", &format!("{inv2}/{line2}"), "duplicate")
+                .map_err(io)?;
         }
         if rng.chance(10) {
             // A line for a parcel we never handed over.
             let ghost = GenParcel {
-                parcel: RegistryParcel { order_id: format!("GHOST-{i:09}").into(), ..g.parcel.clone() },
+                parcel: RegistryParcel {
+                    order_id: format!("GHOST-{i:09}").into(),
+                    ..g.parcel.clone()
+                },
                 events: Vec::new(),
                 expect: g.expect.clone(),
                 registry_id: g.registry_id.clone(),
                 registry_date: g.registry_date,
             };
             let line3 = format!("G{i:09}");
-            write_line(&mut w, book, &ghost, &invoice_id, inv_date, &line3, &track, g.parcel.weight_g, &exp).map_err(io)?;
-            w.truth("line", &format!("{invoice_id}/{line3}"), "not_shipped").map_err(io)?;
+            write_line(
+                &mut w,
+                book,
+                &ghost,
+                &invoice_id,
+                inv_date,
+                &line3,
+                &track,
+                g.parcel.weight_g,
+                &exp,
+            )
+            .map_err(io)?;
+            w.truth("line", &format!("{invoice_id}/{line3}"), "not_shipped")
+                .map_err(io)?;
         }
     }
     write_rejects(&mut w, book, n.div_ceil(1000).max(1)).map_err(io)?;
-    for f in [&mut w.registry, &mut w.invoices, &mut w.tracking, &mut w.refunds, &mut w.truth] {
+    for f in [
+        &mut w.registry,
+        &mut w.invoices,
+        &mut w.tracking,
+        &mut w.refunds,
+        &mut w.truth,
+    ] {
         f.flush().map_err(io)?;
     }
     w.counts.invoice_lines = w.invoice_line - 1;
@@ -257,34 +341,60 @@ fn gen_parcel(
     let carriers: Vec<u16> = (0..book.len() as u16).collect();
     let mut last = None;
     for attempt in 0..8 {
-        let carrier = if rng.chance(400) { inpost } else { aplix }.unwrap_or_else(|| *rng.pick(&carriers));
+        let carrier =
+            if rng.chance(400) { inpost } else { aplix }.unwrap_or_else(|| *rng.pick(&carriers));
         let tariff = book.tariff(carrier);
         let methods: Vec<&str> = tariff.method_codes().collect();
         let method = rng.pick(&methods).to_string();
         let is_inpost = Some(carrier) == inpost;
-        let index = if is_inpost { *rng.pick(PL_INDEXES) } else { *rng.pick(RU_INDEXES) };
+        let index = if is_inpost {
+            *rng.pick(PL_INDEXES)
+        } else {
+            *rng.pick(RU_INDEXES)
+        };
         let week = rng.below(4) as i64;
         let monday = first_monday + Duration::days(7 * week);
         let registry_date = monday + Duration::days(rng.below(4) as i64);
         // Weights: mostly light parcels, a long tail; sides to match.
-        let weight_g = if rng.chance(700) { rng.range(100, 3000) } else { rng.range(3000, 18000) };
-        let mut sides = [rng.range(100, 600) as u32, rng.range(80, 370) as u32, rng.range(20, 180) as u32];
+        let weight_g = if rng.chance(700) {
+            rng.range(100, 3000)
+        } else {
+            rng.range(3000, 18000)
+        };
+        let mut sides = [
+            rng.range(100, 600) as u32,
+            rng.range(80, 370) as u32,
+            rng.range(20, 180) as u32,
+        ];
         sides.sort_unstable_by(|a, b| b.cmp(a));
         let unpriceable = attempt == 0 && rng.chance(8);
         let weight_g = if unpriceable { 90_000 } else { weight_g };
         let dp = tariff.minor_units();
         let declared = Money::from_minor(rng.range(0, 20_000) as i64 * 10i64.pow(dp) / 10);
-        let cod = if !is_inpost && rng.chance(300) { declared } else { Money::ZERO };
+        let cod = if !is_inpost && rng.chance(300) {
+            declared
+        } else {
+            Money::ZERO
+        };
         let weekend = is_inpost && rng.chance(350);
-        let client_type = if rng.chance(500) { ClientType::Prepaid } else { ClientType::Postpaid };
-        let bought_at = warsaw(monday + Duration::days(3), 21, 0) + Duration::minutes(rng.below(600) as i64);
+        let client_type = if rng.chance(500) {
+            ClientType::Prepaid
+        } else {
+            ClientType::Postpaid
+        };
+        let bought_at =
+            warsaw(monday + Duration::days(3), 21, 0) + Duration::minutes(rng.below(600) as i64);
         let mut events = Vec::new();
         if weekend {
             let order_id: Box<str> = format!("ORD-{i:09}").into();
             let sat = monday + Duration::days(5);
             let scenario = rng.below(5);
             if scenario != 0 {
-                events.push(TrackingEvent { order_id: order_id.clone(), kind: TrackingKind::LockerDropoff, at: warsaw(monday + Duration::days(4), 11, 0) });
+                events.push(TrackingEvent {
+                    order_id: order_id.clone(),
+                    kind: TrackingKind::LockerDropoff,
+                    at: warsaw(monday + Duration::days(4), 11, 0),
+                });
             }
             let placed = match scenario {
                 1 | 2 => Some(warsaw(sat, 10, 0)),
@@ -292,7 +402,11 @@ fn gen_parcel(
                 _ => None,
             };
             if let Some(at) = placed {
-                events.push(TrackingEvent { order_id, kind: TrackingKind::PlacedInTarget, at });
+                events.push(TrackingEvent {
+                    order_id,
+                    kind: TrackingKind::PlacedInTarget,
+                    at,
+                });
             }
         }
         let parcel = RegistryParcel {
@@ -352,7 +466,10 @@ fn write_parcel(w: &mut Writers, book: &TariffBook, g: &GenParcel) -> std::io::R
         seal,
         p.sturdy,
         p.weekend,
-        match p.client_type { ClientType::Prepaid => "prepaid", ClientType::Postpaid => "postpaid" },
+        match p.client_type {
+            ClientType::Prepaid => "prepaid",
+            ClientType::Postpaid => "postpaid",
+        },
         p.weight_g,
         p.sides_mm[0],
         p.sides_mm[1],
@@ -392,7 +509,13 @@ fn write_line(
     Ok(())
 }
 
-fn write_refund(w: &mut Writers, book: &TariffBook, g: &GenParcel, seq: u64, amount: Money) -> std::io::Result<()> {
+fn write_refund(
+    w: &mut Writers,
+    book: &TariffBook,
+    g: &GenParcel,
+    seq: u64,
+    amount: Money,
+) -> std::io::Result<()> {
     let p = &g.parcel;
     writeln!(
         w.refunds,
@@ -425,7 +548,11 @@ fn write_rejects(w: &mut Writers, book: &TariffBook, k: u64) -> std::io::Result<
         for r in reg {
             writeln!(w.registry, "{r}")?;
             w.registry_line += 1;
-            w.truth("reject", &format!("registry.csv:{}", w.registry_line), "reject")?;
+            w.truth(
+                "reject",
+                &format!("registry.csv:{}", w.registry_line),
+                "reject",
+            )?;
         }
         let z = "0.00";
         let inv = [
@@ -438,23 +565,46 @@ fn write_rejects(w: &mut Writers, book: &TariffBook, k: u64) -> std::io::Result<
         for r in inv {
             writeln!(w.invoices, "{r}")?;
             w.invoice_line += 1;
-            w.truth("reject", &format!("invoices.csv:{}", w.invoice_line), "reject")?;
+            w.truth(
+                "reject",
+                &format!("invoices.csv:{}", w.invoice_line),
+                "reject",
+            )?;
         }
         // The same line read twice: the second copy is rejected.
         let line = format!("INV-X,2026-11-20,XL{j}-6,{carrier},BAD-I{j}-6,TN,{method},1000,10.00,{z},{z},{z},{z},{z},{z},10.00,{cur}");
         writeln!(w.invoices, "{line}\n{line}")?;
         w.invoice_line += 2;
         w.truth("line", &format!("INV-X/XL{j}-6"), "not_shipped")?;
-        w.truth("reject", &format!("invoices.csv:{}", w.invoice_line), "reject")?;
+        w.truth(
+            "reject",
+            &format!("invoices.csv:{}", w.invoice_line),
+            "reject",
+        )?;
         writeln!(w.tracking, "BAD-T{j},TN,teleported,2026-11-05T10:00:00Z")?;
         w.tracking_line += 1;
-        w.truth("reject", &format!("tracking.csv:{}", w.tracking_line), "reject")?;
+        w.truth(
+            "reject",
+            &format!("tracking.csv:{}", w.tracking_line),
+            "reject",
+        )?;
         writeln!(w.tracking, "BAD-T{j},TN,delivered,2026-11-05 10:00")?;
         w.tracking_line += 1;
-        w.truth("reject", &format!("tracking.csv:{}", w.tracking_line), "reject")?;
-        writeln!(w.refunds, "RFX{j},{carrier},BAD-F{j},weekend_fee,-4.99,{cur},2026-11-20T10:00:00Z")?;
+        w.truth(
+            "reject",
+            &format!("tracking.csv:{}", w.tracking_line),
+            "reject",
+        )?;
+        writeln!(
+            w.refunds,
+            "RFX{j},{carrier},BAD-F{j},weekend_fee,-4.99,{cur},2026-11-20T10:00:00Z"
+        )?;
         w.refund_line += 1;
-        w.truth("reject", &format!("refunds.csv:{}", w.refund_line), "reject")?;
+        w.truth(
+            "reject",
+            &format!("refunds.csv:{}", w.refund_line),
+            "reject",
+        )?;
     }
     Ok(())
 }

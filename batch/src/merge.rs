@@ -22,7 +22,10 @@ pub fn merge(dirs: &[&Path], out: &Path) -> Result<Summary, BatchError> {
         return Err(BatchError::Merge("no partition folder given".into()));
     };
     let mut opts = first.options.clone();
-    let count = opts.get("partition_count").and_then(|v| v.as_u64()).unwrap_or(1);
+    let count = opts
+        .get("partition_count")
+        .and_then(|v| v.as_u64())
+        .unwrap_or(1);
     for (d, p) in dirs.iter().zip(&parts) {
         if p.options != first.options {
             return Err(BatchError::Merge(format!(
@@ -71,12 +74,24 @@ pub fn merge(dirs: &[&Path], out: &Path) -> Result<Summary, BatchError> {
             dst.rows.extend(src.rows);
         }
         for f in p.files {
-            let e = files.entry((f.input.clone(), f.file.clone())).or_insert(FileCount { rows: 0, rejected: 0, ..f.clone() });
+            let e = files
+                .entry((f.input.clone(), f.file.clone()))
+                .or_insert(FileCount {
+                    rows: 0,
+                    rejected: 0,
+                    ..f.clone()
+                });
             e.rows += f.rows;
             e.rejected += f.rejected;
         }
         for m in p.money_in {
-            let e = money.entry((m.input.clone(), m.currency.clone())).or_insert(MoneyIn { amount: Default::default(), unreadable_rows: 0, ..m.clone() });
+            let e = money
+                .entry((m.input.clone(), m.currency.clone()))
+                .or_insert(MoneyIn {
+                    amount: Default::default(),
+                    unreadable_rows: 0,
+                    ..m.clone()
+                });
             e.amount += m.amount;
             e.unreadable_rows += m.unreadable_rows;
         }

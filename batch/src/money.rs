@@ -79,7 +79,9 @@ mod tests {
         assert_eq!(Money::from_minor(-5).display(2), "-0.05");
         assert!(Money::from_decimal_exact("1.001".parse().unwrap(), 2).is_none());
         assert_eq!(
-            Money::from_decimal_exact("1.0100".parse().unwrap(), 2).unwrap().minor(),
+            Money::from_decimal_exact("1.0100".parse().unwrap(), 2)
+                .unwrap()
+                .minor(),
             101
         );
     }

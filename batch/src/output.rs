@@ -73,13 +73,17 @@ pub fn write_outputs(dir: &Path, t: &Tables) -> Result<Summary, BatchError> {
         "tracking_unused": t.tracking_unused,
         "options": t.options,
     });
-    std::fs::write(&path, serde_json::to_string_pretty(&side).unwrap_or_default() + "\n")
-        .map_err(|e| BatchError::io(&path, e))?;
+    std::fs::write(
+        &path,
+        serde_json::to_string_pretty(&side).unwrap_or_default() + "\n",
+    )
+    .map_err(|e| BatchError::io(&path, e))?;
     Ok(summary)
 }
 
 fn read_csv(path: &Path) -> Result<Table, BatchError> {
-    let mut r = csv::Reader::from_path(path).map_err(|e| BatchError::Merge(format!("{}: {e}", path.display())))?;
+    let mut r = csv::Reader::from_path(path)
+        .map_err(|e| BatchError::Merge(format!("{}: {e}", path.display())))?;
     let columns = r
         .headers()
         .map_err(|e| BatchError::Merge(format!("{}: {e}", path.display())))?
@@ -97,11 +101,15 @@ fn read_csv(path: &Path) -> Result<Table, BatchError> {
 /// Reads the tables of one run's output folder (for a merge).
 pub fn read_outputs(dir: &Path) -> Result<Tables, BatchError> {
     let side_path = dir.join("partition.json");
-    let text = std::fs::read_to_string(&side_path).map_err(|e| BatchError::Merge(format!("{}: {e}", side_path.display())))?;
-    let side: serde_json::Value = serde_json::from_str(&text).map_err(|e| BatchError::Merge(format!("{}: {e}", side_path.display())))?;
+    let text = std::fs::read_to_string(&side_path)
+        .map_err(|e| BatchError::Merge(format!("{}: {e}", side_path.display())))?;
+    let side: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| BatchError::Merge(format!("{}: {e}", side_path.display())))?;
     let field = |k: &str| side.get(k).cloned().unwrap_or_default();
-    let files = serde_json::from_value(field("files")).map_err(|e| BatchError::Merge(format!("{}: {e}", side_path.display())))?;
-    let money_in = serde_json::from_value(field("money_in")).map_err(|e| BatchError::Merge(format!("{}: {e}", side_path.display())))?;
+    let files = serde_json::from_value(field("files"))
+        .map_err(|e| BatchError::Merge(format!("{}: {e}", side_path.display())))?;
+    let money_in = serde_json::from_value(field("money_in"))
+        .map_err(|e| BatchError::Merge(format!("{}: {e}", side_path.display())))?;
     Ok(Tables {
         lines: read_csv(&dir.join("lines.csv"))?,
         parcels: read_csv(&dir.join("parcels.csv"))?,

@@ -73,9 +73,15 @@ mod tests {
     #[test]
     fn hash_is_the_documented_fnv1a() {
         // FNV-1a 64 of "a" is 0xaf63dc4c8601ec8c.
-        assert_eq!(Partition::of("a", u32::MAX), (0xaf63_dc4c_8601_ec8c_u64 % u64::from(u32::MAX)) as u32);
+        assert_eq!(
+            Partition::of("a", u32::MAX),
+            (0xaf63_dc4c_8601_ec8c_u64 % u64::from(u32::MAX)) as u32
+        );
         assert!(Partition::parse("3/2").is_err());
         assert!(Partition::parse("x").is_err());
-        assert_eq!(Partition::parse("1/3").unwrap(), Partition::new(1, 3).unwrap());
+        assert_eq!(
+            Partition::parse("1/3").unwrap(),
+            Partition::new(1, 3).unwrap()
+        );
     }
 }

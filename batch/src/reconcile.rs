@@ -58,7 +58,12 @@ pub struct Options {
 
 impl Options {
     /// Options with the documented defaults for the given inputs.
-    pub fn new(registry: PathBuf, invoices: PathBuf, tracking: PathBuf, refunds: PathBuf) -> Options {
+    pub fn new(
+        registry: PathBuf,
+        invoices: PathBuf,
+        tracking: PathBuf,
+        refunds: PathBuf,
+    ) -> Options {
         Options {
             registry,
             invoices,
@@ -118,17 +123,19 @@ fn read_input<T: Send>(
                 rows: 0,
                 rejected: 0,
             };
-            source::for_each_row(f, layout, profile, |line, rec| match parse(rec, line, &cx) {
-                Parsed::Row(r) => {
-                    count.rows += 1;
-                    rows.push(r);
+            source::for_each_row(f, layout, profile, |line, rec| {
+                match parse(rec, line, &cx) {
+                    Parsed::Row(r) => {
+                        count.rows += 1;
+                        rows.push(r);
+                    }
+                    Parsed::Reject(r) => {
+                        count.rows += 1;
+                        count.rejected += 1;
+                        rejects.push(r);
+                    }
+                    Parsed::Skip => {}
                 }
-                Parsed::Reject(r) => {
-                    count.rows += 1;
-                    count.rejected += 1;
-                    rejects.push(r);
-                }
-                Parsed::Skip => {}
             })?;
             Ok((rows, rejects, count))
         })
@@ -157,7 +164,9 @@ fn file_of(files: &[InputFile], offset: u32, at: records::RowRef) -> String {
 /// Runs the reconciliation into tables (nothing is written; see [`crate::output`]).
 pub fn reconcile(opts: &Options, progress: &dyn Fn(&str)) -> Result<Tables, BatchError> {
     if opts.money_tolerance.is_sign_negative() {
-        return Err(BatchError::Option("the money tolerance must not be negative".into()));
+        return Err(BatchError::Option(
+            "the money tolerance must not be negative".into(),
+        ));
     }
     let book = TariffBook::load(&opts.tariffs)?;
     let policy = match &opts.refund_policy {
@@ -176,15 +185,51 @@ pub fn reconcile(opts: &Options, progress: &dyn Fn(&str)) -> Result<Tables, Batc
     let part = opts.partition;
 
     progress("reading registry");
-    let reg = read_input(InputKind::Registry, &opts.registry, records::REGISTRY, &canonical, &book, part, 0, records::parse_registry)?;
+    let reg = read_input(
+        InputKind::Registry,
+        &opts.registry,
+        records::REGISTRY,
+        &canonical,
+        &book,
+        part,
+        0,
+        records::parse_registry,
+    )?;
     progress("reading invoices");
     let off_inv = 1_000_000;
-    let inv = read_input(InputKind::Invoices, &opts.invoices, records::INVOICES, &invoice_profile, &book, part, off_inv, records::parse_invoice)?;
+    let inv = read_input(
+        InputKind::Invoices,
+        &opts.invoices,
+        records::INVOICES,
+        &invoice_profile,
+        &book,
+        part,
+        off_inv,
+        records::parse_invoice,
+    )?;
     progress("reading tracking");
-    let trk = read_input(InputKind::Tracking, &opts.tracking, records::TRACKING, &canonical, &book, part, 2_000_000, records::parse_tracking)?;
+    let trk = read_input(
+        InputKind::Tracking,
+        &opts.tracking,
+        records::TRACKING,
+        &canonical,
+        &book,
+        part,
+        2_000_000,
+        records::parse_tracking,
+    )?;
     progress("reading refunds");
     let off_ref = 3_000_000;
-    let rf = read_input(InputKind::Refunds, &opts.refunds, records::REFUNDS, &canonical, &book, part, off_ref, records::parse_refund)?;
+    let rf = read_input(
+        InputKind::Refunds,
+        &opts.refunds,
+        records::REFUNDS,
+        &canonical,
+        &book,
+        part,
+        off_ref,
+        records::parse_refund,
+    )?;
 
     let mut rejects: Vec<Reject> = Vec::new();
     rejects.extend(reg.rejects);
@@ -194,10 +239,15 @@ pub fn reconcile(opts: &Options, progress: &dyn Fn(&str)) -> Result<Tables, Batc
 
     // Registry: one parcel per (carrier, order); a repeated row is rejected.
     let mut parcels = reg.rows;
-    parcels.par_sort_unstable_by(|a, b| (a.carrier, &a.order_id, a.at).cmp(&(b.carrier, &b.order_id, b.at)));
+    parcels.par_sort_unstable_by(|a, b| {
+        (a.carrier, &a.order_id, a.at).cmp(&(b.carrier, &b.order_id, b.at))
+    });
     let mut kept: Vec<RegistryParcel> = Vec::with_capacity(parcels.len());
     for p in parcels {
-        if let Some(first) = kept.last().filter(|k| k.carrier == p.carrier && k.order_id == p.order_id) {
+        if let Some(first) = kept
+            .last()
+            .filter(|k| k.carrier == p.carrier && k.order_id == p.order_id)
+        {
             rejects.push(Reject {
                 file: file_of(&reg.files_read, 0, p.at),
                 line: p.at.line,
@@ -218,11 +268,20 @@ pub fn reconcile(opts: &Options, progress: &dyn Fn(&str)) -> Result<Tables, Batc
     let parcels = kept;
 
     // Tracking: only the events of parcels with the add-on matter to a rule.
-    let weekend_orders: HashSet<&str> = parcels.iter().filter(|p| p.weekend).map(|p| &*p.order_id).collect();
+    let weekend_orders: HashSet<&str> = parcels
+        .iter()
+        .filter(|p| p.weekend)
+        .map(|p| &*p.order_id)
+        .collect();
     let tracking_total = trk.rows.len() as u64;
-    let mut events: Vec<TrackingEvent> = trk.rows.into_iter().filter(|e| weekend_orders.contains(&*e.order_id)).collect();
+    let mut events: Vec<TrackingEvent> = trk
+        .rows
+        .into_iter()
+        .filter(|e| weekend_orders.contains(&*e.order_id))
+        .collect();
     drop(weekend_orders);
-    events.par_sort_unstable_by(|a, b| (&a.order_id, a.at, a.kind).cmp(&(&b.order_id, b.at, b.kind)));
+    events
+        .par_sort_unstable_by(|a, b| (&a.order_id, a.at, a.kind).cmp(&(&b.order_id, b.at, b.kind)));
     let tracking_used = events.len() as u64;
 
     progress("pricing parcels");
@@ -243,10 +302,15 @@ pub fn reconcile(opts: &Options, progress: &dyn Fn(&str)) -> Result<Tables, Batc
     // Invoices: a line read twice (same invoice and line id) is rejected once per copy.
     progress("matching invoices");
     let mut lines = inv.rows;
-    lines.par_sort_unstable_by(|a, b| (&a.invoice_id, &a.line_id, a.at).cmp(&(&b.invoice_id, &b.line_id, b.at)));
+    lines.par_sort_unstable_by(|a, b| {
+        (&a.invoice_id, &a.line_id, a.at).cmp(&(&b.invoice_id, &b.line_id, b.at))
+    });
     let mut unique: Vec<InvoiceLine> = Vec::with_capacity(lines.len());
     for l in lines {
-        if let Some(first) = unique.last().filter(|u| u.invoice_id == l.invoice_id && u.line_id == l.line_id) {
+        if let Some(first) = unique
+            .last()
+            .filter(|u| u.invoice_id == l.invoice_id && u.line_id == l.line_id)
+        {
             let dp = book.dp(l.carrier);
             rejects.push(Reject {
                 file: file_of(&inv.files_read, off_inv, l.at),
@@ -270,12 +334,27 @@ pub fn reconcile(opts: &Options, progress: &dyn Fn(&str)) -> Result<Tables, Batc
     }
     let mut lines = unique;
     lines.par_sort_unstable_by(|a, b| {
-        (a.carrier, &a.order_id, a.invoice_date, &a.invoice_id, &a.line_id)
-            .cmp(&(b.carrier, &b.order_id, b.invoice_date, &b.invoice_id, &b.line_id))
+        (
+            a.carrier,
+            &a.order_id,
+            a.invoice_date,
+            &a.invoice_id,
+            &a.line_id,
+        )
+            .cmp(&(
+                b.carrier,
+                &b.order_id,
+                b.invoice_date,
+                &b.invoice_id,
+                &b.line_id,
+            ))
     });
     let tol = |carrier: u16| {
-        Money::from_decimal_exact(opts.money_tolerance.round_dp(book.dp(carrier)), book.dp(carrier))
-            .unwrap_or(Money::ZERO)
+        Money::from_decimal_exact(
+            opts.money_tolerance.round_dp(book.dp(carrier)),
+            book.dp(carrier),
+        )
+        .unwrap_or(Money::ZERO)
     };
     let find = |carrier: u16, order: &str| {
         parcels
@@ -292,7 +371,14 @@ pub fn reconcile(opts: &Options, progress: &dyn Fn(&str)) -> Result<Tables, Batc
                 .last()
                 .map(|j| &lines[j]);
             let parcel = find(l.carrier, &l.order_id).map(|k| (&parcels[k], &expect[k]));
-            classify_line(&book, l, first, parcel, tol(l.carrier), opts.weight_tolerance_g)
+            classify_line(
+                &book,
+                l,
+                first,
+                parcel,
+                tol(l.carrier),
+                opts.weight_tolerance_g,
+            )
         })
         .collect();
 
@@ -304,7 +390,11 @@ pub fn reconcile(opts: &Options, progress: &dyn Fn(&str)) -> Result<Tables, Batc
             let billed = lines
                 .binary_search_by(|l| (l.carrier, &*l.order_id).cmp(&(p.carrier, &*p.order_id)))
                 .is_ok();
-            let class = if billed { ParcelClass::Billed } else { ParcelClass::NotBilled };
+            let class = if billed {
+                ParcelClass::Billed
+            } else {
+                ParcelClass::NotBilled
+            };
             let dp = book.dp(p.carrier);
             let (total, reason) = match &e.amounts {
                 Ok(a) => (a[7].display(dp), String::new()),
@@ -339,7 +429,10 @@ pub fn reconcile(opts: &Options, progress: &dyn Fn(&str)) -> Result<Tables, Batc
                     file_of(&rf.files_read, off_ref, first.at),
                     first.at.line
                 ),
-                amount: Some((book.tariff(r.carrier).currency().to_string(), r.amount.to_decimal(book.dp(r.carrier)))),
+                amount: Some((
+                    book.tariff(r.carrier).currency().to_string(),
+                    r.amount.to_decimal(book.dp(r.carrier)),
+                )),
             });
             continue;
         }
@@ -357,11 +450,23 @@ pub fn reconcile(opts: &Options, progress: &dyn Fn(&str)) -> Result<Tables, Batc
             continue;
         }
         let (amount, comps) = got.unwrap_or_default();
-        refund_rows.push(refund_row(&book, p.carrier, &p.order_id, e.refund_due, amount, &comps, e.weekend.map(|d| d.reason())));
+        refund_rows.push(refund_row(
+            &book,
+            p.carrier,
+            &p.order_id,
+            e.refund_due,
+            amount,
+            &comps,
+            e.weekend.map(|d| d.reason()),
+        ));
     }
     for ((carrier, order), (amount, comps)) in received {
         let mut row = refund_row(&book, carrier, &order, Money::ZERO, amount, &comps, None);
-        row[6] = format!("no registry parcel of {} has this order; {}", book.carrier_name(carrier), row[6]);
+        row[6] = format!(
+            "no registry parcel of {} has this order; {}",
+            book.carrier_name(carrier),
+            row[6]
+        );
         refund_rows.push(row);
     }
 
@@ -369,11 +474,13 @@ pub fn reconcile(opts: &Options, progress: &dyn Fn(&str)) -> Result<Tables, Batc
     let mut money: BTreeMap<(String, String), (Decimal, u64)> = BTreeMap::new();
     for l in &lines {
         let cur = book.tariff(l.carrier).currency().to_string();
-        money.entry(("invoices".into(), cur)).or_default().0 += l.billed[7].to_decimal(book.dp(l.carrier));
+        money.entry(("invoices".into(), cur)).or_default().0 +=
+            l.billed[7].to_decimal(book.dp(l.carrier));
     }
     for r in &refunds {
         let cur = book.tariff(r.carrier).currency().to_string();
-        money.entry(("refunds".into(), cur)).or_default().0 += r.amount.to_decimal(book.dp(r.carrier));
+        money.entry(("refunds".into(), cur)).or_default().0 +=
+            r.amount.to_decimal(book.dp(r.carrier));
     }
     // Refund duplicates were counted above as accepted rows; move them to the reject side.
     for r in &rejects {
@@ -385,20 +492,45 @@ pub fn reconcile(opts: &Options, progress: &dyn Fn(&str)) -> Result<Tables, Batc
             continue; // already summed with the accepted refunds above
         }
         match &r.amount {
-            Some((cur, d)) => money.entry((r.input.name().into(), cur.clone())).or_default().0 += *d,
-            None => money.entry((r.input.name().into(), String::new())).or_default().1 += 1,
+            Some((cur, d)) => {
+                money
+                    .entry((r.input.name().into(), cur.clone()))
+                    .or_default()
+                    .0 += *d
+            }
+            None => {
+                money
+                    .entry((r.input.name().into(), String::new()))
+                    .or_default()
+                    .1 += 1
+            }
         }
     }
     let money_in = money
         .into_iter()
-        .map(|((input, currency), (amount, unreadable_rows))| MoneyIn { input, currency, amount, unreadable_rows })
+        .map(|((input, currency), (amount, unreadable_rows))| MoneyIn {
+            input,
+            currency,
+            amount,
+            unreadable_rows,
+        })
         .collect();
 
     let reject_rows: Vec<Row> = rejects
         .iter()
         .map(|r| {
-            let (cur, amt) = r.amount.clone().map_or((String::new(), String::new()), |(c, d)| (c, d.to_string()));
-            vec![r.file.clone(), r.line.to_string(), r.input.name().into(), r.reason.clone(), cur, amt]
+            let (cur, amt) = r
+                .amount
+                .clone()
+                .map_or((String::new(), String::new()), |(c, d)| (c, d.to_string()));
+            vec![
+                r.file.clone(),
+                r.line.to_string(),
+                r.input.name().into(),
+                r.reason.clone(),
+                cur,
+                amt,
+            ]
         })
         .collect();
 
@@ -415,10 +547,31 @@ pub fn reconcile(opts: &Options, progress: &dyn Fn(&str)) -> Result<Tables, Batc
         "partition_count": part.count(),
     });
     let mut tables = Tables {
-        lines: Table { columns: table::line_columns(), rows: line_rows },
-        parcels: Table { columns: table::PARCEL_COLUMNS.iter().map(|s| s.to_string()).collect(), rows: parcel_rows },
-        refunds: Table { columns: table::REFUND_COLUMNS.iter().map(|s| s.to_string()).collect(), rows: refund_rows },
-        rejects: Table { columns: table::REJECT_COLUMNS.iter().map(|s| s.to_string()).collect(), rows: reject_rows },
+        lines: Table {
+            columns: table::line_columns(),
+            rows: line_rows,
+        },
+        parcels: Table {
+            columns: table::PARCEL_COLUMNS
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            rows: parcel_rows,
+        },
+        refunds: Table {
+            columns: table::REFUND_COLUMNS
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            rows: refund_rows,
+        },
+        rejects: Table {
+            columns: table::REJECT_COLUMNS
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            rows: reject_rows,
+        },
         files,
         money_in,
         tracking_used,
@@ -440,19 +593,30 @@ fn refund_row(
 ) -> Row {
     let dp = book.dp(carrier);
     let class = if due > Money::ZERO {
-        if received >= due { RefundClass::DueReceived } else { RefundClass::DueMissing }
+        if received >= due {
+            RefundClass::DueReceived
+        } else {
+            RefundClass::DueMissing
+        }
     } else {
         RefundClass::NotDueReceived
     };
     let mut reason = match class {
-        RefundClass::DueReceived => format!("refund {} due, {} received", due.display(dp), received.display(dp)),
+        RefundClass::DueReceived => format!(
+            "refund {} due, {} received",
+            due.display(dp),
+            received.display(dp)
+        ),
         RefundClass::DueMissing => format!(
             "claim {}: refund {} due, {} received",
             due.minus(received).display(dp),
             due.display(dp),
             received.display(dp)
         ),
-        RefundClass::NotDueReceived => format!("{} received, none due by the weekend rule", received.display(dp)),
+        RefundClass::NotDueReceived => format!(
+            "{} received, none due by the weekend rule",
+            received.display(dp)
+        ),
     };
     if !comps.is_empty() {
         let names: Vec<&str> = comps.iter().map(|c| c.name()).collect();
@@ -489,18 +653,34 @@ fn classify_line(
     let (class, reason, disputed) = match parcel {
         None => (
             LineClass::NotShipped,
-            format!("no registry parcel of {} has order {:?}", book.carrier_name(l.carrier), l.order_id),
+            format!(
+                "no registry parcel of {} has order {:?}",
+                book.carrier_name(l.carrier),
+                l.order_id
+            ),
             billed[total],
         ),
         Some(_) if first.is_some() => {
             let f = first.unwrap_or(l);
             (
                 LineClass::Duplicate,
-                format!("parcel already billed by invoice {:?} line {:?} of {}", f.invoice_id, f.line_id, f.invoice_date),
+                format!(
+                    "parcel already billed by invoice {:?} line {:?} of {}",
+                    f.invoice_id, f.line_id, f.invoice_date
+                ),
                 billed[total],
             )
         }
-        Some((_, Expected { amounts: Err(why), .. })) => (LineClass::Unpriced, format!("the tariff cannot price the parcel: {why}"), Money::ZERO),
+        Some((
+            _,
+            Expected {
+                amounts: Err(why), ..
+            },
+        )) => (
+            LineClass::Unpriced,
+            format!("the tariff cannot price the parcel: {why}"),
+            Money::ZERO,
+        ),
         Some((p, e)) => {
             let exp = *e.amounts.as_ref().unwrap_or(&[Money::ZERO; 8]);
             expected = Some(exp);
@@ -512,11 +692,18 @@ fn classify_line(
                 .map(|(i, c)| {
                     let d = billed[i].minus(exp[i]);
                     let sign = if d > Money::ZERO { "+" } else { "" };
-                    format!("{} billed {} expected {} ({sign}{})", c.name(), billed[i].display(dp), exp[i].display(dp), d.display(dp))
+                    format!(
+                        "{} billed {} expected {} ({sign}{})",
+                        c.name(),
+                        billed[i].display(dp),
+                        exp[i].display(dp),
+                        d.display(dp)
+                    )
                 })
                 .collect();
             let weekend_billed = billed[Component::WeekendFee as usize];
-            if l.billed_weight_g > p.weight_g.saturating_add(weight_tol) && diff_total > Money::ZERO {
+            if l.billed_weight_g > p.weight_g.saturating_add(weight_tol) && diff_total > Money::ZERO
+            {
                 (
                     LineClass::WeightDispute,
                     format!(
@@ -534,17 +721,32 @@ fn classify_line(
                 };
                 (
                     LineClass::WeekendFeeNotOwed,
-                    format!("weekend fee {} billed and not owed: {why}", weekend_billed.display(dp)),
+                    format!(
+                        "weekend fee {} billed and not owed: {why}",
+                        weekend_billed.display(dp)
+                    ),
                     diff_total.max(weekend_billed),
                 )
             } else if diff_total.abs() > money_tol {
-                let class = if diff_total > Money::ZERO { LineClass::Overcharged } else { LineClass::Undercharged };
-                let disputed = if class == LineClass::Overcharged { diff_total } else { Money::ZERO };
+                let class = if diff_total > Money::ZERO {
+                    LineClass::Overcharged
+                } else {
+                    LineClass::Undercharged
+                };
+                let disputed = if class == LineClass::Overcharged {
+                    diff_total
+                } else {
+                    Money::ZERO
+                };
                 (class, differing.join("; "), disputed)
             } else if differing.is_empty() {
                 (LineClass::Ok, String::new(), Money::ZERO)
             } else {
-                (LineClass::Ok, format!("total within tolerance; {}", differing.join("; ")), Money::ZERO)
+                (
+                    LineClass::Ok,
+                    format!("total within tolerance; {}", differing.join("; ")),
+                    Money::ZERO,
+                )
             }
         }
     };

@@ -176,31 +176,94 @@ pub struct RefundReceived {
 /// Columns of each input.
 pub const REGISTRY: Layout = Layout {
     required: &[
-        "registry_id", "registry_date", "handover_date", "order_id", "carrier", "method",
-        "postal_index", "region", "declared_value", "cod_amount", "currency", "seal", "sturdy",
-        "weekend", "client_type", "weight_g", "length_mm", "width_mm", "height_mm", "bought_at",
+        "registry_id",
+        "registry_date",
+        "handover_date",
+        "order_id",
+        "carrier",
+        "method",
+        "postal_index",
+        "region",
+        "declared_value",
+        "cod_amount",
+        "currency",
+        "seal",
+        "sturdy",
+        "weekend",
+        "client_type",
+        "weight_g",
+        "length_mm",
+        "width_mm",
+        "height_mm",
+        "bought_at",
     ],
     optional: &["units", "goods_volume_mm3"],
     all: &[
-        "registry_id", "registry_date", "handover_date", "order_id", "carrier", "method",
-        "postal_index", "region", "declared_value", "cod_amount", "currency", "seal", "sturdy",
-        "weekend", "client_type", "weight_g", "length_mm", "width_mm", "height_mm", "bought_at",
-        "units", "goods_volume_mm3",
+        "registry_id",
+        "registry_date",
+        "handover_date",
+        "order_id",
+        "carrier",
+        "method",
+        "postal_index",
+        "region",
+        "declared_value",
+        "cod_amount",
+        "currency",
+        "seal",
+        "sturdy",
+        "weekend",
+        "client_type",
+        "weight_g",
+        "length_mm",
+        "width_mm",
+        "height_mm",
+        "bought_at",
+        "units",
+        "goods_volume_mm3",
     ],
 };
 
 /// Invoice columns (canonical names; a format profile maps a carrier's own).
 pub const INVOICES: Layout = Layout {
     required: &[
-        "invoice_id", "invoice_date", "line_id", "carrier", "order_id", "track_number", "method",
-        "billed_weight_g", "postal_rate", "insurance", "cod_fee", "preparing", "fuel",
-        "notification", "weekend_fee", "total", "currency",
+        "invoice_id",
+        "invoice_date",
+        "line_id",
+        "carrier",
+        "order_id",
+        "track_number",
+        "method",
+        "billed_weight_g",
+        "postal_rate",
+        "insurance",
+        "cod_fee",
+        "preparing",
+        "fuel",
+        "notification",
+        "weekend_fee",
+        "total",
+        "currency",
     ],
     optional: &[],
     all: &[
-        "invoice_id", "invoice_date", "line_id", "carrier", "order_id", "track_number", "method",
-        "billed_weight_g", "postal_rate", "insurance", "cod_fee", "preparing", "fuel",
-        "notification", "weekend_fee", "total", "currency",
+        "invoice_id",
+        "invoice_date",
+        "line_id",
+        "carrier",
+        "order_id",
+        "track_number",
+        "method",
+        "billed_weight_g",
+        "postal_rate",
+        "insurance",
+        "cod_fee",
+        "preparing",
+        "fuel",
+        "notification",
+        "weekend_fee",
+        "total",
+        "currency",
     ],
 };
 
@@ -213,9 +276,25 @@ pub const TRACKING: Layout = Layout {
 
 /// Refund columns.
 pub const REFUNDS: Layout = Layout {
-    required: &["refund_id", "carrier", "order_id", "component", "amount", "currency", "received_at"],
+    required: &[
+        "refund_id",
+        "carrier",
+        "order_id",
+        "component",
+        "amount",
+        "currency",
+        "received_at",
+    ],
     optional: &[],
-    all: &["refund_id", "carrier", "order_id", "component", "amount", "currency", "received_at"],
+    all: &[
+        "refund_id",
+        "carrier",
+        "order_id",
+        "component",
+        "amount",
+        "currency",
+        "received_at",
+    ],
 };
 
 /// What a row parser needs besides the row.
@@ -261,7 +340,11 @@ impl<'r> RowReader<'_, 'r> {
         }
     }
 
-    fn field<T>(&self, name: &str, parse: impl FnOnce(&'r str) -> Result<T, String>) -> Result<T, String> {
+    fn field<T>(
+        &self,
+        name: &str,
+        parse: impl FnOnce(&'r str) -> Result<T, String>,
+    ) -> Result<T, String> {
         let v = self.text(name)?;
         parse(v).map_err(|e| format!("field {name} {e}"))
     }
@@ -346,7 +429,10 @@ fn registry_row(r: &RowReader<'_, '_>) -> Result<RegistryParcel, String> {
     let client_type = r.field("client_type", |v| match v.trim() {
         "prepaid" => Ok(ClientType::Prepaid),
         "postpaid" => Ok(ClientType::Postpaid),
-        other => Err(format!("{} is not prepaid or postpaid", fields::shown(other))),
+        other => Err(format!(
+            "{} is not prepaid or postpaid",
+            fields::shown(other)
+        )),
     })?;
     let weight_g = r.field("weight_g", |v| fields::weight_g(v, p, WeightUnit::G))?;
     let mut sides_mm = [
@@ -370,10 +456,12 @@ fn registry_row(r: &RowReader<'_, '_>) -> Result<RegistryParcel, String> {
     };
     let goods_volume_mm3 = match r.text("goods_volume_mm3")?.trim() {
         "" => None,
-        t => Some(
-            t.parse::<u64>()
-                .map_err(|_| format!("field goods_volume_mm3 {} is not a whole number", fields::shown(t)))?,
-        ),
+        t => Some(t.parse::<u64>().map_err(|_| {
+            format!(
+                "field goods_volume_mm3 {} is not a whole number",
+                fields::shown(t)
+            )
+        })?),
     };
     Ok(RegistryParcel {
         order_id: order_id.into(),
@@ -430,15 +518,23 @@ fn invoice_amount(
 ) -> Result<Money, String> {
     let raw = r.text(c.name())?;
     let mut v = raw.trim();
-    for (i, w) in [v.get(..3), v.get(v.len().saturating_sub(3)..)].into_iter().enumerate() {
-        if let Some(code) = w.filter(|w| w.len() == 3 && w.bytes().all(|b| b.is_ascii_uppercase())) {
+    for (i, w) in [v.get(..3), v.get(v.len().saturating_sub(3)..)]
+        .into_iter()
+        .enumerate()
+    {
+        if let Some(code) = w.filter(|w| w.len() == 3 && w.bytes().all(|b| b.is_ascii_uppercase()))
+        {
             if code != currency {
                 return Err(format!(
                     "field {} is in {code}, the line's currency is {currency}: mixed currencies on one line",
                     c.name()
                 ));
             }
-            v = if i == 0 { v[3..].trim() } else { v[..v.len() - 3].trim() };
+            v = if i == 0 {
+                v[3..].trim()
+            } else {
+                v[..v.len() - 3].trim()
+            };
             break;
         }
     }
@@ -536,7 +632,12 @@ pub fn parse_refund(rec: &Record<'_>, line: u64, cx: &RowContext<'_>) -> Parsed<
         let component = r.field("component", |v| {
             Component::from_name(v.trim())
                 .filter(|c| *c != Component::Total)
-                .ok_or_else(|| format!("{} is not an amount column of the invoice", fields::shown(v.trim())))
+                .ok_or_else(|| {
+                    format!(
+                        "{} is not an amount column of the invoice",
+                        fields::shown(v.trim())
+                    )
+                })
         })?;
         r.currency_of(carrier)?;
         let dp = r.cx.book.dp(carrier);

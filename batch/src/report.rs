@@ -8,7 +8,10 @@ use crate::summary::Summary;
 use crate::table::Tables;
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// How many of the largest disputes and claims the page lists.
@@ -47,9 +50,16 @@ pub fn render(s: &Summary, t: &Tables) -> String {
         }
     }
     h.push_str("</table>\n<h2>Disputed money by class and carrier</h2>\n<p>Bars share one scale across currencies; compare within a currency.</p>\n");
-    let max = bars.iter().map(|b| b.1).max().unwrap_or(Decimal::ONE).max(Decimal::ONE);
+    let max = bars
+        .iter()
+        .map(|b| b.1)
+        .max()
+        .unwrap_or(Decimal::ONE)
+        .max(Decimal::ONE);
     let height = 24 * bars.len().max(1) + 10;
-    h.push_str(&format!("<svg width=\"760\" height=\"{height}\" role=\"img\" aria-label=\"disputed money\">\n"));
+    h.push_str(&format!(
+        "<svg width=\"760\" height=\"{height}\" role=\"img\" aria-label=\"disputed money\">\n"
+    ));
     for (i, (label, v)) in bars.iter().enumerate() {
         let w = (*v * Decimal::from(440) / max).round().to_string();
         let y = 24 * i + 4;
@@ -68,7 +78,9 @@ pub fn render(s: &Summary, t: &Tables) -> String {
         .filter(|r| l.decimal(r, c_dis).is_some_and(|d| d > Decimal::ZERO))
         .collect();
     disputes.sort_by(|a, b| {
-        l.decimal(b, c_dis).cmp(&l.decimal(a, c_dis)).then_with(|| a.cmp(b))
+        l.decimal(b, c_dis)
+            .cmp(&l.decimal(a, c_dis))
+            .then_with(|| a.cmp(b))
     });
     h.push_str(&format!("<h2>The {TOP} largest disputes</h2>\n<table><tr><th>invoice</th><th>line</th><th>carrier</th><th>order</th><th>class</th><th>disputed</th><th>reason</th></tr>\n"));
     for r in disputes.iter().take(TOP) {
@@ -81,12 +93,19 @@ pub fn render(s: &Summary, t: &Tables) -> String {
     h.push_str("</table>\n");
     // Claims.
     let f = &t.refunds;
-    let claims: Vec<&Vec<String>> = f.rows.iter().filter(|r| r[f.col("class")] == "due_missing").collect();
+    let claims: Vec<&Vec<String>> = f
+        .rows
+        .iter()
+        .filter(|r| r[f.col("class")] == "due_missing")
+        .collect();
     h.push_str(&format!("<h2>Claims to file: refunds due and not received ({})</h2>\n<table><tr><th>carrier</th><th>order</th><th>due</th><th>received</th></tr>\n", claims.len()));
     for r in claims.iter().take(TOP) {
         h.push_str(&format!(
             "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
-            esc(&r[f.col("carrier")]), esc(&r[f.col("order_id")]), esc(&r[f.col("due")]), esc(&r[f.col("received")])
+            esc(&r[f.col("carrier")]),
+            esc(&r[f.col("order_id")]),
+            esc(&r[f.col("due")]),
+            esc(&r[f.col("received")])
         ));
     }
     h.push_str("</table>\n<h2>Refunds per carrier and class</h2>\n<table><tr><th>carrier</th><th>class</th><th>parcels</th><th>due</th><th>received</th></tr>\n");

@@ -237,7 +237,13 @@ fn read_csv(
     f: &mut dyn FnMut(u64, &Record<'_>),
 ) -> Result<(), BatchError> {
     let handle = File::open(&file.path).map_err(|e| BatchError::io(&file.path, e))?;
-    read_csv_from(file, BufReader::with_capacity(1 << 20, handle), layout, profile, f)
+    read_csv_from(
+        file,
+        BufReader::with_capacity(1 << 20, handle),
+        layout,
+        profile,
+        f,
+    )
 }
 
 /// The CSV rows of in-memory bytes, as if read from a file called `name` (the fuzz
@@ -273,10 +279,12 @@ fn read_csv_from(
         path: file.path.clone(),
         message: "the file is empty: no header row".into(),
     };
-    let got = reader.read_byte_record(&mut record).map_err(|e| BatchError::File {
-        path: file.path.clone(),
-        message: format!("line 1 (header): {e}"),
-    })?;
+    let got = reader
+        .read_byte_record(&mut record)
+        .map_err(|e| BatchError::File {
+            path: file.path.clone(),
+            message: format!("line 1 (header): {e}"),
+        })?;
     if !got {
         return Err(no_header());
     }
@@ -293,7 +301,14 @@ fn read_csv_from(
         })?;
         header.push(h.trim().to_string());
     }
-    let map = ColumnMap::new(file, &header, layout.required, layout.optional, layout.all, profile)?;
+    let map = ColumnMap::new(
+        file,
+        &header,
+        layout.required,
+        layout.optional,
+        layout.all,
+        profile,
+    )?;
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
@@ -303,7 +318,13 @@ fn read_csv_from(
                     continue; // a blank line
                 }
                 let fields: Vec<&[u8]> = record.iter().collect();
-                f(line, &Record { map: &map, fields: &fields });
+                f(
+                    line,
+                    &Record {
+                        map: &map,
+                        fields: &fields,
+                    },
+                );
             }
             Err(e) => {
                 // The csv crate reports malformed UTF-8 only for string records and
@@ -335,7 +356,14 @@ fn read_parquet(
         .iter()
         .map(|s| s.to_string())
         .collect();
-    let map = ColumnMap::new(file, &header, layout.required, layout.optional, layout.all, profile)?;
+    let map = ColumnMap::new(
+        file,
+        &header,
+        layout.required,
+        layout.optional,
+        layout.all,
+        profile,
+    )?;
     let mut text = Vec::with_capacity(header.len());
     for c in df.columns() {
         let s = c.cast(&DataType::String).map_err(bad)?;
@@ -352,7 +380,13 @@ fn read_parquet(
         for c in &cols {
             fields.push(c.get(row).map_or(&b""[..], str::as_bytes));
         }
-        f(row as u64 + 1, &Record { map: &map, fields: &fields });
+        f(
+            row as u64 + 1,
+            &Record {
+                map: &map,
+                fields: &fields,
+            },
+        );
     }
     Ok(())
 }

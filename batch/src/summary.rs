@@ -76,34 +76,66 @@ fn add(a: &mut Decimal, b: Option<Decimal>) {
 pub fn summarise(t: &Tables) -> Result<Summary, BatchError> {
     let l = &t.lines;
     let (c_car, c_cls, c_cur) = (l.col("carrier"), l.col("class"), l.col("currency"));
-    let (c_bt, c_et, c_dis) = (l.col("billed_total"), l.col("expected_total"), l.col("disputed"));
+    let (c_bt, c_et, c_dis) = (
+        l.col("billed_total"),
+        l.col("expected_total"),
+        l.col("disputed"),
+    );
     let mut lines: BTreeMap<String, BTreeMap<String, ClassTotal>> = BTreeMap::new();
     let mut out_money: BTreeMap<(String, String), Decimal> = BTreeMap::new();
     for r in &l.rows {
-        let e = lines.entry(r[c_car].clone()).or_default().entry(r[c_cls].clone()).or_default();
+        let e = lines
+            .entry(r[c_car].clone())
+            .or_default()
+            .entry(r[c_cls].clone())
+            .or_default();
         e.count += 1;
         add(&mut e.billed_total, l.decimal(r, c_bt));
         add(&mut e.expected_total, l.decimal(r, c_et));
         add(&mut e.disputed, l.decimal(r, c_dis));
-        add(out_money.entry(("invoices".into(), r[c_cur].clone())).or_default(), l.decimal(r, c_bt));
+        add(
+            out_money
+                .entry(("invoices".into(), r[c_cur].clone()))
+                .or_default(),
+            l.decimal(r, c_bt),
+        );
     }
     let p = &t.parcels;
     let (p_car, p_cls, p_et) = (p.col("carrier"), p.col("class"), p.col("expected_total"));
     let mut parcels: BTreeMap<String, BTreeMap<String, ClassTotal>> = BTreeMap::new();
     for r in &p.rows {
-        let e = parcels.entry(r[p_car].clone()).or_default().entry(r[p_cls].clone()).or_default();
+        let e = parcels
+            .entry(r[p_car].clone())
+            .or_default()
+            .entry(r[p_cls].clone())
+            .or_default();
         e.count += 1;
         add(&mut e.expected_total, p.decimal(r, p_et));
     }
     let f = &t.refunds;
-    let (f_car, f_cls, f_cur, f_due, f_rec) = (f.col("carrier"), f.col("class"), f.col("currency"), f.col("due"), f.col("received"));
+    let (f_car, f_cls, f_cur, f_due, f_rec) = (
+        f.col("carrier"),
+        f.col("class"),
+        f.col("currency"),
+        f.col("due"),
+        f.col("received"),
+    );
     let mut refunds: BTreeMap<String, BTreeMap<String, RefundTotal>> = BTreeMap::new();
     for r in &f.rows {
-        let e = refunds.entry(r[f_car].clone()).or_default().entry(r[f_cls].clone()).or_default();
+        let e = refunds
+            .entry(r[f_car].clone())
+            .or_default()
+            .entry(r[f_cls].clone())
+            .or_default();
         e.count += 1;
         add(&mut e.due, f.decimal(r, f_due));
         add(&mut e.received, f.decimal(r, f_rec));
-        add(out_money.entry(("refunds".into(), r[f_cur].clone())).or_default(), f.decimal(r, f_rec));
+        add(
+            out_money
+                .entry(("refunds".into(), r[f_cur].clone()))
+                .or_default(),
+            f.decimal(r, f_rec),
+        );
     }
     let j = &t.rejects;
     let (j_in, j_cur, j_amt) = (j.col("input"), j.col("currency"), j.col("amount"));
@@ -112,7 +144,9 @@ pub fn summarise(t: &Tables) -> Result<Summary, BatchError> {
     for r in &j.rows {
         *rejects.entry(r[j_in].clone()).or_default() += 1;
         if let Some(d) = j.decimal(r, j_amt) {
-            *rej_money.entry((r[j_in].clone(), r[j_cur].clone())).or_default() += d;
+            *rej_money
+                .entry((r[j_in].clone(), r[j_cur].clone()))
+                .or_default() += d;
         }
     }
     let mut identity = Vec::new();
@@ -126,9 +160,19 @@ pub fn summarise(t: &Tables) -> Result<Summary, BatchError> {
         let rejected = rej_money.remove(&key).unwrap_or_default();
         let holds = classified + rejected == m.amount;
         if !holds {
-            failures.push(format!("{} {}: read {}, out {} + rejected {}", m.input, m.currency, m.amount, classified, rejected));
+            failures.push(format!(
+                "{} {}: read {}, out {} + rejected {}",
+                m.input, m.currency, m.amount, classified, rejected
+            ));
         }
-        identity.push(IdentityLine { input: m.input.clone(), currency: m.currency.clone(), read: m.amount, classified, rejected, holds });
+        identity.push(IdentityLine {
+            input: m.input.clone(),
+            currency: m.currency.clone(),
+            read: m.amount,
+            classified,
+            rejected,
+            holds,
+        });
     }
     for ((input, cur), d) in out_money.into_iter().chain(rej_money) {
         if !d.is_zero() {
@@ -149,12 +193,16 @@ pub fn summarise(t: &Tables) -> Result<Summary, BatchError> {
     // refund rows read that are not rejected.
     let refund_read = row_identity.get("refunds").map_or(0, |r| r.read);
     let refund_rejected = *rejects.get("refunds").unwrap_or(&0);
-    row_identity.entry("refunds".into()).or_default().out = refund_read.saturating_sub(refund_rejected);
+    row_identity.entry("refunds".into()).or_default().out =
+        refund_read.saturating_sub(refund_rejected);
     for (input, e) in row_identity.iter_mut() {
         e.rejected = *rejects.get(input).unwrap_or(&0);
         e.holds = e.read == e.out + e.rejected;
         if !e.holds {
-            failures.push(format!("{input}: {} rows read, {} out + {} rejected", e.read, e.out, e.rejected));
+            failures.push(format!(
+                "{input}: {} rows read, {} out + {} rejected",
+                e.read, e.out, e.rejected
+            ));
         }
     }
     if !failures.is_empty() {

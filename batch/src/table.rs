@@ -11,8 +11,17 @@ use crate::records::Component;
 /// Columns of `lines.csv`.
 pub fn line_columns() -> Vec<String> {
     let mut c: Vec<String> = [
-        "invoice_id", "line_id", "invoice_date", "carrier", "order_id", "track_number", "method",
-        "class", "currency", "billed_weight_g", "registry_weight_g",
+        "invoice_id",
+        "line_id",
+        "invoice_date",
+        "carrier",
+        "order_id",
+        "track_number",
+        "method",
+        "class",
+        "currency",
+        "billed_weight_g",
+        "registry_weight_g",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -28,9 +37,18 @@ pub fn line_columns() -> Vec<String> {
 }
 
 /// Columns of `parcels.csv`.
-pub const PARCEL_COLUMNS: [&str; 6] = ["order_id", "carrier", "class", "currency", "expected_total", "reason"];
+pub const PARCEL_COLUMNS: [&str; 6] = [
+    "order_id",
+    "carrier",
+    "class",
+    "currency",
+    "expected_total",
+    "reason",
+];
 /// Columns of `refunds.csv`.
-pub const REFUND_COLUMNS: [&str; 7] = ["order_id", "carrier", "class", "currency", "due", "received", "reason"];
+pub const REFUND_COLUMNS: [&str; 7] = [
+    "order_id", "carrier", "class", "currency", "due", "received", "reason",
+];
 /// Columns of `rejects.csv`.
 pub const REJECT_COLUMNS: [&str; 6] = ["file", "line", "input", "reason", "currency", "amount"];
 

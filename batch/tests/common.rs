@@ -40,7 +40,12 @@ pub fn run(opts: &Options, out: &Path) {
 
 pub fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
     let mut r = csv::Reader::from_path(path).expect("csv");
-    let h = r.headers().expect("header").iter().map(str::to_string).collect();
+    let h = r
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_string)
+        .collect();
     let rows = r
         .records()
         .map(|x| x.expect("record").iter().map(str::to_string).collect())
@@ -49,7 +54,9 @@ pub fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
 }
 
 pub fn col(h: &[String], name: &str) -> usize {
-    h.iter().position(|c| c == name).unwrap_or_else(|| panic!("no column {name}"))
+    h.iter()
+        .position(|c| c == name)
+        .unwrap_or_else(|| panic!("no column {name}"))
 }
 
 pub const OUTPUTS: [&str; 7] = [
@@ -66,6 +73,11 @@ pub fn assert_same_outputs(a: &Path, b: &Path) {
     for f in OUTPUTS {
         let x = std::fs::read(a.join(f)).expect("read a");
         let y = std::fs::read(b.join(f)).expect("read b");
-        assert!(x == y, "{f} differs between {} and {}", a.display(), b.display());
+        assert!(
+            x == y,
+            "{f} differs between {} and {}",
+            a.display(),
+            b.display()
+        );
     }
 }

@@ -18,14 +18,32 @@ fn write(dir: &Path, name: &str, text: &str) {
 fn tiny(dir: &Path, registry: &str, invoices: &str, tracking: &str, refunds: &str) {
     write(dir, "registry.csv", &format!("{REG_HEADER}\n{registry}"));
     write(dir, "invoices.csv", &format!("{INV_HEADER}\n{invoices}"));
-    write(dir, "tracking.csv", &format!("order_id,track_number,event,at\n{tracking}"));
-    write(dir, "refunds.csv", &format!("refund_id,carrier,order_id,component,amount,currency,received_at\n{refunds}"));
+    write(
+        dir,
+        "tracking.csv",
+        &format!("order_id,track_number,event,at\n{tracking}"),
+    );
+    write(
+        dir,
+        "refunds.csv",
+        &format!("refund_id,carrier,order_id,component,amount,currency,received_at\n{refunds}"),
+    );
 }
 
 fn rejects(out: &Path) -> Vec<(String, String, String)> {
     let (h, rows) = read_csv(&out.join("rejects.csv"));
     rows.iter()
-        .map(|r| (Path::new(&r[col(&h, "file")]).file_name().unwrap().to_string_lossy().to_string(), r[col(&h, "line")].clone(), r[col(&h, "reason")].clone()))
+        .map(|r| {
+            (
+                Path::new(&r[col(&h, "file")])
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .to_string(),
+                r[col(&h, "line")].clone(),
+                r[col(&h, "reason")].clone(),
+            )
+        })
         .collect()
 }
 
@@ -37,12 +55,12 @@ fn each_reject_kind_names_file_line_and_field() {
         d.path(),
         &[
             ok.to_string(),
-            ok.replace("A1,", "A2,").replace(",1000,", ",-5,"),      // line 3: negative weight
+            ok.replace("A1,", "A2,").replace(",1000,", ",-5,"), // line 3: negative weight
             ok.replace("A1,", "A3,").replace("2026-11-02", "2026-13-02"), // line 4: bad date
-            ok.replace("A1,", "A4,").replace("inpost,", "nosuch,"),   // line 5: unknown carrier
-            "R1,2026-11-02,2026-11-03,A5,inpost".to_string(),         // line 6: short row
-            ok.replace("A1,", "A6,").replace(",300,", ",\u{0}x,"),     // line 7: bad size
-            ok.to_string(),                                           // line 8: same order again
+            ok.replace("A1,", "A4,").replace("inpost,", "nosuch,"), // line 5: unknown carrier
+            "R1,2026-11-02,2026-11-03,A5,inpost".to_string(),   // line 6: short row
+            ok.replace("A1,", "A6,").replace(",300,", ",\u{0}x,"), // line 7: bad size
+            ok.to_string(),                                     // line 8: same order again
         ]
         .join("\n"),
         "I1,2026-11-20,1,inpost,A1,T,inpost_locker_standard,1000,NaN,0,0,0,0,0,0,12.99,PLN\n\
@@ -78,7 +96,9 @@ fn each_reject_kind_names_file_line_and_field() {
     assert!(find("refunds.csv", "2").contains("field amount"));
     assert_eq!(r.len(), 13, "{r:#?}");
     // The rejected invoice lines' totals are on the reject side of the identity.
-    let s: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.path().join("summary.json")).unwrap()).unwrap();
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("summary.json")).unwrap())
+            .unwrap();
     for i in s["identity"].as_array().unwrap() {
         assert_eq!(i["holds"], true, "{i}");
     }
@@ -91,7 +111,10 @@ fn a_whole_file_problem_stops_the_run_with_its_name() {
     write(d.path(), "invoices.csv", "invoice_id,invoice_id\n");
     let e = reconcile(&options(d.path()), &|_| {}).unwrap_err();
     assert!(matches!(e, BatchError::File { .. }), "{e}");
-    assert!(e.to_string().contains("invoices.csv") && e.to_string().contains("twice"), "{e}");
+    assert!(
+        e.to_string().contains("invoices.csv") && e.to_string().contains("twice"),
+        "{e}"
+    );
     write(d.path(), "invoices.csv", "invoice_id\n");
     let e = reconcile(&options(d.path()), &|_| {}).unwrap_err();
     assert!(e.to_string().contains("no column"), "{e}");
@@ -106,7 +129,9 @@ fn invalid_utf8_in_a_row_is_a_reject_not_a_failure() {
     let d = tempfile::tempdir().unwrap();
     tiny(d.path(), "", "", "", "");
     let mut bytes = format!("{INV_HEADER}\n").into_bytes();
-    bytes.extend_from_slice(b"I1,2026-11-20,1,inpost,\xff\xfe,T,inpost_locker_standard,1000,1,0,0,0,0,0,0,1,PLN\n");
+    bytes.extend_from_slice(
+        b"I1,2026-11-20,1,inpost,\xff\xfe,T,inpost_locker_standard,1000,1,0,0,0,0,0,0,1,PLN\n",
+    );
     std::fs::write(d.path().join("invoices.csv"), bytes).unwrap();
     let out = tempfile::tempdir().unwrap();
     run(&options(d.path()), out.path());
@@ -123,15 +148,33 @@ fn the_inpost_profile_reads_the_polish_export() {
     let mut opts = options(data.path());
     // Only InPost lines: the export is one carrier's.
     let (h, rows) = read_csv(&data.path().join("invoices.csv"));
-    let inpost: Vec<&Vec<String>> = rows.iter().filter(|r| r[col(&h, "carrier")] == "inpost" && !r[0].starts_with("INV-X")).collect();
+    let inpost: Vec<&Vec<String>> = rows
+        .iter()
+        .filter(|r| r[col(&h, "carrier")] == "inpost" && !r[0].starts_with("INV-X"))
+        .collect();
     let mut canon = h.join(",") + "\n";
     let mut polish = String::from("Numer faktury;Data faktury;Pozycja;Numer referencyjny;Numer przesyłki;Usługa;Waga [kg];Opłata podstawowa;Ubezpieczenie;Pobranie;Przygotowanie;Dopłata paliwowa;Powiadomienie;Paczka w Weekend;Razem netto;Waluta\n");
     for r in &inpost {
         canon.push_str(&r.join(","));
         canon.push('\n');
-        let date = chrono::NaiveDate::parse_from_str(&r[1], "%Y-%m-%d").unwrap().format("%d.%m.%Y").to_string();
-        let kg = format!("{},{:03}", r[7].parse::<u64>().unwrap() / 1000, r[7].parse::<u64>().unwrap() % 1000);
-        let mut cells = vec![r[0].clone(), date, r[2].clone(), r[4].clone(), r[5].clone(), r[6].clone(), kg];
+        let date = chrono::NaiveDate::parse_from_str(&r[1], "%Y-%m-%d")
+            .unwrap()
+            .format("%d.%m.%Y")
+            .to_string();
+        let kg = format!(
+            "{},{:03}",
+            r[7].parse::<u64>().unwrap() / 1000,
+            r[7].parse::<u64>().unwrap() % 1000
+        );
+        let mut cells = vec![
+            r[0].clone(),
+            date,
+            r[2].clone(),
+            r[4].clone(),
+            r[5].clone(),
+            r[6].clone(),
+            kg,
+        ];
         cells.extend(r[8..16].iter().map(|a| a.replace('.', ",")));
         cells.push(r[16].clone());
         polish.push_str(&cells.join(";"));

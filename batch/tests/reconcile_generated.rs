@@ -28,16 +28,29 @@ fn every_injected_error_is_found_in_its_class() {
     }
     let (h, rows) = read_csv(&out.path().join("parcels.csv"));
     for r in &rows {
-        got.insert(("parcel".into(), r[col(&h, "order_id")].clone()), r[col(&h, "class")].clone());
+        got.insert(
+            ("parcel".into(), r[col(&h, "order_id")].clone()),
+            r[col(&h, "class")].clone(),
+        );
     }
     let (h, rows) = read_csv(&out.path().join("refunds.csv"));
     for r in &rows {
-        got.insert(("refund".into(), r[col(&h, "order_id")].clone()), r[col(&h, "class")].clone());
+        got.insert(
+            ("refund".into(), r[col(&h, "order_id")].clone()),
+            r[col(&h, "class")].clone(),
+        );
     }
     let (h, rows) = read_csv(&out.path().join("rejects.csv"));
     for r in &rows {
-        let file = std::path::Path::new(&r[col(&h, "file")]).file_name().unwrap().to_string_lossy().to_string();
-        got.insert(("reject".into(), format!("{file}:{}", r[col(&h, "line")])), "reject".into());
+        let file = std::path::Path::new(&r[col(&h, "file")])
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
+        got.insert(
+            ("reject".into(), format!("{file}:{}", r[col(&h, "line")])),
+            "reject".into(),
+        );
     }
     // Per class: precision and recall 1, i.e. the two maps are equal.
     let mut per_class: BTreeMap<String, (u32, u32, u32)> = BTreeMap::new();
@@ -60,22 +73,41 @@ fn every_injected_error_is_found_in_its_class() {
         .map(|(k, c)| format!("{k:?}: want {c}, got {:?}", got.get(k)))
         .collect();
     assert!(
-        per_class.values().all(|(_, missed, extra)| *missed == 0 && *extra == 0),
+        per_class
+            .values()
+            .all(|(_, missed, extra)| *missed == 0 && *extra == 0),
         "per class (found, missed, extra): {per_class:#?}\nfirst differences: {bad:#?}"
     );
     // Every class of the issue is exercised.
     for class in [
-        "line:ok", "line:not_shipped", "line:duplicate", "line:unpriced", "line:weight_dispute",
-        "line:weekend_fee_not_owed", "line:overcharged", "line:undercharged", "parcel:billed",
-        "parcel:not_billed", "refund:due_received", "refund:due_missing", "refund:not_due_received",
+        "line:ok",
+        "line:not_shipped",
+        "line:duplicate",
+        "line:unpriced",
+        "line:weight_dispute",
+        "line:weekend_fee_not_owed",
+        "line:overcharged",
+        "line:undercharged",
+        "parcel:billed",
+        "parcel:not_billed",
+        "refund:due_received",
+        "refund:due_missing",
+        "refund:not_due_received",
         "reject:reject",
     ] {
-        assert!(per_class.get(class).is_some_and(|c| c.0 > 0), "no {class} in the dataset");
+        assert!(
+            per_class.get(class).is_some_and(|c| c.0 > 0),
+            "no {class} in the dataset"
+        );
     }
 }
 
 fn with_threads(n: usize, f: impl FnOnce() + Send) {
-    rayon::ThreadPoolBuilder::new().num_threads(n).build().unwrap().install(f);
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .build()
+        .unwrap()
+        .install(f);
 }
 
 #[test]

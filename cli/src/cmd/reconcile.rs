@@ -143,17 +143,32 @@ fn render(s: &Summary, format: Format) -> Result<(), CliError> {
                     ]);
                 }
             }
-            print_table(&["carrier", "class", "lines", "billed", "expected", "disputed"], &rows)?;
+            print_table(
+                &[
+                    "carrier", "class", "lines", "billed", "expected", "disputed",
+                ],
+                &rows,
+            )?;
             let mut rows = Vec::new();
             for (carrier, classes) in &s.refunds {
                 for (class, c) in classes {
-                    rows.push(vec![carrier.clone(), class.clone(), c.count.to_string(), c.due.to_string(), c.received.to_string()]);
+                    rows.push(vec![
+                        carrier.clone(),
+                        class.clone(),
+                        c.count.to_string(),
+                        c.due.to_string(),
+                        c.received.to_string(),
+                    ]);
                 }
             }
             println!();
-            print_table(&["carrier", "refund class", "parcels", "due", "received"], &rows)?;
+            print_table(
+                &["carrier", "refund class", "parcels", "due", "received"],
+                &rows,
+            )?;
             let rejects: u64 = s.rejects.values().sum();
-            let holds = s.identity.iter().all(|i| i.holds) && s.row_identity.values().all(|r| r.holds);
+            let holds =
+                s.identity.iter().all(|i| i.holds) && s.row_identity.values().all(|r| r.holds);
             println!(
                 "\n{rejects} rejected rows (rejects.csv); identity {}",
                 if holds { "holds" } else { "FAILED" }
@@ -185,7 +200,13 @@ pub fn run_gen(a: GenArgs, format: Format) -> Result<ExitCode, CliError> {
     match format {
         Format::Json => print_json(&counts)?,
         Format::Table => print_table(
-            &["parcels", "invoice lines", "tracking events", "refunds", "truth rows"],
+            &[
+                "parcels",
+                "invoice lines",
+                "tracking events",
+                "refunds",
+                "truth rows",
+            ],
             &[vec![
                 counts.parcels.to_string(),
                 counts.invoice_lines.to_string(),
