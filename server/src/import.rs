@@ -30,6 +30,15 @@ pub struct Parsed {
     pub rejects: Vec<Reject>,
 }
 
+/// A cost as written: text keeps its exact digits (CSV always, JSON strings); a JSON
+/// number is read as written by serde_json (give money as a string to keep `1500.00`).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Amount {
+    Text(String),
+    Number(serde_json::Number),
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Row {
@@ -43,7 +52,7 @@ struct Row {
     #[serde(default)]
     phone: Option<String>,
     #[serde(default)]
-    cost: Option<serde_json::Value>,
+    cost: Option<Amount>,
     #[serde(default)]
     cell_size: Option<String>,
 }
@@ -64,27 +73,25 @@ fn reject(line: u64, field: &str, code: &str, message: impl Into<String>) -> Rej
 impl Row {
     fn into_parcel(self, line: u64, at: DateTime<Utc>) -> Result<NewParcel, Vec<Reject>> {
         let mut rejects = Vec::new();
-        let cost = match self.cost {
-            None | Some(serde_json::Value::Null) => None,
-            Some(serde_json::Value::String(s)) if s.trim().is_empty() => None,
-            Some(v) => {
-                let text = match &v {
-                    serde_json::Value::String(s) => s.trim().to_string(),
-                    other => other.to_string(),
-                };
-                match text.parse::<Decimal>() {
-                    Ok(d) => Some(d),
-                    Err(_) => {
-                        rejects.push(reject(
-                            line,
-                            "cost",
-                            "cost_format",
-                            "a decimal amount in tenge",
-                        ));
-                        None
-                    }
+        let text = match self.cost {
+            None => None,
+            Some(Amount::Text(s)) => non_empty(Some(s)),
+            Some(Amount::Number(n)) => Some(n.to_string()),
+        };
+        let cost = match text {
+            None => None,
+            Some(t) => match t.parse::<Decimal>() {
+                Ok(d) => Some(d),
+                Err(_) => {
+                    rejects.push(reject(
+                        line,
+                        "cost",
+                        "cost_format",
+                        "a decimal amount in tenge",
+                    ));
+                    None
                 }
-            }
+            },
         };
         let cell_size = match non_empty(self.cell_size).as_deref() {
             None => None,
@@ -166,7 +173,14 @@ pub fn parse_csv(text: &str, at: DateTime<Utc>) -> Parsed {
             }
         };
         let line = record.position().map(|p| p.line()).unwrap_or(0);
-        match record.deserialize::<Row>(Some(&headers)) {
+        // Every CSV field is text (so `1500.00` keeps its digits); empty means absent.
+        let object: serde_json::Map<String, serde_json::Value> = headers
+            .iter()
+            .zip(record.iter())
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| (k.to_string(), serde_json::Value::String(v.to_string())))
+            .collect();
+        match serde_json::from_value::<Row>(serde_json::Value::Object(object)) {
             Ok(row) => push(&mut out, row, line, at),
             Err(e) => out
                 .rejects
