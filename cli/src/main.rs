@@ -42,6 +42,11 @@ enum Command {
     Inpost(cmd::inpost::Command),
     /// Validate a carrier request payload and print the errors in the carrier's shape.
     Validate(cmd::validate::Args),
+    /// Run the inbound HTTP services (Tastamat partner services, Fastriver callbacks).
+    Serve(cmd::serve::ServeArgs),
+    /// Load data into the server's store.
+    #[command(subcommand)]
+    Import(cmd::serve::ImportCommand),
 }
 
 fn main() -> ExitCode {
@@ -53,6 +58,8 @@ fn main() -> ExitCode {
         Command::Tariff(c) => cmd::quote::run_tariff(c, format),
         Command::Inpost(c) => cmd::inpost::run(c, format),
         Command::Validate(args) => cmd::validate::run(args, format),
+        Command::Serve(args) => cmd::serve::run(args, format),
+        Command::Import(c) => cmd::serve::run_import(c, format),
     };
     match result {
         Ok(code) => code,

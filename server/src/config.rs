@@ -148,6 +148,38 @@ fn secret(
     Ok(inline.map(Secret))
 }
 
+/// Where the store is, for commands that need only the store (`courier import`): the
+/// file's `store` and `sqlite_synchronous`, `COURIER_STORE` overriding.
+pub fn store_location(
+    path: &Path,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<(Secret, Synchronous), ConfigError> {
+    #[derive(Deserialize)]
+    struct StoreOnly {
+        store: String,
+        #[serde(default)]
+        sqlite_synchronous: Synchronous,
+    }
+    let text = read(path)?;
+    let f: StoreOnly = toml::from_str(&text).map_err(|e| ConfigError::Toml {
+        file: path.display().to_string(),
+        message: e.to_string(),
+    })?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    Ok((
+        Secret(resolve_store(env("COURIER_STORE").unwrap_or(f.store), base)),
+        f.sqlite_synchronous,
+    ))
+}
+
+fn resolve_store(store: String, base: &Path) -> String {
+    if store.contains("://") || Path::new(&store).is_absolute() || store == ":memory:" {
+        store
+    } else {
+        base.join(store).display().to_string()
+    }
+}
+
 impl ServerConfig {
     /// Loads the file at `path`, then applies the environment (`env` is
     /// `std::env::var(..).ok()` in the binary, a map in tests). Relative paths in the
@@ -179,11 +211,7 @@ impl ServerConfig {
             message: format!("{listen_text:?} is not an address like 127.0.0.1:8080"),
         })?;
         let store = env("COURIER_STORE").unwrap_or(f.store);
-        let store = if store.contains("://") || Path::new(&store).is_absolute() {
-            store
-        } else {
-            base.join(store).display().to_string()
-        };
+        let store = resolve_store(store, base);
         let tastamat_key = secret(
             env,
             "COURIER_TASTAMAT_HMAC_KEY",
