@@ -266,6 +266,16 @@ fn parse_outcome(s: &str) -> Result<Outcome, StoreError> {
     Outcome::parse(s).ok_or_else(|| StoreError::Corrupt(format!("outcome {s:?}")))
 }
 
+/// A fresh (not repeated) verdict.
+fn outcome_row(outcome: Outcome, code: Option<String>, reason: Option<String>) -> Recorded {
+    Recorded {
+        outcome,
+        repeat: false,
+        code,
+        reason,
+    }
+}
+
 fn time_text(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
 }

@@ -11,10 +11,10 @@ use chrono::{DateTime, Utc};
 use postgres::{Client, NoTls};
 
 use super::migrate::{self, Migration};
-use super::sqlite::outcome_row;
 use super::{
-    parse_outcome, parse_source, parse_time, time_text, Decision, EventCounts, HistoryEntry,
-    Incoming, NewParcel, Outcome, ParcelKey, Recorded, Store, StoreError, StoredParcel,
+    outcome_row, parse_outcome, parse_source, parse_time, time_text, Decision, EventCounts,
+    HistoryEntry, Incoming, NewParcel, Outcome, ParcelKey, Recorded, Store, StoreError,
+    StoredParcel,
 };
 
 /// The PostgreSQL store (one connection; requests queue on it).

@@ -11,8 +11,9 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use super::migrate::{self, Migration};
 use super::{
-    parse_outcome, parse_source, parse_time, time_text, Decision, EventCounts, HistoryEntry,
-    Incoming, NewParcel, Outcome, ParcelKey, Recorded, Store, StoreError, StoredParcel,
+    outcome_row, parse_outcome, parse_source, parse_time, time_text, Decision, EventCounts,
+    HistoryEntry, Incoming, NewParcel, Outcome, ParcelKey, Recorded, Store, StoreError,
+    StoredParcel,
 };
 
 /// How hard SQLite syncs a commit to disk.
@@ -42,6 +43,14 @@ impl SqliteStore {
             what: format!("SQLite file {path}"),
             message: e.to_string(),
         };
+        if let Some(dir) = std::path::Path::new(path).parent() {
+            if !dir.as_os_str().is_empty() && path != ":memory:" {
+                std::fs::create_dir_all(dir).map_err(|e| StoreError::Open {
+                    what: format!("directory {}", dir.display()),
+                    message: e.to_string(),
+                })?;
+            }
+        }
         let conn = Connection::open(path).map_err(open_err)?;
         let mode: String = conn
             .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
@@ -333,18 +342,5 @@ impl Store for SqliteStore {
             counts.add(&outcome, n, deliveries)?;
         }
         Ok(counts)
-    }
-}
-
-pub(super) fn outcome_row(
-    outcome: Outcome,
-    code: Option<String>,
-    reason: Option<String>,
-) -> Recorded {
-    Recorded {
-        outcome,
-        repeat: false,
-        code,
-        reason,
     }
 }
