@@ -8,7 +8,9 @@
 //! strings the caller has read.
 
 pub mod catalogue;
+pub mod field;
 pub mod limits;
+pub mod mask;
 
 pub mod aplix;
 pub mod fastriver;

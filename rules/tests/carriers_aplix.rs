@@ -28,7 +28,7 @@ fn known() -> KnownOrders {
     .expect("known orders parse")
 }
 
-fn codes(errs: &[courier_rules::aplix::AplixError]) -> BTreeSet<(String, &'static str)> {
+fn codes(errs: &[courier_rules::field::FieldError]) -> BTreeSet<(String, &'static str)> {
     errs.iter().map(|e| (e.field.clone(), e.code)).collect()
 }
 

@@ -62,7 +62,11 @@ fn seed_request_is_valid_on_the_day_before_its_date() {
 fn invalid_sample_reports_every_error_at_once() {
     let req = DeliveryRequest::from_json(INVALID_REQUEST).expect("parses");
     let errs = validate_request(&req, &cfg(), at(NOW));
-    let got: BTreeSet<(&str, &str)> = errs.errors.iter().map(|e| (e.field, e.code)).collect();
+    let got: BTreeSet<(&str, &str)> = errs
+        .errors
+        .iter()
+        .map(|e| (e.field.as_str(), e.code))
+        .collect();
     let want: BTreeSet<(&str, &str)> = [
         ("last_name", "required"),
         ("first_name", "name_format"),

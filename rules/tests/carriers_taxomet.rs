@@ -7,8 +7,15 @@ fn req(json: &str) -> Request {
     Request::from_json(json).expect("request parses")
 }
 
-fn params(r: &Request) -> Vec<(&'static str, &'static str)> {
-    r.validate().iter().map(|e| (e.param, e.code)).collect()
+fn params(r: &Request) -> Vec<(String, &'static str)> {
+    r.validate()
+        .into_iter()
+        .map(|e| (e.field, e.code))
+        .collect()
+}
+
+fn borrowed<'a>(v: &'a [(String, &'static str)]) -> Vec<(&'a str, &'static str)> {
+    v.iter().map(|(f, c)| (f.as_str(), *c)).collect()
 }
 
 const CRED: &str = r#""operator_login":"my-api","operator_password":"s3cr3t-pw""#;
@@ -47,7 +54,7 @@ fn invalid_add_order_reports_everything() {
         "../../data/samples/carriers/taxomet_invalid_add_order.json"
     ));
     assert_eq!(
-        params(&r),
+        borrowed(&params(&r)),
         vec![
             ("unit_id", "positive"),
             ("tarif_id", "tariff"),
@@ -148,7 +155,7 @@ fn rules_table() {
         ),
     ];
     for (text, want) in cases {
-        assert_eq!(params(&req(&text)), want, "{text}");
+        assert_eq!(borrowed(&params(&req(&text))), want, "{text}");
     }
 }
 

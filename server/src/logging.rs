@@ -8,7 +8,7 @@
 
 use std::io::{self, Write};
 
-use courier_rules::fastriver::mask;
+use courier_rules::mask;
 use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::EnvFilter;
 

@@ -13,7 +13,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use courier_rules::fastriver::mask;
+use courier_rules::mask;
 use courier_rules::tastamat::{
     Parcel, ParcelDetails, StatusUpdate, TastamatConfig, UpdateError, UpdateOutcome,
 };

@@ -3,5 +3,6 @@
 pub mod inpost;
 pub mod pack;
 pub mod quote;
+pub mod reconcile;
 pub mod serve;
 pub mod validate;

@@ -75,7 +75,7 @@ pub fn run(args: Args, format: Format) -> Result<ExitCode, CliError> {
             let rows = errs
                 .errors
                 .iter()
-                .map(|e| vec![e.field.to_string(), e.code.to_string(), e.message.clone()])
+                .map(|e| vec![e.field.clone(), e.code.to_string(), e.message.clone()])
                 .collect();
             Report::new(serde_json::to_value(&errs)?, rows, !errs.is_empty())
         }
@@ -101,13 +101,9 @@ pub fn run(args: Args, format: Format) -> Result<ExitCode, CliError> {
             let errs = req.validate();
             let rows = errs
                 .iter()
-                .map(|e| vec![e.param.to_string(), e.code.to_string(), e.message.clone()])
+                .map(|e| vec![e.field.clone(), e.code.to_string(), e.message.clone()])
                 .collect();
-            let json = serde_json::json!({
-                "result": if errs.is_empty() { "1" } else { "0" },
-                "method": req.method_name(),
-                "errors": errs,
-            });
+            let json = req.response_json(&errs);
             Report::new(json, rows, !errs.is_empty())
         }
         Carrier::Tastamat => {
@@ -118,11 +114,7 @@ pub fn run(args: Args, format: Format) -> Result<ExitCode, CliError> {
                 .iter()
                 .map(|e| vec![e.field.clone(), e.code.to_string(), e.message.clone()])
                 .collect();
-            let json = serde_json::json!({
-                "kind": payload.kind(),
-                "valid": errs.is_empty(),
-                "errors": errs,
-            });
+            let json = payload.report_json(&errs);
             Report::new(json, rows, !errs.is_empty())
         }
     };
@@ -159,12 +151,12 @@ impl Report {
         }
     }
 
-    fn from_aplix(errs: &[aplix::AplixError]) -> Result<Self, CliError> {
+    fn from_aplix(errs: &[courier_rules::field::FieldError]) -> Result<Self, CliError> {
         let rows = errs
             .iter()
             .map(|e| vec![e.field.clone(), e.code.to_string(), e.message.clone()])
             .collect();
-        let json = serde_json::json!({ "valid": errs.is_empty(), "errors": errs });
+        let json = aplix::report_json(errs);
         Ok(Report::new(json, rows, !errs.is_empty()))
     }
 }

@@ -16,34 +16,17 @@ pub mod order;
 pub mod registry;
 pub mod tracks;
 
-use serde::Serialize;
-
 pub use config::{AplixConfig, DeliveryType};
 pub use order::{validate_order, Customer, Goods, OrderAddress, PushOrder};
 pub use registry::{validate_registry, KnownOrder, KnownOrders, PushReestr, RegistryBook};
 pub use tracks::{MergeReport, TrackBook, TrackIncrement, TrackNumber};
 
-/// One problem with one field of an Aplix payload.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AplixError {
-    /// The seed's field name, with a path for nested ones: `Goods[0].VATRate`.
-    pub field: String,
-    /// Stable machine-readable code.
-    pub code: &'static str,
-    /// Human message; never echoes personal data in full.
-    pub message: String,
-}
+use crate::field::FieldError;
 
-pub(crate) fn err(
-    field: impl Into<String>,
-    code: &'static str,
-    message: impl Into<String>,
-) -> AplixError {
-    AplixError {
-        field: field.into(),
-        code,
-        message: message.into(),
-    }
+/// The report of an order or registry validation: `{"valid", "errors": [{field, code,
+/// message}]}` (Aplix's SOAP faults carry no field list, so this shape is ours).
+pub fn report_json(errs: &[FieldError]) -> serde_json::Value {
+    serde_json::json!({ "valid": errs.is_empty(), "errors": errs })
 }
 
 /// An Aplix `DateTime`: `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS` (xsd:dateTime without zone;

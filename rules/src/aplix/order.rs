@@ -3,9 +3,9 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::{err, parse_datetime, AplixConfig, AplixError};
-use crate::fastriver::mask;
-use crate::fastriver::request::is_email;
+use super::{parse_datetime, AplixConfig};
+use crate::field::{is_email, FieldError};
+use crate::mask;
 
 /// The recipient's address (the seed's `Address` structure).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -168,14 +168,14 @@ pub fn is_russian_phone(s: &str) -> bool {
     digits == 11 && matches!(first, Some('7' | '8'))
 }
 
-fn check_money(errs: &mut Vec<AplixError>, field: &str, v: Option<Decimal>, required: bool) {
+fn check_money(errs: &mut Vec<FieldError>, field: &str, v: Option<Decimal>, required: bool) {
     match v {
-        None if required => errs.push(err(field, "required", "required")),
+        None if required => errs.push(FieldError::new(field, "required", "required")),
         None => {}
         Some(x) if x.is_sign_negative() && !x.is_zero() => {
-            errs.push(err(field, "negative", "must be ≥ 0"))
+            errs.push(FieldError::new(field, "negative", "must be ≥ 0"))
         }
-        Some(x) if x.normalize().scale() > 2 => errs.push(err(
+        Some(x) if x.normalize().scale() > 2 => errs.push(FieldError::new(
             field,
             "precision",
             "more precise than a kopeck (at most 2 decimal places)",
@@ -197,23 +197,31 @@ fn check_money(errs: &mut Vec<AplixError>, field: &str, v: Option<Decimal>, requ
 /// let bad = PushOrder::from_json(r#"{"ID":"1","Number":"1","Date":"2024-01-01"}"#).unwrap();
 /// assert!(validate_order(&bad, &cfg).iter().any(|e| e.field == "Customer"));
 /// ```
-pub fn validate_order(order: &PushOrder, cfg: &AplixConfig) -> Vec<AplixError> {
+pub fn validate_order(order: &PushOrder, cfg: &AplixConfig) -> Vec<FieldError> {
     let mut errs = Vec::new();
     if blank(&order.id) {
-        errs.push(err("ID", "required", "required (unique order id)"));
+        errs.push(FieldError::new(
+            "ID",
+            "required",
+            "required (unique order id)",
+        ));
     }
     if blank(&order.number) {
-        errs.push(err("Number", "required", "required"));
+        errs.push(FieldError::new("Number", "required", "required"));
     }
     let date = match order.date.as_deref().map(str::trim) {
         None | Some("") => {
-            errs.push(err("Date", "required", "required"));
+            errs.push(FieldError::new("Date", "required", "required"));
             None
         }
         Some(d) => {
             let parsed = parse_datetime(d);
             if parsed.is_none() {
-                errs.push(err("Date", "date_format", "expected YYYY-MM-DD[THH:MM:SS]"));
+                errs.push(FieldError::new(
+                    "Date",
+                    "date_format",
+                    "expected YYYY-MM-DD[THH:MM:SS]",
+                ));
             }
             parsed
         }
@@ -223,7 +231,7 @@ pub fn validate_order(order: &PushOrder, cfg: &AplixConfig) -> Vec<AplixError> {
     }
 
     match &order.customer {
-        None => errs.push(err("Customer", "required", "required")),
+        None => errs.push(FieldError::new("Customer", "required", "required")),
         Some(c) => check_customer(&mut errs, c),
     }
     check_money(&mut errs, "DeclaredCost", order.declared_cost, true);
@@ -231,13 +239,13 @@ pub fn validate_order(order: &PushOrder, cfg: &AplixConfig) -> Vec<AplixError> {
 
     let delivery_type = match order.delivery_type_id {
         None => {
-            errs.push(err("DeliveryTypeId", "required", "required"));
+            errs.push(FieldError::new("DeliveryTypeId", "required", "required"));
             None
         }
         Some(id) => {
             let t = cfg.delivery_types.get(&id);
             if t.is_none() {
-                errs.push(err(
+                errs.push(FieldError::new(
                     "DeliveryTypeId",
                     "unknown_delivery_type",
                     format!("unknown delivery type {id}"),
@@ -247,9 +255,13 @@ pub fn validate_order(order: &PushOrder, cfg: &AplixConfig) -> Vec<AplixError> {
         }
     };
     match order.type_of_seal {
-        None => errs.push(err("TypeOfSeal", "required", "required (1, 2 or 3)")),
+        None => errs.push(FieldError::new(
+            "TypeOfSeal",
+            "required",
+            "required (1, 2 or 3)",
+        )),
         Some(1..=3) => {}
-        Some(s) => errs.push(err(
+        Some(s) => errs.push(FieldError::new(
             "TypeOfSeal",
             "unknown_seal",
             format!("{s} is not 1 (none), 2 (bubble wrap) or 3 (filler)"),
@@ -257,7 +269,11 @@ pub fn validate_order(order: &PushOrder, cfg: &AplixConfig) -> Vec<AplixError> {
     }
 
     if order.goods.is_empty() {
-        errs.push(err("Goods", "required", "at least one line of goods"));
+        errs.push(FieldError::new(
+            "Goods",
+            "required",
+            "at least one line of goods",
+        ));
     }
     for (i, g) in order.goods.iter().enumerate() {
         check_goods(&mut errs, i, g, cfg);
@@ -265,22 +281,24 @@ pub fn validate_order(order: &PushOrder, cfg: &AplixConfig) -> Vec<AplixError> {
 
     if delivery_type.is_some_and(|t| t.courier) {
         match order.delivery_date.as_deref().map(str::trim) {
-            None | Some("") => errs.push(err(
+            None | Some("") => errs.push(FieldError::new(
                 "DeliveryDate",
                 "required",
                 "required for courier delivery",
             )),
             Some(d) => match parse_datetime(d) {
-                None => errs.push(err(
+                None => errs.push(FieldError::new(
                     "DeliveryDate",
                     "date_format",
                     "expected YYYY-MM-DD[THH:MM:SS]",
                 )),
-                Some(dd) if date.is_some_and(|od| dd.date() < od.date()) => errs.push(err(
-                    "DeliveryDate",
-                    "before_order_date",
-                    "delivery date is before the order date",
-                )),
+                Some(dd) if date.is_some_and(|od| dd.date() < od.date()) => {
+                    errs.push(FieldError::new(
+                        "DeliveryDate",
+                        "before_order_date",
+                        "delivery date is before the order date",
+                    ))
+                }
                 Some(_) => {}
             },
         }
@@ -288,7 +306,7 @@ pub fn validate_order(order: &PushOrder, cfg: &AplixConfig) -> Vec<AplixError> {
         match (order.start_time_delivery, order.end_time_delivery) {
             (Some(s), Some(e)) => {
                 if s < i64::from(first) || e > i64::from(last) || s >= e {
-                    errs.push(err(
+                    errs.push(FieldError::new(
                         "StartTimeDelivery",
                         "hour_interval",
                         format!(
@@ -299,14 +317,14 @@ pub fn validate_order(order: &PushOrder, cfg: &AplixConfig) -> Vec<AplixError> {
             }
             (s, e) => {
                 if s.is_none() {
-                    errs.push(err(
+                    errs.push(FieldError::new(
                         "StartTimeDelivery",
                         "required",
                         "required for courier delivery",
                     ));
                 }
                 if e.is_none() {
-                    errs.push(err(
+                    errs.push(FieldError::new(
                         "EndTimeDelivery",
                         "required",
                         "required for courier delivery",
@@ -318,13 +336,13 @@ pub fn validate_order(order: &PushOrder, cfg: &AplixConfig) -> Vec<AplixError> {
     errs
 }
 
-fn check_customer(errs: &mut Vec<AplixError>, c: &Customer) {
+fn check_customer(errs: &mut Vec<FieldError>, c: &Customer) {
     if blank(&c.name) {
-        errs.push(err("Customer.Name", "required", "required"));
+        errs.push(FieldError::new("Customer.Name", "required", "required"));
     }
     match c.phone.as_deref() {
-        None | Some("") => errs.push(err("Customer.Phone", "required", "required")),
-        Some(p) if !is_russian_phone(p) => errs.push(err(
+        None | Some("") => errs.push(FieldError::new("Customer.Phone", "required", "required")),
+        Some(p) if !is_russian_phone(p) => errs.push(FieldError::new(
             "Customer.Phone",
             "phone_format",
             format!(
@@ -335,8 +353,8 @@ fn check_customer(errs: &mut Vec<AplixError>, c: &Customer) {
         Some(_) => {}
     }
     match c.email.as_deref() {
-        None | Some("") => errs.push(err("Customer.Email", "required", "required")),
-        Some(e) if !is_email(e) => errs.push(err(
+        None | Some("") => errs.push(FieldError::new("Customer.Email", "required", "required")),
+        Some(e) if !is_email(e) => errs.push(FieldError::new(
             "Customer.Email",
             "email_format",
             format!("{} is not an e-mail address", mask::email(e)),
@@ -344,45 +362,61 @@ fn check_customer(errs: &mut Vec<AplixError>, c: &Customer) {
         Some(_) => {}
     }
     match &c.address {
-        None => errs.push(err("Customer.Address", "required", "required")),
+        None => errs.push(FieldError::new("Customer.Address", "required", "required")),
         Some(a) => {
             match a.index.as_deref() {
                 Some(i) if i.len() == 6 && i.bytes().all(|b| b.is_ascii_digit()) => {}
-                None | Some("") => errs.push(err("Customer.Address.Index", "required", "required")),
-                Some(_) => errs.push(err(
+                None | Some("") => errs.push(FieldError::new(
+                    "Customer.Address.Index",
+                    "required",
+                    "required",
+                )),
+                Some(_) => errs.push(FieldError::new(
                     "Customer.Address.Index",
                     "index_format",
                     "a postal index is 6 digits",
                 )),
             }
             if blank(&a.city) && blank(&a.settlement) {
-                errs.push(err(
+                errs.push(FieldError::new(
                     "Customer.Address.City",
                     "required",
                     "City or Settlement is required",
                 ));
             }
             if blank(&a.home) {
-                errs.push(err("Customer.Address.Home", "required", "required"));
+                errs.push(FieldError::new(
+                    "Customer.Address.Home",
+                    "required",
+                    "required",
+                ));
             }
         }
     }
 }
 
-fn check_goods(errs: &mut Vec<AplixError>, i: usize, g: &Goods, cfg: &AplixConfig) {
+fn check_goods(errs: &mut Vec<FieldError>, i: usize, g: &Goods, cfg: &AplixConfig) {
     let f = |name: &str| format!("Goods[{i}].{name}");
     if blank(&g.name) && blank(&g.sku) {
-        errs.push(err(f("Name"), "required", "Name or SKU is required"));
+        errs.push(FieldError::new(
+            f("Name"),
+            "required",
+            "Name or SKU is required",
+        ));
     }
     match g.qty {
-        None => errs.push(err(f("Qty"), "required", "required")),
-        Some(q) if q < 1 => errs.push(err(f("Qty"), "quantity_below_one", "must be ≥ 1")),
+        None => errs.push(FieldError::new(f("Qty"), "required", "required")),
+        Some(q) if q < 1 => errs.push(FieldError::new(
+            f("Qty"),
+            "quantity_below_one",
+            "must be ≥ 1",
+        )),
         Some(_) => {}
     }
     check_money(errs, &f("Price"), g.price, true);
     match g.vat_rate.as_deref() {
-        None | Some("") => errs.push(err(f("VATRate"), "required", "required")),
-        Some(v) if !cfg.vat_rates.contains(v) => errs.push(err(
+        None | Some("") => errs.push(FieldError::new(f("VATRate"), "required", "required")),
+        Some(v) if !cfg.vat_rates.contains(v) => errs.push(FieldError::new(
             f("VATRate"),
             "unknown_vat_rate",
             format!("unknown VAT rate {v:?}"),
@@ -396,7 +430,7 @@ fn check_goods(errs: &mut Vec<AplixError>, i: usize, g: &Goods, cfg: &AplixConfi
         ("Weight", g.weight),
     ] {
         if v.is_some_and(|x| x <= Decimal::ZERO) {
-            errs.push(err(f(name), "not_positive", "must be > 0"));
+            errs.push(FieldError::new(f(name), "not_positive", "must be > 0"));
         }
     }
 }
@@ -412,7 +446,7 @@ fn check_goods(errs: &mut Vec<AplixError>, i: usize, g: &Goods, cfg: &AplixConfi
 /// assert_eq!(errs.len(), 1);
 /// assert_eq!(errs[0].field, "[2].ID");
 /// ```
-pub fn duplicate_ids(orders: &[PushOrder]) -> Vec<AplixError> {
+pub fn duplicate_ids(orders: &[PushOrder]) -> Vec<FieldError> {
     let mut first: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
     let mut errs = Vec::new();
     for (i, o) in orders.iter().enumerate() {
@@ -420,7 +454,7 @@ pub fn duplicate_ids(orders: &[PushOrder]) -> Vec<AplixError> {
             continue;
         };
         match first.get(id) {
-            Some(j) => errs.push(err(
+            Some(j) => errs.push(FieldError::new(
                 format!("[{i}].ID"),
                 "duplicate_id",
                 format!("ID {id:?} repeats order [{j}]"),

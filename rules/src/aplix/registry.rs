@@ -5,7 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::{err, parse_datetime, AplixError};
+use super::parse_datetime;
+use crate::field::FieldError;
 
 /// The `PushReestr` call's parameters.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,14 +85,18 @@ impl FromIterator<KnownOrder> for KnownOrders {
 /// let codes: Vec<_> = validate_registry(&r, &known).iter().map(|e| e.code).collect();
 /// assert_eq!(codes, ["shipment_before_registry_date", "unknown_order"]);
 /// ```
-pub fn validate_registry(reestr: &PushReestr, known: &KnownOrders) -> Vec<AplixError> {
+pub fn validate_registry(reestr: &PushReestr, known: &KnownOrders) -> Vec<FieldError> {
     let mut errs = Vec::new();
     let id = reestr.id.as_deref().map(str::trim).unwrap_or("");
     if id.is_empty() {
-        errs.push(err("ID", "required", "required (unique registry id)"));
+        errs.push(FieldError::new(
+            "ID",
+            "required",
+            "required (unique registry id)",
+        ));
     }
     if reestr.number.as_deref().is_none_or(|s| s.trim().is_empty()) {
-        errs.push(err("Number", "required", "required"));
+        errs.push(FieldError::new("Number", "required", "required"));
     }
     let date = parse_field(&mut errs, "Date", reestr.date.as_deref());
     let shipment = parse_field(
@@ -101,7 +106,7 @@ pub fn validate_registry(reestr: &PushReestr, known: &KnownOrders) -> Vec<AplixE
     );
     if let (Some(d), Some(s)) = (date, shipment) {
         if s.date() < d.date() {
-            errs.push(err(
+            errs.push(FieldError::new(
                 "DateOfShipment",
                 "shipment_before_registry_date",
                 "the hand-over date is before the registry date",
@@ -109,13 +114,13 @@ pub fn validate_registry(reestr: &PushReestr, known: &KnownOrders) -> Vec<AplixE
         }
     }
     if reestr.ids.is_empty() {
-        errs.push(err("IDs", "required", "at least one order"));
+        errs.push(FieldError::new("IDs", "required", "at least one order"));
     }
     let mut seen = BTreeSet::new();
     for (i, order_id) in reestr.ids.iter().enumerate() {
         let field = format!("IDs[{i}]");
         if !seen.insert(order_id.as_str()) {
-            errs.push(err(
+            errs.push(FieldError::new(
                 field,
                 "duplicate_order",
                 format!("order {order_id:?} is listed twice"),
@@ -123,12 +128,12 @@ pub fn validate_registry(reestr: &PushReestr, known: &KnownOrders) -> Vec<AplixE
             continue;
         }
         match known.orders.get(order_id) {
-            None => errs.push(err(
+            None => errs.push(FieldError::new(
                 field,
                 "unknown_order",
                 format!("order {order_id:?} is not known"),
             )),
-            Some(o) if !o.active => errs.push(err(
+            Some(o) if !o.active => errs.push(FieldError::new(
                 field,
                 "cancelled_order",
                 format!("order {order_id:?} is cancelled (Activity false)"),
@@ -136,7 +141,7 @@ pub fn validate_registry(reestr: &PushReestr, known: &KnownOrders) -> Vec<AplixE
             Some(KnownOrder {
                 registry: Some(other),
                 ..
-            }) if other != id => errs.push(err(
+            }) if other != id => errs.push(FieldError::new(
                 field,
                 "order_in_other_registry",
                 format!("order {order_id:?} is already in registry {other:?}"),
@@ -148,19 +153,23 @@ pub fn validate_registry(reestr: &PushReestr, known: &KnownOrders) -> Vec<AplixE
 }
 
 fn parse_field(
-    errs: &mut Vec<AplixError>,
+    errs: &mut Vec<FieldError>,
     field: &'static str,
     v: Option<&str>,
 ) -> Option<chrono::NaiveDateTime> {
     match v.map(str::trim) {
         None | Some("") => {
-            errs.push(err(field, "required", "required"));
+            errs.push(FieldError::new(field, "required", "required"));
             None
         }
         Some(s) => {
             let d = parse_datetime(s);
             if d.is_none() {
-                errs.push(err(field, "date_format", "expected YYYY-MM-DD[THH:MM:SS]"));
+                errs.push(FieldError::new(
+                    field,
+                    "date_format",
+                    "expected YYYY-MM-DD[THH:MM:SS]",
+                ));
             }
             d
         }
@@ -181,7 +190,7 @@ impl RegistryBook {
     }
 
     /// Validates `reestr`; when it is valid, records its orders as taken.
-    pub fn push(&mut self, reestr: &PushReestr) -> Vec<AplixError> {
+    pub fn push(&mut self, reestr: &PushReestr) -> Vec<FieldError> {
         let errs = validate_registry(reestr, &self.known);
         if errs.is_empty() {
             let id = reestr

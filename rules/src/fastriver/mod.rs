@@ -12,7 +12,8 @@
 //! - [`lifecycle`]: request and delivery statuses as one state machine, the partner's
 //!   operations with the HTTP status refusing them, and the callback events;
 //! - [`payable`]: which deliveries Fastriver may bill;
-//! - [`mask`]: masking of personal data for messages and logs.
+//!
+//! Errors are [`crate::field::FieldError`]s; personal data is masked with [`crate::mask`].
 //!
 //! Everything here is pure: time is passed in as an instant in UTC.
 
@@ -20,7 +21,6 @@ pub mod config;
 pub mod inn;
 pub mod interval;
 pub mod lifecycle;
-pub mod mask;
 pub mod payable;
 pub mod request;
 
@@ -28,4 +28,4 @@ pub use config::{CityConfig, ConfigError, PartnerConfig};
 pub use interval::{CheckDays, TimeInterval};
 pub use lifecycle::{DeliveryStatus, Event, Lifecycle, Operation, Refusal, RequestStatus, Step};
 pub use payable::{Payability, PayabilityConfig};
-pub use request::{validate_request, DeliveryRequest, FieldError, ValidationErrors};
+pub use request::{validate_request, DeliveryRequest, ValidationErrors};

@@ -3,7 +3,7 @@
 //! [`validate_request`] applies every rule of the seed's validation table at once and
 //! returns the problems as Fastriver returns them: `validation_errors`, a map from the
 //! field to the list of its messages (Russian, as Fastriver's own). Messages name the
-//! field but never echo personal data in full (see [`super::mask`]).
+//! field but never echo personal data in full (see [`crate::mask`]).
 
 use std::collections::BTreeMap;
 
@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 
 use super::config::{CityConfig, PartnerConfig};
 use super::inn::{self, InnError};
-use super::mask;
+use crate::field::{is_email, is_https_url, FieldError};
+use crate::mask;
 
 /// The attributes of a delivery request, as in `{"data":{"attributes":{…}}}`.
 ///
@@ -241,14 +242,6 @@ pub fn address_or_date_change_allowed(delivery_date: NaiveDate, today: NaiveDate
     today < delivery_date
 }
 
-/// One problem with one field: a stable machine-readable `code` and Fastriver's message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FieldError {
-    pub field: &'static str,
-    pub code: &'static str,
-    pub message: String,
-}
-
 /// Every problem found, in the order the fields are checked.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ValidationErrors {
@@ -268,20 +261,18 @@ impl ValidationErrors {
     }
 
     /// Fastriver's shape: field → list of messages, fields in alphabetical order.
-    pub fn to_fastriver(&self) -> BTreeMap<&'static str, Vec<&str>> {
-        let mut map: BTreeMap<&'static str, Vec<&str>> = BTreeMap::new();
+    pub fn to_fastriver(&self) -> BTreeMap<&str, Vec<&str>> {
+        let mut map: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for e in &self.errors {
-            map.entry(e.field).or_default().push(e.message.as_str());
+            map.entry(e.field.as_str())
+                .or_default()
+                .push(e.message.as_str());
         }
         map
     }
 
     fn push(&mut self, field: &'static str, code: &'static str, message: impl Into<String>) {
-        self.errors.push(FieldError {
-            field,
-            code,
-            message: message.into(),
-        });
+        self.errors.push(FieldError::new(field, code, message));
     }
 }
 
@@ -580,69 +571,6 @@ pub fn is_russian_name(s: &str) -> bool {
 pub fn is_mobile_phone(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() == 12 && b.starts_with(b"+7") && b[2..].iter().all(u8::is_ascii_digit)
-}
-
-/// A pragmatic e-mail check: one `@`, a local part of printable characters without
-/// spaces, a domain of dot-separated labels (letters, digits, hyphens, not at a label's
-/// ends) with a top-level label of at least two letters.
-///
-/// ```
-/// use courier_rules::fastriver::request::is_email;
-/// assert!(is_email("ziliboba@sezam.sin"));
-/// assert!(is_email("a.b+tag@mail.example.ru"));
-/// assert!(!is_email("ziliboba@sezam"));
-/// assert!(!is_email("zili boba@sezam.sin"));
-/// assert!(!is_email("a@@b.ru"));
-/// ```
-pub fn is_email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else {
-        return false;
-    };
-    if local.is_empty()
-        || local.len() > 64
-        || local.starts_with('.')
-        || local.ends_with('.')
-        || local.contains("..")
-        || !local
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+/=?^_`{|}~.-".contains(&b))
-    {
-        return false;
-    }
-    let mut labels = 0;
-    let mut last = "";
-    for label in domain.split('.') {
-        if label.is_empty()
-            || label.starts_with('-')
-            || label.ends_with('-')
-            || !label
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        {
-            return false;
-        }
-        labels += 1;
-        last = label;
-    }
-    labels >= 2 && last.len() >= 2 && last.bytes().all(|b| b.is_ascii_alphabetic())
-}
-
-/// `https://` followed by a host.
-///
-/// ```
-/// use courier_rules::fastriver::request::is_https_url;
-/// assert!(is_https_url("https://example.net/callback"));
-/// assert!(!is_https_url("http://example.net/callback"));
-/// assert!(!is_https_url("https://"));
-/// ```
-pub fn is_https_url(s: &str) -> bool {
-    match s.get(..8) {
-        Some(scheme) if scheme.eq_ignore_ascii_case("https://") => {
-            let host = s[8..].split(['/', '?', '#']).next().unwrap_or("");
-            !host.is_empty() && !host.contains(char::is_whitespace)
-        }
-        _ => false,
-    }
 }
 
 /// A date as `DD.MM.YYYY` (the seed's request format) or `YYYY-MM-DD` (its callbacks').

@@ -14,4 +14,4 @@ pub mod payload;
 
 pub use config::TastamatConfig;
 pub use lifecycle::{must_withdraw, OpenCode, Parcel, ParcelStatus, UpdateError, UpdateOutcome};
-pub use payload::{CellSize, ParcelDetails, Payload, StatusUpdate, TastamatError};
+pub use payload::{CellSize, ParcelDetails, Payload, StatusUpdate};

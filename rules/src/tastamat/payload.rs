@@ -15,7 +15,8 @@ use serde::{Deserialize, Serialize};
 
 use super::config::TastamatConfig;
 use super::lifecycle::ParcelStatus;
-use crate::fastriver::mask;
+use crate::field::FieldError;
+use crate::mask;
 
 /// Tastamat's cell sizes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -51,10 +52,7 @@ impl std::fmt::Debug for ParcelDetails {
                 "recipient_address",
                 &self.recipient_address.as_ref().map(|_| "***"),
             )
-            .field(
-                "phone",
-                &crate::fastriver::mask::Masked(self.phone.as_deref(), mask::phone),
-            )
+            .field("phone", &mask::Masked(self.phone.as_deref(), mask::phone))
             .field("cost", &self.cost)
             .field("cell_size", &self.cell_size)
             .finish()
@@ -100,22 +98,6 @@ impl StatusUpdate {
     }
 }
 
-/// One problem with one field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TastamatError {
-    pub field: String,
-    pub code: &'static str,
-    pub message: String,
-}
-
-fn err(field: &str, code: &'static str, message: impl Into<String>) -> TastamatError {
-    TastamatError {
-        field: field.to_string(),
-        code,
-        message: message.into(),
-    }
-}
-
 /// Either service's payload.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Payload {
@@ -142,7 +124,17 @@ impl Payload {
         }
     }
 
-    pub fn validate(&self, cfg: &TastamatConfig, now: DateTime<Utc>) -> Vec<TastamatError> {
+    /// The report of a validation: `{"kind", "valid", "errors": [{field, code, message}]}`
+    /// (Tastamat defines no error body of its own; this is ours, kept beside its rules).
+    pub fn report_json(&self, errs: &[FieldError]) -> serde_json::Value {
+        serde_json::json!({
+            "kind": self.kind(),
+            "valid": errs.is_empty(),
+            "errors": errs,
+        })
+    }
+
+    pub fn validate(&self, cfg: &TastamatConfig, now: DateTime<Utc>) -> Vec<FieldError> {
         match self {
             Payload::ParcelDetails(d) => d.validate(),
             Payload::StatusUpdate(u) => u.validate(cfg, now),
@@ -190,14 +182,14 @@ impl ParcelDetails {
     /// let d: ParcelDetails = serde_json::from_str(r#"{"parcel_id":"P1","locker_index":"050000","phone":"+77011234567","cost":"1500.00"}"#).unwrap();
     /// assert!(d.validate().is_empty());
     /// ```
-    pub fn validate(&self) -> Vec<TastamatError> {
+    pub fn validate(&self) -> Vec<FieldError> {
         let mut e = Vec::new();
         if self
             .parcel_id
             .as_deref()
             .is_none_or(|s| s.trim().is_empty())
         {
-            e.push(err("parcel_id", "required", "required"));
+            e.push(FieldError::new("parcel_id", "required", "required"));
         }
         let address = self
             .recipient_address
@@ -205,21 +197,21 @@ impl ParcelDetails {
             .is_some_and(|s| !s.trim().is_empty());
         match self.locker_index.as_deref() {
             Some(i) if is_postal_index(i) => {}
-            Some(_) => e.push(err(
+            Some(_) => e.push(FieldError::new(
                 "locker_index",
                 "index_format",
                 "a locker's postal index is 6 digits",
             )),
             None if address => {}
-            None => e.push(err(
+            None => e.push(FieldError::new(
                 "locker_index",
                 "required",
                 "the locker's postal index or the recipient's address is required",
             )),
         }
         match self.phone.as_deref() {
-            None | Some("") => e.push(err("phone", "required", "required for the SMS")),
-            Some(p) if !is_kz_mobile(p) => e.push(err(
+            None | Some("") => e.push(FieldError::new("phone", "required", "required for the SMS")),
+            Some(p) if !is_kz_mobile(p) => e.push(FieldError::new(
                 "phone",
                 "phone_format",
                 format!(
@@ -230,13 +222,19 @@ impl ParcelDetails {
             Some(_) => {}
         }
         match self.cost {
-            None => e.push(err("cost", "required", "required (0 when prepaid)")),
+            None => e.push(FieldError::new(
+                "cost",
+                "required",
+                "required (0 when prepaid)",
+            )),
             Some(c) if c.is_sign_negative() && !c.is_zero() => {
-                e.push(err("cost", "negative", "must be ≥ 0"))
+                e.push(FieldError::new("cost", "negative", "must be ≥ 0"))
             }
-            Some(c) if c.normalize().scale() > 2 => {
-                e.push(err("cost", "precision", "at most 2 decimal places (tiyn)"))
-            }
+            Some(c) if c.normalize().scale() > 2 => e.push(FieldError::new(
+                "cost",
+                "precision",
+                "at most 2 decimal places (tiyn)",
+            )),
             Some(_) => {}
         }
         e
@@ -246,14 +244,14 @@ impl ParcelDetails {
 impl StatusUpdate {
     /// Every problem with the update itself (its fit with the parcel's current status is
     /// [`super::Parcel::apply_update`]'s business).
-    pub fn validate(&self, cfg: &TastamatConfig, now: DateTime<Utc>) -> Vec<TastamatError> {
+    pub fn validate(&self, cfg: &TastamatConfig, now: DateTime<Utc>) -> Vec<FieldError> {
         let mut e = Vec::new();
         if self.parcel_id.trim().is_empty() {
-            e.push(err("parcel_id", "required", "required"));
+            e.push(FieldError::new("parcel_id", "required", "required"));
         }
         let status = self.parsed_status();
         if status.is_none() {
-            e.push(err(
+            e.push(FieldError::new(
                 "status",
                 "unknown_status",
                 format!(
@@ -263,7 +261,11 @@ impl StatusUpdate {
             ));
         }
         match self.parsed_time() {
-            None => e.push(err("occurred_at", "time_format", "an RFC 3339 instant")),
+            None => e.push(FieldError::new(
+                "occurred_at",
+                "time_format",
+                "an RFC 3339 instant",
+            )),
             Some(t)
                 if t > now
                     .checked_add_signed(chrono::Duration::seconds(i64::from(
@@ -271,7 +273,7 @@ impl StatusUpdate {
                     )))
                     .unwrap_or(DateTime::<Utc>::MAX_UTC) =>
             {
-                e.push(err(
+                e.push(FieldError::new(
                     "occurred_at",
                     "in_future",
                     "the change cannot be in the future",
@@ -281,13 +283,13 @@ impl StatusUpdate {
         }
         if status == Some(ParcelStatus::Deposited) {
             match self.open_code.as_deref() {
-                None | Some("") => e.push(err(
+                None | Some("") => e.push(FieldError::new(
                     "open_code",
                     "required",
                     "a deposit carries the open code for the client's SMS link",
                 )),
                 Some(c) if !c.bytes().all(|b| b.is_ascii_alphanumeric()) || c.len() > 64 => {
-                    e.push(err(
+                    e.push(FieldError::new(
                         "open_code",
                         "code_format",
                         "Latin letters and digits, at most 64",
@@ -298,7 +300,7 @@ impl StatusUpdate {
         }
         if let Some(i) = self.locker_index.as_deref() {
             if !is_postal_index(i) {
-                e.push(err(
+                e.push(FieldError::new(
                     "locker_index",
                     "index_format",
                     "a locker's postal index is 6 digits",

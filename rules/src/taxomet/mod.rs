@@ -11,6 +11,8 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::field::FieldError;
+
 /// The operator's password. Prints as `***`; [`Password::expose`] is the only way out.
 #[derive(Clone, PartialEq, Eq, Deserialize)]
 #[serde(transparent)]
@@ -127,22 +129,6 @@ pub struct Request {
     pub call: Call,
 }
 
-/// One parameter that would make Taxomet refuse the request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ParamError {
-    pub param: &'static str,
-    pub code: &'static str,
-    pub message: String,
-}
-
-fn perr(param: &'static str, code: &'static str, message: impl Into<String>) -> ParamError {
-    ParamError {
-        param,
-        code,
-        message: message.into(),
-    }
-}
-
 /// UNIX seconds above this are taken for milliseconds (year 5138 in seconds).
 const MAX_UNIX_SECONDS: i64 = 99_999_999_999;
 
@@ -153,6 +139,22 @@ impl Request {
     }
 
     /// The API method's name, e.g. `add_order`.
+    /// The answer Taxomet gives to this request with these errors: `{"result": "1"|"0",
+    /// "method", "errors": [{"param", "code", "message"}]}` — Taxomet names a field a
+    /// `param`, so the shared [`FieldError`] is written under that key here.
+    pub fn response_json(&self, errs: &[FieldError]) -> serde_json::Value {
+        let errors: Vec<serde_json::Value> = errs
+            .iter()
+            .map(|e| serde_json::json!({"param": e.field, "code": e.code, "message": e.message}))
+            .collect();
+        serde_json::json!({
+            "result": if errs.is_empty() { "1" } else { "0" },
+            "method": self.method_name(),
+            "errors": errors,
+        })
+    }
+
+    /// The API method this request calls (`add_order`, `send_sms`, ...).
     pub fn method_name(&self) -> &'static str {
         match self.call {
             Call::AddOrder { .. } => "add_order",
@@ -184,16 +186,16 @@ impl Request {
     ///     "operator_password":"s3cret","from":"taxomet_ru!","phone":"79670001122","msg":"test"}"#).unwrap();
     /// let errs = r.validate();
     /// assert_eq!(errs.len(), 1);
-    /// assert_eq!(errs[0].param, "from");
+    /// assert_eq!(errs[0].field, "from");
     /// assert!(!format!("{r:?}").contains("s3cret"));
     /// ```
-    pub fn validate(&self) -> Vec<ParamError> {
+    pub fn validate(&self) -> Vec<FieldError> {
         let mut e = Vec::new();
         if self.operator_login.trim().is_empty() {
-            e.push(perr("operator_login", "required", "required"));
+            e.push(FieldError::new("operator_login", "required", "required"));
         }
         if self.operator_password.0.is_empty() {
-            e.push(perr("operator_password", "required", "required"));
+            e.push(FieldError::new("operator_password", "required", "required"));
         }
         match &self.call {
             Call::AddOrder {
@@ -209,7 +211,7 @@ impl Request {
             } => {
                 positive(&mut e, "unit_id", *unit_id);
                 if *tarif_id != -1 && *tarif_id < 1 {
-                    e.push(perr(
+                    e.push(FieldError::new(
                         "tarif_id",
                         "tariff",
                         "a tariff id, or -1 to let the server choose",
@@ -217,37 +219,51 @@ impl Request {
                 }
                 let digits = phone.strip_prefix('+').unwrap_or("");
                 if !phone.starts_with('+') {
-                    e.push(perr("phone", "plus", "must start with +"));
+                    e.push(FieldError::new("phone", "plus", "must start with +"));
                 } else if !(10..=15).contains(&digits.len())
                     || !digits.bytes().all(|b| b.is_ascii_digit())
                 {
-                    e.push(perr(
+                    e.push(FieldError::new(
                         "phone",
                         "phone_format",
                         "+ followed by 10 to 15 digits",
                     ));
                 }
                 if to.is_empty() {
-                    e.push(perr("to[]", "required", "at least one address: the origin"));
+                    e.push(FieldError::new(
+                        "to[]",
+                        "required",
+                        "at least one address: the origin",
+                    ));
                 }
                 if to.iter().any(|a| a.trim().is_empty()) {
-                    e.push(perr("to[]", "blank_address", "an address is blank"));
+                    e.push(FieldError::new(
+                        "to[]",
+                        "blank_address",
+                        "an address is blank",
+                    ));
                 }
                 if car_option.iter().any(|o| *o < 1) {
-                    e.push(perr("car_option[]", "positive", "option ids are positive"));
+                    e.push(FieldError::new(
+                        "car_option[]",
+                        "positive",
+                        "option ids are positive",
+                    ));
                 }
                 if fix_price.is_some_and(|p| p.is_sign_negative() && !p.is_zero()) {
-                    e.push(perr(
+                    e.push(FieldError::new(
                         "fix_price",
                         "negative",
                         "must be ≥ 0 (0 or absent: metered)",
                     ));
                 }
                 match order_time {
-                    Some(t) if *t <= 0 => {
-                        e.push(perr("order_time", "unix_time", "UNIX seconds, positive"))
-                    }
-                    Some(t) if *t > MAX_UNIX_SECONDS => e.push(perr(
+                    Some(t) if *t <= 0 => e.push(FieldError::new(
+                        "order_time",
+                        "unix_time",
+                        "UNIX seconds, positive",
+                    )),
+                    Some(t) if *t > MAX_UNIX_SECONDS => e.push(FieldError::new(
                         "order_time",
                         "unix_time",
                         "UNIX seconds expected, this looks like milliseconds",
@@ -255,7 +271,11 @@ impl Request {
                     _ => {}
                 }
                 if print_receipt.is_some_and(|r| r != 0 && r != 1) {
-                    e.push(perr("print_receipt", "zero_or_one", "must be 0 or 1"));
+                    e.push(FieldError::new(
+                        "print_receipt",
+                        "zero_or_one",
+                        "must be 0 or 1",
+                    ));
                 }
             }
             Call::CancelOrder { id } | Call::GetOrder { id } | Call::RemoveDriver { id } => {
@@ -277,17 +297,21 @@ impl Request {
                     || from.len() > 11
                     || !from.bytes().all(|b| b.is_ascii_alphanumeric())
                 {
-                    e.push(perr("from", "sender", "1 to 11 Latin letters and digits"));
+                    e.push(FieldError::new(
+                        "from",
+                        "sender",
+                        "1 to 11 Latin letters and digits",
+                    ));
                 }
                 eleven_digits(&mut e, phone);
                 if msg.trim().is_empty() {
-                    e.push(perr("msg", "required", "required"));
+                    e.push(FieldError::new("msg", "required", "required"));
                 }
             }
             Call::SendVoiceCode { phone, code } => {
                 eleven_digits(&mut e, phone);
                 if code.is_empty() || !code.bytes().all(|b| b.is_ascii_digit()) {
-                    e.push(perr("code", "digits_only", "digits only"));
+                    e.push(FieldError::new("code", "digits_only", "digits only"));
                 }
             }
             Call::AddDriverRating {
@@ -426,20 +450,24 @@ impl Request {
     }
 }
 
-fn positive(e: &mut Vec<ParamError>, param: &'static str, v: i64) {
+fn positive(e: &mut Vec<FieldError>, field: &'static str, v: i64) {
     if v < 1 {
-        e.push(perr(param, "positive", "must be a positive integer"));
+        e.push(FieldError::new(
+            field,
+            "positive",
+            "must be a positive integer",
+        ));
     }
 }
 
-fn eleven_digits(e: &mut Vec<ParamError>, phone: &str) {
+fn eleven_digits(e: &mut Vec<FieldError>, phone: &str) {
     if phone.len() != 11 || !phone.bytes().all(|b| b.is_ascii_digit()) {
-        e.push(perr(
+        e.push(FieldError::new(
             "phone",
             "eleven_digits",
             format!(
                 "11 digits, e.g. 79001112233 (got {})",
-                crate::fastriver::mask::phone(phone)
+                crate::mask::phone(phone)
             ),
         ));
     }

@@ -1,5 +1,6 @@
 //! Masking of personal data (phones, e-mails, names) before it reaches a message or a log.
 //!
+//! Every carrier's rules use these (Fastriver, Aplix, Tastamat, Taxomet).
 //! Fastriver itself returns the addressee obfuscated (`+79260****90`, `zi*****ba@sezam.sin`,
 //! `З.`); we follow the same habit so that an error report or a debug print can be shared
 //! without leaking who the customer is. The masks keep just enough to tell two values apart.
@@ -7,7 +8,7 @@
 /// Masks a phone number: keeps the first two and the last two characters.
 ///
 /// ```
-/// use courier_rules::fastriver::mask::phone;
+/// use courier_rules::mask::phone;
 /// assert_eq!(phone("+79261234567"), "+7********67");
 /// assert_eq!(phone("123"), "***");
 /// ```
@@ -18,7 +19,7 @@ pub fn phone(value: &str) -> String {
 /// Masks an e-mail: keeps two characters at each end of the local part and the domain.
 ///
 /// ```
-/// use courier_rules::fastriver::mask::email;
+/// use courier_rules::mask::email;
 /// assert_eq!(email("ziliboba@sezam.sin"), "zi****ba@sezam.sin");
 /// assert_eq!(email("not-an-email"), "no********il");
 /// ```
@@ -32,7 +33,7 @@ pub fn email(value: &str) -> String {
 /// Masks a personal name to its initial, as Fastriver does (`Зилибоба` → `З.`).
 ///
 /// ```
-/// use courier_rules::fastriver::mask::name;
+/// use courier_rules::mask::name;
 /// assert_eq!(name("Зилибоба"), "З.");
 /// assert_eq!(name(""), "");
 /// ```
