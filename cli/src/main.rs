@@ -46,6 +46,11 @@ enum Command {
     Gen(cmd::reconcile::GenArgs),
     /// Validate a carrier request payload and print the errors in the carrier's shape.
     Validate(cmd::validate::Args),
+    /// Run the inbound HTTP services (Tastamat partner services, Fastriver callbacks).
+    Serve(cmd::serve::ServeArgs),
+    /// Load data into the server's store.
+    #[command(subcommand)]
+    Import(cmd::serve::ImportCommand),
 }
 
 fn main() -> ExitCode {
@@ -59,6 +64,8 @@ fn main() -> ExitCode {
         Command::Validate(args) => cmd::validate::run(args, format),
         Command::Reconcile(args) => cmd::reconcile::run(args, format),
         Command::Gen(args) => cmd::reconcile::run_gen(args, format),
+        Command::Serve(args) => cmd::serve::run(args, format),
+        Command::Import(c) => cmd::serve::run_import(c, format),
     };
     match result {
         Ok(code) => code,

@@ -4,4 +4,5 @@ pub mod inpost;
 pub mod pack;
 pub mod quote;
 pub mod reconcile;
+pub mod serve;
 pub mod validate;

@@ -1,0 +1,4 @@
+#![allow(dead_code)]
+
+pub mod server;
+pub mod store_suite;
