@@ -1,0 +1,10 @@
+//! InPost (seed 003): the ShipX JSON API ([`shipx`]) with the weekend add-on
+//! `end_of_week_collection`, and ShipX's error shape ([`shipx_error`]).
+
+pub mod shipx;
+pub mod shipx_error;
+
+pub use shipx::{
+    Calculation, CalculationRequest, Money, NewShipment, Parcel, Point, PointsPage, PollPolicy,
+    Receiver, SearchPage, ShipXClient, ShipXConfig, ShipmentState, Target,
+};

@@ -1,0 +1,12 @@
+//! Every item this crate takes from `courier-rules`, in one place.
+//!
+//! The adapters never re-implement a carrier rule: they call these before sending. The
+//! rules crate is being reshaped (one shared field-error type, renamed modules); keeping
+//! the imports here makes that a change to this file only.
+
+pub(crate) use courier_rules::fastriver::mask;
+pub(crate) use courier_rules::inpost::eligibility::weekend_points;
+pub(crate) use courier_rules::inpost::{
+    check as check_weekend, EndOfWeekCollectionFilter, PointType, Refusal,
+    Shipment as WeekendShipment, TargetPoint, Window,
+};
