@@ -1,8 +1,10 @@
 //! placeholder
+pub mod aplix;
 pub mod error;
 pub mod inpost;
 mod rules_api;
 pub mod secret;
 pub mod transport;
+mod xml;
 pub use error::{Error, FieldIssue};
 pub use secret::{redact, Secret};

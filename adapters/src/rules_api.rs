@@ -4,6 +4,11 @@
 //! rules crate is being reshaped (one shared field-error type, renamed modules); keeping
 //! the imports here makes that a change to this file only.
 
+pub(crate) use courier_rules::aplix::{
+    parse_datetime as aplix_datetime, validate_order, validate_registry, AplixConfig as AplixRules,
+    Goods as AplixGoods, KnownOrders, OrderAddress as AplixAddress, PushOrder, PushReestr,
+    TrackBook, TrackIncrement, TrackNumber,
+};
 pub(crate) use courier_rules::fastriver::mask;
 pub(crate) use courier_rules::inpost::eligibility::weekend_points;
 pub(crate) use courier_rules::inpost::{
