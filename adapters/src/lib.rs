@@ -4,6 +4,7 @@ pub mod error;
 pub mod inpost;
 mod rules_api;
 pub mod secret;
+pub mod taxomet;
 pub mod transport;
 mod xml;
 pub use error::{Error, FieldIssue};

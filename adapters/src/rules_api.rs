@@ -15,3 +15,7 @@ pub(crate) use courier_rules::inpost::{
     check as check_weekend, EndOfWeekCollectionFilter, PointType, Refusal,
     Shipment as WeekendShipment, TargetPoint, Window,
 };
+pub(crate) use courier_rules::taxomet::{
+    parse_reply as parse_taxomet_reply, Call as TaxometCall, Password as TaxometPassword,
+    Reply as TaxometReply, ReplyError as TaxometReplyError, Request as TaxometRequest,
+};

@@ -29,7 +29,14 @@ pub fn render(req: &Request) -> String {
     let mut out = format!("{} {}", req.method, req.url.path());
     if let Some(q) = req.url.query() {
         out.push('?');
-        out.push_str(q);
+        let masked: Vec<String> = q
+            .split('&')
+            .map(|kv| match kv.split_once('=') {
+                Some((k, _)) if k.contains("password") => format!("{k}=***"),
+                _ => kv.to_string(),
+            })
+            .collect();
+        out.push_str(&masked.join("&"));
     }
     out.push('\n');
     for name in ["content-type", "soapaction", "accept", "idempotency-key"] {
