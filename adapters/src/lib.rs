@@ -1,6 +1,7 @@
 //! placeholder
 pub mod aplix;
 pub mod error;
+pub mod fastriver;
 pub mod inpost;
 mod rules_api;
 pub mod secret;

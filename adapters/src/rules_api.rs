@@ -10,6 +10,10 @@ pub(crate) use courier_rules::aplix::{
     TrackBook, TrackIncrement, TrackNumber,
 };
 pub(crate) use courier_rules::fastriver::mask;
+pub(crate) use courier_rules::fastriver::{
+    validate_request as validate_fastriver_request, DeliveryRequest as FastriverRequest,
+    PartnerConfig,
+};
 pub(crate) use courier_rules::inpost::eligibility::weekend_points;
 pub(crate) use courier_rules::inpost::{
     check as check_weekend, EndOfWeekCollectionFilter, PointType, Refusal,

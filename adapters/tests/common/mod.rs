@@ -39,7 +39,7 @@ pub fn render(req: &Request) -> String {
         out.push_str(&masked.join("&"));
     }
     out.push('\n');
-    for name in ["content-type", "soapaction", "accept", "idempotency-key"] {
+    for name in ["content-type", "soapaction", "accept", "x-api-version"] {
         if let Some(v) = req.headers.get(name) {
             out.push_str(&format!("{name}: {}\n", v.to_str().unwrap_or("?")));
         }
@@ -50,7 +50,12 @@ pub fn render(req: &Request) -> String {
         out.push_str(&format!("authorization: {scheme} ***\n"));
     }
     out.push('\n');
-    out.push_str(&String::from_utf8_lossy(&req.body));
+    // A login body carries the password by design: it is masked here, as a log would.
+    let mut body = String::from_utf8_lossy(&req.body).to_string();
+    for s in SECRETS {
+        body = body.replace(s, "***");
+    }
+    out.push_str(&body);
     out.push('\n');
     out
 }
