@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
 use reqwest::Method;
 use serde::Deserialize;
+use tracing::Instrument;
 
 use crate::error::Error;
 use crate::secret::{redact, Secret};
@@ -293,42 +294,16 @@ impl Transport {
             attempts = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
         );
-        let _guard = span.enter();
         let started = Instant::now();
-        let max = match call.idempotency {
-            Idempotency::Safe => self.retry.max_attempts,
-            Idempotency::Once => 1,
-        };
-        let mut jitter = Jitter::from_clock();
-        let mut attempt = 0;
-        let outcome = loop {
-            attempt += 1;
-            let result = self.attempt(call).await;
-            let retry_after = match &result {
-                Ok((status, _, retry_after)) if is_retryable_status(*status) => Some(*retry_after),
-                Err(AttemptError::Timeout) | Err(AttemptError::Connect(_)) => Some(None),
-                _ => None,
-            };
-            match retry_after {
-                Some(server_pause) if attempt < max => {
-                    let mut pause = self.retry.delay(attempt, &mut jitter);
-                    if let Some(asked) = server_pause {
-                        pause = asked.min(Duration::from_millis(self.retry.max_delay_ms));
-                    }
-                    tracing::debug!(attempt, pause_ms = pause.as_millis() as u64, "retrying");
-                    drop(result);
-                    tokio::time::sleep(pause).await;
-                }
-                _ => break result,
-            }
-        };
+        let outcome = self.send_with_retries(call).instrument(span.clone()).await;
+        let (attempt, outcome) = outcome;
         let latency_ms = started.elapsed().as_millis() as u64;
         span.record("attempts", attempt);
         span.record("latency_ms", latency_ms);
         match outcome {
             Ok((status, body, _)) => {
                 span.record("status", status);
-                tracing::info!(status, attempts = attempt, latency_ms, "call done");
+                tracing::info!(parent: &span, status, attempts = attempt, latency_ms, "call done");
                 Ok(Response {
                     status,
                     body,
@@ -359,6 +334,41 @@ impl Transport {
                 Err(error)
             }
         }
+    }
+
+    /// The attempts of one call: `(attempts made, last outcome)`.
+    async fn send_with_retries(
+        &self,
+        call: &Call<'_>,
+    ) -> (u32, Result<(u16, String, Option<Duration>), AttemptError>) {
+        let max = match call.idempotency {
+            Idempotency::Safe => self.retry.max_attempts,
+            Idempotency::Once => 1,
+        };
+        let mut jitter = Jitter::from_clock();
+        let mut attempt = 0;
+        let outcome = loop {
+            attempt += 1;
+            let result = self.attempt(call).await;
+            let retry_after = match &result {
+                Ok((status, _, retry_after)) if is_retryable_status(*status) => Some(*retry_after),
+                Err(AttemptError::Timeout) | Err(AttemptError::Connect(_)) => Some(None),
+                _ => None,
+            };
+            match retry_after {
+                Some(server_pause) if attempt < max => {
+                    let mut pause = self.retry.delay(attempt, &mut jitter);
+                    if let Some(asked) = server_pause {
+                        pause = asked.min(Duration::from_millis(self.retry.max_delay_ms));
+                    }
+                    tracing::debug!(attempt, pause_ms = pause.as_millis() as u64, "retrying");
+                    drop(result);
+                    tokio::time::sleep(pause).await;
+                }
+                _ => break result,
+            }
+        };
+        (attempt, outcome)
     }
 
     async fn attempt(

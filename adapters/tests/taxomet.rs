@@ -217,3 +217,12 @@ async fn server_errors_malformed_replies_and_timeouts() {
     assert_no_secret("logs", &logs.text());
     assert!(!logs.text().contains("p%26ss"));
 }
+
+#[test]
+#[should_panic(expected = "leaks a secret")]
+fn the_leak_check_itself_fails_on_a_leak() {
+    // Not through the global log buffer: a deliberate leak there would fail every
+    // other test's check.
+    let line = format!("INFO call url=/api/v1/get_order?operator_password={PASSWORD}");
+    assert_no_secret("logs", &line);
+}

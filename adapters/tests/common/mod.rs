@@ -103,19 +103,25 @@ impl Write for Logs {
     }
 }
 
-/// Captures every log line (all levels, span fields included) on this thread until the
-/// guard drops. Tests run on tokio's current-thread runtime, so the calls log here.
-pub fn capture_logs() -> (Logs, tracing::subscriber::DefaultGuard) {
-    let logs = Logs::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-        .with_writer(move || writer.clone())
-        .finish();
-    let guard = tracing::subscriber::set_default(subscriber);
-    (logs, guard)
+/// Captures every log line (all levels, span fields included) of the whole test binary
+/// in one global buffer: a global subscriber, because tracing caches per-callsite
+/// interest across threads and a thread-local one can miss events of concurrent tests.
+/// Leak checks read the whole buffer, so a secret logged by any test fails them.
+pub fn capture_logs() -> (Logs, ()) {
+    static LOGS: std::sync::OnceLock<Logs> = std::sync::OnceLock::new();
+    let logs = LOGS.get_or_init(|| {
+        let logs = Logs::default();
+        let writer = logs.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+            .with_writer(move || writer.clone())
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).expect("one global subscriber");
+        logs
+    });
+    (logs.clone(), ())
 }
 
 pub fn fixture(name: &str) -> String {
