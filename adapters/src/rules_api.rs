@@ -16,7 +16,7 @@ pub(crate) use courier_rules::fastriver::{
 };
 pub(crate) use courier_rules::inpost::eligibility::weekend_points;
 pub(crate) use courier_rules::inpost::{
-    check as check_weekend, EndOfWeekCollectionFilter, PointType, Refusal,
+    check as check_weekend, EndOfWeekCollectionFilter, PointType, Preset, Refusal,
     Shipment as WeekendShipment, TargetPoint, Window,
 };
 pub(crate) use courier_rules::taxomet::{

@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use super::shipx_error::shipx_error;
 use crate::error::{Error, FieldIssue};
 use crate::rules_api::{
-    check_weekend, mask, weekend_points, EndOfWeekCollectionFilter, PointType, Refusal,
+    check_weekend, mask, weekend_points, EndOfWeekCollectionFilter, PointType, Preset, Refusal,
     TargetPoint, WeekendShipment, Window,
 };
 use crate::secret::Secret;
@@ -72,6 +72,38 @@ pub struct ShipXConfig {
     pub token_env: String,
     #[serde(default)]
     pub poll: PollPolicy,
+    /// The ordering window of the weekend add-on the local check uses: `seed`,
+    /// `current` (the rules' presets) or the path of a window TOML file.
+    #[serde(default = "default_window")]
+    pub window: String,
+}
+
+fn default_window() -> String {
+    "seed".into()
+}
+
+impl ShipXConfig {
+    /// The window named by `window`; a relative path is taken from `base_dir` (the
+    /// configuration file's folder).
+    pub fn load_window(&self, base_dir: &std::path::Path) -> Result<Window, Error> {
+        let preset = match self.window.as_str() {
+            "seed" => Some(Preset::Seed),
+            "current" => Some(Preset::Current),
+            _ => None,
+        };
+        let loaded = match preset {
+            Some(p) => p.window(),
+            None => {
+                let path = base_dir.join(&self.window);
+                let text = std::fs::read_to_string(&path).map_err(|e| Error::Io {
+                    path: path.display().to_string(),
+                    detail: e.to_string(),
+                })?;
+                Window::from_toml_str(&text)
+            }
+        };
+        loaded.map_err(|e| Error::Config(format!("inpost: window {}: {e}", self.window)))
+    }
 }
 
 /// A money amount. ShipX takes numbers in requests (`"amount": 12.50`); the amount is
