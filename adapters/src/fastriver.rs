@@ -150,6 +150,21 @@ pub enum Reference {
 }
 
 impl Reference {
+    pub const ALL: [Reference; 7] = [
+        Reference::Products,
+        Reference::PhotoTypes,
+        Reference::CancelReasons,
+        Reference::RejectReasons,
+        Reference::Cities,
+        Reference::DeliveryRequestStatuses,
+        Reference::DeliveryStatuses,
+    ];
+
+    /// The list named by its slug (`cities`).
+    pub fn from_slug(slug: &str) -> Option<Reference> {
+        Reference::ALL.into_iter().find(|r| r.slug() == slug)
+    }
+
     pub fn slug(self) -> &'static str {
         match self {
             Reference::Products => "products",

@@ -41,6 +41,7 @@ pub mod config;
 pub mod error;
 pub mod fastriver;
 pub mod inpost;
+pub mod operator;
 mod rules_api;
 pub mod secret;
 pub mod taxomet;

@@ -42,6 +42,8 @@ enum Command {
     Inpost(cmd::inpost::Command),
     /// Validate a carrier request payload and print the errors in the carrier's shape.
     Validate(cmd::validate::Args),
+    /// Call one carrier API operation by hand and print its typed result.
+    Call(cmd::call::Args),
 }
 
 fn main() -> ExitCode {
@@ -53,6 +55,7 @@ fn main() -> ExitCode {
         Command::Tariff(c) => cmd::quote::run_tariff(c, format),
         Command::Inpost(c) => cmd::inpost::run(c, format),
         Command::Validate(args) => cmd::validate::run(args, format),
+        Command::Call(args) => cmd::call::run(args, format),
     };
     match result {
         Ok(code) => code,
