@@ -17,7 +17,7 @@ pub(crate) use courier_rules::fastriver::{
 pub(crate) use courier_rules::inpost::eligibility::weekend_points;
 pub(crate) use courier_rules::inpost::{
     check as check_weekend, EndOfWeekCollectionFilter, PointType, Preset, Refusal,
-    Shipment as WeekendShipment, TargetPoint, Window,
+    Shipment as WeekendShipment, TargetPoint, Window, ADD_ON_SERVICE,
 };
 pub(crate) use courier_rules::taxomet::{
     parse_reply as parse_taxomet_reply, Call as TaxometCall, Password as TaxometPassword,

@@ -7,15 +7,23 @@
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
-/// An element: local name, text content and children, in document order.
+/// An element: local name, attributes (local names), text content and children, in
+/// document order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Node {
     pub name: String,
+    pub attrs: Vec<(String, String)>,
     pub text: String,
     pub children: Vec<Node>,
 }
 
 impl Node {
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
     pub fn child(&self, name: &str) -> Option<&Node> {
         self.children.iter().find(|c| c.name == name)
     }
@@ -45,6 +53,19 @@ fn local(name: &[u8]) -> String {
     }
 }
 
+fn attributes(e: &quick_xml::events::BytesStart<'_>) -> Result<Vec<(String, String)>, String> {
+    let mut out = Vec::new();
+    for a in e.attributes() {
+        let a = a.map_err(|e| format!("attribute: {e}"))?;
+        let value = a
+            .unescape_value()
+            .map_err(|e| format!("attribute: {e}"))?
+            .into_owned();
+        out.push((local(a.key.as_ref()), value));
+    }
+    Ok(out)
+}
+
 /// Parses a document into its root element.
 pub(crate) fn parse(text: &str) -> Result<Node, String> {
     let mut reader = Reader::from_str(text);
@@ -54,11 +75,13 @@ pub(crate) fn parse(text: &str) -> Result<Node, String> {
         match reader.read_event() {
             Ok(Event::Start(e)) => stack.push(Node {
                 name: local(e.name().as_ref()),
+                attrs: attributes(&e)?,
                 ..Node::default()
             }),
             Ok(Event::Empty(e)) => {
                 let node = Node {
                     name: local(e.name().as_ref()),
+                    attrs: attributes(&e)?,
                     ..Node::default()
                 };
                 match stack.last_mut() {
@@ -133,6 +156,11 @@ mod tests {
         assert_eq!(n.text_of("A"), Some("1 & 2"));
         assert_eq!(n.children_named("A").count(), 2);
         assert_eq!(n.children[2].text, "А");
+        let e = parse(r#"<p><error key="invalidEndOfWeekCollection">x</error></p>"#).unwrap();
+        assert_eq!(
+            e.children[0].attr("key"),
+            Some("invalidEndOfWeekCollection")
+        );
         assert!(parse("<a><b></a>").is_err());
         assert!(parse("<a>").is_err());
     }

@@ -36,6 +36,16 @@ fn every_sample_configuration_builds_its_client() {
         .unwrap()
         .excludes_public_holidays());
 
+    let v2: courier_adapters::inpost::apiv2::Apiv2Config =
+        load_toml(&data("adapters/inpost_apiv2.toml")).unwrap();
+    let window = i.load_window(&data("adapters")).unwrap();
+    courier_adapters::inpost::apiv2::Apiv2Client::new(
+        &v2,
+        secret_from(&v2.password_env, env).unwrap(),
+        window,
+    )
+    .unwrap();
+
     let f: FastriverConfig = load_toml(&data("adapters/fastriver.toml")).unwrap();
     FastriverClient::new(&f, secret_from(&f.password_env, env).unwrap()).unwrap();
 

@@ -1,6 +1,8 @@
 //! InPost (seed 003): the ShipX JSON API ([`shipx`]) with the weekend add-on
-//! `end_of_week_collection`, and ShipX's error shape ([`shipx_error`]).
+//! `end_of_week_collection`, ShipX's error shape ([`shipx_error`]), and the older XML
+//! API ([`apiv2`]: price list, `createdeliverypacks`).
 
+pub mod apiv2;
 pub mod shipx;
 pub mod shipx_error;
 

@@ -9,6 +9,7 @@ use wiremock::Request;
 
 /// Every secret the tests use; none may appear in a golden file, a log or an error.
 pub const SECRETS: &[&str] = &[
+    "apiv2-Pa55-s3cret",
     "shipx-T0ken-s3cret",
     "aplix-Pa55-s3cret",
     "taxo-p&ss s3cret",
