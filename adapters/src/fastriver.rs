@@ -315,7 +315,7 @@ impl FastriverClient {
         let call = Call::new("authentications.create", Method::POST, "/authentications")
             .header("x-api-version", "v1")
             .header("accept", "application/json")
-            .json(&body);
+            .json(&body)?;
         let t = self.token_call(call, None).await?;
         *self.token.lock().await = Some(t);
         Ok(())

@@ -171,11 +171,14 @@ impl<'a> Call<'a> {
             idempotency: Idempotency::Safe,
         }
     }
-    pub fn json(mut self, value: &impl serde::Serialize) -> Self {
-        // Serialising a typed request to JSON cannot fail (no maps with non-string keys).
-        let body = serde_json::to_vec(value).unwrap_or_default();
+    /// A JSON body; a value that cannot be written as JSON is a configuration error
+    /// rather than an empty body sent.
+    pub fn json(mut self, value: &impl serde::Serialize) -> Result<Self, Error> {
+        let body = serde_json::to_vec(value).map_err(|e| {
+            Error::Config(format!("{}: cannot write the request: {e}", self.operation))
+        })?;
         self.body = Some(("application/json", body));
-        self
+        Ok(self)
     }
     pub fn body(mut self, content_type: &'static str, body: Vec<u8>) -> Self {
         self.body = Some((content_type, body));
@@ -459,6 +462,25 @@ mod tests {
             let d9 = p.delay(9, &mut j).as_millis();
             assert!((175..=350).contains(&d9), "{d9}");
         }
+    }
+
+    #[tokio::test]
+    async fn a_refused_connection_is_retried_only_when_safe() {
+        // Nothing listens on loopback port 9 (discard): the connection is refused.
+        let mut config = TransportConfig::new("http://127.0.0.1:9");
+        config.retry = RetryPolicy {
+            max_attempts: 3,
+            base_delay_ms: 1,
+            max_delay_ms: 2,
+        };
+        let t = Transport::new("t", &config, vec![Secret::new("pw")]).unwrap();
+        let read = Call::new("read", Method::GET, "/x?password=pw");
+        let e = t.send(&read).await.unwrap_err();
+        assert!(matches!(e, Error::Connect { attempts: 3, .. }), "{e:?}");
+        assert!(!format!("{e} {e:?}").contains("pw"), "{e:?}");
+        let write = Call::new("write", Method::POST, "/x").once();
+        let e = t.send(&write).await.unwrap_err();
+        assert!(matches!(e, Error::Connect { attempts: 1, .. }), "{e:?}");
     }
 
     #[test]

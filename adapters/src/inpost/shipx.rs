@@ -396,7 +396,7 @@ impl ShipXClient {
             });
         }
         let path = format!("/v1/organizations/{}/shipments", self.organization_id);
-        let call = self.call(OP, Method::POST, path).json(shipment).once();
+        let call = self.call(OP, Method::POST, path).json(shipment)?.once();
         self.json(call, &[200, 201]).await
     }
 
@@ -464,7 +464,7 @@ impl ShipXClient {
         );
         let call = self
             .call("shipments.calculate", Method::POST, path)
-            .json(&Body { shipments });
+            .json(&Body { shipments })?;
         self.json(call, &[200]).await
     }
 
