@@ -24,7 +24,7 @@ fn config(server: &MockServer, extra: &str) -> AplixClientConfig {
         {extra}
         [transport]
         base_url = "{}"
-        timeout_ms = 500
+        timeout_ms = 3000
         [transport.retry]
         max_attempts = 2
         base_delay_ms = 1

@@ -34,7 +34,7 @@ async fn setup() -> Fixture {
         refresh_margin_secs = 300
         [transport]
         base_url = "{}/api/partner"
-        timeout_ms = 300
+        timeout_ms = 3000
         [transport.retry]
         max_attempts = 3
         base_delay_ms = 1

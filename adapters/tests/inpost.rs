@@ -22,7 +22,7 @@ fn client(server: &MockServer) -> ShipXClient {
         token_env = "INPOST_SHIPX_TOKEN"
         [transport]
         base_url = "{}"
-        timeout_ms = 300
+        timeout_ms = 800
         [transport.retry]
         max_attempts = 3
         base_delay_ms = 1
@@ -448,7 +448,9 @@ async fn a_timeout_is_retried_for_reads_and_reported_without_the_token() {
     let (logs, _g) = capture_logs();
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_delay(std::time::Duration::from_millis(1_500)))
+        .respond_with(
+            ResponseTemplate::new(200).set_delay(std::time::Duration::from_millis(10_000)),
+        )
         .mount(&server)
         .await;
     let e = client(&server).shipment(1).await.unwrap_err();

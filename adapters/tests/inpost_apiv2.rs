@@ -14,7 +14,7 @@ const PASSWORD: &str = "apiv2-Pa55-s3cret";
 
 fn client(server: &MockServer) -> Apiv2Client {
     let config: Apiv2Config = toml::from_str(&format!(
-        "email = \"shop@example.com\"\npassword_env = \"INPOST_APIV2_PASSWORD\"\n[transport]\nbase_url = \"{}\"\ntimeout_ms = 300\n",
+        "email = \"shop@example.com\"\npassword_env = \"INPOST_APIV2_PASSWORD\"\n[transport]\nbase_url = \"{}\"\ntimeout_ms = 3000\n",
         server.uri()
     ))
     .unwrap();

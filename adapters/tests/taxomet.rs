@@ -18,7 +18,7 @@ fn client(server: &MockServer) -> TaxometClient {
         password_env = "TAXOMET_PASSWORD"
         [transport]
         base_url = "{}"
-        timeout_ms = 300
+        timeout_ms = 800
         [transport.retry]
         max_attempts = 2
         base_delay_ms = 1
@@ -165,12 +165,16 @@ async fn server_errors_malformed_replies_and_timeouts() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/api/v1/get_order"))
-        .respond_with(ResponseTemplate::new(200).set_delay(std::time::Duration::from_millis(1_000)))
+        .respond_with(
+            ResponseTemplate::new(200).set_delay(std::time::Duration::from_millis(10_000)),
+        )
         .mount(&server)
         .await;
     Mock::given(method("GET"))
         .and(path("/api/v1/add_order"))
-        .respond_with(ResponseTemplate::new(200).set_delay(std::time::Duration::from_millis(1_000)))
+        .respond_with(
+            ResponseTemplate::new(200).set_delay(std::time::Duration::from_millis(10_000)),
+        )
         .mount(&server)
         .await;
     Mock::given(method("GET"))
