@@ -399,8 +399,7 @@ impl FastriverClient {
             if once {
                 call = call.once();
             }
-            let t = Transport::clone(&self.transport);
-            let resp = t.send(&call).await?;
+            let resp = self.transport.send(&call).await?;
             if resp.status == 401 && attempt == 0 {
                 tracing::info!(operation, "token refused, logging in again");
                 *self.token.lock().await = None;
