@@ -20,10 +20,11 @@ use crate::error::{Error, FieldIssue};
 use crate::fastriver::{
     ApiVersion, FastriverClient, FastriverConfig, ListFilter, Reference, SlotQuery,
 };
+use crate::inpost::apiv2::{Apiv2Client, Apiv2Config, DeliveryPacks, PackContext};
 use crate::inpost::{CalculationRequest, NewShipment, ShipXClient, ShipXConfig};
 use crate::rules_api::{
-    AplixRules, EndOfWeekCollectionFilter, FastriverRequest, PartnerConfig, PushOrder, PushReestr,
-    TargetPoint, TaxometCall,
+    AplixRules, EndOfWeekCollectionFilter, FastriverRequest, PartnerConfig, Preset, PushOrder,
+    PushReestr, TargetPoint, TaxometCall,
 };
 use crate::taxomet::{TaxometClient, TaxometConfig};
 
@@ -32,6 +33,7 @@ use crate::taxomet::{TaxometClient, TaxometConfig};
 pub enum Carrier {
     Aplix,
     Inpost,
+    InpostApiv2,
     Fastriver,
     Taxomet,
 }
@@ -68,6 +70,7 @@ impl Carrier {
                 "availability",
                 "reference",
             ],
+            Carrier::InpostApiv2 => &["price_list", "create_delivery_packs"],
             Carrier::Taxomet => &["call"],
         }
     }
@@ -76,6 +79,7 @@ impl Carrier {
         match self {
             Carrier::Aplix => "aplix",
             Carrier::Inpost => "inpost",
+            Carrier::InpostApiv2 => "inpost-apiv2",
             Carrier::Fastriver => "fastriver",
             Carrier::Taxomet => "taxomet",
         }
@@ -241,6 +245,28 @@ pub async fn run(call: &OperatorCall<'_>) -> Result<Value, Error> {
                     to_json(&c.search(filter, a.page).await?)
                 }
             }
+        }
+        Carrier::InpostApiv2 => {
+            let cfg: Apiv2Config = load_toml(call.config)?;
+            let password = secret_from(&cfg.password_env, call.env)?;
+            // apiv2's configuration has no window of its own: the seed's preset.
+            let window = Preset::Seed
+                .window()
+                .map_err(|e| Error::Config(format!("inpost: window: {e}")))?;
+            let c = Apiv2Client::new(&cfg, password, window)?;
+            if op == "price_list" {
+                return to_json(&c.price_list().await?);
+            }
+            #[derive(Deserialize)]
+            struct A {
+                document: DeliveryPacks,
+                contexts: Vec<PackContext>,
+            }
+            let a: A = request(op, req)?;
+            to_json(
+                &c.create_delivery_packs(&a.document, &a.contexts, call.now)
+                    .await?,
+            )
         }
         Carrier::Fastriver => {
             let cfg: FastriverConfig = load_toml(call.config)?;

@@ -113,3 +113,47 @@ fn a_weekend_refusal_exits_1_without_a_call_and_a_missing_secret_exits_2() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("one of: create_shipment"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn inpost_apiv2_price_list_renders_as_a_table() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(query_param("do", "pricelist"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(
+            "<paczkomaty><packtype><type>A</type><price>8.99</price></packtype><endOfWeekCollection><price>4.99</price></endOfWeekCollection></paczkomaty>",
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let dir = std::env::temp_dir().join(format!("courier-call-cli-apiv2-{}", std::process::id()));
+    let cfg = config(&dir, "apiv2.toml", &format!(
+        "email = \"shop@example.com\"\npassword_env = \"INPOST_APIV2_PASSWORD\"\n[transport]\nbase_url = \"{}\"\n", server.uri()));
+    let out = tokio::task::spawn_blocking(move || {
+        courier_env(
+            &[
+                "call",
+                "inpost-apiv2",
+                "price_list",
+                "--config",
+                &cfg,
+                "--format",
+                "table",
+            ],
+            None,
+            &[("INPOST_APIV2_PASSWORD", "pw-apiv2")],
+        )
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("end_of_week_collection") && stdout.contains("4.99"),
+        "{stdout}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

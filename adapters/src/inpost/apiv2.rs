@@ -85,9 +85,10 @@ pub struct DeliveryPacks {
 }
 
 /// What the rules need to know of a pack's target and origin.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct PackContext {
     pub target: TargetPoint,
+    #[serde(default)]
     pub allegro: bool,
 }
 

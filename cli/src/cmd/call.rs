@@ -1,4 +1,4 @@
-//! `courier call aplix|inpost|fastriver|taxomet OPERATION --config FILE [REQUEST]`
+//! `courier call aplix|inpost|inpost-apiv2|fastriver|taxomet OPERATION --config FILE [REQUEST]`
 //!
 //! For an operator checking an integration by hand: calls one carrier operation and
 //! prints its typed result. The work is `courier_adapters::operator::run`; this module
@@ -18,6 +18,8 @@ use crate::output::{print_json, print_table, read_input, CliError, Format};
 pub enum Carrier {
     Aplix,
     Inpost,
+    /// InPost's older XML API (price list, createdeliverypacks).
+    InpostApiv2,
     Fastriver,
     Taxomet,
 }
@@ -53,6 +55,7 @@ pub fn run(args: Args, format: Format) -> Result<ExitCode, CliError> {
     let carrier = match args.carrier {
         Carrier::Aplix => AdapterCarrier::Aplix,
         Carrier::Inpost => AdapterCarrier::Inpost,
+        Carrier::InpostApiv2 => AdapterCarrier::InpostApiv2,
         Carrier::Fastriver => AdapterCarrier::Fastriver,
         Carrier::Taxomet => AdapterCarrier::Taxomet,
     };
