@@ -779,6 +779,55 @@ impl FastriverClient {
         Ok(self.decode::<Doc>(OP, &resp.body)?.data)
     }
 
+    /// Tells Fastriver the client asks to be called back (`POST …/call_please`); sent once.
+    pub async fn call_please(&self, uuid: &str) -> Result<(), Error> {
+        const OP: &str = "delivery_requests.call_please";
+        let path = format!("/delivery_requests/{}/call_please", percent_encode(uuid));
+        self.authed(OP, Method::POST, path, ApiVersion::V1, None, true)
+            .await
+            .map(|_| ())
+    }
+
+    /// The printed forms uploaded for a request (`GET package_documents` filtered by it).
+    pub async fn package_documents(&self, uuid: &str) -> Result<Vec<Resource>, Error> {
+        const OP: &str = "package_documents.list";
+        let path = format!(
+            "/package_documents?filter%5Bdelivery_request_uuid%5D={}",
+            percent_encode(uuid)
+        );
+        let resp = self
+            .authed(OP, Method::GET, path, ApiVersion::V1, None, false)
+            .await?;
+        #[derive(Deserialize)]
+        struct Doc {
+            data: Vec<Resource>,
+        }
+        Ok(self.decode::<Doc>(OP, &resp.body)?.data)
+    }
+
+    /// One printed form.
+    pub async fn package_document(&self, id: &str) -> Result<Resource, Error> {
+        const OP: &str = "package_documents.get";
+        let path = format!("/package_documents/{}", percent_encode(id));
+        let resp = self
+            .authed(OP, Method::GET, path, ApiVersion::V1, None, false)
+            .await?;
+        #[derive(Deserialize)]
+        struct Doc {
+            data: Resource,
+        }
+        Ok(self.decode::<Doc>(OP, &resp.body)?.data)
+    }
+
+    /// Deletes a printed form; sent once.
+    pub async fn delete_package_document(&self, id: &str) -> Result<(), Error> {
+        const OP: &str = "package_documents.delete";
+        let path = format!("/package_documents/{}", percent_encode(id));
+        self.authed(OP, Method::DELETE, path, ApiVersion::V1, None, true)
+            .await
+            .map(|_| ())
+    }
+
     /// A reference list (products, cities, reasons, statuses).
     pub async fn reference(&self, list: Reference) -> Result<Vec<Resource>, Error> {
         let op = list.slug();

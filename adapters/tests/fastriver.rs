@@ -435,3 +435,52 @@ async fn errors_422_500_and_malformed_are_typed_without_secrets() {
     assert_no_secret("logs", &logs.text());
     assert_no_secret("client Debug", &format!("{:?}", f.client));
 }
+
+#[tokio::test]
+async fn call_please_and_package_documents() {
+    let f = setup().await;
+    Mock::given(method("POST"))
+        .and(path(format!(
+            "/api/partner/delivery_requests/{UUID}/call_please"
+        )))
+        .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
+        .expect(1)
+        .mount(&f.server)
+        .await;
+    Mock::given(method("GET")).and(path("/api/partner/package_documents")).and(query_param("filter[delivery_request_uuid]", UUID))
+        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"data": [{"id": "191", "type": "document", "attributes": {"url": "https://example.net/1.pdf", "external_id": "PS112233"}},
+            {"id": "192", "type": "document", "attributes": {"url": "https://example.net/2.pdf"}}]}"#))
+        .mount(&f.server).await;
+    Mock::given(method("GET")).and(path("/api/partner/package_documents/191"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"data": {"id": "191", "type": "document", "attributes": {"url": "https://example.net/1.pdf"}}}"#))
+        .mount(&f.server).await;
+    Mock::given(method("DELETE"))
+        .and(path("/api/partner/package_documents/192"))
+        .respond_with(
+            ResponseTemplate::new(404).set_body_string(r#"{"error": "Документ не найден"}"#),
+        )
+        .expect(1)
+        .mount(&f.server)
+        .await;
+    f.client.call_please(UUID).await.unwrap();
+    let docs = f.client.package_documents(UUID).await.unwrap();
+    assert_eq!(
+        docs.iter()
+            .map(|d| d.id.as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["191", "192"]
+    );
+    assert_eq!(
+        f.client.package_document("191").await.unwrap().attributes["url"],
+        "https://example.net/1.pdf"
+    );
+    let e = f.client.delete_package_document("192").await.unwrap_err();
+    assert!(
+        matches!(&e, Error::Rejected { status: 404, message, .. } if message == "Документ не найден"),
+        "{e:?}"
+    );
+    golden(
+        "fastriver_package_documents",
+        &render(&f.server.received_requests().await.unwrap()[2]),
+    );
+}
