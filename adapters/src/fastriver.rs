@@ -89,6 +89,20 @@ pub struct ListFilter {
     pub created_by_id: Option<i64>,
 }
 
+/// A meeting moved (v2 `transfer_delivery`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Transfer {
+    /// The reason's code, e.g. `transfer_before_meeting`.
+    pub reason: String,
+    #[serde(default)]
+    pub comment: Option<String>,
+    /// The new date, when agreed with the client.
+    #[serde(default)]
+    pub next_date: Option<String>,
+    #[serde(default)]
+    pub address: Option<String>,
+}
+
 /// A time interval (v2 adds `available`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Slot {
@@ -777,6 +791,61 @@ impl FastriverClient {
             data: Resource,
         }
         Ok(self.decode::<Doc>(OP, &resp.body)?.data)
+    }
+
+    /// Moves a meeting (v2, for partners delivering in their own application); the body
+    /// is plain JSON as the seed shows it. Sent once.
+    pub async fn transfer_delivery(
+        &self,
+        uuid: &str,
+        transfer: &Transfer,
+    ) -> Result<DeliveryRequestState, Error> {
+        const OP: &str = "delivery_requests.transfer_delivery";
+        let path = format!(
+            "/delivery_requests/{}/transfer_delivery",
+            percent_encode(uuid)
+        );
+        let body = serde_json::to_vec(&without_nulls(
+            serde_json::to_value(transfer).unwrap_or(Value::Null),
+        ))
+        .unwrap_or_default();
+        let resp = self
+            .authed(
+                OP,
+                Method::POST,
+                path,
+                ApiVersion::V2,
+                Some(("application/json", body)),
+                true,
+            )
+            .await?;
+        self.one_request(OP, &resp.body)
+    }
+
+    /// Completes a meeting at the given place (v2). Sent once.
+    pub async fn complete_delivery(
+        &self,
+        uuid: &str,
+        lat: f64,
+        lon: f64,
+    ) -> Result<DeliveryRequestState, Error> {
+        const OP: &str = "delivery_requests.complete_delivery";
+        let path = format!(
+            "/delivery_requests/{}/complete_delivery",
+            percent_encode(uuid)
+        );
+        let body = serde_json::to_vec(&json!({"lat": lat, "lon": lon})).unwrap_or_default();
+        let resp = self
+            .authed(
+                OP,
+                Method::POST,
+                path,
+                ApiVersion::V2,
+                Some(("application/json", body)),
+                true,
+            )
+            .await?;
+        self.one_request(OP, &resp.body)
     }
 
     /// Tells Fastriver the client asks to be called back (`POST …/call_please`); sent once.

@@ -484,3 +484,35 @@ async fn call_please_and_package_documents() {
         &render(&f.server.received_requests().await.unwrap()[2]),
     );
 }
+
+#[tokio::test]
+async fn transfer_and_complete_a_meeting_on_v2() {
+    let f = setup().await;
+    Mock::given(method("POST"))
+        .and(header("x-api-version", "v2"))
+        .and(wiremock::matchers::path_regex(
+            r"/(transfer|complete)_delivery$",
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_string(request_doc(
+            r#"{"status": "validated", "delivery_status": "reserved"}"#,
+        )))
+        .expect(2)
+        .mount(&f.server)
+        .await;
+    let t = Transfer {
+        reason: "transfer_before_meeting".into(),
+        comment: Some("Уехал в отпуск до сентября".into()),
+        next_date: Some("2022-09-01".into()),
+        address: Some("Бульвар Капуцинов, д 10".into()),
+    };
+    f.client.transfer_delivery(UUID, &t).await.unwrap();
+    let r = f
+        .client
+        .complete_delivery(UUID, 33.333, 55.555)
+        .await
+        .unwrap();
+    assert_eq!(r.delivery_status.as_deref(), Some("reserved"));
+    let reqs = f.server.received_requests().await.unwrap();
+    golden("fastriver_transfer_delivery", &render(&reqs[1]));
+    golden("fastriver_complete_delivery", &render(&reqs[2]));
+}
