@@ -51,6 +51,8 @@ enum Command {
     /// Load data into the server's store.
     #[command(subcommand)]
     Import(cmd::serve::ImportCommand),
+    /// Call one carrier API operation by hand and print its typed result.
+    Call(cmd::call::Args),
 }
 
 fn main() -> ExitCode {
@@ -66,6 +68,7 @@ fn main() -> ExitCode {
         Command::Gen(args) => cmd::reconcile::run_gen(args, format),
         Command::Serve(args) => cmd::serve::run(args, format),
         Command::Import(c) => cmd::serve::run_import(c, format),
+        Command::Call(args) => cmd::call::run(args, format),
     };
     match result {
         Ok(code) => code,

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod call;
 pub mod inpost;
 pub mod pack;
 pub mod quote;

@@ -5,9 +5,17 @@ use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
 /// Runs `courier args…`, writing `stdin` (if any) to its standard input.
+#[allow(dead_code)] // not every test binary uses both runners
 pub fn courier(args: &[&str], stdin: Option<&str>) -> Output {
+    courier_env(args, stdin, &[])
+}
+
+/// Runs `courier args…` with extra environment variables (the adapters' secrets).
+#[allow(dead_code)]
+pub fn courier_env(args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_courier"))
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
