@@ -40,6 +40,10 @@ enum Command {
     /// InPost weekend delivery add-on: window, eligibility, refunds.
     #[command(subcommand)]
     Inpost(cmd::inpost::Command),
+    /// The nightly reconciliation of registries, invoices, tracking and refunds.
+    Reconcile(cmd::reconcile::Args),
+    /// Generate a realistic reconciliation dataset with known injected errors.
+    Gen(cmd::reconcile::GenArgs),
     /// Validate a carrier request payload and print the errors in the carrier's shape.
     Validate(cmd::validate::Args),
 }
@@ -53,6 +57,8 @@ fn main() -> ExitCode {
         Command::Tariff(c) => cmd::quote::run_tariff(c, format),
         Command::Inpost(c) => cmd::inpost::run(c, format),
         Command::Validate(args) => cmd::validate::run(args, format),
+        Command::Reconcile(args) => cmd::reconcile::run(args, format),
+        Command::Gen(args) => cmd::reconcile::run_gen(args, format),
     };
     match result {
         Ok(code) => code,

@@ -3,4 +3,5 @@
 pub mod inpost;
 pub mod pack;
 pub mod quote;
+pub mod reconcile;
 pub mod validate;

@@ -1,0 +1,131 @@
+//! What a registry parcel should cost by contract, and whether the weekend fee is owed:
+//! both asked of the engine and the rules crate, never computed here.
+
+use courier_engine::pricing::{MethodPrice, Parcel, Shipment};
+use courier_rules::inpost::refund::{
+    ClientType, DispatchEvent, Outcome, ParcelHistory, RefundDecision, RefundPolicy,
+};
+
+use crate::money::Money;
+use crate::records::{Amounts, RegistryParcel, TrackingEvent, TrackingKind};
+use crate::tariffs::TariffBook;
+
+/// The contract's answer for one parcel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expected {
+    /// Expected amounts per component (`Total` last), or why the tariff cannot price it.
+    pub amounts: Result<Amounts, String>,
+    /// Whether a weekend fee on the invoice is owed (`false` also when not bought).
+    pub weekend_fee_owed: bool,
+    /// The weekend fee refund that is due (prepaid, InPost rule), zero otherwise.
+    pub refund_due: Money,
+    /// The InPost rule's decision, for parcels with the add-on.
+    pub weekend: Option<RefundDecision>,
+}
+
+fn to_money(d: rust_decimal::Decimal, dp: u32) -> Money {
+    Money::from_decimal_exact(d, dp).unwrap_or(Money::ZERO)
+}
+
+fn amounts_of(p: &MethodPrice, dp: u32) -> Amounts {
+    let m = |d: Option<rust_decimal::Decimal>| d.map_or(Money::ZERO, |d| to_money(d, dp));
+    [
+        to_money(p.rate, dp),
+        m(p.insurance),
+        m(p.cod_fee),
+        to_money(p.preparing, dp),
+        m(p.fuel),
+        m(p.notification),
+        m(p.weekend),
+        to_money(p.cost, dp),
+    ]
+}
+
+/// Prices one parcel. `events` are the parcel's tracking events (any order).
+///
+/// The weekend add-on: the rules crate decides from the purchase and the tracking. A
+/// prepaid client paid the fee, so it is expected on the invoice and refunded when the
+/// rule says so; a postpaid fee is expected only when the rule says it is owed.
+pub fn expected(
+    book: &TariffBook,
+    policy: &RefundPolicy,
+    parcel: &RegistryParcel,
+    events: &[TrackingEvent],
+) -> Expected {
+    let tariff = book.tariff(parcel.carrier);
+    let dp = tariff.minor_units();
+    let decision = match (parcel.weekend, parcel.bought_at) {
+        (true, Some(bought_at)) => {
+            let history = ParcelHistory {
+                client_type: parcel.client_type,
+                bought_at,
+                dispatched: events
+                    .iter()
+                    .filter_map(|e| {
+                        e.kind
+                            .dispatch()
+                            .map(|kind| DispatchEvent { kind, at: e.at })
+                    })
+                    .collect(),
+                placed_in_target_at: events
+                    .iter()
+                    .filter(|e| e.kind == TrackingKind::PlacedInTarget)
+                    .map(|e| e.at)
+                    .min(),
+            };
+            Some(policy.decide(&history))
+        }
+        _ => None,
+    };
+    let charged = match decision {
+        Some(d) => parcel.client_type == ClientType::Prepaid || d.fee_owed,
+        None => false,
+    };
+    let Some(method) = tariff.method_by_code(&parcel.method) else {
+        return Expected {
+            amounts: Err(format!(
+                "method_not_in_tariff: method {:?} is not in the {} tariff",
+                parcel.method,
+                tariff.carrier()
+            )),
+            weekend_fee_owed: charged,
+            refund_due: Money::ZERO,
+            weekend: decision,
+        };
+    };
+    let [l, w, h] = parcel.sides_mm;
+    let volume = u64::from(l) * u64::from(w) * u64::from(h);
+    let p = Parcel {
+        outer_sorted_mm: parcel.sides_mm,
+        gross_weight_g: parcel.weight_g,
+        goods_volume_mm3: parcel.goods_volume_mm3.unwrap_or(volume),
+        units: u64::from(parcel.units),
+        carton: None,
+    };
+    let shipment = Shipment {
+        parcel: p,
+        declared_value: parcel.declared_value.to_decimal(dp),
+        cod_amount: (parcel.cod_amount > Money::ZERO).then(|| parcel.cod_amount.to_decimal(dp)),
+        weekend: charged,
+    };
+    let dest = tariff.destination(&parcel.postal_index, &parcel.region);
+    let preparing = tariff.preparing_total(&p, parcel.seal, parcel.sturdy);
+    let amounts = match tariff.price_method(method, &shipment, &dest, preparing) {
+        Ok(price) => Ok(amounts_of(&price, dp)),
+        Err(refusals) => Err(refusals
+            .iter()
+            .map(|r| format!("{}: {}", r.code(), r.describe()))
+            .collect::<Vec<_>>()
+            .join("; ")),
+    };
+    let refund_due = match (&amounts, decision) {
+        (Ok(a), Some(d)) if d.outcome == Outcome::PrepaidRefundDue => a[6],
+        _ => Money::ZERO,
+    };
+    Expected {
+        amounts,
+        weekend_fee_owed: charged,
+        refund_due,
+        weekend: decision,
+    }
+}

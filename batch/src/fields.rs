@@ -1,0 +1,231 @@
+//! Reading one field's text into a typed value, with a reason a person can act on.
+//!
+//! Each function returns the reason without the field name; the row reader adds the
+//! file, the line and the field. Values are checked, never defaulted: an empty amount
+//! is an error, not zero.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+
+use crate::money::Money;
+use crate::profile::{FormatProfile, WeightUnit};
+
+/// The largest amount one field may hold (exclusive): a hundred million in the major
+/// unit. Anything above is a typo or an attack, not a parcel invoice.
+pub const MAX_AMOUNT_MAJOR: i64 = 100_000_000;
+/// The heaviest parcel a row may state: 10 tonnes in grams.
+pub const MAX_WEIGHT_G: u64 = 10_000_000;
+/// The longest side a row may state: 100 m in millimetres.
+pub const MAX_SIDE_MM: u32 = 100_000;
+
+/// Shortens a field value for a message: reject reasons must stay readable even when
+/// the value is a 10 MB blob.
+pub fn shown(v: &str) -> String {
+    const MAX: usize = 40;
+    if v.chars().count() <= MAX {
+        format!("{v:?}")
+    } else {
+        let head: String = v.chars().take(MAX).collect();
+        format!("{head:?}… ({} bytes)", v.len())
+    }
+}
+
+fn nonempty(v: &str) -> Result<&str, String> {
+    let t = v.trim();
+    if t.is_empty() {
+        Err("is empty".into())
+    } else {
+        Ok(t)
+    }
+}
+
+/// A non-empty identifier (order id, invoice id, ...), at most 200 bytes.
+pub fn ident(v: &str) -> Result<&str, String> {
+    let t = nonempty(v)?;
+    if t.len() > 200 {
+        return Err(format!("is {} bytes long (at most 200)", t.len()));
+    }
+    Ok(t)
+}
+
+/// The text of a decimal in the profile's notation, normalised to `[-]digits[.digits]`.
+fn decimal_text(v: &str, profile: &FormatProfile) -> Result<String, String> {
+    let t = nonempty(v)?;
+    let mut s = String::with_capacity(t.len());
+    for c in t.chars() {
+        match c {
+            '0'..='9' | '-' | '+' => s.push(c),
+            ',' if profile.decimal_comma => s.push('.'),
+            '.' if !profile.decimal_comma => s.push('.'),
+            ' ' | '\u{a0}' | '\u{202f}' if profile.decimal_comma => {}
+            _ => return Err(format!("{} is not a decimal number", shown(t))),
+        }
+    }
+    Ok(s)
+}
+
+/// A decimal of any scale, for the input side of the money identity (no range check
+/// beyond what `Decimal` holds).
+pub fn decimal_loose(v: &str, profile: &FormatProfile) -> Option<Decimal> {
+    let s = decimal_text(v, profile).ok()?;
+    let d: Decimal = s.parse().ok()?;
+    (d.abs() < Decimal::from(1_000_000_000_000_000i64)).then_some(d)
+}
+
+/// An amount in a currency with `dp` minor digits: exact (no more digits than the
+/// currency has), not negative, below [`MAX_AMOUNT_MAJOR`].
+pub fn amount(v: &str, dp: u32, profile: &FormatProfile) -> Result<Money, String> {
+    let s = decimal_text(v, profile)?;
+    let d: Decimal = s
+        .parse()
+        .map_err(|_| format!("{} is not a decimal number", shown(v.trim())))?;
+    if d.is_sign_negative() && !d.is_zero() {
+        return Err(format!("{} is negative", shown(v.trim())));
+    }
+    if d >= Decimal::from(MAX_AMOUNT_MAJOR) {
+        return Err(format!(
+            "{} is out of range (at most {MAX_AMOUNT_MAJOR} per field)",
+            shown(v.trim())
+        ));
+    }
+    Money::from_decimal_exact(d, dp).ok_or_else(|| {
+        format!(
+            "{} has more decimal places than the currency's {dp}",
+            shown(v.trim())
+        )
+    })
+}
+
+/// Whole grams; kilograms (in the profile's notation) are converted rounding up.
+pub fn weight_g(v: &str, profile: &FormatProfile, unit: WeightUnit) -> Result<u64, String> {
+    let t = nonempty(v)?;
+    let g = match unit {
+        WeightUnit::G => t
+            .parse::<u64>()
+            .map_err(|_| format!("{} is not a whole number of grams", shown(t)))?,
+        WeightUnit::Kg => {
+            let s = decimal_text(t, profile)?;
+            let kg: Decimal = s
+                .parse()
+                .map_err(|_| format!("{} is not a number of kilograms", shown(t)))?;
+            if kg.is_sign_negative() && !kg.is_zero() {
+                return Err(format!("{} is negative", shown(t)));
+            }
+            let g = (kg * Decimal::from(1000)).ceil();
+            u64::try_from(g).map_err(|_| format!("{} is out of range", shown(t)))?
+        }
+    };
+    if g > MAX_WEIGHT_G {
+        return Err(format!(
+            "{} is out of range (at most {MAX_WEIGHT_G} g)",
+            shown(t)
+        ));
+    }
+    Ok(g)
+}
+
+/// A side in whole millimetres, at least 1.
+pub fn side_mm(v: &str) -> Result<u32, String> {
+    let t = nonempty(v)?;
+    let mm = t.parse::<u32>().map_err(|_| {
+        format!(
+            "{} is not a whole, non-negative number of millimetres",
+            shown(t)
+        )
+    })?;
+    if mm == 0 {
+        return Err("is zero".into());
+    }
+    if mm > MAX_SIDE_MM {
+        return Err(format!(
+            "{} is out of range (at most {MAX_SIDE_MM} mm)",
+            shown(t)
+        ));
+    }
+    Ok(mm)
+}
+
+/// A small whole number (seal type, units).
+pub fn small_uint(v: &str) -> Result<u32, String> {
+    let t = nonempty(v)?;
+    t.parse::<u32>()
+        .map_err(|_| format!("{} is not a whole non-negative number", shown(t)))
+}
+
+/// `true` / `false` (also `1` / `0`, `yes` / `no`, any case).
+pub fn boolean(v: &str) -> Result<bool, String> {
+    match nonempty(v)?.to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" => Ok(true),
+        "false" | "0" | "no" => Ok(false),
+        _ => Err(format!("{} is not true or false", shown(v.trim()))),
+    }
+}
+
+/// A date in the profile's layout (ISO `YYYY-MM-DD` by default).
+pub fn date(v: &str, format: &str) -> Result<NaiveDate, String> {
+    let t = nonempty(v)?;
+    NaiveDate::parse_from_str(t, format)
+        .map_err(|_| format!("{} is not a date ({format})", shown(t)))
+}
+
+/// An RFC 3339 instant with an offset, converted to UTC.
+pub fn instant(v: &str) -> Result<DateTime<Utc>, String> {
+    let t = nonempty(v)?;
+    DateTime::parse_from_rfc3339(t)
+        .map(|d| d.with_timezone(&Utc))
+        .map_err(|_| format!("{} is not an RFC 3339 instant with an offset", shown(t)))
+}
+
+/// A three-letter ISO 4217 currency code, upper case.
+pub fn currency(v: &str) -> Result<&str, String> {
+    let t = nonempty(v)?;
+    if t.len() == 3 && t.bytes().all(|b| b.is_ascii_uppercase()) {
+        Ok(t)
+    } else {
+        Err(format!(
+            "{} is not a currency code (three capitals)",
+            shown(t)
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_are_exact_and_bounded() {
+        let p = FormatProfile::canonical();
+        assert_eq!(amount("12.99", 2, &p).unwrap().minor(), 1299);
+        assert_eq!(amount("12.9", 2, &p).unwrap().minor(), 1290);
+        assert_eq!(amount("7", 2, &p).unwrap().minor(), 700);
+        assert!(amount("12.999", 2, &p)
+            .unwrap_err()
+            .contains("decimal places"));
+        assert!(amount("-1", 2, &p).unwrap_err().contains("negative"));
+        assert!(amount("NaN", 2, &p).unwrap_err().contains("not a decimal"));
+        assert!(amount("1e3", 2, &p).is_err());
+        assert!(amount("1000000000", 2, &p)
+            .unwrap_err()
+            .contains("out of range"));
+        assert!(amount("", 2, &p).unwrap_err().contains("empty"));
+    }
+
+    #[test]
+    fn decimal_comma_and_kilograms() {
+        let p = FormatProfile::from_toml_str("delimiter = \";\"\ndecimal_comma = true").unwrap();
+        assert_eq!(amount("1 234,50", 2, &p).unwrap().minor(), 123_450);
+        assert!(amount("12.50", 2, &p).is_err());
+        assert_eq!(weight_g("1,2341", &p, WeightUnit::Kg).unwrap(), 1235);
+        assert_eq!(weight_g("0,5", &p, WeightUnit::Kg).unwrap(), 500);
+    }
+
+    #[test]
+    fn long_values_are_shortened_in_messages() {
+        let big = "x".repeat(10_000_000);
+        let e = ident(&big).unwrap_err();
+        assert!(e.len() < 100, "{e}");
+        let e = amount(&big, 2, &FormatProfile::canonical()).unwrap_err();
+        assert!(e.len() < 100, "{e}");
+    }
+}

@@ -1,0 +1,65 @@
+//! courier-batch: the nightly reconciliation of carrier invoices against what was
+//! shipped, what the contract says it costs, and the refunds owed.
+//!
+//! **Design decision.** Every price comes from the engine
+//! ([`courier_engine::pricing::CompiledTariff::price_method`]) and every weekend-fee
+//! decision from the rules crate ([`courier_rules::inpost::refund::RefundPolicy`]); this
+//! crate only reads, joins, classifies and writes. Joins are sorts plus binary searches,
+//! not hash-map walks, and every output table is sorted by its key, so the bytes are
+//! the same at any thread count and for a merge of partitions. Money is whole minor
+//! units ([`Money`]), never a float. A malformed row is a [`Reject`] with its file, line
+//! and field, and two identities — rows read = rows out + rejected, money read = money
+//! classified + rejected — are checked before anything is written.
+//!
+//! ```no_run
+//! use std::path::{Path, PathBuf};
+//! use courier_batch::{reconcile, write_outputs, Options};
+//!
+//! let opts = Options::new(
+//!     PathBuf::from("data/sample/registry.csv"),
+//!     PathBuf::from("data/sample/invoices.csv"),
+//!     PathBuf::from("data/sample/tracking.csv"),
+//!     PathBuf::from("data/sample/refunds.csv"),
+//! );
+//! let tables = reconcile(&opts, &|_stage| {})?;
+//! let summary = write_outputs(Path::new("out"), &tables)?;
+//! println!("{} rejected rows", summary.rejects.values().sum::<u64>());
+//! # Ok::<(), courier_batch::BatchError>(())
+//! ```
+//!
+//! Modules: [`records`] (the inputs' rows and parsers), [`source`] (files, CSV and
+//! Parquet rows), [`profile`] (carrier invoice layouts), [`expect`] (the contract's price),
+//! [`reconcile`](mod@reconcile) (the job), [`classify`] (the classes), [`table`],
+//! [`summary`], [`output`], [`report`] (what is written), [`merge`](mod@merge) and
+//! [`partition`] (running on several machines), [`gen`] (realistic datasets with known
+//! errors).
+
+pub mod classify;
+pub mod error;
+pub mod expect;
+pub mod fields;
+pub mod gen;
+pub mod merge;
+pub mod money;
+pub mod output;
+pub mod partition;
+pub mod profile;
+pub mod reconcile;
+pub mod records;
+pub mod reject;
+pub mod report;
+pub mod source;
+pub mod summary;
+pub mod table;
+pub mod tariffs;
+
+pub use classify::{LineClass, ParcelClass, RefundClass};
+pub use error::BatchError;
+pub use merge::merge;
+pub use money::Money;
+pub use output::write_outputs;
+pub use partition::Partition;
+pub use profile::FormatProfile;
+pub use reconcile::{reconcile, Options};
+pub use reject::Reject;
+pub use summary::Summary;

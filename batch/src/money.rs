@@ -1,0 +1,88 @@
+//! Money inside the batch: whole minor units (kopecks, grosze) in an `i64`.
+//!
+//! Every amount the job reads is exact at the currency's minor unit (a field with more
+//! digits is rejected), and every amount the engine returns is already rounded to it, so
+//! an integer of minor units is exact, half the size of a `Decimal` (ten million
+//! invoice lines hold eight amounts each) and adds without rounding.
+
+use rust_decimal::Decimal;
+
+/// An amount in minor units of a currency whose digit count the caller knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Hash)]
+pub struct Money(i64);
+
+impl Money {
+    /// Zero.
+    pub const ZERO: Money = Money(0);
+
+    /// From minor units.
+    pub fn from_minor(minor: i64) -> Money {
+        Money(minor)
+    }
+
+    /// Minor units.
+    pub fn minor(self) -> i64 {
+        self.0
+    }
+
+    /// `d` in minor units of a `dp`-digit currency, when it has no more digits than that
+    /// and fits.
+    pub fn from_decimal_exact(d: Decimal, dp: u32) -> Option<Money> {
+        if d.scale() > dp && d.normalize().scale() > dp {
+            return None;
+        }
+        let scaled = d.checked_mul(Decimal::from(10i64.checked_pow(dp)?))?;
+        let n = scaled.normalize();
+        if n.scale() != 0 {
+            return None;
+        }
+        i64::try_from(n.mantissa()).ok().map(Money)
+    }
+
+    /// As a decimal with exactly `dp` digits (`"12.50"`).
+    pub fn to_decimal(self, dp: u32) -> Decimal {
+        Decimal::new(self.0, dp)
+    }
+
+    /// Rendered with exactly `dp` digits.
+    pub fn display(self, dp: u32) -> String {
+        self.to_decimal(dp).to_string()
+    }
+
+    /// Sum (saturating: sums of bounded fields over at most `i64::MAX / 10^10` rows
+    /// cannot reach it).
+    pub fn plus(self, o: Money) -> Money {
+        Money(self.0.saturating_add(o.0))
+    }
+
+    /// Difference.
+    pub fn minus(self, o: Money) -> Money {
+        Money(self.0.saturating_sub(o.0))
+    }
+
+    /// Absolute value.
+    pub fn abs(self) -> Money {
+        Money(self.0.saturating_abs())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips() {
+        let d: Decimal = "12.50".parse().unwrap();
+        let m = Money::from_decimal_exact(d, 2).unwrap();
+        assert_eq!(m.minor(), 1250);
+        assert_eq!(m.display(2), "12.50");
+        assert_eq!(Money::from_minor(-5).display(2), "-0.05");
+        assert!(Money::from_decimal_exact("1.001".parse().unwrap(), 2).is_none());
+        assert_eq!(
+            Money::from_decimal_exact("1.0100".parse().unwrap(), 2)
+                .unwrap()
+                .minor(),
+            101
+        );
+    }
+}

@@ -1,0 +1,778 @@
+//! The nightly job: read, price, match, classify — into [`Tables`].
+//!
+//! Plan: (1) read the four inputs, every file in parallel, each row typed or rejected;
+//! (2) drop repeated registry rows (same carrier and order) and repeated invoice lines
+//! (same invoice and line id: a file loaded twice) into rejects; (3) price every parcel
+//! with the engine and decide its weekend fee with the rules crate, in parallel; (4) sort
+//! the lines by parcel and bill date and merge-join them with the sorted parcels: the
+//! first line of a parcel is classified, later ones are duplicates; (5) the parcels'
+//! and refunds' classes follow from the join. Sorts, not hash maps, give the joins their
+//! order, so the result is the same at any thread count.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use rust_decimal::Decimal;
+use serde_json::json;
+
+use courier_rules::inpost::refund::RefundPolicy;
+
+use crate::classify::{LineClass, ParcelClass, RefundClass};
+use crate::error::BatchError;
+use crate::expect::{expected, Expected};
+use crate::money::Money;
+use crate::partition::Partition;
+use crate::profile::FormatProfile;
+use crate::records::{
+    self, Amounts, Component, InvoiceLine, Parsed, RefundReceived, RegistryParcel, RowContext,
+    TrackingEvent,
+};
+use crate::reject::{InputKind, Reject};
+use crate::source::{self, InputFile, Layout, Record};
+use crate::table::{self, FileCount, MoneyIn, Row, Table, Tables};
+use crate::tariffs::TariffBook;
+
+/// Default weight tolerance: a carrier's scale and ours may differ by this much before a
+/// heavier billed weight is disputed.
+pub const DEFAULT_WEIGHT_TOLERANCE_G: u64 = 10;
+
+/// What to reconcile and how.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub registry: PathBuf,
+    pub invoices: PathBuf,
+    pub tracking: PathBuf,
+    pub refunds: PathBuf,
+    pub tariffs: PathBuf,
+    /// The carrier invoice layout (`--invoice-format`), canonical when `None`.
+    pub invoice_format: Option<PathBuf>,
+    /// A billed total may differ from the expected one by this much (major units;
+    /// default zero: exact to the minor unit).
+    pub money_tolerance: Decimal,
+    pub weight_tolerance_g: u64,
+    pub partition: Partition,
+    /// The InPost refund policy file; the shipped `data/inpost/refund.toml` when `None`.
+    pub refund_policy: Option<PathBuf>,
+}
+
+impl Options {
+    /// Options with the documented defaults for the given inputs.
+    pub fn new(
+        registry: PathBuf,
+        invoices: PathBuf,
+        tracking: PathBuf,
+        refunds: PathBuf,
+    ) -> Options {
+        Options {
+            registry,
+            invoices,
+            tracking,
+            refunds,
+            tariffs: PathBuf::from("data/tariffs"),
+            invoice_format: None,
+            money_tolerance: Decimal::ZERO,
+            weight_tolerance_g: DEFAULT_WEIGHT_TOLERANCE_G,
+            partition: Partition::ALL,
+            refund_policy: None,
+        }
+    }
+}
+
+/// The rows, rejects and count of one file.
+type FileRows<T> = (Vec<T>, Vec<Reject>, FileCount);
+
+/// Rows read from one input, with its rejects and counts.
+struct Read<T> {
+    rows: Vec<T>,
+    rejects: Vec<Reject>,
+    files: Vec<FileCount>,
+    files_read: Vec<InputFile>,
+}
+
+#[allow(clippy::too_many_arguments)] // one call per input; a struct would only rename them
+fn read_input<T: Send>(
+    input: InputKind,
+    path: &std::path::Path,
+    layout: Layout,
+    profile: &FormatProfile,
+    book: &TariffBook,
+    partition: Partition,
+    file_offset: u32,
+    parse: fn(&Record<'_>, u64, &RowContext<'_>) -> Parsed<T>,
+) -> Result<Read<T>, BatchError> {
+    let files = source::discover(path)?;
+    let per_file: Vec<Result<FileRows<T>, BatchError>> = files
+        .par_iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let name = f.name();
+            let cx = RowContext {
+                book,
+                profile,
+                partition,
+                file_name: &name,
+                file_index: file_offset + i as u32,
+                input,
+            };
+            let mut rows = Vec::new();
+            let mut rejects = Vec::new();
+            let mut count = FileCount {
+                input: input.name().into(),
+                file: name.clone(),
+                rows: 0,
+                rejected: 0,
+            };
+            source::for_each_row(f, layout, profile, |line, rec| {
+                match parse(rec, line, &cx) {
+                    Parsed::Row(r) => {
+                        count.rows += 1;
+                        rows.push(r);
+                    }
+                    Parsed::Reject(r) => {
+                        count.rows += 1;
+                        count.rejected += 1;
+                        rejects.push(r);
+                    }
+                    Parsed::Skip => {}
+                }
+            })?;
+            Ok((rows, rejects, count))
+        })
+        .collect();
+    let mut out = Read {
+        rows: Vec::new(),
+        rejects: Vec::new(),
+        files: Vec::new(),
+        files_read: files,
+    };
+    for r in per_file {
+        let (rows, rejects, count) = r?;
+        out.rows.extend(rows);
+        out.rejects.extend(rejects);
+        out.files.push(count);
+    }
+    Ok(out)
+}
+
+fn file_of(files: &[InputFile], offset: u32, at: records::RowRef) -> String {
+    files
+        .get((at.file - offset) as usize)
+        .map_or_else(String::new, InputFile::name)
+}
+
+/// Runs the reconciliation into tables (nothing is written; see [`crate::output`]).
+pub fn reconcile(opts: &Options, progress: &dyn Fn(&str)) -> Result<Tables, BatchError> {
+    if opts.money_tolerance.is_sign_negative() {
+        return Err(BatchError::Option(
+            "the money tolerance must not be negative".into(),
+        ));
+    }
+    let book = TariffBook::load(&opts.tariffs)?;
+    let policy = match &opts.refund_policy {
+        None => RefundPolicy::from_toml_str(RefundPolicy::shipped_toml()),
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|e| BatchError::io(p, e))?;
+            RefundPolicy::from_toml_str(&text)
+        }
+    }
+    .map_err(|e| BatchError::Option(format!("refund policy: {e}")))?;
+    let canonical = FormatProfile::canonical();
+    let invoice_profile = match &opts.invoice_format {
+        Some(p) => FormatProfile::load(p)?,
+        None => FormatProfile::canonical(),
+    };
+    let part = opts.partition;
+
+    progress("reading registry");
+    let reg = read_input(
+        InputKind::Registry,
+        &opts.registry,
+        records::REGISTRY,
+        &canonical,
+        &book,
+        part,
+        0,
+        records::parse_registry,
+    )?;
+    progress("reading invoices");
+    let off_inv = 1_000_000;
+    let inv = read_input(
+        InputKind::Invoices,
+        &opts.invoices,
+        records::INVOICES,
+        &invoice_profile,
+        &book,
+        part,
+        off_inv,
+        records::parse_invoice,
+    )?;
+    progress("reading tracking");
+    let trk = read_input(
+        InputKind::Tracking,
+        &opts.tracking,
+        records::TRACKING,
+        &canonical,
+        &book,
+        part,
+        2_000_000,
+        records::parse_tracking,
+    )?;
+    progress("reading refunds");
+    let off_ref = 3_000_000;
+    let rf = read_input(
+        InputKind::Refunds,
+        &opts.refunds,
+        records::REFUNDS,
+        &canonical,
+        &book,
+        part,
+        off_ref,
+        records::parse_refund,
+    )?;
+
+    let mut rejects: Vec<Reject> = Vec::new();
+    rejects.extend(reg.rejects);
+    rejects.extend(inv.rejects);
+    rejects.extend(trk.rejects);
+    rejects.extend(rf.rejects);
+
+    // Registry: one parcel per (carrier, order); a repeated row is rejected.
+    let mut parcels = reg.rows;
+    parcels.par_sort_unstable_by(|a, b| {
+        (a.carrier, &a.order_id, a.at).cmp(&(b.carrier, &b.order_id, b.at))
+    });
+    let mut kept: Vec<RegistryParcel> = Vec::with_capacity(parcels.len());
+    for p in parcels {
+        if let Some(first) = kept
+            .last()
+            .filter(|k| k.carrier == p.carrier && k.order_id == p.order_id)
+        {
+            rejects.push(Reject {
+                file: file_of(&reg.files_read, 0, p.at),
+                line: p.at.line,
+                input: InputKind::Registry,
+                reason: format!(
+                    "order {:?} of {} is already in the registry at {}:{}",
+                    p.order_id,
+                    book.carrier_name(p.carrier),
+                    file_of(&reg.files_read, 0, first.at),
+                    first.at.line
+                ),
+                amount: None,
+            });
+            continue;
+        }
+        kept.push(p);
+    }
+    let parcels = kept;
+
+    // Tracking: only the events of parcels with the add-on matter to a rule.
+    let weekend_orders: HashSet<&str> = parcels
+        .iter()
+        .filter(|p| p.weekend)
+        .map(|p| &*p.order_id)
+        .collect();
+    let tracking_total = trk.rows.len() as u64;
+    let mut events: Vec<TrackingEvent> = trk
+        .rows
+        .into_iter()
+        .filter(|e| weekend_orders.contains(&*e.order_id))
+        .collect();
+    drop(weekend_orders);
+    events
+        .par_sort_unstable_by(|a, b| (&a.order_id, a.at, a.kind).cmp(&(&b.order_id, b.at, b.kind)));
+    let tracking_used = events.len() as u64;
+
+    progress("pricing parcels");
+    let expect: Vec<Expected> = parcels
+        .par_iter()
+        .map(|p| {
+            let evs = if p.weekend {
+                let lo = events.partition_point(|e| *e.order_id < *p.order_id);
+                let hi = events.partition_point(|e| *e.order_id <= *p.order_id);
+                &events[lo..hi]
+            } else {
+                &events[0..0]
+            };
+            expected(&book, &policy, p, evs)
+        })
+        .collect();
+
+    // Invoices: a line read twice (same invoice and line id) is rejected once per copy.
+    progress("matching invoices");
+    let mut lines = inv.rows;
+    lines.par_sort_unstable_by(|a, b| {
+        (&a.invoice_id, &a.line_id, a.at).cmp(&(&b.invoice_id, &b.line_id, b.at))
+    });
+    let mut unique: Vec<InvoiceLine> = Vec::with_capacity(lines.len());
+    for l in lines {
+        if let Some(first) = unique
+            .last()
+            .filter(|u| u.invoice_id == l.invoice_id && u.line_id == l.line_id)
+        {
+            let dp = book.dp(l.carrier);
+            rejects.push(Reject {
+                file: file_of(&inv.files_read, off_inv, l.at),
+                line: l.at.line,
+                input: InputKind::Invoices,
+                reason: format!(
+                    "invoice {:?} line {:?} was already read at {}:{} (the same file loaded twice?)",
+                    l.invoice_id,
+                    l.line_id,
+                    file_of(&inv.files_read, off_inv, first.at),
+                    first.at.line
+                ),
+                amount: Some((
+                    book.tariff(l.carrier).currency().to_string(),
+                    l.billed[7].to_decimal(dp),
+                )),
+            });
+            continue;
+        }
+        unique.push(l);
+    }
+    let mut lines = unique;
+    lines.par_sort_unstable_by(|a, b| {
+        (
+            a.carrier,
+            &a.order_id,
+            a.invoice_date,
+            &a.invoice_id,
+            &a.line_id,
+        )
+            .cmp(&(
+                b.carrier,
+                &b.order_id,
+                b.invoice_date,
+                &b.invoice_id,
+                &b.line_id,
+            ))
+    });
+    let tol = |carrier: u16| {
+        Money::from_decimal_exact(
+            opts.money_tolerance.round_dp(book.dp(carrier)),
+            book.dp(carrier),
+        )
+        .unwrap_or(Money::ZERO)
+    };
+    let find = |carrier: u16, order: &str| {
+        parcels
+            .binary_search_by(|p| (p.carrier, &*p.order_id).cmp(&(carrier, order)))
+            .ok()
+    };
+    let line_rows: Vec<Row> = (0..lines.len())
+        .into_par_iter()
+        .map(|i| {
+            let l = &lines[i];
+            let first = (0..i)
+                .rev()
+                .take_while(|&j| lines[j].carrier == l.carrier && lines[j].order_id == l.order_id)
+                .last()
+                .map(|j| &lines[j]);
+            let parcel = find(l.carrier, &l.order_id).map(|k| (&parcels[k], &expect[k]));
+            classify_line(
+                &book,
+                l,
+                first,
+                parcel,
+                tol(l.carrier),
+                opts.weight_tolerance_g,
+            )
+        })
+        .collect();
+
+    // Parcels: billed or not.
+    let parcel_rows: Vec<Row> = parcels
+        .par_iter()
+        .zip(expect.par_iter())
+        .map(|(p, e)| {
+            let billed = lines
+                .binary_search_by(|l| (l.carrier, &*l.order_id).cmp(&(p.carrier, &*p.order_id)))
+                .is_ok();
+            let class = if billed {
+                ParcelClass::Billed
+            } else {
+                ParcelClass::NotBilled
+            };
+            let dp = book.dp(p.carrier);
+            let (total, reason) = match &e.amounts {
+                Ok(a) => (a[7].display(dp), String::new()),
+                Err(r) => (String::new(), format!("unpriced: {r}")),
+            };
+            vec![
+                p.order_id.to_string(),
+                book.carrier_name(p.carrier).to_string(),
+                class.name().to_string(),
+                book.tariff(p.carrier).currency().to_string(),
+                total,
+                reason,
+            ]
+        })
+        .collect();
+
+    // Refunds: one row per parcel with a refund due or received.
+    let mut refunds = rf.rows;
+    refunds.sort_by(|a, b| (a.carrier, &a.refund_id, a.at).cmp(&(b.carrier, &b.refund_id, b.at)));
+    let mut received: BTreeMap<(u16, Box<str>), (Money, Vec<Component>)> = BTreeMap::new();
+    let mut prev: Option<&RefundReceived> = None;
+    for r in &refunds {
+        if let Some(first) = prev.filter(|p| p.carrier == r.carrier && p.refund_id == r.refund_id) {
+            rejects.push(Reject {
+                file: file_of(&rf.files_read, off_ref, r.at),
+                line: r.at.line,
+                input: InputKind::Refunds,
+                reason: format!(
+                    "refund {:?} of {} was already read at {}:{}",
+                    r.refund_id,
+                    book.carrier_name(r.carrier),
+                    file_of(&rf.files_read, off_ref, first.at),
+                    first.at.line
+                ),
+                amount: Some((
+                    book.tariff(r.carrier).currency().to_string(),
+                    r.amount.to_decimal(book.dp(r.carrier)),
+                )),
+            });
+            continue;
+        }
+        prev = Some(r);
+        let e = received.entry((r.carrier, r.order_id.clone())).or_default();
+        e.0 = e.0.plus(r.amount);
+        if !e.1.contains(&r.component) {
+            e.1.push(r.component);
+        }
+    }
+    let mut refund_rows: Vec<Row> = Vec::new();
+    for (p, e) in parcels.iter().zip(&expect) {
+        let got = received.remove(&(p.carrier, p.order_id.clone()));
+        if e.refund_due == Money::ZERO && got.is_none() {
+            continue;
+        }
+        let (amount, comps) = got.unwrap_or_default();
+        refund_rows.push(refund_row(
+            &book,
+            p.carrier,
+            &p.order_id,
+            e.refund_due,
+            amount,
+            &comps,
+            e.weekend.map(|d| d.reason()),
+        ));
+    }
+    for ((carrier, order), (amount, comps)) in received {
+        let mut row = refund_row(&book, carrier, &order, Money::ZERO, amount, &comps, None);
+        row[6] = format!(
+            "no registry parcel of {} has this order; {}",
+            book.carrier_name(carrier),
+            row[6]
+        );
+        refund_rows.push(row);
+    }
+
+    // Money read, per input and currency: accepted rows as parsed, rejects as far as read.
+    let mut money: BTreeMap<(String, String), (Decimal, u64)> = BTreeMap::new();
+    for l in &lines {
+        let cur = book.tariff(l.carrier).currency().to_string();
+        money.entry(("invoices".into(), cur)).or_default().0 +=
+            l.billed[7].to_decimal(book.dp(l.carrier));
+    }
+    for r in &refunds {
+        let cur = book.tariff(r.carrier).currency().to_string();
+        money.entry(("refunds".into(), cur)).or_default().0 +=
+            r.amount.to_decimal(book.dp(r.carrier));
+    }
+    // Refund duplicates were counted above as accepted rows; move them to the reject side.
+    for r in &rejects {
+        if !matches!(r.input, InputKind::Invoices | InputKind::Refunds) {
+            continue;
+        }
+        let is_dup = r.reason.contains("was already read at");
+        if r.input == InputKind::Refunds && is_dup {
+            continue; // already summed with the accepted refunds above
+        }
+        match &r.amount {
+            Some((cur, d)) => {
+                money
+                    .entry((r.input.name().into(), cur.clone()))
+                    .or_default()
+                    .0 += *d
+            }
+            None => {
+                money
+                    .entry((r.input.name().into(), String::new()))
+                    .or_default()
+                    .1 += 1
+            }
+        }
+    }
+    let money_in = money
+        .into_iter()
+        .map(|((input, currency), (amount, unreadable_rows))| MoneyIn {
+            input,
+            currency,
+            amount,
+            unreadable_rows,
+        })
+        .collect();
+
+    let reject_rows: Vec<Row> = rejects
+        .iter()
+        .map(|r| {
+            let (cur, amt) = r
+                .amount
+                .clone()
+                .map_or((String::new(), String::new()), |(c, d)| (c, d.to_string()));
+            vec![
+                r.file.clone(),
+                r.line.to_string(),
+                r.input.name().into(),
+                r.reason.clone(),
+                cur,
+                amt,
+            ]
+        })
+        .collect();
+
+    let mut files = reg.files;
+    files.extend(inv.files);
+    files.extend(trk.files);
+    files.extend(rf.files);
+    let options = json!({
+        "tariffs": book.describe().into_iter().map(|(c, id, f)| json!({"carrier": c, "tariff_id": id, "file": f})).collect::<Vec<_>>(),
+        "invoice_format": invoice_profile.name,
+        "money_tolerance": opts.money_tolerance.to_string(),
+        "weight_tolerance_g": opts.weight_tolerance_g,
+        "refund_policy": opts.refund_policy.as_ref().map_or_else(|| "data/inpost/refund.toml (shipped)".to_string(), |p| p.display().to_string()),
+        "partition_count": part.count(),
+    });
+    let mut tables = Tables {
+        lines: Table {
+            columns: table::line_columns(),
+            rows: line_rows,
+        },
+        parcels: Table {
+            columns: table::PARCEL_COLUMNS
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            rows: parcel_rows,
+        },
+        refunds: Table {
+            columns: table::REFUND_COLUMNS
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            rows: refund_rows,
+        },
+        rejects: Table {
+            columns: table::REJECT_COLUMNS
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            rows: reject_rows,
+        },
+        files,
+        money_in,
+        tracking_used,
+        tracking_unused: tracking_total - tracking_used,
+        options,
+    };
+    tables.sort();
+    Ok(tables)
+}
+
+fn refund_row(
+    book: &TariffBook,
+    carrier: u16,
+    order: &str,
+    due: Money,
+    received: Money,
+    comps: &[Component],
+    rule: Option<String>,
+) -> Row {
+    let dp = book.dp(carrier);
+    let class = if due > Money::ZERO {
+        if received >= due {
+            RefundClass::DueReceived
+        } else {
+            RefundClass::DueMissing
+        }
+    } else {
+        RefundClass::NotDueReceived
+    };
+    let mut reason = match class {
+        RefundClass::DueReceived => format!(
+            "refund {} due, {} received",
+            due.display(dp),
+            received.display(dp)
+        ),
+        RefundClass::DueMissing => format!(
+            "claim {}: refund {} due, {} received",
+            due.minus(received).display(dp),
+            due.display(dp),
+            received.display(dp)
+        ),
+        RefundClass::NotDueReceived => format!(
+            "{} received, none due by the weekend rule",
+            received.display(dp)
+        ),
+    };
+    if !comps.is_empty() {
+        let names: Vec<&str> = comps.iter().map(|c| c.name()).collect();
+        reason.push_str(&format!(" (components received: {})", names.join(", ")));
+    }
+    if let Some(r) = rule {
+        reason.push_str("; ");
+        reason.push_str(&r);
+    }
+    vec![
+        order.to_string(),
+        book.carrier_name(carrier).to_string(),
+        class.name().to_string(),
+        book.tariff(carrier).currency().to_string(),
+        due.display(dp),
+        received.display(dp),
+        reason,
+    ]
+}
+
+/// Classifies one invoice line (see [`LineClass`] for the priority) into its output row.
+fn classify_line(
+    book: &TariffBook,
+    l: &InvoiceLine,
+    first: Option<&InvoiceLine>,
+    parcel: Option<(&RegistryParcel, &Expected)>,
+    money_tol: Money,
+    weight_tol: u64,
+) -> Row {
+    let dp = book.dp(l.carrier);
+    let billed = l.billed;
+    let total = Component::Total as usize;
+    let mut expected: Option<Amounts> = None;
+    let (class, reason, disputed) = match parcel {
+        None => (
+            LineClass::NotShipped,
+            format!(
+                "no registry parcel of {} has order {:?}",
+                book.carrier_name(l.carrier),
+                l.order_id
+            ),
+            billed[total],
+        ),
+        Some(_) if first.is_some() => {
+            let f = first.unwrap_or(l);
+            (
+                LineClass::Duplicate,
+                format!(
+                    "parcel already billed by invoice {:?} line {:?} of {}",
+                    f.invoice_id, f.line_id, f.invoice_date
+                ),
+                billed[total],
+            )
+        }
+        Some((
+            _,
+            Expected {
+                amounts: Err(why), ..
+            },
+        )) => (
+            LineClass::Unpriced,
+            format!("the tariff cannot price the parcel: {why}"),
+            Money::ZERO,
+        ),
+        Some((p, e)) => {
+            let exp = *e.amounts.as_ref().unwrap_or(&[Money::ZERO; 8]);
+            expected = Some(exp);
+            let diff_total = billed[total].minus(exp[total]);
+            let differing: Vec<String> = Component::ALL
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| billed[*i] != exp[*i])
+                .map(|(i, c)| {
+                    let d = billed[i].minus(exp[i]);
+                    let sign = if d > Money::ZERO { "+" } else { "" };
+                    format!(
+                        "{} billed {} expected {} ({sign}{})",
+                        c.name(),
+                        billed[i].display(dp),
+                        exp[i].display(dp),
+                        d.display(dp)
+                    )
+                })
+                .collect();
+            let weekend_billed = billed[Component::WeekendFee as usize];
+            if l.billed_weight_g > p.weight_g.saturating_add(weight_tol) && diff_total > Money::ZERO
+            {
+                (
+                    LineClass::WeightDispute,
+                    format!(
+                        "billed weight {} g above the registry's {} g (tolerance {weight_tol} g); total {} above expected",
+                        l.billed_weight_g,
+                        p.weight_g,
+                        diff_total.display(dp)
+                    ),
+                    diff_total,
+                )
+            } else if weekend_billed > Money::ZERO && !e.weekend_fee_owed {
+                let why = match e.weekend {
+                    None => "the weekend add-on was not bought".to_string(),
+                    Some(d) => d.reason(),
+                };
+                (
+                    LineClass::WeekendFeeNotOwed,
+                    format!(
+                        "weekend fee {} billed and not owed: {why}",
+                        weekend_billed.display(dp)
+                    ),
+                    diff_total.max(weekend_billed),
+                )
+            } else if diff_total.abs() > money_tol {
+                let class = if diff_total > Money::ZERO {
+                    LineClass::Overcharged
+                } else {
+                    LineClass::Undercharged
+                };
+                let disputed = if class == LineClass::Overcharged {
+                    diff_total
+                } else {
+                    Money::ZERO
+                };
+                (class, differing.join("; "), disputed)
+            } else if differing.is_empty() {
+                (LineClass::Ok, String::new(), Money::ZERO)
+            } else {
+                (
+                    LineClass::Ok,
+                    format!("total within tolerance; {}", differing.join("; ")),
+                    Money::ZERO,
+                )
+            }
+        }
+    };
+    let mut row = vec![
+        l.invoice_id.to_string(),
+        l.line_id.to_string(),
+        l.invoice_date.to_string(),
+        book.carrier_name(l.carrier).to_string(),
+        l.order_id.to_string(),
+        l.track_number.to_string(),
+        l.method.to_string(),
+        class.name().to_string(),
+        book.tariff(l.carrier).currency().to_string(),
+        l.billed_weight_g.to_string(),
+        parcel.map_or_else(String::new, |(p, _)| p.weight_g.to_string()),
+    ];
+    for i in 0..8 {
+        row.push(expected.map_or_else(String::new, |e| e[i].display(dp)));
+    }
+    for b in billed {
+        row.push(b.display(dp));
+    }
+    for i in 0..8 {
+        row.push(expected.map_or_else(String::new, |e| billed[i].minus(e[i]).display(dp)));
+    }
+    row.push(disputed.display(dp));
+    row.push(reason);
+    row
+}

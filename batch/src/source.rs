@@ -1,0 +1,392 @@
+//! Input files: discovery (a file, or a folder of files), and rows as text fields with
+//! the line a text editor shows.
+//!
+//! CSV is read with the `csv` crate, one record at a time, so a malformed row (wrong
+//! field count, invalid UTF-8, a 10 MB field) becomes a reject for that row and the file
+//! goes on; polars' CSV reader fails a whole file on one ragged line. Parquet is read with
+//! polars, every column cast to its text form, so both formats go through the same row
+//! parsers and give the same rejects. Lines: CSV counts physical lines, header = line 1
+//! (a quoted field spanning lines counts every line); Parquet counts rows from 1.
+
+use std::fs::File;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+
+use crate::error::BatchError;
+use crate::profile::FormatProfile;
+
+/// File format, from the extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileFormat {
+    Csv,
+    Parquet,
+}
+
+/// One input file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputFile {
+    /// As given on the command line or found in the folder (shown in rejects).
+    pub path: PathBuf,
+    pub format: FileFormat,
+}
+
+impl InputFile {
+    /// The path as rejects and the summary show it.
+    pub fn name(&self) -> String {
+        self.path.display().to_string()
+    }
+}
+
+fn format_of(path: &Path) -> Option<FileFormat> {
+    match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+        "csv" => Some(FileFormat::Csv),
+        "parquet" => Some(FileFormat::Parquet),
+        _ => None,
+    }
+}
+
+/// The files of an input: the file itself, or the `.csv` / `.parquet` files of a folder
+/// and its sub-folders, sorted by path (so the read order, and every "first" that
+/// depends on it, is the same on every machine). Hidden files and other extensions in
+/// a folder are skipped.
+pub fn discover(path: &Path) -> Result<Vec<InputFile>, BatchError> {
+    let meta = std::fs::metadata(path).map_err(|e| BatchError::io(path, e))?;
+    if meta.is_file() {
+        let format = format_of(path).ok_or_else(|| BatchError::Input {
+            path: path.to_path_buf(),
+            message: "not a .csv or .parquet file".into(),
+        })?;
+        return Ok(vec![InputFile {
+            path: path.to_path_buf(),
+            format,
+        }]);
+    }
+    let mut out = Vec::new();
+    walk(path, &mut out)?;
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    if out.is_empty() {
+        return Err(BatchError::Input {
+            path: path.to_path_buf(),
+            message: "the folder holds no .csv or .parquet file".into(),
+        });
+    }
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<InputFile>) -> Result<(), BatchError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| BatchError::io(dir, e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| BatchError::io(dir, e))?;
+        let path = entry.path();
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let ft = entry.file_type().map_err(|e| BatchError::io(&path, e))?;
+        if ft.is_dir() {
+            walk(&path, out)?;
+        } else if let Some(format) = format_of(&path) {
+            out.push(InputFile { path, format });
+        }
+    }
+    Ok(())
+}
+
+/// Where each canonical column of a row comes from.
+#[derive(Debug, Clone)]
+enum Source {
+    Column(usize),
+    Constant(String),
+    Absent,
+}
+
+/// The canonical columns of one file, resolved against its header and the profile.
+#[derive(Debug, Clone)]
+pub struct ColumnMap {
+    names: &'static [&'static str],
+    sources: Vec<Source>,
+    width: usize,
+}
+
+impl ColumnMap {
+    fn new(
+        file: &InputFile,
+        header: &[String],
+        required: &'static [&'static str],
+        optional: &'static [&'static str],
+        all: &'static [&'static str],
+        profile: &FormatProfile,
+    ) -> Result<ColumnMap, BatchError> {
+        for (i, h) in header.iter().enumerate() {
+            if header[..i].contains(h) {
+                return Err(BatchError::File {
+                    path: file.path.clone(),
+                    message: format!("column {h:?} appears twice in the header"),
+                });
+            }
+        }
+        let mut sources = Vec::with_capacity(all.len());
+        for name in all {
+            let source = if let Some(c) = profile.constant(name) {
+                Source::Constant(c.to_string())
+            } else {
+                let col = profile.column_for(name);
+                match header.iter().position(|h| h == col) {
+                    Some(i) => Source::Column(i),
+                    None if optional.contains(name) => Source::Absent,
+                    None => {
+                        debug_assert!(required.contains(name));
+                        let mapped = if col == *name {
+                            String::new()
+                        } else {
+                            format!(" (the format profile names it {col:?})")
+                        };
+                        return Err(BatchError::File {
+                            path: file.path.clone(),
+                            message: format!(
+                                "the header has no column {name:?}{mapped}; required: {}",
+                                required.join(", ")
+                            ),
+                        });
+                    }
+                }
+            };
+            sources.push(source);
+        }
+        Ok(ColumnMap {
+            names: all,
+            sources,
+            width: header.len(),
+        })
+    }
+}
+
+/// One row of text fields, read through its file's [`ColumnMap`].
+pub struct Record<'a> {
+    map: &'a ColumnMap,
+    fields: &'a [&'a [u8]],
+}
+
+impl<'a> Record<'a> {
+    /// `Err` when the row's field count differs from the header's.
+    pub fn check_width(&self) -> Result<(), String> {
+        if self.fields.len() == self.map.width {
+            Ok(())
+        } else {
+            Err(format!(
+                "the row has {} fields, the header {}",
+                self.fields.len(),
+                self.map.width
+            ))
+        }
+    }
+
+    fn index(&self, name: &str) -> usize {
+        self.map
+            .names
+            .iter()
+            .position(|n| *n == name)
+            .unwrap_or(usize::MAX)
+    }
+
+    /// The text of a canonical column; `Ok(None)` when an optional column is absent
+    /// from the file. Errors name the reason (the caller adds the field).
+    pub fn get(&self, name: &str) -> Result<Option<&'a str>, String> {
+        match self.map.sources.get(self.index(name)) {
+            Some(Source::Column(i)) => match self.fields.get(*i) {
+                Some(bytes) => std::str::from_utf8(bytes)
+                    .map(Some)
+                    .map_err(|_| "is not valid UTF-8".to_string()),
+                None => Err("is missing (the row is short)".into()),
+            },
+            // A constant lives as long as the map, which outlives the record.
+            Some(Source::Constant(c)) => Ok(Some(c.as_str())),
+            Some(Source::Absent) | None => Ok(None),
+        }
+    }
+}
+
+/// The columns a row kind reads.
+#[derive(Debug, Clone, Copy)]
+pub struct Layout {
+    pub required: &'static [&'static str],
+    pub optional: &'static [&'static str],
+    pub all: &'static [&'static str],
+}
+
+/// Calls `f(line, record)` for every data row of `file`, in file order. Errors are
+/// whole-file problems (unreadable, no header, a required column missing); row problems
+/// are the caller's to turn into rejects.
+pub fn for_each_row(
+    file: &InputFile,
+    layout: Layout,
+    profile: &FormatProfile,
+    mut f: impl FnMut(u64, &Record<'_>),
+) -> Result<(), BatchError> {
+    match file.format {
+        FileFormat::Csv => read_csv(file, layout, profile, &mut f),
+        FileFormat::Parquet => read_parquet(file, layout, profile, &mut f),
+    }
+}
+
+fn read_csv(
+    file: &InputFile,
+    layout: Layout,
+    profile: &FormatProfile,
+    f: &mut dyn FnMut(u64, &Record<'_>),
+) -> Result<(), BatchError> {
+    let handle = File::open(&file.path).map_err(|e| BatchError::io(&file.path, e))?;
+    read_csv_from(
+        file,
+        BufReader::with_capacity(1 << 20, handle),
+        layout,
+        profile,
+        f,
+    )
+}
+
+/// The CSV rows of in-memory bytes, as if read from a file called `name` (the fuzz
+/// targets' entry point; the same reader as files use).
+pub fn for_each_csv_row_in(
+    name: &str,
+    bytes: &[u8],
+    layout: Layout,
+    profile: &FormatProfile,
+    mut f: impl FnMut(u64, &Record<'_>),
+) -> Result<(), BatchError> {
+    let file = InputFile {
+        path: PathBuf::from(name),
+        format: FileFormat::Csv,
+    };
+    read_csv_from(&file, bytes, layout, profile, &mut f)
+}
+
+fn read_csv_from(
+    file: &InputFile,
+    input: impl std::io::Read,
+    layout: Layout,
+    profile: &FormatProfile,
+    f: &mut dyn FnMut(u64, &Record<'_>),
+) -> Result<(), BatchError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(profile.delimiter())
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(input);
+    let mut record = csv::ByteRecord::new();
+    let no_header = || BatchError::File {
+        path: file.path.clone(),
+        message: "the file is empty: no header row".into(),
+    };
+    let got = reader
+        .read_byte_record(&mut record)
+        .map_err(|e| BatchError::File {
+            path: file.path.clone(),
+            message: format!("line 1 (header): {e}"),
+        })?;
+    if !got {
+        return Err(no_header());
+    }
+    let mut header = Vec::with_capacity(record.len());
+    for (i, h) in record.iter().enumerate() {
+        let h = if i == 0 {
+            h.strip_prefix(b"\xef\xbb\xbf").unwrap_or(h)
+        } else {
+            h
+        };
+        let h = std::str::from_utf8(h).map_err(|_| BatchError::File {
+            path: file.path.clone(),
+            message: "line 1 (header) is not valid UTF-8 (inputs are UTF-8)".into(),
+        })?;
+        header.push(h.trim().to_string());
+    }
+    let map = ColumnMap::new(
+        file,
+        &header,
+        layout.required,
+        layout.optional,
+        layout.all,
+        profile,
+    )?;
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = record.position().map_or(0, |p| p.line());
+                if record.len() == 1 && record.get(0).is_some_and(|v| v.is_empty()) {
+                    continue; // a blank line
+                }
+                let fields: Vec<&[u8]> = record.iter().collect();
+                f(
+                    line,
+                    &Record {
+                        map: &map,
+                        fields: &fields,
+                    },
+                );
+            }
+            Err(e) => {
+                // The csv crate reports malformed UTF-8 only for string records and
+                // otherwise only I/O errors: both end the file.
+                return Err(BatchError::File {
+                    path: file.path.clone(),
+                    message: format!("{e}"),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+fn read_parquet(
+    file: &InputFile,
+    layout: Layout,
+    profile: &FormatProfile,
+    f: &mut dyn FnMut(u64, &Record<'_>),
+) -> Result<(), BatchError> {
+    let bad = |e: PolarsError| BatchError::File {
+        path: file.path.clone(),
+        message: format!("cannot read Parquet: {e}"),
+    };
+    let handle = File::open(&file.path).map_err(|e| BatchError::io(&file.path, e))?;
+    let df = ParquetReader::new(handle).finish().map_err(bad)?;
+    let header: Vec<String> = df
+        .get_column_names()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let map = ColumnMap::new(
+        file,
+        &header,
+        layout.required,
+        layout.optional,
+        layout.all,
+        profile,
+    )?;
+    let mut text = Vec::with_capacity(header.len());
+    for c in df.columns() {
+        let s = c.cast(&DataType::String).map_err(bad)?;
+        text.push(s);
+    }
+    let cols: Vec<&StringChunked> = text
+        .iter()
+        .map(|c| c.str())
+        .collect::<Result<_, _>>()
+        .map_err(bad)?;
+    let mut fields: Vec<&[u8]> = Vec::with_capacity(cols.len());
+    for row in 0..df.height() {
+        fields.clear();
+        for c in &cols {
+            fields.push(c.get(row).map_or(&b""[..], str::as_bytes));
+        }
+        f(
+            row as u64 + 1,
+            &Record {
+                map: &map,
+                fields: &fields,
+            },
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,145 @@
+//! The job on generated data: every injected error found in its class and nothing else
+//! flagged (precision and recall 1 per class), the same bytes at 1 and 4 threads, and a
+//! merge of partitions equal to one run.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::*;
+use courier_batch::{merge, Partition};
+
+#[test]
+fn every_injected_error_is_found_in_its_class() {
+    let data = dataset(3000, 11);
+    let out = tempfile::tempdir().unwrap();
+    run(&options(data.path()), out.path());
+
+    let (_, truth) = read_csv(&data.path().join("truth.csv"));
+    let mut want: BTreeMap<(String, String), String> = BTreeMap::new();
+    for t in &truth {
+        want.insert((t[0].clone(), t[1].clone()), t[2].clone());
+    }
+    let mut got: BTreeMap<(String, String), String> = BTreeMap::new();
+    let (h, rows) = read_csv(&out.path().join("lines.csv"));
+    for r in &rows {
+        let key = format!("{}/{}", r[col(&h, "invoice_id")], r[col(&h, "line_id")]);
+        got.insert(("line".into(), key), r[col(&h, "class")].clone());
+    }
+    let (h, rows) = read_csv(&out.path().join("parcels.csv"));
+    for r in &rows {
+        got.insert(
+            ("parcel".into(), r[col(&h, "order_id")].clone()),
+            r[col(&h, "class")].clone(),
+        );
+    }
+    let (h, rows) = read_csv(&out.path().join("refunds.csv"));
+    for r in &rows {
+        got.insert(
+            ("refund".into(), r[col(&h, "order_id")].clone()),
+            r[col(&h, "class")].clone(),
+        );
+    }
+    let (h, rows) = read_csv(&out.path().join("rejects.csv"));
+    for r in &rows {
+        let file = std::path::Path::new(&r[col(&h, "file")])
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
+        got.insert(
+            ("reject".into(), format!("{file}:{}", r[col(&h, "line")])),
+            "reject".into(),
+        );
+    }
+    // Per class: precision and recall 1, i.e. the two maps are equal.
+    let mut per_class: BTreeMap<String, (u32, u32, u32)> = BTreeMap::new();
+    for (k, c) in &want {
+        let e = per_class.entry(format!("{}:{c}", k.0)).or_default();
+        match got.get(k) {
+            Some(g) if g == c => e.0 += 1,
+            _ => e.1 += 1,
+        }
+    }
+    for (k, c) in &got {
+        if want.get(k) != Some(c) {
+            per_class.entry(format!("{}:{c}", k.0)).or_default().2 += 1;
+        }
+    }
+    let bad: Vec<String> = want
+        .iter()
+        .filter(|(k, c)| got.get(*k) != Some(*c))
+        .take(10)
+        .map(|(k, c)| format!("{k:?}: want {c}, got {:?}", got.get(k)))
+        .collect();
+    assert!(
+        per_class
+            .values()
+            .all(|(_, missed, extra)| *missed == 0 && *extra == 0),
+        "per class (found, missed, extra): {per_class:#?}\nfirst differences: {bad:#?}"
+    );
+    // Every class of the issue is exercised.
+    for class in [
+        "line:ok",
+        "line:not_shipped",
+        "line:duplicate",
+        "line:unpriced",
+        "line:weight_dispute",
+        "line:weekend_fee_not_owed",
+        "line:overcharged",
+        "line:undercharged",
+        "parcel:billed",
+        "parcel:not_billed",
+        "refund:due_received",
+        "refund:due_missing",
+        "refund:not_due_received",
+        "reject:reject",
+    ] {
+        assert!(
+            per_class.get(class).is_some_and(|c| c.0 > 0),
+            "no {class} in the dataset"
+        );
+    }
+}
+
+fn with_threads(n: usize, f: impl FnOnce() + Send) {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .build()
+        .unwrap()
+        .install(f);
+}
+
+#[test]
+fn same_bytes_at_one_and_four_threads_and_on_a_rerun() {
+    let data = dataset(1500, 3);
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let opts = options(data.path());
+    with_threads(1, || run(&opts, a.path()));
+    with_threads(4, || run(&opts, b.path()));
+    assert_same_outputs(a.path(), b.path());
+    with_threads(2, || run(&opts, b.path()));
+    assert_same_outputs(a.path(), b.path());
+}
+
+#[test]
+fn merged_partitions_equal_one_run() {
+    let data = dataset(1200, 5);
+    let whole = tempfile::tempdir().unwrap();
+    run(&options(data.path()), whole.path());
+    for p in [1u32, 3, 7] {
+        let parts: Vec<tempfile::TempDir> = (0..p)
+            .map(|k| {
+                let d = tempfile::tempdir().unwrap();
+                let mut o = options(data.path());
+                o.partition = Partition::new(k, p).unwrap();
+                run(&o, d.path());
+                d
+            })
+            .collect();
+        let merged = tempfile::tempdir().unwrap();
+        let dirs: Vec<&std::path::Path> = parts.iter().map(|d| d.path()).collect();
+        merge(&dirs, merged.path()).expect("merge");
+        assert_same_outputs(whole.path(), merged.path());
+    }
+}
