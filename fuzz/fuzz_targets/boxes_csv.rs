@@ -1,9 +1,9 @@
-//! Carton catalogues (`courier pack --boxes`, `courier_cli::inputs::cartons_from_csv`):
+//! Carton catalogues (`courier pack --boxes`, `courier_engine::inputs::cartons_from_csv`):
 //! any text gets valid cartons or an error naming the file; a catalogue then takes a
 //! small basket (`choose_carton`, as the CLI does) and the chosen carton must hold it.
 #![no_main]
 
-use courier_cli::inputs::cartons_from_csv;
+use courier_engine::inputs::cartons_from_csv;
 use courier_engine::packing::{choose_carton, Item};
 use courier_fuzz::QUICK;
 use libfuzzer_sys::fuzz_target;

@@ -1,9 +1,9 @@
-//! Goods files as `courier pack` reads them (CSV or JSON, `courier_cli::inputs`): any
+//! Goods files as `courier pack` reads them (CSV or JSON, `courier_engine::inputs`): any
 //! text gets either goods or an error naming the file; accepted goods then pack into a
 //! valid parcel or get the engine's own error.
 #![no_main]
 
-use courier_cli::inputs::goods_from_text;
+use courier_engine::inputs::goods_from_text;
 use courier_fuzz::{pack_and_check, units, QUICK};
 use libfuzzer_sys::fuzz_target;
 

@@ -4,7 +4,7 @@
 //! `sku` and `upright`) or JSON (an array of items, or `{"items": [...]}`), chosen by the
 //! file's first non-blank character. Rows are numbered from 0 (the first row after the
 //! header), as the `line` of every placement. The parsing lives in the library
-//! (`courier_cli::inputs`) so the fuzz harness runs the same code.
+//! (`courier_engine::inputs`) so the fuzz harness runs the same code.
 //!
 //! `--boxes FILE --split` prints a shipment instead: the goods split across as few
 //! cartons as possible, then the cheapest (`cartons`, `cartons_count`,
@@ -14,10 +14,10 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use courier_cli::inputs::{cartons_from_csv, goods_from_text};
+use courier_engine::inputs::{cartons_from_csv, goods_from_text};
 use courier_engine::packing::{
-    check_methods, choose_carton, pack, split_into_cartons, CartonChoice, Item, MethodVerdict,
-    PackOptions, Packing, Shipment,
+    check_parcel, split_into_cartons, CartonChoice, Item, MethodVerdict, PackOptions, Packing,
+    ParcelCheck, Shipment,
 };
 use courier_engine::rules::catalogue::Carton;
 use courier_engine::rules::limits::MethodCatalogue;
@@ -67,24 +67,25 @@ pub fn run(args: Args, format: Format) -> Result<ExitCode, CliError> {
     if args.split {
         return run_split(&args, &items, &opts, format);
     }
-    let packing =
-        pack(&items, &opts).map_err(|e| CliError(format!("{}: {e}", args.goods.display())))?;
     let methods = match &args.methods {
         Some(path) => {
             let text = read_input(path)?;
             let cat = MethodCatalogue::from_toml_str(&text)
                 .map_err(|e| CliError(format!("{}: {e}", path.display())))?;
-            Some(check_methods(&items, &cat.methods, &opts)?)
+            Some(cat.methods)
         }
         None => None,
     };
-    let carton = match &args.boxes {
-        Some(path) => {
-            let cartons = read_cartons(path)?;
-            Some(choose_carton(&items, &cartons, &opts)?)
-        }
+    let cartons = match &args.boxes {
+        Some(path) => Some(read_cartons(path)?),
         None => None,
     };
+    let ParcelCheck {
+        packing,
+        methods,
+        carton,
+    } = check_parcel(&items, methods.as_deref(), cartons.as_deref(), &opts)
+        .map_err(|e| CliError(format!("{}: {e}", args.goods.display())))?;
     let out = Output {
         packing,
         methods,
@@ -247,14 +248,14 @@ fn gap_percent(v: u64, lb: u64) -> f64 {
 }
 
 /// Reads goods from CSV or JSON, naming the row and column of any problem
-/// (parsing in [`courier_cli::inputs::goods_from_text`]).
+/// (parsing in [`courier_engine::inputs::goods_from_text`]).
 pub fn read_goods(path: &Path) -> Result<Vec<Item>, CliError> {
     let text = read_input(path)?;
     Ok(goods_from_text(&text, &path.display().to_string())?)
 }
 
 /// Reads a carton catalogue CSV, validating every record
-/// (parsing in [`courier_cli::inputs::cartons_from_csv`]).
+/// (parsing in [`courier_engine::inputs::cartons_from_csv`]).
 pub fn read_cartons(path: &Path) -> Result<Vec<Carton>, CliError> {
     let text = read_input(path)?;
     Ok(cartons_from_csv(&text, &path.display().to_string())?)

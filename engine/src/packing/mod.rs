@@ -33,12 +33,14 @@ mod kind;
 mod loader;
 mod methods;
 mod minbox;
+mod parcel;
 mod split;
 mod verify;
 
 pub use aplix::{check_dimensions, CheckDimensions, GoodsM};
 pub use carton::{choose_carton, fits_in, CartonChoice};
 pub use methods::{check_methods, MethodVerdict};
+pub use parcel::{check_parcel, ParcelCheck};
 pub use split::{split_into_cartons, verify_shipment, Shipment, ShippedCarton, SplitError};
 pub use verify::verify;
 

@@ -2,8 +2,8 @@
 //! (CSV). The functions take the text already read and the name to show in messages, so
 //! they do no I/O and can be fuzzed; every problem names the file, the row and the column.
 
-use courier_engine::packing::Item;
-use courier_engine::rules::catalogue::Carton;
+use crate::packing::Item;
+use courier_rules::catalogue::Carton;
 
 /// A problem with an input file; the message names the file, row and field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -15,7 +15,7 @@ pub struct InputError(pub String);
 /// after the CSV header (the `line` of every placement).
 ///
 /// ```
-/// use courier_cli::inputs::goods_from_text;
+/// use courier_engine::inputs::goods_from_text;
 /// let items = goods_from_text("length_mm,width_mm,height_mm,weight_g,qty\n300,200,30,500,2\n", "basket.csv").unwrap();
 /// assert_eq!((items[0].length_mm, items[0].qty), (300, 2));
 /// let err = goods_from_text("length_mm,width_mm,height_mm,weight_g,qty\n300,0,30,500,2\n", "basket.csv").unwrap_err();
@@ -125,7 +125,7 @@ fn goods_from_csv(text: &str, name: &str) -> Result<Vec<Item>, InputError> {
 /// record; all problems are reported at once, one per line.
 ///
 /// ```
-/// use courier_cli::inputs::cartons_from_csv;
+/// use courier_engine::inputs::cartons_from_csv;
 /// let csv = "reference,inner_length_mm,inner_width_mm,inner_height_mm,outer_length_mm,outer_width_mm,outer_height_mm,empty_weight_g,max_weight_g,price\n\
 ///            S,200,150,100,210,160,110,80,5000,12.50\n";
 /// let cartons = cartons_from_csv(csv, "boxes.csv").unwrap();

@@ -1,409 +1,12 @@
-//! Tariffs as data: what a carrier charges, per delivery method, in a TOML file a person
-//! can read and edit (`data/tariffs/*.toml`; format documented in `docs/pricing.md`).
-//!
-//! A tariff holds, per carrier and delivery method: the currency; zones resolved from
-//! the postal index (prefix or range) or the region; the rate by zone and weight step
-//! (or by locker cell), with volumetric weight where the method uses it; delivery days
-//! by zone; limits ([`MethodLimits`]); insurance; cash-on-delivery fee; surcharges (fuel,
-//! notification, weekend); the packaging and marking prices with the box catalogue;
-//! pick-up points or post offices; VAT rates with their effective dates.
-//!
-//! [`Tariff::from_toml_str`] parses and validates a tariff and reports **every** semantic
-//! problem at once, each with the line, the key and a message. (A TOML *syntax* or type
-//! error stops the parser, so it is reported alone, with its line.) This crate does no
-//! I/O: the caller reads the file and prefixes the file name.
-//!
-//! The engine compiles a validated tariff into an evaluation form
-//! (`courier_engine::pricing::CompiledTariff`); nothing here is on the hot path.
-//!
-//! ```
-//! use courier_rules::tariff::Tariff;
-//! let t = Tariff::from_toml_str(r#"
-//! [tariff]
-//! id = "demo"
-//! carrier = "demo"
-//! name = "Demo"
-//! currency = "RUB"
-//!
-//! [[zoning]]
-//! id = "post"
-//! [[zoning.rule]]
-//! zone = "1"
-//! prefix = ["10"]
-//!
-//! [[method]]
-//! type_id = 1
-//! code = "parcel"
-//! name = "Parcel"
-//! zoning = "post"
-//! base_weight_g = 500
-//! step_g = 500
-//! [[method.rate]]
-//! zone = "1"
-//! base = "250.00"
-//! per_step = "30.00"
-//! days_min = 2
-//! days_max = 4
-//! "#).unwrap();
-//! assert_eq!(t.methods[0].get_ref().code, "parcel");
-//!
-//! // Problems name the line and the key:
-//! let err = Tariff::from_toml_str("[tariff]\nid = \"x\"\ncarrier = \"x\"\nname = \"x\"\ncurrency = \"rub\"\n").unwrap_err();
-//! assert!(err.to_string().contains("tariff.currency"), "{err}");
-//! ```
+//! The semantic checks of a tariff file: every problem is collected, none stops the rest.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use crate::catalogue::Carton;
-use crate::limits::MethodLimits;
-
-/// A whole tariff file.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Tariff {
-    pub tariff: Spanned<Header>,
-    /// VAT rates by effective date.
-    #[serde(default)]
-    pub vat: Vec<Spanned<VatRate>>,
-    /// Zone maps; each method names the one it uses.
-    #[serde(default)]
-    pub zoning: Vec<Spanned<Zoning>>,
-    #[serde(default, rename = "method")]
-    pub methods: Vec<Spanned<Method>>,
-    /// Packaging and marking prices with the box catalogue; required for Aplix-style
-    /// quotes (goods are packed into one of these boxes).
-    #[serde(default)]
-    pub packaging: Option<Spanned<Packaging>>,
-}
-
-/// `[tariff]`: identity and money conventions.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Header {
-    /// Stable identifier, part of every calculation id.
-    pub id: String,
-    /// Carrier, e.g. `"aplix"`, `"inpost"`.
-    pub carrier: String,
-    pub name: String,
-    /// ISO 4217 code, three upper-case letters.
-    pub currency: String,
-    /// Digits of the minor unit (kopeck, grosz: 2).
-    #[serde(default = "two")]
-    pub minor_units: u32,
-    /// Whether the prices below already contain VAT.
-    #[serde(default = "yes")]
-    pub prices_include_vat: bool,
-    /// Free text shown in tables (source of the prices, date of the price list).
-    #[serde(default)]
-    pub source: Option<String>,
-}
-
-fn two() -> u32 {
-    2
-}
-fn yes() -> bool {
-    true
-}
-
-/// `[[vat]]`: a VAT rate and the day it takes effect (Russia 22 % from 2026-01-01).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct VatRate {
-    pub rate_percent: Decimal,
-    /// `"YYYY-MM-DD"` (a string or a TOML date).
-    #[serde(deserialize_with = "date")]
-    pub effective_from: NaiveDate,
-}
-
-fn date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
-    let v = toml::Value::deserialize(d)?;
-    let text = match v {
-        toml::Value::String(s) => s,
-        toml::Value::Datetime(dt) => dt.to_string(),
-        other => {
-            return Err(serde::de::Error::custom(format!(
-                "expected a date \"YYYY-MM-DD\", found {}",
-                other.type_str()
-            )))
-        }
-    };
-    NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|e| {
-        serde::de::Error::custom(format!("expected a date \"YYYY-MM-DD\", got {text:?}: {e}"))
-    })
-}
-
-/// `[[zoning]]`: how an address maps to a zone. Rules are tried in file order and the
-/// first that matches wins (put specific rules before broad ones); when none matches,
-/// `default_zone` applies, and without it the address is not served.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Zoning {
-    pub id: String,
-    #[serde(default)]
-    pub default_zone: Option<String>,
-    #[serde(default, rename = "rule")]
-    pub rules: Vec<ZoneRule>,
-}
-
-/// One zone rule: the address matches when its postal index starts with one of
-/// `prefix`, or lies in one of `range` (inclusive, compared digit by digit on indexes
-/// of the same length), or its region equals one of `region` (case-insensitive).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ZoneRule {
-    pub zone: String,
-    #[serde(default)]
-    pub prefix: Vec<String>,
-    #[serde(default)]
-    pub range: Vec<[String; 2]>,
-    #[serde(default)]
-    pub region: Vec<String>,
-}
-
-/// How a method's rate is looked up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Pricing {
-    /// `base` up to `base_weight_g`, plus `per_step` for every further `step_g` or part of it.
-    #[default]
-    Weight,
-    /// A price per locker cell (InPost A/B/C): the first cell, in file order, that
-    /// takes the parcel sets the price.
-    Cell,
-}
-
-/// `[[method]]`: one delivery method.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Method {
-    /// Aplix `TypeId`.
-    pub type_id: u32,
-    /// Stable code, e.g. `"russian_post_parcel"`, `"inpost_locker_standard"` (ShipX service).
-    pub code: String,
-    pub name: String,
-    #[serde(default)]
-    pub description: String,
-    #[serde(default)]
-    pub additional_info: String,
-    /// Id of the `[[zoning]]` this method uses.
-    pub zoning: String,
-    #[serde(default)]
-    pub pricing: Pricing,
-    /// Weight included in `base` (weight pricing).
-    #[serde(default)]
-    pub base_weight_g: Option<u64>,
-    /// Size of each further step (weight pricing).
-    #[serde(default)]
-    pub step_g: Option<u64>,
-    /// Volumetric weight in grams = outer volume in mm³ / divisor (this is the familiar
-    /// "cm³ / divisor in kg", e.g. 5000). Absent: the method charges actual weight only.
-    #[serde(default)]
-    pub volumetric_divisor: Option<u64>,
-    #[serde(default)]
-    pub limits: MethodLimits,
-    #[serde(default)]
-    pub rate: Vec<Spanned<Rate>>,
-    #[serde(default)]
-    pub insurance: Option<Spanned<Insurance>>,
-    /// Absent: cash on delivery is not offered.
-    #[serde(default)]
-    pub cod: Option<Spanned<Cod>>,
-    #[serde(default)]
-    pub surcharges: Surcharges,
-    /// Whether the parcel goes to a pick-up point the address must be served by.
-    #[serde(default)]
-    pub requires_point: bool,
-    #[serde(default)]
-    pub point: Vec<Spanned<Point>>,
-    /// Whether packaging and marking (`PreparingCost`) is charged with this method.
-    #[serde(default = "yes")]
-    pub preparing: bool,
-}
-
-/// `[[method.rate]]`: the price and delivery days in one zone.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Rate {
-    pub zone: String,
-    /// Weight pricing: price up to `base_weight_g`.
-    #[serde(default)]
-    pub base: Option<Decimal>,
-    /// Weight pricing: price per further step.
-    #[serde(default)]
-    pub per_step: Option<Decimal>,
-    /// Cell pricing: price per cell name.
-    #[serde(default)]
-    pub cell_prices: BTreeMap<String, Decimal>,
-    pub days_min: u32,
-    pub days_max: u32,
-}
-
-/// `[method.insurance]`: the premium on the declared value. Either a percentage
-/// (`rate_percent` of the declared value rounded up to `value_step`, e.g. 4 % per full
-/// or partial rouble) or tiers (`[[method.insurance.tier]]`, the first tier whose
-/// `up_to` covers the value). Never less than `minimum` when a value is declared.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Insurance {
-    #[serde(default)]
-    pub rate_percent: Option<Decimal>,
-    #[serde(default)]
-    pub value_step: Option<Decimal>,
-    #[serde(default)]
-    pub tier: Vec<Tier>,
-    #[serde(default)]
-    pub minimum: Decimal,
-    /// Above this declared value the method refuses the parcel.
-    pub max_declared_value: Decimal,
-}
-
-/// An insurance tier: the premium for values up to `up_to` (inclusive).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Tier {
-    pub up_to: Decimal,
-    pub price: Decimal,
-}
-
-/// `[method.cod]`: the cash-on-delivery fee, `fixed + rate_percent × amount` by amount
-/// band (the first band whose `up_to` covers the amount), never below `minimum`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Cod {
-    #[serde(default)]
-    pub minimum: Decimal,
-    /// Largest amount to collect; above it the method refuses.
-    pub max_amount: Decimal,
-    pub band: Vec<CodBand>,
-}
-
-/// A cash-on-delivery band.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CodBand {
-    pub up_to: Decimal,
-    #[serde(default)]
-    pub fixed: Decimal,
-    #[serde(default)]
-    pub rate_percent: Decimal,
-}
-
-/// `[method.surcharges]`. Absent means not charged (and, for `weekend`, not offered).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Surcharges {
-    /// Fuel surcharge, percent of the rate.
-    #[serde(default)]
-    pub fuel_percent: Option<Decimal>,
-    /// Fixed notification charge per parcel.
-    #[serde(default)]
-    pub notification: Option<Decimal>,
-    /// Weekend delivery add-on (InPost `endOfWeekCollection`).
-    #[serde(default)]
-    pub weekend: Option<Decimal>,
-}
-
-/// `[[method.point]]`: a pick-up point or post office, serving the postal indexes that
-/// start with one of `serves`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Point {
-    pub code: String,
-    pub address: String,
-    pub hours: String,
-    pub serves: Vec<String>,
-}
-
-/// `[packaging]`: packaging and marking prices (Aplix `PreparingCost`).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Packaging {
-    /// Bubble wrap (seal type 2), per m² of the box's inner surface.
-    pub bubble_wrap_per_m2: Decimal,
-    /// Filler (seal type 3), per litre of the box's inner volume left empty.
-    pub filler_per_litre: Decimal,
-    /// Sturdy (rigid) packaging, per parcel.
-    pub sturdy: Decimal,
-    /// Label and marking, per parcel.
-    pub label: Decimal,
-    /// Handling, per unit of goods.
-    pub handling_per_unit: Decimal,
-    /// The box catalogue; the box price is a line of its own.
-    #[serde(rename = "box")]
-    pub boxes: Vec<Carton>,
-}
-
-/// One problem in a tariff file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Problem {
-    /// 1-based line, where known.
-    pub line: Option<usize>,
-    /// Key path, e.g. `method[2] (ems).rate[1].per_step`.
-    pub key: String,
-    pub message: String,
-}
-
-impl std::fmt::Display for Problem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.line {
-            Some(l) => write!(f, "line {l}: {}: {}", self.key, self.message),
-            None => write!(f, "{}: {}", self.key, self.message),
-        }
-    }
-}
-
-/// Every problem found in a tariff file, in file order.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub struct TariffError {
-    pub problems: Vec<Problem>,
-}
-
-impl std::fmt::Display for TariffError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        for (i, p) in self.problems.iter().enumerate() {
-            if i > 0 {
-                f.write_str("\n")?;
-            }
-            write!(f, "{p}")?;
-        }
-        Ok(())
-    }
-}
-
-/// 1-based line of a byte offset.
-fn line_of(text: &str, offset: usize) -> usize {
-    let end = offset.min(text.len());
-    text.as_bytes()
-        .get(..end)
-        .map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count())
-        + 1
-}
-
-struct Collector<'a> {
-    text: &'a str,
-    problems: Vec<Problem>,
-}
-
-impl Collector<'_> {
-    fn at(
-        &mut self,
-        span: Option<std::ops::Range<usize>>,
-        key: String,
-        message: impl Into<String>,
-    ) {
-        let line = span.map(|s| line_of(self.text, s.start));
-        self.problems.push(Problem {
-            line,
-            key,
-            message: message.into(),
-        });
-    }
-}
+use super::error::{line_of, Collector, Problem, TariffError};
+use super::schema::*;
 
 fn negative(d: Decimal) -> bool {
     d.is_sign_negative() && !d.is_zero()
@@ -598,6 +201,8 @@ impl Tariff {
     }
 }
 
+/// Checks one `[[method]]`: its shape, rates, insurance, cash on delivery, surcharges and
+/// points, each problem collected with `at` (`method[2] (ems)`) as its key prefix.
 fn validate_method(
     c: &mut Collector<'_>,
     m: &Method,
@@ -605,6 +210,22 @@ fn validate_method(
     at: &str,
     zones: &BTreeMap<String, BTreeSet<String>>,
 ) {
+    let zone_names = check_method_shape(c, m, &span, at, zones);
+    check_rates(c, m, at, zone_names);
+    check_insurance(c, m, at);
+    check_cod(c, m, at);
+    check_surcharges(c, m, &span, at);
+    check_points(c, m, &span, at);
+}
+
+/// Limits, zoning, pricing mode and volumetric divisor; returns the zones of the method's zoning, if that zoning exists.
+fn check_method_shape<'z>(
+    c: &mut Collector<'_>,
+    m: &Method,
+    span: &Option<std::ops::Range<usize>>,
+    at: &str,
+    zones: &'z BTreeMap<String, BTreeSet<String>>,
+) -> Option<&'z BTreeSet<String>> {
     for p in m.limits.validate(&format!("{at}.limits")) {
         let (key, msg) = p.split_once(": ").unwrap_or((p.as_str(), "invalid"));
         c.at(span.clone(), key.to_string(), msg.to_string());
@@ -658,6 +279,11 @@ fn validate_method(
             "at least one [[method.rate]] is required",
         );
     }
+    zone_names
+}
+
+/// Each `[[method.rate]]`: a zone of the zoning, once, with sane prices and days.
+fn check_rates(c: &mut Collector<'_>, m: &Method, at: &str, zone_names: Option<&BTreeSet<String>>) {
     let mut seen = BTreeSet::new();
     for (j, r) in m.rate.iter().enumerate() {
         let rspan = Some(r.span());
@@ -744,6 +370,10 @@ fn validate_method(
             }
         }
     }
+}
+
+/// The insurance rule: rates, tiers and bounds.
+fn check_insurance(c: &mut Collector<'_>, m: &Method, at: &str) {
     if let Some(ins) = &m.insurance {
         let ispan = Some(ins.span());
         let ins = ins.get_ref();
@@ -818,6 +448,10 @@ fn validate_method(
             }
         }
     }
+}
+
+/// The cash-on-delivery fee: rates and bands.
+fn check_cod(c: &mut Collector<'_>, m: &Method, at: &str) {
     if let Some(cod) = &m.cod {
         let cspan = Some(cod.span());
         let cod = cod.get_ref();
@@ -892,6 +526,15 @@ fn validate_method(
             }
         }
     }
+}
+
+/// Surcharges: none negative.
+fn check_surcharges(
+    c: &mut Collector<'_>,
+    m: &Method,
+    span: &Option<std::ops::Range<usize>>,
+    at: &str,
+) {
     let s = &m.surcharges;
     for (k, v) in [
         ("fuel_percent", s.fuel_percent),
@@ -906,6 +549,15 @@ fn validate_method(
             );
         }
     }
+}
+
+/// Pick-up points: present when required, each with digits-only indexes served.
+fn check_points(
+    c: &mut Collector<'_>,
+    m: &Method,
+    span: &Option<std::ops::Range<usize>>,
+    at: &str,
+) {
     if m.requires_point && m.point.is_empty() {
         c.at(
             span.clone(),

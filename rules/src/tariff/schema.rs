@@ -1,0 +1,287 @@
+//! The shape of a tariff file: one serde type per TOML table (`docs/pricing.md`).
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use crate::catalogue::Carton;
+use crate::limits::MethodLimits;
+
+/// A whole tariff file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tariff {
+    pub tariff: Spanned<Header>,
+    /// VAT rates by effective date.
+    #[serde(default)]
+    pub vat: Vec<Spanned<VatRate>>,
+    /// Zone maps; each method names the one it uses.
+    #[serde(default)]
+    pub zoning: Vec<Spanned<Zoning>>,
+    #[serde(default, rename = "method")]
+    pub methods: Vec<Spanned<Method>>,
+    /// Packaging and marking prices with the box catalogue; required for Aplix-style
+    /// quotes (goods are packed into one of these boxes).
+    #[serde(default)]
+    pub packaging: Option<Spanned<Packaging>>,
+}
+
+/// `[tariff]`: identity and money conventions.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Header {
+    /// Stable identifier, part of every calculation id.
+    pub id: String,
+    /// Carrier, e.g. `"aplix"`, `"inpost"`.
+    pub carrier: String,
+    pub name: String,
+    /// ISO 4217 code, three upper-case letters.
+    pub currency: String,
+    /// Digits of the minor unit (kopeck, grosz: 2).
+    #[serde(default = "two")]
+    pub minor_units: u32,
+    /// Whether the prices below already contain VAT.
+    #[serde(default = "yes")]
+    pub prices_include_vat: bool,
+    /// Free text shown in tables (source of the prices, date of the price list).
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+fn two() -> u32 {
+    2
+}
+fn yes() -> bool {
+    true
+}
+
+/// `[[vat]]`: a VAT rate and the day it takes effect (Russia 22 % from 2026-01-01).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VatRate {
+    pub rate_percent: Decimal,
+    /// `"YYYY-MM-DD"` (a string or a TOML date).
+    #[serde(deserialize_with = "date")]
+    pub effective_from: NaiveDate,
+}
+
+fn date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+    let v = toml::Value::deserialize(d)?;
+    let text = match v {
+        toml::Value::String(s) => s,
+        toml::Value::Datetime(dt) => dt.to_string(),
+        other => {
+            return Err(serde::de::Error::custom(format!(
+                "expected a date \"YYYY-MM-DD\", found {}",
+                other.type_str()
+            )))
+        }
+    };
+    NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|e| {
+        serde::de::Error::custom(format!("expected a date \"YYYY-MM-DD\", got {text:?}: {e}"))
+    })
+}
+
+/// `[[zoning]]`: how an address maps to a zone. Rules are tried in file order and the
+/// first that matches wins (put specific rules before broad ones); when none matches,
+/// `default_zone` applies, and without it the address is not served.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Zoning {
+    pub id: String,
+    #[serde(default)]
+    pub default_zone: Option<String>,
+    #[serde(default, rename = "rule")]
+    pub rules: Vec<ZoneRule>,
+}
+
+/// One zone rule: the address matches when its postal index starts with one of
+/// `prefix`, or lies in one of `range` (inclusive, compared digit by digit on indexes
+/// of the same length), or its region equals one of `region` (case-insensitive).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ZoneRule {
+    pub zone: String,
+    #[serde(default)]
+    pub prefix: Vec<String>,
+    #[serde(default)]
+    pub range: Vec<[String; 2]>,
+    #[serde(default)]
+    pub region: Vec<String>,
+}
+
+/// How a method's rate is looked up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Pricing {
+    /// `base` up to `base_weight_g`, plus `per_step` for every further `step_g` or part of it.
+    #[default]
+    Weight,
+    /// A price per locker cell (InPost A/B/C): the first cell, in file order, that
+    /// takes the parcel sets the price.
+    Cell,
+}
+
+/// `[[method]]`: one delivery method.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Method {
+    /// Aplix `TypeId`.
+    pub type_id: u32,
+    /// Stable code, e.g. `"russian_post_parcel"`, `"inpost_locker_standard"` (ShipX service).
+    pub code: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub additional_info: String,
+    /// Id of the `[[zoning]]` this method uses.
+    pub zoning: String,
+    #[serde(default)]
+    pub pricing: Pricing,
+    /// Weight included in `base` (weight pricing).
+    #[serde(default)]
+    pub base_weight_g: Option<u64>,
+    /// Size of each further step (weight pricing).
+    #[serde(default)]
+    pub step_g: Option<u64>,
+    /// Volumetric weight in grams = outer volume in mm³ / divisor (this is the familiar
+    /// "cm³ / divisor in kg", e.g. 5000). Absent: the method charges actual weight only.
+    #[serde(default)]
+    pub volumetric_divisor: Option<u64>,
+    #[serde(default)]
+    pub limits: MethodLimits,
+    #[serde(default)]
+    pub rate: Vec<Spanned<Rate>>,
+    #[serde(default)]
+    pub insurance: Option<Spanned<Insurance>>,
+    /// Absent: cash on delivery is not offered.
+    #[serde(default)]
+    pub cod: Option<Spanned<Cod>>,
+    #[serde(default)]
+    pub surcharges: Surcharges,
+    /// Whether the parcel goes to a pick-up point the address must be served by.
+    #[serde(default)]
+    pub requires_point: bool,
+    #[serde(default)]
+    pub point: Vec<Spanned<Point>>,
+    /// Whether packaging and marking (`PreparingCost`) is charged with this method.
+    #[serde(default = "yes")]
+    pub preparing: bool,
+}
+
+/// `[[method.rate]]`: the price and delivery days in one zone.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rate {
+    pub zone: String,
+    /// Weight pricing: price up to `base_weight_g`.
+    #[serde(default)]
+    pub base: Option<Decimal>,
+    /// Weight pricing: price per further step.
+    #[serde(default)]
+    pub per_step: Option<Decimal>,
+    /// Cell pricing: price per cell name.
+    #[serde(default)]
+    pub cell_prices: BTreeMap<String, Decimal>,
+    pub days_min: u32,
+    pub days_max: u32,
+}
+
+/// `[method.insurance]`: the premium on the declared value. Either a percentage
+/// (`rate_percent` of the declared value rounded up to `value_step`, e.g. 4 % per full
+/// or partial rouble) or tiers (`[[method.insurance.tier]]`, the first tier whose
+/// `up_to` covers the value). Never less than `minimum` when a value is declared.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Insurance {
+    #[serde(default)]
+    pub rate_percent: Option<Decimal>,
+    #[serde(default)]
+    pub value_step: Option<Decimal>,
+    #[serde(default)]
+    pub tier: Vec<Tier>,
+    #[serde(default)]
+    pub minimum: Decimal,
+    /// Above this declared value the method refuses the parcel.
+    pub max_declared_value: Decimal,
+}
+
+/// An insurance tier: the premium for values up to `up_to` (inclusive).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tier {
+    pub up_to: Decimal,
+    pub price: Decimal,
+}
+
+/// `[method.cod]`: the cash-on-delivery fee, `fixed + rate_percent × amount` by amount
+/// band (the first band whose `up_to` covers the amount), never below `minimum`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cod {
+    #[serde(default)]
+    pub minimum: Decimal,
+    /// Largest amount to collect; above it the method refuses.
+    pub max_amount: Decimal,
+    pub band: Vec<CodBand>,
+}
+
+/// A cash-on-delivery band.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CodBand {
+    pub up_to: Decimal,
+    #[serde(default)]
+    pub fixed: Decimal,
+    #[serde(default)]
+    pub rate_percent: Decimal,
+}
+
+/// `[method.surcharges]`. Absent means not charged (and, for `weekend`, not offered).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Surcharges {
+    /// Fuel surcharge, percent of the rate.
+    #[serde(default)]
+    pub fuel_percent: Option<Decimal>,
+    /// Fixed notification charge per parcel.
+    #[serde(default)]
+    pub notification: Option<Decimal>,
+    /// Weekend delivery add-on (InPost `endOfWeekCollection`).
+    #[serde(default)]
+    pub weekend: Option<Decimal>,
+}
+
+/// `[[method.point]]`: a pick-up point or post office, serving the postal indexes that
+/// start with one of `serves`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Point {
+    pub code: String,
+    pub address: String,
+    pub hours: String,
+    pub serves: Vec<String>,
+}
+
+/// `[packaging]`: packaging and marking prices (Aplix `PreparingCost`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Packaging {
+    /// Bubble wrap (seal type 2), per m² of the box's inner surface.
+    pub bubble_wrap_per_m2: Decimal,
+    /// Filler (seal type 3), per litre of the box's inner volume left empty.
+    pub filler_per_litre: Decimal,
+    /// Sturdy (rigid) packaging, per parcel.
+    pub sturdy: Decimal,
+    /// Label and marking, per parcel.
+    pub label: Decimal,
+    /// Handling, per unit of goods.
+    pub handling_per_unit: Decimal,
+    /// The box catalogue; the box price is a line of its own.
+    #[serde(rename = "box")]
+    pub boxes: Vec<Carton>,
+}
