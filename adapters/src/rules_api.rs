@@ -9,7 +9,7 @@ pub(crate) use courier_rules::aplix::{
     Goods as AplixGoods, KnownOrders, OrderAddress as AplixAddress, PushOrder, PushReestr,
     TrackBook, TrackIncrement, TrackNumber,
 };
-pub(crate) use courier_rules::fastriver::mask;
+pub(crate) use courier_rules::mask;
 pub(crate) use courier_rules::fastriver::{
     validate_request as validate_fastriver_request, DeliveryRequest as FastriverRequest,
     PartnerConfig,

@@ -57,7 +57,7 @@ impl TaxometClient {
         let issues: Vec<FieldIssue> = request
             .validate()
             .into_iter()
-            .map(|e| FieldIssue::new(e.param, e.code, self.transport.redact(&e.message)))
+            .map(|e| FieldIssue::new(e.field, e.code, self.transport.redact(&e.message)))
             .collect();
         if !issues.is_empty() {
             return Err(Error::LocalRefusal {
