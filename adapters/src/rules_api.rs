@@ -9,7 +9,6 @@ pub(crate) use courier_rules::aplix::{
     Goods as AplixGoods, KnownOrders, OrderAddress as AplixAddress, PushOrder, PushReestr,
     TrackBook, TrackIncrement, TrackNumber,
 };
-pub(crate) use courier_rules::mask;
 pub(crate) use courier_rules::fastriver::{
     validate_request as validate_fastriver_request, DeliveryRequest as FastriverRequest,
     PartnerConfig,
@@ -19,6 +18,7 @@ pub(crate) use courier_rules::inpost::{
     check as check_weekend, EndOfWeekCollectionFilter, PointType, Preset, Refusal,
     Shipment as WeekendShipment, TargetPoint, Window, ADD_ON_SERVICE,
 };
+pub(crate) use courier_rules::mask;
 pub(crate) use courier_rules::taxomet::{
     parse_reply as parse_taxomet_reply, Call as TaxometCall, Password as TaxometPassword,
     Reply as TaxometReply, ReplyError as TaxometReplyError, Request as TaxometRequest,
