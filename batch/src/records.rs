@@ -175,28 +175,6 @@ pub struct RefundReceived {
 
 /// Columns of each input.
 pub const REGISTRY: Layout = Layout {
-    required: &[
-        "registry_id",
-        "registry_date",
-        "handover_date",
-        "order_id",
-        "carrier",
-        "method",
-        "postal_index",
-        "region",
-        "declared_value",
-        "cod_amount",
-        "currency",
-        "seal",
-        "sturdy",
-        "weekend",
-        "client_type",
-        "weight_g",
-        "length_mm",
-        "width_mm",
-        "height_mm",
-        "bought_at",
-    ],
     optional: &["units", "goods_volume_mm3"],
     all: &[
         "registry_id",
@@ -226,25 +204,6 @@ pub const REGISTRY: Layout = Layout {
 
 /// Invoice columns (canonical names; a format profile maps a carrier's own).
 pub const INVOICES: Layout = Layout {
-    required: &[
-        "invoice_id",
-        "invoice_date",
-        "line_id",
-        "carrier",
-        "order_id",
-        "track_number",
-        "method",
-        "billed_weight_g",
-        "postal_rate",
-        "insurance",
-        "cod_fee",
-        "preparing",
-        "fuel",
-        "notification",
-        "weekend_fee",
-        "total",
-        "currency",
-    ],
     optional: &[],
     all: &[
         "invoice_id",
@@ -269,22 +228,12 @@ pub const INVOICES: Layout = Layout {
 
 /// Tracking columns.
 pub const TRACKING: Layout = Layout {
-    required: &["order_id", "track_number", "event", "at"],
     optional: &[],
     all: &["order_id", "track_number", "event", "at"],
 };
 
 /// Refund columns.
 pub const REFUNDS: Layout = Layout {
-    required: &[
-        "refund_id",
-        "carrier",
-        "order_id",
-        "component",
-        "amount",
-        "currency",
-        "received_at",
-    ],
     optional: &[],
     all: &[
         "refund_id",

@@ -113,9 +113,7 @@ impl ColumnMap {
     fn new(
         file: &InputFile,
         header: &[String],
-        required: &'static [&'static str],
-        optional: &'static [&'static str],
-        all: &'static [&'static str],
+        layout: Layout,
         profile: &FormatProfile,
     ) -> Result<ColumnMap, BatchError> {
         for (i, h) in header.iter().enumerate() {
@@ -126,6 +124,7 @@ impl ColumnMap {
                 });
             }
         }
+        let (optional, all) = (layout.optional, layout.all);
         let mut sources = Vec::with_capacity(all.len());
         for name in all {
             let source = if let Some(c) = profile.constant(name) {
@@ -136,7 +135,6 @@ impl ColumnMap {
                     Some(i) => Source::Column(i),
                     None if optional.contains(name) => Source::Absent,
                     None => {
-                        debug_assert!(required.contains(name));
                         let mapped = if col == *name {
                             String::new()
                         } else {
@@ -146,7 +144,7 @@ impl ColumnMap {
                             path: file.path.clone(),
                             message: format!(
                                 "the header has no column {name:?}{mapped}; required: {}",
-                                required.join(", ")
+                                layout.required()
                             ),
                         });
                     }
@@ -210,9 +208,22 @@ impl<'a> Record<'a> {
 /// The columns a row kind reads.
 #[derive(Debug, Clone, Copy)]
 pub struct Layout {
-    pub required: &'static [&'static str],
+    /// The optional columns (absent: the parser's documented default).
     pub optional: &'static [&'static str],
+    /// Every column, required ones being those not in `optional`.
     pub all: &'static [&'static str],
+}
+
+impl Layout {
+    /// The required columns, comma-separated (for messages).
+    fn required(&self) -> String {
+        self.all
+            .iter()
+            .filter(|c| !self.optional.contains(c))
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 /// Calls `f(line, record)` for every data row of `file`, in file order. Errors are
@@ -301,14 +312,7 @@ fn read_csv_from(
         })?;
         header.push(h.trim().to_string());
     }
-    let map = ColumnMap::new(
-        file,
-        &header,
-        layout.required,
-        layout.optional,
-        layout.all,
-        profile,
-    )?;
+    let map = ColumnMap::new(file, &header, layout, profile)?;
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
@@ -356,14 +360,7 @@ fn read_parquet(
         .iter()
         .map(|s| s.to_string())
         .collect();
-    let map = ColumnMap::new(
-        file,
-        &header,
-        layout.required,
-        layout.optional,
-        layout.all,
-        profile,
-    )?;
+    let map = ColumnMap::new(file, &header, layout, profile)?;
     let mut text = Vec::with_capacity(header.len());
     for c in df.columns() {
         let s = c.cast(&DataType::String).map_err(bad)?;
