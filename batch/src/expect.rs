@@ -23,22 +23,25 @@ pub struct Expected {
     pub weekend: Option<RefundDecision>,
 }
 
-fn to_money(d: rust_decimal::Decimal, dp: u32) -> Money {
-    Money::from_decimal_exact(d, dp).unwrap_or(Money::ZERO)
-}
-
-fn amounts_of(p: &MethodPrice, dp: u32) -> Amounts {
-    let m = |d: Option<rust_decimal::Decimal>| d.map_or(Money::ZERO, |d| to_money(d, dp));
-    [
-        to_money(p.rate, dp),
-        m(p.insurance),
-        m(p.cod_fee),
-        to_money(p.preparing, dp),
-        m(p.fuel),
-        m(p.notification),
-        m(p.weekend),
-        to_money(p.cost, dp),
-    ]
+/// The engine's amounts in minor units. The engine rounds every amount to the minor
+/// unit, so only an amount beyond `i64` minor units can fail: the parcel is then
+/// unpriced, never priced at zero.
+fn amounts_of(p: &MethodPrice, dp: u32) -> Result<Amounts, String> {
+    let one = |d: rust_decimal::Decimal| {
+        Money::from_decimal_exact(d, dp)
+            .ok_or_else(|| format!("unpriceable: the amount {d} is out of range"))
+    };
+    let opt = |d: Option<rust_decimal::Decimal>| d.map_or(Ok(Money::ZERO), one);
+    Ok([
+        one(p.rate)?,
+        opt(p.insurance)?,
+        opt(p.cod_fee)?,
+        one(p.preparing)?,
+        opt(p.fuel)?,
+        opt(p.notification)?,
+        opt(p.weekend)?,
+        one(p.cost)?,
+    ])
 }
 
 /// Prices one parcel. `events` are the parcel's tracking events (any order).
@@ -111,7 +114,7 @@ pub fn expected(
     let dest = tariff.destination(&parcel.postal_index, &parcel.region);
     let preparing = tariff.preparing_total(&p, parcel.seal, parcel.sturdy);
     let amounts = match tariff.price_method(method, &shipment, &dest, preparing) {
-        Ok(price) => Ok(amounts_of(&price, dp)),
+        Ok(price) => amounts_of(&price, dp),
         Err(refusals) => Err(refusals
             .iter()
             .map(|r| format!("{}: {}", r.code(), r.describe()))

@@ -135,7 +135,6 @@ pub fn generate(n: u64, seed: u64, book: &TariffBook, dir: &Path) -> Result<GenC
     for i in 0..n {
         let g = gen_parcel(&mut rng, book, &policy, aplix, inpost, i, first_monday);
         write_parcel(&mut w, book, &g).map_err(io)?;
-        let dp = book.dp(g.parcel.carrier);
         let order = g.parcel.order_id.to_string();
         let track = format!("TN{:010}", i);
         for e in &g.events {
@@ -245,7 +244,6 @@ pub fn generate(n: u64, seed: u64, book: &TariffBook, dir: &Path) -> Result<GenC
         } else {
             "ok"
         };
-        let _ = dp;
         write_line(
             &mut w,
             book,

@@ -10,7 +10,7 @@ use polars::prelude::*;
 use crate::error::BatchError;
 use crate::report;
 use crate::summary::{summarise, Summary};
-use crate::table::{Table, Tables};
+use crate::table::{self, Table, Tables};
 
 fn write_csv(path: &Path, t: &Table) -> Result<(), BatchError> {
     let file = File::create(path).map_err(|e| BatchError::io(path, e))?;
@@ -81,7 +81,7 @@ pub fn write_outputs(dir: &Path, t: &Tables) -> Result<Summary, BatchError> {
     Ok(summary)
 }
 
-fn read_csv(path: &Path) -> Result<Table, BatchError> {
+fn read_csv(path: &Path, expected: &[String]) -> Result<Table, BatchError> {
     let mut r = csv::Reader::from_path(path)
         .map_err(|e| BatchError::Merge(format!("{}: {e}", path.display())))?;
     let columns = r
@@ -89,13 +89,35 @@ fn read_csv(path: &Path) -> Result<Table, BatchError> {
         .map_err(|e| BatchError::Merge(format!("{}: {e}", path.display())))?
         .iter()
         .map(str::to_string)
-        .collect();
+        .collect::<Vec<String>>();
+    // The tables index columns by name: a folder written by another version (or edited)
+    // is refused here, not left to fail later.
+    if columns != expected {
+        return Err(BatchError::Merge(format!(
+            "{}: the columns are not those this version writes ({})",
+            path.display(),
+            expected.join(",")
+        )));
+    }
     let mut rows = Vec::new();
     for rec in r.records() {
         let rec = rec.map_err(|e| BatchError::Merge(format!("{}: {e}", path.display())))?;
+        if rec.len() != columns.len() {
+            return Err(BatchError::Merge(format!(
+                "{}: line {} has {} fields, the header {}",
+                path.display(),
+                rec.position().map_or(0, |p| p.line()),
+                rec.len(),
+                columns.len()
+            )));
+        }
         rows.push(rec.iter().map(str::to_string).collect());
     }
     Ok(Table { columns, rows })
+}
+
+fn names(cols: &[&str]) -> Vec<String> {
+    cols.iter().map(|c| c.to_string()).collect()
 }
 
 /// Reads the tables of one run's output folder (for a merge).
@@ -111,10 +133,10 @@ pub fn read_outputs(dir: &Path) -> Result<Tables, BatchError> {
     let money_in = serde_json::from_value(field("money_in"))
         .map_err(|e| BatchError::Merge(format!("{}: {e}", side_path.display())))?;
     Ok(Tables {
-        lines: read_csv(&dir.join("lines.csv"))?,
-        parcels: read_csv(&dir.join("parcels.csv"))?,
-        refunds: read_csv(&dir.join("refunds.csv"))?,
-        rejects: read_csv(&dir.join("rejects.csv"))?,
+        lines: read_csv(&dir.join("lines.csv"), &table::line_columns())?,
+        parcels: read_csv(&dir.join("parcels.csv"), &names(&table::PARCEL_COLUMNS))?,
+        refunds: read_csv(&dir.join("refunds.csv"), &names(&table::REFUND_COLUMNS))?,
+        rejects: read_csv(&dir.join("rejects.csv"), &names(&table::REJECT_COLUMNS))?,
         files,
         money_in,
         tracking_used: field("tracking_used").as_u64().unwrap_or(0),

@@ -354,6 +354,7 @@ pub fn reconcile(opts: &Options, progress: &dyn Fn(&str)) -> Result<Tables, Batc
             opts.money_tolerance.round_dp(book.dp(carrier)),
             book.dp(carrier),
         )
+        // In range: the tolerance was checked against MAX_AMOUNT_MAJOR above.
         .unwrap_or(Money::ZERO)
     };
     let find = |carrier: u16, order: &str| {
@@ -416,6 +417,7 @@ pub fn reconcile(opts: &Options, progress: &dyn Fn(&str)) -> Result<Tables, Batc
     refunds.sort_by(|a, b| (a.carrier, &a.refund_id, a.at).cmp(&(b.carrier, &b.refund_id, b.at)));
     let mut received: BTreeMap<(u16, Box<str>), (Money, Vec<Component>)> = BTreeMap::new();
     let mut prev: Option<&RefundReceived> = None;
+    let mut kept_refunds: Vec<&RefundReceived> = Vec::with_capacity(refunds.len());
     for r in &refunds {
         if let Some(first) = prev.filter(|p| p.carrier == r.carrier && p.refund_id == r.refund_id) {
             rejects.push(Reject {
@@ -437,6 +439,7 @@ pub fn reconcile(opts: &Options, progress: &dyn Fn(&str)) -> Result<Tables, Batc
             continue;
         }
         prev = Some(r);
+        kept_refunds.push(r);
         let e = received.entry((r.carrier, r.order_id.clone())).or_default();
         e.0 = e.0.plus(r.amount);
         if !e.1.contains(&r.component) {
@@ -477,19 +480,15 @@ pub fn reconcile(opts: &Options, progress: &dyn Fn(&str)) -> Result<Tables, Batc
         money.entry(("invoices".into(), cur)).or_default().0 +=
             l.billed[7].to_decimal(book.dp(l.carrier));
     }
-    for r in &refunds {
+    for r in &kept_refunds {
         let cur = book.tariff(r.carrier).currency().to_string();
         money.entry(("refunds".into(), cur)).or_default().0 +=
             r.amount.to_decimal(book.dp(r.carrier));
     }
-    // Refund duplicates were counted above as accepted rows; move them to the reject side.
+    // Every rejected invoice or refund row (repeats included) on the reject side.
     for r in &rejects {
         if !matches!(r.input, InputKind::Invoices | InputKind::Refunds) {
             continue;
-        }
-        let is_dup = r.reason.contains("was already read at");
-        if r.input == InputKind::Refunds && is_dup {
-            continue; // already summed with the accepted refunds above
         }
         match &r.amount {
             Some((cur, d)) => {

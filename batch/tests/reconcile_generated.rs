@@ -143,3 +143,15 @@ fn merged_partitions_equal_one_run() {
         assert_same_outputs(whole.path(), merged.path());
     }
 }
+
+#[test]
+fn a_merge_refuses_folders_it_did_not_write() {
+    let data = dataset(100, 2);
+    let part = tempfile::tempdir().unwrap();
+    run(&options(data.path()), part.path());
+    std::fs::write(part.path().join("lines.csv"), "invoice_id,class\nI,ok\n").unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let e = merge(&[part.path()], out.path()).unwrap_err();
+    assert_eq!(e.code(), "merge");
+    assert!(e.to_string().contains("lines.csv"), "{e}");
+}
