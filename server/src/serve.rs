@@ -113,9 +113,9 @@ async fn terminate_signal() {
 /// requests in flight. Blocks; builds its own runtime. `on_listening` gets the bound
 /// address (the CLI prints it).
 pub fn run(config: ServerConfig, on_listening: impl FnOnce(SocketAddr)) -> Result<(), ServeError> {
-    let store: Arc<dyn Store> = Arc::from(store::open(
+    let store: Arc<dyn Store> = Arc::from(store::open_with(
         config.store.expose(),
-        config.sqlite_synchronous,
+        &config.store_options(),
     )?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
