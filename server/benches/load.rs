@@ -7,14 +7,16 @@
 //! durable state change: HMAC check, validation, lifecycle, one committed transaction.
 //!
 //! `cargo bench -p courier-server --bench load -- [--seconds 10] [--concurrency 32]
-//!  [--parcels 2000] [--sync full|normal]` — prints requests/s and latency percentiles.
+//!  [--parcels 2000] [--sync full|normal] [--max-batch 64]` — prints requests/s, latency
+//!  percentiles and the store's group commit (writes per commit; `--max-batch 1` is one
+//!  commit per write, the store before group commit).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{Duration as Span, Utc};
 use courier_server::http::AppState;
-use courier_server::store::{SqliteStore, Store, Synchronous};
+use courier_server::store::{SqliteOptions, SqliteStore, Store, Synchronous, DEFAULT_MAX_BATCH};
 use courier_server::{import, signature, ServerConfig};
 
 const KEY: &str = "load-test-key";
@@ -46,11 +48,24 @@ fn main() {
         "normal" => Synchronous::Normal,
         _ => Synchronous::Full,
     };
+    let max_batch = arg(&args, "--max-batch", &DEFAULT_MAX_BATCH.to_string())
+        .parse()
+        .expect("--max-batch N (1 or more)");
     let parcels = parcels.max(concurrency);
 
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("load.sqlite3");
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(path.to_str().unwrap(), sync).unwrap());
+    let sqlite = Arc::new(
+        SqliteStore::open_with(
+            path.to_str().unwrap(),
+            SqliteOptions {
+                synchronous: sync,
+                max_batch,
+            },
+        )
+        .unwrap(),
+    );
+    let store: Arc<dyn Store> = sqlite.clone();
     let start_at = Utc::now() - Span::days(1);
     let mut csv = String::from("parcel_id,locker_index,phone,cost\n");
     for p in 0..parcels {
@@ -139,8 +154,9 @@ fn main() {
             all[((all.len() as f64 * q) as usize).min(all.len() - 1)] as f64 / 1000.0
         };
         let counts = store.event_counts().unwrap();
+        let batches = sqlite.batch_stats();
         println!(
-            "load: sqlite synchronous={sync:?}, {concurrency} connections, {parcels} parcels, {seconds} s"
+            "load: sqlite synchronous={sync:?}, max batch {max_batch}, {concurrency} connections, {parcels} parcels, {seconds} s"
         );
         println!(
             "  {} acknowledged status updates in {elapsed:.1} s = {:.0} updates/s ({errors} errors)",
@@ -155,8 +171,12 @@ fn main() {
             pct(1.0)
         );
         println!(
-            "  store: {} applied events (every 200 is a committed change)",
-            counts.applied
+            "  store: {} applied events (every 200 is a committed change); {} writes in {} commits = {:.1} per commit, largest {}",
+            counts.applied,
+            batches.writes,
+            batches.commits,
+            batches.writes as f64 / batches.commits.max(1) as f64,
+            batches.largest
         );
         assert_eq!(
             counts.applied as usize,

@@ -252,3 +252,159 @@ impl GroupCommit {
         self.queued.load(Ordering::SeqCst)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::thread;
+    use std::time::{Duration, Instant};
+
+    use super::*;
+
+    fn store(max_batch: usize) -> (Arc<GroupCommit>, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = Connection::open(dir.path().join("t.sqlite3")).unwrap();
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;
+             CREATE TABLE t (k TEXT PRIMARY KEY);
+             CREATE TABLE parent (id TEXT PRIMARY KEY);
+             CREATE TABLE child (id TEXT REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED);",
+        )
+        .unwrap();
+        let gc = GroupCommit::new(conn, NonZeroUsize::new(max_batch).unwrap());
+        (Arc::new(gc), dir)
+    }
+
+    fn insert(item: &Item<'_>, k: &str) -> Result<(), StoreError> {
+        item.execute("INSERT INTO t (k) VALUES (?1)", [k])
+            .map(|_| ())
+            .map_err(db)
+    }
+
+    /// Blocks (inside a write, holding the connection) until `n` writers are queued
+    /// behind it, so that they join its batch: the test builds its batch deterministically.
+    fn hold_until_queued(gc: &GroupCommit, n: usize) {
+        let give_up = Instant::now() + Duration::from_secs(60);
+        while gc.queued() < n {
+            assert!(Instant::now() < give_up, "writers never queued");
+            thread::sleep(Duration::from_millis(1));
+        }
+    }
+
+    fn keys(gc: &GroupCommit) -> Vec<String> {
+        gc.run(|item| {
+            let mut s = item.prepare("SELECT k FROM t ORDER BY k").map_err(db)?;
+            let rows = s.query_map([], |r| r.get(0)).map_err(db)?;
+            rows.collect::<Result<Vec<String>, _>>().map_err(db)
+        })
+        .unwrap()
+    }
+
+    /// Starts a write on another thread and returns once it holds the connection.
+    fn first_write(
+        gc: &Arc<GroupCommit>,
+        queued: usize,
+        write: impl FnOnce(&Item<'_>) -> Result<(), StoreError> + Send + 'static,
+    ) -> thread::JoinHandle<Result<(), StoreError>> {
+        let (started, holding) = sync_channel(0);
+        let gc2 = gc.clone();
+        let a = thread::spawn(move || {
+            gc2.run(|item| {
+                started.send(()).unwrap();
+                write(item)?;
+                hold_until_queued(&gc2, queued);
+                Ok(())
+            })
+        });
+        holding.recv().unwrap();
+        a
+    }
+
+    fn spawn_write(
+        gc: &Arc<GroupCommit>,
+        write: impl FnOnce(&Item<'_>) -> Result<(), StoreError> + Send + 'static,
+    ) -> thread::JoinHandle<Result<(), StoreError>> {
+        let gc = gc.clone();
+        thread::spawn(move || gc.run(write))
+    }
+
+    #[test]
+    fn a_failing_or_panicking_write_is_rolled_back_alone_and_the_batch_commits_once() {
+        let (gc, _dir) = store(64);
+        let a = first_write(&gc, 3, |item| insert(item, "a"));
+        let b = spawn_write(&gc, |item| {
+            insert(item, "b")?;
+            panic!("b's decision panics after its insert")
+        });
+        let c = spawn_write(&gc, |item| insert(item, "c"));
+        // "a" is in the open batch: the unique key refuses it, and only this write fails.
+        let d = spawn_write(&gc, |item| insert(item, "a"));
+        assert_eq!(a.join().unwrap(), Ok(()));
+        assert!(b.join().is_err(), "the panic reaches b's caller");
+        assert_eq!(c.join().unwrap(), Ok(()));
+        assert!(matches!(d.join().unwrap(), Err(StoreError::Database(_))));
+        assert_eq!(
+            gc.stats(),
+            BatchStats {
+                writes: 4,
+                commits: 1,
+                largest: 4
+            }
+        );
+        assert_eq!(keys(&gc), ["a", "c"]);
+    }
+
+    #[test]
+    fn a_discarded_write_stores_nothing_and_still_answers() {
+        let (gc, _dir) = store(64);
+        let a = first_write(&gc, 1, |item| insert(item, "a"));
+        let b = spawn_write(&gc, |item| {
+            insert(item, "b")?;
+            item.discard();
+            Ok(())
+        });
+        assert_eq!(a.join().unwrap(), Ok(()));
+        assert_eq!(b.join().unwrap(), Ok(()));
+        assert_eq!(gc.stats().commits, 1);
+        assert_eq!(keys(&gc), ["a"]);
+    }
+
+    #[test]
+    fn the_batch_bound_closes_a_batch_even_while_writers_queue() {
+        let (gc, _dir) = store(2);
+        let a = first_write(&gc, 2, |item| insert(item, "a"));
+        let b = spawn_write(&gc, |item| insert(item, "b"));
+        let c = spawn_write(&gc, |item| insert(item, "c"));
+        for w in [a, b, c] {
+            assert_eq!(w.join().unwrap(), Ok(()));
+        }
+        // a and the first of b/c fill the batch of 2; the other commits alone.
+        assert_eq!(
+            gc.stats(),
+            BatchStats {
+                writes: 3,
+                commits: 2,
+                largest: 2
+            }
+        );
+        assert_eq!(keys(&gc), ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn a_failed_commit_fails_every_write_of_its_batch_and_keeps_none() {
+        let (gc, _dir) = store(64);
+        let a = first_write(&gc, 1, |item| insert(item, "a"));
+        // A deferred foreign key is checked at COMMIT, which therefore fails.
+        let b = spawn_write(&gc, |item| {
+            item.execute("INSERT INTO child (id) VALUES ('orphan')", [])
+                .map(|_| ())
+                .map_err(db)
+        });
+        assert!(matches!(a.join().unwrap(), Err(StoreError::Database(_))));
+        assert!(matches!(b.join().unwrap(), Err(StoreError::Database(_))));
+        assert!(keys(&gc).is_empty(), "the failed batch was rolled back");
+        // The connection is usable again: the next batch commits.
+        assert_eq!(gc.run(|item| insert(item, "z")), Ok(()));
+        assert_eq!(keys(&gc), ["z"]);
+    }
+}
