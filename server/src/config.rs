@@ -371,7 +371,11 @@ mod tests {
         assert_eq!(cfg.sqlite_max_batch.get(), 8);
         assert_eq!(cfg.postgres_connections.get(), 2);
 
-        for bad in ["sqlite_max_batch = 0", "sqlite_max_batch = 10001", "postgres_connections = 0"] {
+        for bad in [
+            "sqlite_max_batch = 0",
+            "sqlite_max_batch = 10001",
+            "postgres_connections = 0",
+        ] {
             let text = SAMPLE.replace(
                 "sqlite_synchronous = \"full\"",
                 &format!("sqlite_synchronous = \"full\"\n{bad}"),

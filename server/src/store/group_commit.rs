@@ -153,8 +153,7 @@ impl GroupCommit {
         };
         // Every holder of the lock decides: a writer queued behind us will decide in turn,
         // so a batch is never left open without somebody to commit it.
-        if w.open && (w.items >= self.max_batch.get() || self.queued.load(Ordering::SeqCst) == 0)
-        {
+        if w.open && (w.items >= self.max_batch.get() || self.queued.load(Ordering::SeqCst) == 0) {
             self.commit(&mut w);
         }
         drop(w);
@@ -237,8 +236,10 @@ impl GroupCommit {
 
     fn finish(&self, w: &mut Writer, result: Result<(), StoreError>) {
         self.commits.fetch_add(1, Ordering::Relaxed);
-        self.largest
-            .fetch_max(u64::try_from(w.items).unwrap_or(u64::MAX), Ordering::Relaxed);
+        self.largest.fetch_max(
+            u64::try_from(w.items).unwrap_or(u64::MAX),
+            Ordering::Relaxed,
+        );
         w.open = false;
         w.items = 0;
         for waiter in w.waiters.drain(..) {

@@ -112,7 +112,12 @@ impl PostgresStore {
         let client = loop {
             match idle.pop() {
                 Some(c) => break c,
-                None => idle = self.freed.wait(idle).unwrap_or_else(PoisonError::into_inner),
+                None => {
+                    idle = self
+                        .freed
+                        .wait(idle)
+                        .unwrap_or_else(PoisonError::into_inner)
+                }
             }
         };
         drop(idle);

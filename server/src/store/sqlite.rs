@@ -146,7 +146,10 @@ impl SqliteStore {
     }
 
     /// Runs a read on the read connection (on the write connection for `:memory:`).
-    fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T, StoreError>) -> Result<T, StoreError> {
+    fn read<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         match &self.reader {
             // A panic while holding the lock leaves no open transaction behind (a read
             // opens none that outlives its statement), so the connection is still good.
@@ -267,22 +270,30 @@ fn record_item(
             outcome_row(Outcome::Applied, None, None)
         }
         Decision::Keep(outcome) => outcome_row(outcome, None, None),
-        Decision::Reject { code, reason } => outcome_row(Outcome::Rejected, Some(code), Some(reason)),
+        Decision::Reject { code, reason } => {
+            outcome_row(Outcome::Rejected, Some(code), Some(reason))
+        }
     };
-    item.prepare_cached("UPDATE events SET outcome = ?2, code = ?3, reason = ?4 WHERE event_key = ?1")
-        .and_then(|mut s| {
-            s.execute(params![
-                ev.key,
-                recorded.outcome.as_str(),
-                recorded.code,
-                recorded.reason
-            ])
-        })
-        .map_err(db)?;
+    item.prepare_cached(
+        "UPDATE events SET outcome = ?2, code = ?3, reason = ?4 WHERE event_key = ?1",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            ev.key,
+            recorded.outcome.as_str(),
+            recorded.code,
+            recorded.reason
+        ])
+    })
+    .map_err(db)?;
     Ok(Some(recorded))
 }
 
-fn import_item(item: &Item<'_>, parcels: &[NewParcel], at: DateTime<Utc>) -> Result<usize, StoreError> {
+fn import_item(
+    item: &Item<'_>,
+    parcels: &[NewParcel],
+    at: DateTime<Utc>,
+) -> Result<usize, StoreError> {
     let mut upsert = item
         .prepare(
             "INSERT INTO parcels (parcel_id, barcode, details, imported_at) VALUES (?1, ?2, ?3, ?4)
