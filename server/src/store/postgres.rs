@@ -24,9 +24,11 @@ use super::{
     StoredParcel,
 };
 
-/// The default number of connections: the machine's two cores keep a few busy while
-/// others wait for a commit's flush; more would only queue inside PostgreSQL.
-pub const DEFAULT_CONNECTIONS: NonZeroUsize = match NonZeroUsize::new(4) {
+/// The default number of connections. Each commit waits for PostgreSQL's WAL flush, so
+/// throughput grows with the transactions in flight: on the 2-core machine (load test,
+/// BENCHMARKS.md) 1 connection gave ~100 updates/s, 4 ~400, 8 ~790, 16 ~965; 8 takes most
+/// of the gain for 8 server processes.
+pub const DEFAULT_CONNECTIONS: NonZeroUsize = match NonZeroUsize::new(8) {
     Some(n) => n,
     None => unreachable!(),
 };
