@@ -131,6 +131,10 @@ fn every_acknowledged_write_survives_sigkill() {
         })
         .collect();
     while acked.lock().unwrap().len() < 1000 {
+        assert!(
+            !threads.iter().all(|t| t.is_finished()),
+            "the server went away before the kill"
+        );
         std::thread::sleep(Duration::from_millis(5));
     }
     child.kill().unwrap(); // SIGKILL: no shutdown, no flush
