@@ -3,8 +3,8 @@
 //!
 //! Why: with `synchronous = FULL` a commit waits for the disk (an fsync of the WAL), so one
 //! transaction per event caps the store at a few hundred events a second however fast the
-//! rest is; with `NORMAL` the per-commit WAL write still dominates. Sharing a commit
-//! amortises that cost over the batch.
+//! rest is; with `NORMAL` each commit still costs a WAL write of every page it touched.
+//! Sharing a commit amortises that cost over the batch.
 //!
 //! How: the writers take turns on the one write connection (no dedicated writer thread:
 //! each write runs on its caller's thread, so the store trait's `decide` closure, which
