@@ -520,7 +520,7 @@ pub(crate) fn reconcile_files(
             b.at,
         ))
     });
-    let mut received: BTreeMap<(u16, Box<str>), (Money, Vec<Component>)> = BTreeMap::new();
+    let mut received: BTreeMap<(u16, Box<str>), Received> = BTreeMap::new();
     let mut prev: Option<&RefundReceived> = None;
     let mut kept_refunds: Vec<&RefundReceived> = Vec::with_capacity(refunds.len());
     for r in &refunds {
@@ -548,9 +548,10 @@ pub(crate) fn reconcile_files(
         prev = Some(r);
         kept_refunds.push(r);
         let e = received.entry((r.carrier, r.order_id.clone())).or_default();
-        e.0 = e.0.plus(r.amount);
-        if !e.1.contains(&r.component) {
-            e.1.push(r.component);
+        e.amount = e.amount.plus(r.amount);
+        e.rows += 1;
+        if !e.components.contains(&r.component) {
+            e.components.push(r.component);
         }
     }
     let mut refund_rows: Vec<Row> = Vec::new();
@@ -559,19 +560,17 @@ pub(crate) fn reconcile_files(
         if e.refund_due == Money::ZERO && got.is_none() {
             continue;
         }
-        let (amount, comps) = got.unwrap_or_default();
         refund_rows.push(refund_row(
             &book,
             p.carrier,
             &p.order_id,
             e.refund_due,
-            amount,
-            &comps,
+            &got.unwrap_or_default(),
             e.weekend.map(|d| d.reason()),
         ));
     }
-    for ((carrier, order), (amount, comps)) in received {
-        let mut row = refund_row(&book, carrier, &order, Money::ZERO, amount, &comps, None);
+    for ((carrier, order), got) in received {
+        let mut row = refund_row(&book, carrier, &order, Money::ZERO, &got, None);
         row[6] = format!(
             "no registry parcel of {} has this order; {}",
             book.carrier_name(carrier),
@@ -688,16 +687,25 @@ pub(crate) fn reconcile_files(
     Ok(tables)
 }
 
+/// The refund rows received for one parcel.
+#[derive(Debug, Default)]
+struct Received {
+    amount: Money,
+    components: Vec<Component>,
+    /// How many accepted refund rows: the refunds' side of the row identity.
+    rows: u64,
+}
+
 fn refund_row(
     book: &TariffBook,
     carrier: u16,
     order: &str,
     due: Money,
-    received: Money,
-    comps: &[Component],
+    got: &Received,
     rule: Option<String>,
 ) -> Row {
     let dp = book.dp(carrier);
+    let (received, comps) = (got.amount, &got.components);
     let class = if due > Money::ZERO {
         if received >= due {
             RefundClass::DueReceived
@@ -740,6 +748,7 @@ fn refund_row(
         due.display(dp),
         received.display(dp),
         reason,
+        got.rows.to_string(),
     ]
 }
 

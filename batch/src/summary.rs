@@ -104,7 +104,7 @@ fn positions<const N: usize>(kind: TableKind, names: [&str; N]) -> [usize; N] {
 pub struct SummaryBuilder {
     line_cols: [usize; 6],
     parcel_cols: [usize; 3],
-    refund_cols: [usize; 5],
+    refund_cols: [usize; 6],
     reject_cols: [usize; 3],
     lines: BTreeMap<String, BTreeMap<String, ClassTotal>>,
     parcels: BTreeMap<String, BTreeMap<String, ClassTotal>>,
@@ -116,6 +116,8 @@ pub struct SummaryBuilder {
     rej_money: BTreeMap<String, BTreeMap<String, Decimal>>,
     n_lines: u64,
     n_parcels: u64,
+    /// Accepted refund rows, as the refunds table counts them.
+    n_refund_rows: u64,
 }
 
 impl Default for SummaryBuilder {
@@ -141,7 +143,14 @@ impl SummaryBuilder {
             parcel_cols: positions(TableKind::Parcels, ["carrier", "class", "expected_total"]),
             refund_cols: positions(
                 TableKind::Refunds,
-                ["carrier", "class", "currency", "due", "received"],
+                [
+                    "carrier",
+                    "class",
+                    "currency",
+                    "due",
+                    "received",
+                    "rows_received",
+                ],
             ),
             reject_cols: positions(TableKind::Rejects, ["input", "currency", "amount"]),
             lines: BTreeMap::new(),
@@ -152,6 +161,7 @@ impl SummaryBuilder {
             rej_money: BTreeMap::new(),
             n_lines: 0,
             n_parcels: 0,
+            n_refund_rows: 0,
         }
     }
 
@@ -177,7 +187,8 @@ impl SummaryBuilder {
                 add(&mut e.expected_total, c(et));
             }
             TableKind::Refunds => {
-                let [car, cls, cur, due, rec] = self.refund_cols;
+                let [car, cls, cur, due, rec, rows] = self.refund_cols;
+                self.n_refund_rows += c(rows).parse::<u64>().unwrap_or(0);
                 let e = entry(entry(&mut self.refunds, c(car)), c(cls));
                 e.count += 1;
                 add(&mut e.due, c(due));
@@ -254,12 +265,9 @@ impl SummaryBuilder {
             row_identity.entry(input.into()).or_default().out = n;
         }
         row_identity.entry("tracking".into()).or_default().out = tracking_used + tracking_unused;
-        // Refund rows out: every accepted refund row is part of one refunds.csv row; the
-        // refund rows read that are not rejected.
-        let refund_read = row_identity.get("refunds").map_or(0, |r| r.read);
-        let refund_rejected = *self.rejects.get("refunds").unwrap_or(&0);
-        row_identity.entry("refunds".into()).or_default().out =
-            refund_read.saturating_sub(refund_rejected);
+        // Refund rows out: every accepted refund row is counted in the `rows_received` of
+        // exactly one refunds.csv row.
+        row_identity.entry("refunds".into()).or_default().out = self.n_refund_rows;
         for (input, e) in row_identity.iter_mut() {
             e.rejected = *self.rejects.get(input).unwrap_or(&0);
             e.holds = e.read == e.out + e.rejected;

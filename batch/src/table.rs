@@ -48,8 +48,15 @@ pub const PARCEL_COLUMNS: [&str; 6] = [
     "reason",
 ];
 /// Columns of `refunds.csv`.
-pub const REFUND_COLUMNS: [&str; 7] = [
-    "order_id", "carrier", "class", "currency", "due", "received", "reason",
+pub const REFUND_COLUMNS: [&str; 8] = [
+    "order_id",
+    "carrier",
+    "class",
+    "currency",
+    "due",
+    "received",
+    "reason",
+    "rows_received",
 ];
 /// Columns of `rejects.csv`.
 pub const REJECT_COLUMNS: [&str; 6] = ["file", "line", "input", "reason", "currency", "amount"];

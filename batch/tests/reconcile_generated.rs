@@ -192,3 +192,25 @@ fn a_bucketed_partition_equals_the_partition() {
     };
     assert_eq!(e.code(), "option");
 }
+
+#[test]
+fn the_row_identity_catches_a_refund_row_lost_or_counted_twice() {
+    let data = dataset(400, 6);
+    let t = courier_batch::reconcile(&options(data.path()), &|_| {}).expect("reconcile");
+    courier_batch::summary::summarise(&t).expect("the identities hold");
+    let rows = t.refunds.col("rows_received");
+    let i = t
+        .refunds
+        .rows
+        .iter()
+        .position(|r| r[rows] != "0")
+        .expect("a refund received");
+    for delta in [-1i64, 1] {
+        let mut bad = t.clone();
+        let r = &mut bad.refunds.rows[i];
+        r[rows] = (r[rows].parse::<i64>().unwrap() + delta).to_string();
+        let e = courier_batch::summary::summarise(&bad).unwrap_err();
+        assert_eq!(e.code(), "identity", "{e}");
+        assert!(e.to_string().contains("refunds"), "{e}");
+    }
+}
