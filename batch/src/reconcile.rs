@@ -387,7 +387,7 @@ pub(crate) fn reconcile_files(
             } else {
                 &events[0..0]
             };
-            expected(&book, &policy, p, evs)
+            expected(book, policy, p, evs)
         })
         .collect();
 
@@ -471,7 +471,7 @@ pub(crate) fn reconcile_files(
                 .map(|j| &lines[j]);
             let parcel = find(l.carrier, &l.order_id).map(|k| (&parcels[k], &expect[k]));
             classify_line(
-                &book,
+                book,
                 l,
                 first,
                 parcel,
@@ -561,7 +561,7 @@ pub(crate) fn reconcile_files(
             continue;
         }
         refund_rows.push(refund_row(
-            &book,
+            book,
             p.carrier,
             &p.order_id,
             e.refund_due,
@@ -570,7 +570,7 @@ pub(crate) fn reconcile_files(
         ));
     }
     for ((carrier, order), got) in received {
-        let mut row = refund_row(&book, carrier, &order, Money::ZERO, &got, None);
+        let mut row = refund_row(book, carrier, &order, Money::ZERO, &got, None);
         row[6] = format!(
             "no registry parcel of {} has this order; {}",
             book.carrier_name(carrier),
