@@ -193,3 +193,131 @@ fn cod_fee_must_not_drop_between_bands() {
         "{p:?}"
     );
 }
+
+// ---------------------------------------------------------------- representable range (issue 16)
+
+/// Every money key of the sample tariff, set beyond `MAX_MONEY`, is refused with its key
+/// and the line of its table; at the bound it is accepted.
+#[test]
+fn money_beyond_the_range_is_refused_with_key_and_line() {
+    use courier_rules::tariff::MAX_MONEY;
+    let cases = [
+        (
+            "base = \"250.00\"",
+            "base",
+            "(russian_post_parcel).rate[0].base",
+        ),
+        (
+            "per_step = \"25.00\"",
+            "per_step",
+            "(russian_post_parcel).rate[0].per_step",
+        ),
+        (
+            "minimum = \"10.00\"",
+            "minimum",
+            "(russian_post_parcel).insurance.minimum",
+        ),
+        (
+            "max_declared_value = \"100000\"",
+            "max_declared_value",
+            "(russian_post_parcel).insurance.max_declared_value",
+        ),
+        (
+            "max_amount = \"100000\"",
+            "max_amount",
+            "(russian_post_parcel).cod.max_amount",
+        ),
+        (
+            "fixed = \"80\"",
+            "fixed",
+            "(russian_post_parcel).cod.band[0]",
+        ),
+        (
+            "notification = \"15.00\"",
+            "notification",
+            "(courier).surcharges.notification",
+        ),
+        (
+            "weekend = \"300.00\"",
+            "weekend",
+            "(courier).surcharges.weekend",
+        ),
+        ("label = \"12.00\"", "label", "packaging.label"),
+        ("sturdy = \"150.00\"", "sturdy", "packaging.sturdy"),
+        ("price = \"25.00\"", "price", "packaging.box[0] (S).price"),
+    ];
+    for (from, key, path) in cases {
+        assert!(APLIX.contains(from), "{from}");
+        let over = APLIX.replacen(from, &format!("{key} = \"{}.01\"", MAX_MONEY), 1);
+        let p = problems(&over);
+        let hit = p
+            .iter()
+            .find(|p| p.contains(path))
+            .unwrap_or_else(|| panic!("{path}: {p:?}"));
+        assert!(hit.contains("at most 1000000000000"), "{hit}");
+        assert!(hit.starts_with("line "), "{hit}");
+        // The bound itself is representable (a max_amount/max_declared_value at the bound
+        // still needs its last band/tier to cover it, which the sample's do not).
+        if !key.starts_with("max_") {
+            let at = APLIX.replacen(from, &format!("{key} = \"{MAX_MONEY}\""), 1);
+            let res = Tariff::from_toml_str(&at);
+            if let Err(e) = &res {
+                assert!(
+                    e.problems.iter().all(|p| !p.message.contains("at most")),
+                    "{path} at the bound: {e}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn cod_bands_with_huge_values_do_not_panic_the_check() {
+    // Before issue 16 the fee-continuity check multiplied these and panicked.
+    let huge = "79228162514264337593543950335";
+    let text = APLIX
+        .replacen("fixed = \"90\"", &format!("fixed = \"{huge}\""), 1)
+        .replacen("up_to = \"1000\"", &format!("up_to = \"{huge}\""), 1);
+    let p = problems(&text);
+    assert!(
+        p.iter()
+            .any(|p| p.contains("cod.band[1]") && p.contains("at most")),
+        "{p:?}"
+    );
+    assert!(p.iter().any(|p| p.contains("cod.band[0].up_to")), "{p:?}");
+}
+
+#[test]
+fn percentages_and_value_step_are_bounded() {
+    let p = problems(&APLIX.replacen("fuel_percent = \"7.5\"", "fuel_percent = \"1000.01\"", 1));
+    assert!(
+        p.iter()
+            .any(|p| p.contains("(courier).surcharges.fuel_percent: must be between 0 and 1000")),
+        "{p:?}"
+    );
+    assert!(Tariff::from_toml_str(&APLIX.replacen(
+        "fuel_percent = \"7.5\"",
+        "fuel_percent = \"1000\"",
+        1
+    ))
+    .is_ok());
+    // One kopeck is the smallest step; below it the premium could not be rounded anyway.
+    assert!(Tariff::from_toml_str(&APLIX.replacen(
+        "value_step = \"1\"",
+        "value_step = \"0.01\"",
+        1
+    ))
+    .is_ok());
+    let p = problems(&APLIX.replacen("value_step = \"1\"", "value_step = \"0.009\"", 1));
+    assert!(
+        p.iter()
+            .any(|p| p.contains("insurance.value_step: must be at least one minor unit (0.01)")),
+        "{p:?}"
+    );
+    let p = problems(&APLIX.replacen("value_step = \"1\"", "value_step = \"1000000000001\"", 1));
+    assert!(
+        p.iter()
+            .any(|p| p.contains("insurance.value_step: must be at most")),
+        "{p:?}"
+    );
+}
