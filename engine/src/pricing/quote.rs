@@ -86,7 +86,8 @@ pub struct QuoteRequest {
     #[serde(default)]
     pub weekend_delivery: bool,
     /// Day of shipment, for the VAT rate in effect; without it VAT is not reported.
-    #[serde(default)]
+    /// `YYYY-MM-DD`, years 0001–9999 (`courier_rules::calendar`).
+    #[serde(default, deserialize_with = "courier_rules::calendar::deserialize_opt")]
     pub date: Option<NaiveDate>,
 }
 

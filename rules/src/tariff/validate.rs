@@ -52,7 +52,10 @@ fn above_max_money() -> String {
 impl Tariff {
     /// Parses and validates a tariff. Every semantic problem is reported, each with its
     /// line and key; a syntax or type error is reported alone.
+    ///
+    /// A leading UTF-8 byte-order mark is ignored (`courier_rules::encoding`).
     pub fn from_toml_str(text: &str) -> Result<Tariff, TariffError> {
+        let text = crate::encoding::strip_bom(text);
         let tariff: Tariff = toml::from_str(text).map_err(|e| {
             let line = e.span().map(|s| line_of(text, s.start));
             TariffError {
@@ -233,9 +236,113 @@ impl Tariff {
                     }
                 }
             }
+            check_shadowing(c, &span, &at, &z.rules);
             out.insert(z.id.clone(), names);
         }
         out
+    }
+}
+
+/// Rules are tried in file order and the first match wins, so an entry (prefix, range,
+/// region) that an earlier rule of **another zone** matches entirely is never reached:
+/// adding prefix `"6"` to Moscow's rule silently priced Kamchatka (`"684"`, further down)
+/// as Moscow (issue 16). Each such entry is a problem naming the rule that shadows it.
+/// Partial overlaps stay allowed: a specific rule before a broad one is the intended
+/// way to carve out an exception. Redundancy within one zone changes no price and is
+/// not reported.
+fn check_shadowing(
+    c: &mut Collector<'_>,
+    span: &Option<std::ops::Range<usize>>,
+    at: &str,
+    rules: &[ZoneRule],
+) {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    for (j, r) in rules.iter().enumerate() {
+        let earlier = || {
+            rules
+                .iter()
+                .enumerate()
+                .take(j)
+                .filter(|(_, e)| e.zone != r.zone)
+        };
+        let report = |c: &mut Collector<'_>, key: String, what: String, i: usize, by: String| {
+            c.at(
+                span.clone(),
+                key,
+                format!(
+                    "{what} is never reached: rule[{i}] (zone {:?}) {by} matches it first; \
+                     put the more specific rule first",
+                    rules[i].zone
+                ),
+            );
+        };
+        for (k, p) in r.prefix.iter().enumerate().filter(|(_, p)| digits(p)) {
+            let hit = earlier().find_map(|(i, e)| {
+                e.prefix
+                    .iter()
+                    .find(|q| digits(q) && p.starts_with(q.as_str()))
+                    .map(|q| (i, format!("prefix {q:?}")))
+            });
+            if let Some((i, by)) = hit {
+                report(
+                    c,
+                    format!("{at}.rule[{j}].prefix[{k}]"),
+                    format!("prefix {p:?}"),
+                    i,
+                    by,
+                );
+            }
+        }
+        for (k, [lo, hi]) in r.range.iter().enumerate() {
+            if !digits(lo) || !digits(hi) || lo.len() != hi.len() || lo > hi {
+                continue;
+            }
+            let hit = earlier().find_map(|(i, e)| {
+                let by_prefix = e
+                    .prefix
+                    .iter()
+                    .find(|q| digits(q) && lo.starts_with(q.as_str()) && hi.starts_with(q.as_str()))
+                    .map(|q| format!("prefix {q:?}"));
+                let by_range = || {
+                    e.range
+                        .iter()
+                        .find(|[a, b]| a.len() == lo.len() && a <= lo && hi <= b)
+                        .map(|[a, b]| format!("range [{a:?}, {b:?}]"))
+                };
+                by_prefix.or_else(by_range).map(|by| (i, by))
+            });
+            if let Some((i, by)) = hit {
+                report(
+                    c,
+                    format!("{at}.rule[{j}].range[{k}]"),
+                    format!("range [{lo:?}, {hi:?}]"),
+                    i,
+                    by,
+                );
+            }
+        }
+        for (k, g) in r.region.iter().enumerate() {
+            let norm = |s: &str| s.trim().to_lowercase();
+            let g = norm(g);
+            if g.is_empty() {
+                continue;
+            }
+            let hit = earlier().find_map(|(i, e)| {
+                e.region
+                    .iter()
+                    .find(|x| norm(x) == g)
+                    .map(|x| (i, format!("region {x:?}")))
+            });
+            if let Some((i, by)) = hit {
+                report(
+                    c,
+                    format!("{at}.rule[{j}].region[{k}]"),
+                    format!("region {:?}", r.region[k]),
+                    i,
+                    by,
+                );
+            }
+        }
     }
 }
 
