@@ -66,7 +66,11 @@ enum Amount {
     Tiny,
     Negative(u16),
     /// Any 96-bit mantissa at any scale 0–28.
-    Raw { mantissa: u128, scale: u8, negative: bool },
+    Raw {
+        mantissa: u128,
+        scale: u8,
+        negative: bool,
+    },
 }
 
 impl Amount {
@@ -127,7 +131,11 @@ fuzz_target!(|input: Input| {
     let mut req: QuoteRequest = serde_json::from_str(MOSCOW).expect("sample request");
     req.declared_value = input.declared.decimal();
     req.cash_on_delivery = input.cod;
-    req.cod_amount = input.cod_amount.as_ref().map(Amount::decimal).filter(|_| input.cod);
+    req.cod_amount = input
+        .cod_amount
+        .as_ref()
+        .map(Amount::decimal)
+        .filter(|_| input.cod);
     req.weekend_delivery = input.weekend;
     req.type_of_seal = (1 + input.seal % 3).try_into().expect("1..=3");
     if !input.dated {
@@ -176,7 +184,10 @@ fuzz_target!(|input: Input| {
 
     let inpost = with_values(INPOST, &INPOST_KEYS, &input.inpost);
     let mut shipx: ShipxCalculationRequest = serde_json::from_str(SHIPX).expect("sample");
-    if let (Some(a), Some(ins)) = (&input.shipx_insurance, shipx.shipments[0].insurance.as_mut()) {
+    if let (Some(a), Some(ins)) = (
+        &input.shipx_insurance,
+        shipx.shipments[0].insurance.as_mut(),
+    ) {
         ins.amount = a.decimal();
     }
     let checked = CompiledTariff::from_toml_str(&inpost);
