@@ -284,8 +284,8 @@ fn goods_from_csv(text: &str, name: &str) -> Result<Vec<Item>, InputError> {
 }
 
 /// Parses a carton catalogue CSV (header as in `data/boxes.csv`), validating every
-/// record; all problems are reported at once, one per line. A repeated column is an
-/// error; a leading UTF-8 byte-order mark is ignored.
+/// record; all problems are reported at once, one per line. A repeated column or
+/// carton reference is an error; a leading UTF-8 byte-order mark is ignored.
 ///
 /// ```
 /// use courier_engine::inputs::cartons_from_csv;
@@ -304,12 +304,20 @@ pub fn cartons_from_csv(text: &str, name: &str) -> Result<Vec<Carton>, InputErro
         .map_err(|e| InputError(format!("{name}: header: {e}")))?
         .clone();
     no_duplicate_columns(&headers, name)?;
-    let mut cartons = Vec::new();
+    let mut cartons: Vec<Carton> = Vec::new();
     let mut problems = Vec::new();
     for (row, rec) in rdr.deserialize::<Carton>().enumerate() {
         match rec {
             Ok(c) => {
                 problems.extend(c.validate(&format!("{name}: row {row}")));
+                // The answer names the carton by reference: two cartons with one name
+                // would make it ambiguous.
+                if let Some(first) = cartons.iter().position(|x| x.reference == c.reference) {
+                    problems.push(format!(
+                        "{name}: row {row}, column reference: `{}` repeats row {first}",
+                        c.reference
+                    ));
+                }
                 cartons.push(c);
             }
             Err(e) => problems.push(format!("{name}: row {row}: {e}")),

@@ -122,3 +122,15 @@ fn byte_order_mark_is_accepted_in_csv_and_json() {
         "S"
     );
 }
+
+#[test]
+fn duplicated_carton_reference_is_an_error() {
+    let boxes = "reference,inner_length_mm,inner_width_mm,inner_height_mm,outer_length_mm,outer_width_mm,outer_height_mm,empty_weight_g,max_weight_g,price\n\
+                 S,200,150,100,210,160,110,80,5000,12.50\n\
+                 M,300,200,150,310,210,160,120,8000,18.00\n\
+                 S,250,150,100,260,160,110,90,5000,14.00\n";
+    let e = cartons_from_csv(boxes, "boxes.csv")
+        .unwrap_err()
+        .to_string();
+    assert_eq!(e, "boxes.csv: row 2, column reference: `S` repeats row 0");
+}
