@@ -320,7 +320,7 @@ pub fn cartons_from_csv(text: &str, name: &str) -> Result<Vec<Carton>, InputErro
                 }
                 cartons.push(c);
             }
-            Err(e) => problems.push(format!("{name}: row {row}: {e}")),
+            Err(e) => problems.push(csv_problem(&e, &headers, name, row)),
         }
     }
     if cartons.is_empty() && problems.is_empty() {
@@ -331,4 +331,15 @@ pub fn cartons_from_csv(text: &str, name: &str) -> Result<Vec<Carton>, InputErro
     } else {
         Err(InputError(problems.join("\n")))
     }
+}
+
+/// A CSV record error naming the column by its header (`column price: invalid float
+/// literal`), not by its index ("field 9").
+fn csv_problem(e: &csv::Error, headers: &csv::StringRecord, name: &str, row: usize) -> String {
+    if let csv::ErrorKind::Deserialize { err, .. } = e.kind() {
+        if let Some(column) = err.field().and_then(|i| headers.get(i as usize)) {
+            return format!("{name}: row {row}, column {column}: {}", err.kind());
+        }
+    }
+    format!("{name}: row {row}: {e}")
 }

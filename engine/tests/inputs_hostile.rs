@@ -134,3 +134,16 @@ fn duplicated_carton_reference_is_an_error() {
         .to_string();
     assert_eq!(e, "boxes.csv: row 2, column reference: `S` repeats row 0");
 }
+
+#[test]
+fn box_field_errors_name_the_column() {
+    let boxes = "reference,inner_length_mm,inner_width_mm,inner_height_mm,outer_length_mm,outer_width_mm,outer_height_mm,empty_weight_g,max_weight_g,price\n\
+                 S,2x0,150,100,210,160,110,80,5000,12.50\n";
+    let e = cartons_from_csv(boxes, "boxes.csv")
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        e,
+        "boxes.csv: row 0, column inner_length_mm: invalid digit found in string"
+    );
+}
