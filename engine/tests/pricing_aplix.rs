@@ -433,3 +433,25 @@ fn request_dates_outside_years_1_to_9999_are_refused() {
     let ok: QuoteRequest = serde_json::from_value(base).unwrap();
     assert_eq!(ok.date.unwrap().to_string(), "2026-03-02");
 }
+
+/// Issue 16: our request format refuses a misspelt or a repeated key (serde's derive with
+/// `deny_unknown_fields`), in the request and in its goods.
+#[test]
+fn request_unknown_and_repeated_keys_are_refused() {
+    let seed = include_str!("../../data/samples/quote/aplix_seed.json");
+    let typo = seed.replacen("\"sturdy_packaging\"", "\"sturdy_packagin\"", 1);
+    let e = serde_json::from_str::<QuoteRequest>(&typo)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("unknown field `sturdy_packagin`"), "{e}");
+    let goods = seed.replacen("\"qty\": 2", "\"qty\": 2, \"uprigth\": true", 1);
+    let e = serde_json::from_str::<QuoteRequest>(&goods)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("unknown field `uprigth`"), "{e}");
+    let twice = seed.replacen("\"qty\": 2", "\"qty\": 2, \"qty\": 3", 1);
+    let e = serde_json::from_str::<QuoteRequest>(&twice)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("duplicate field `qty`"), "{e}");
+}
