@@ -154,7 +154,13 @@ pub(crate) fn search(
     };
     for (_, d) in cands {
         // Most candidates are too small for a reason a bound can see; only the others
-        // need the placement search.
+        // need the placement search. A bound costs about as much as a few dozen nodes
+        // (up to 48 thresholds over every kind's orientations): it is charged so, or a
+        // budget in nodes would not bound the time.
+        work += refute_work(kinds);
+        if work > budget {
+            return Exact::Unproven;
+        }
         if bound::refutes(kinds, d) {
             continue;
         }
@@ -169,6 +175,11 @@ pub(crate) fn search(
         }
     }
     Exact::Optimal(incumbent.clone())
+}
+
+/// Work units charged for one [`bound::refutes`] call (one unit is one search node).
+fn refute_work(kinds: &[Kind]) -> u64 {
+    16 + 8 * kinds.len() as u64
 }
 
 /// Every unit fits the container in some allowed orientation.
@@ -255,8 +266,13 @@ fn place(
 
 /// Exact feasibility of packing every unit into a fixed container `c` (axis `z`
 /// vertical). `Some(Some(p))`: packed; `Some(None)`: proven impossible; `None`: budget
-/// spent.
-pub(crate) fn feasible(kinds: &[Kind], c: Dims, budget: u64) -> Option<Option<Vec<Placed>>> {
+/// spent. The nodes searched are added to `spent`.
+pub(crate) fn feasible(
+    kinds: &[Kind],
+    c: Dims,
+    budget: u64,
+    spent: &mut u64,
+) -> Option<Option<Vec<Placed>>> {
     let units = units_of(kinds);
     if !fits_each(&units, c) || bound::refutes(kinds, c) {
         return Some(None);
@@ -271,7 +287,7 @@ pub(crate) fn feasible(kinds: &[Kind], c: Dims, budget: u64) -> Option<Option<Ve
     };
     let mut placed = Vec::with_capacity(units.len());
     let mut work = 0u64;
-    match place(
+    let outcome = place(
         0,
         &units,
         c,
@@ -279,7 +295,9 @@ pub(crate) fn feasible(kinds: &[Kind], c: Dims, budget: u64) -> Option<Option<Ve
         &mut placed,
         &mut work,
         budget,
-    ) {
+    );
+    *spent = spent.saturating_add(work);
+    match outcome {
         Some(true) => Some(Some(placed)),
         Some(false) => Some(None),
         None => None,

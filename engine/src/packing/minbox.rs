@@ -20,6 +20,7 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use super::loader::{self, LoadParams, Placed};
+use super::Goods;
 
 /// Ranking of bounding boxes: volume, then longest side, then sum of sides.
 pub(crate) type Key = (u64, u32, u64);
@@ -224,11 +225,21 @@ impl<'a> Filler<'a> {
     }
 }
 
-/// Heuristic minimal bounding box within a work budget. `lb` is the per-axis bound on the
-/// sorted sides, `total` the total unit volume, `free` whether every kind may rotate freely.
-pub(crate) fn search(kinds: &[Kind], lb: Dims, total: u64, free: bool, budget: u64) -> Found {
+/// Heuristic minimal bounding box of `goods` within a work budget. Stops early when the
+/// best box is proven optimal by the bounds ([`super::proven_by_bounds`], given
+/// `proof_budget` work units of its own).
+pub(crate) fn search(goods: &Goods, budget: u64, proof_budget: u64) -> Found {
+    let (kinds, lb, total, free) = (
+        &goods.kinds[..],
+        goods.lb.sides_mm,
+        goods.volume_mm3,
+        goods.free,
+    );
     let mut best = stacked_grids(kinds);
     let mut work = 0u64;
+    if super::proven_by_bounds(goods, &best, proof_budget) {
+        return best;
+    }
     let longest = best.dims.iter().copied().max().unwrap_or(1);
     let all_axes = [0usize, 1, 2];
     let horiz: &[usize] = if free { &all_axes } else { &[0, 1] };
@@ -329,6 +340,9 @@ pub(crate) fn search(kinds: &[Kind], lb: Dims, total: u64, free: bool, budget: u
                 dims,
                 placed: found,
             };
+            if super::proven_by_bounds(goods, &best, proof_budget) {
+                break;
+            }
         }
     }
     best

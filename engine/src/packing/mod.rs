@@ -34,6 +34,7 @@ mod loader;
 mod methods;
 mod minbox;
 mod parcel;
+mod perfect_fit;
 mod split;
 mod verify;
 
@@ -41,7 +42,11 @@ pub use aplix::{check_dimensions, CheckDimensions, GoodsM};
 pub use carton::{choose_carton, fits_in, CartonChoice};
 pub use methods::{check_methods, MethodVerdict};
 pub use parcel::{check_parcel, ParcelCheck};
-pub use split::{split_into_cartons, verify_shipment, Shipment, ShippedCarton, SplitError};
+pub use perfect_fit::perfect_fit;
+pub use split::{
+    split_budget, split_into_cartons, verify_shipment, Shipment, ShippedCarton, SplitError,
+    SPLIT_WORK_MIN,
+};
 pub use verify::verify;
 
 /// Benchmark-facing container loading (fixed container, maximise packed volume), as in
@@ -329,9 +334,8 @@ pub(crate) fn solve(goods: &Goods, opts: &PackOptions) -> (minbox::Found, bool) 
     } else {
         opts.work_budget
     };
-    let found = minbox::search(&goods.kinds, lb, goods.volume_mm3, goods.free, budget);
-    // Sorted sides equal to the per-axis bound: nothing can be smaller on any criterion.
-    if sorted(found.dims) == lb {
+    let found = minbox::search(goods, budget, opts.exact_work_budget);
+    if proven_by_bounds(goods, &found, opts.exact_work_budget) {
         return (found, true);
     }
     // Small inputs get the full search; larger ones whose volume already meets the bound
@@ -351,6 +355,24 @@ pub(crate) fn solve(goods: &Goods, opts: &PackOptions) -> (minbox::Found, bool) 
         }
     }
     (found, false)
+}
+
+/// Whether `found` is optimal by the bounds alone: its sorted sides equal the per-axis
+/// bound (nothing can be smaller on any criterion), or its volume equals the lower bound
+/// and no box of that volume with better tie-breaks survives
+/// [`bound::volume_tight_is_optimal`] (at most `budget` work units).
+pub(crate) fn proven_by_bounds(goods: &Goods, found: &minbox::Found, budget: u64) -> bool {
+    let lb = goods.lb.sides_mm;
+    sorted(found.dims) == lb
+        || (found.key().0 == goods.lb.volume_mm3
+            && bound::volume_tight_is_optimal(
+                &goods.kinds,
+                found.dims,
+                goods.lb.volume_mm3,
+                lb,
+                goods.free,
+                budget,
+            ) == Some(true))
 }
 
 fn sorted(d: Dims) -> Dims {
