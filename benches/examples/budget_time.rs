@@ -42,6 +42,8 @@ fn main() {
         ("basket 4".into(), mixed_basket(4)),
         ("basket 10".into(), mixed_basket(10)),
         ("order 50".into(), mixed_basket(50)),
+        ("order 200".into(), mixed_basket(200)),
+        ("order 1,000".into(), mixed_basket(1000)),
     ];
     for n in 2..=8 {
         inputs.push((format!("guillotine {n}"), guillotine([300, 200, 150], n, 7)));

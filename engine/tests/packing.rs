@@ -29,10 +29,13 @@ proptest! {
         prop_assert_eq!(serde_json::to_string(&p).unwrap(), serde_json::to_string(&again).unwrap());
     }
 
+    /// Perfect-fit instances of up to 6 pieces: the optimum (the box they were cut from)
+    /// is always found, and proven up to 4 pieces; how often it is proven beyond is
+    /// measured in `BENCHMARKS.md` ("Perfect-fit instances").
     #[test]
     fn exact_mode_finds_the_guillotine_optimum(
         d in (20u32..200, 20u32..200, 20u32..200),
-        pieces in 2usize..5,
+        pieces in 2usize..7,
         seed in any::<u64>(),
     ) {
         let items = perfect_fit([d.0, d.1, d.2], pieces, seed);
@@ -40,7 +43,9 @@ proptest! {
         prop_assert_eq!(verify(&items, &p), Ok(()));
         let total: u64 = u64::from(d.0) * u64::from(d.1) * u64::from(d.2);
         prop_assert_eq!(p.volume_mm3, total, "items {:?}", items);
-        prop_assert!(p.optimal, "not proven: {:?}", items);
+        if items.len() <= 4 {
+            prop_assert!(p.optimal, "not proven: {:?}", items);
+        }
     }
 
     #[test]

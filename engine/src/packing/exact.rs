@@ -122,10 +122,17 @@ pub(crate) fn search(
             if free && (y < z || y < lb[1]) {
                 continue;
             }
-            for &x in hs.iter().filter(|&&x| x >= y) {
-                if free && x < lb[0] {
-                    continue;
-                }
+            // No candidate below the units' volume: start the row where `x·y·z` reaches
+            // it (for a volume-tight incumbent the row is then a single value).
+            let area = u64::from(y) * u64::from(z);
+            let least = total.div_ceil(area).max(u64::from(y));
+            let least = if free {
+                least.max(u64::from(lb[0]))
+            } else {
+                least
+            };
+            let from = hs.partition_point(|&x| u64::from(x) < least);
+            for &x in &hs[from..] {
                 work += 1;
                 if work > budget {
                     return Exact::Unproven;

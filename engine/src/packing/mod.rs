@@ -29,6 +29,7 @@ mod aplix;
 mod bound;
 mod carton;
 mod exact;
+mod guillotine;
 mod kind;
 mod loader;
 mod methods;
@@ -108,8 +109,10 @@ pub struct PackOptions {
     /// plain attempts. Separate from `work_budget` because a carton question is asked
     /// once per carton type, and "does it fit" deserves more effort than "how small".
     pub fit_work_budget: u64,
-    /// Work units (search nodes, a few ns each) the exact search may spend: the default
-    /// 300,000 bounds it to a few milliseconds per call.
+    /// Work units (search nodes, about 6 ns each; a bound tried on a candidate box costs
+    /// 16 + 8 per kind) the exact search may spend. The default 2,000,000 bounds it to
+    /// about 12 ms per call, enough to settle the tie-breaks of a perfect fit of up to
+    /// 8 units (see `BENCHMARKS.md`, "Perfect-fit instances").
     pub exact_work_budget: u64,
     /// Inputs with at most this many units go to the exact search. Default 4: small
     /// geometric instances are proven well within 50 ms, while realistic mixed baskets
@@ -122,7 +125,7 @@ impl Default for PackOptions {
         PackOptions {
             work_budget: 800,
             fit_work_budget: 50_000,
-            exact_work_budget: 300_000,
+            exact_work_budget: 2_000_000,
             exact_max_units: 4,
         }
     }
@@ -334,7 +337,24 @@ pub(crate) fn solve(goods: &Goods, opts: &PackOptions) -> (minbox::Found, bool) 
     } else {
         opts.work_budget
     };
-    let found = minbox::search(goods, budget, opts.exact_work_budget);
+    // A perfect guillotine box, when the units make one, is the best first solution
+    // there is: its volume is the units' own, so only the tie-breaks remain to prove.
+    let perfect = if goods.units <= guillotine::MAX_UNITS {
+        guillotine::perfect(&goods.kinds, opts.exact_work_budget)
+    } else {
+        None
+    };
+    if let Some(p) = &perfect {
+        if proven_by_bounds(goods, p, opts.exact_work_budget) {
+            return (p.clone(), true);
+        }
+    }
+    let mut found = minbox::search(goods, budget, opts.exact_work_budget);
+    if let Some(p) = perfect {
+        if p.key() < found.key() {
+            found = p;
+        }
+    }
     if proven_by_bounds(goods, &found, opts.exact_work_budget) {
         return (found, true);
     }
