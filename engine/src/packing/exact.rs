@@ -118,7 +118,17 @@ pub(crate) fn search(
         if free && z < lb[2] {
             continue;
         }
+        // Sides grow along each list: once the smallest box a side allows (x ≥ y ≥ z
+        // with free goods, x ≥ y otherwise) is larger than the incumbent, the rest are.
+        let z64 = u64::from(z);
+        if free && z64.saturating_mul(z64).saturating_mul(z64) > best.0 {
+            break;
+        }
         for &y in hs.iter().filter(|&&y| y > 0) {
+            let y64 = u64::from(y);
+            if y64.saturating_mul(y64).saturating_mul(z64) > best.0 {
+                break;
+            }
             if free && (y < z || y < lb[1]) {
                 continue;
             }
@@ -159,7 +169,7 @@ pub(crate) fn search(
     } else {
         (positions[0], positions[1], positions[2])
     };
-    for (_, d) in cands {
+    for (k, d) in cands {
         // Most candidates are too small for a reason a bound can see; only the others
         // need the placement search. A bound costs about as much as a few dozen nodes
         // (up to 48 thresholds over every kind's orientations): it is charged so, or a
@@ -172,7 +182,17 @@ pub(crate) fn search(
             continue;
         }
         let mut placed: Vec<Placed> = Vec::with_capacity(units.len());
-        match place(0, &units, d, [px, py, pz], &mut placed, &mut work, budget) {
+        // A candidate exactly as large as the units must be filled without a gap: the
+        // perfect-packing search, which only ever fills the first empty corner, is far
+        // narrower than trying every position.
+        let perfect = k.0 == total;
+        let outcome = if perfect {
+            let mut left: Vec<u32> = kinds.iter().map(|k| k.qty).collect();
+            place_perfect(kinds, &mut left, d, &mut placed, &mut work, budget)
+        } else {
+            place(0, &units, d, [px, py, pz], &mut placed, &mut work, budget)
+        };
+        match outcome {
             Some(true) => {
                 let dims = super::minbox::bbox(&placed);
                 return Exact::Optimal(Found { dims, placed });
@@ -182,6 +202,97 @@ pub(crate) fn search(
         }
     }
     Exact::Optimal(incumbent.clone())
+}
+
+/// Fills container `c` *exactly* (the units' volume equals the container's) with the
+/// units left (`left[kind]`), depth first. Why it is complete: in a packing without
+/// gaps, the empty point that comes first in (z, y, x) order is the minimum corner of
+/// the unit that will cover it (any other point of that unit would have a smaller,
+/// still empty corner), so trying every remaining kind and orientation *there* misses
+/// no packing. That point has every coordinate 0 or the end of a placed unit along that
+/// axis. One work unit per unit tried; `None` when `budget` is spent.
+fn place_perfect(
+    kinds: &[Kind],
+    left: &mut [u32],
+    c: Dims,
+    placed: &mut Vec<Placed>,
+    work: &mut u64,
+    budget: u64,
+) -> Option<bool> {
+    let Some(p) = first_empty_corner(placed, c) else {
+        return Some(left.iter().all(|&n| n == 0));
+    };
+    // Largest kinds first: a big unit that fits nowhere ends a branch soonest.
+    let mut order: Vec<usize> = (0..kinds.len()).filter(|&k| left[k] > 0).collect();
+    order.sort_by(|&a, &b| kinds[b].volume.cmp(&kinds[a].volume).then(a.cmp(&b)));
+    for k in order {
+        for &o in &kinds[k].orientations {
+            *work += 1 + placed.len() as u64 / 4;
+            if *work > budget {
+                return None;
+            }
+            if (0..3).any(|a| p[a] + o[a] > c[a]) {
+                continue;
+            }
+            let hi = [p[0] + o[0], p[1] + o[1], p[2] + o[2]];
+            if placed
+                .iter()
+                .any(|q| (0..3).all(|a| q.pos[a] < hi[a] && p[a] < q.pos[a] + q.size[a]))
+            {
+                continue;
+            }
+            placed.push(Placed {
+                kind: k,
+                pos: p,
+                size: o,
+            });
+            left[k] -= 1;
+            match place_perfect(kinds, left, c, placed, work, budget) {
+                Some(true) => return Some(true),
+                Some(false) => {}
+                None => return None,
+            }
+            left[k] += 1;
+            placed.pop();
+        }
+    }
+    Some(false)
+}
+
+/// The first point of `c`, in (z, y, x) order, that no placed unit covers; `None` when
+/// the container is full.
+fn first_empty_corner(placed: &[Placed], c: Dims) -> Option<Dims> {
+    let mut coords: [Vec<u32>; 3] = [vec![0], vec![0], vec![0]];
+    for q in placed {
+        for a in 0..3 {
+            let end = q.pos[a] + q.size[a];
+            if end < c[a] {
+                coords[a].push(end);
+            }
+        }
+    }
+    for v in &mut coords {
+        v.sort_unstable();
+        v.dedup();
+    }
+    for &z in &coords[2] {
+        for &y in &coords[1] {
+            for &x in &coords[0] {
+                let covered = placed.iter().any(|q| {
+                    q.pos[0] <= x
+                        && x < q.pos[0] + q.size[0]
+                        && q.pos[1] <= y
+                        && y < q.pos[1] + q.size[1]
+                        && q.pos[2] <= z
+                        && z < q.pos[2] + q.size[2]
+                });
+                if !covered {
+                    return Some([x, y, z]);
+                }
+            }
+        }
+    }
+    None
 }
 
 /// Work units charged for one [`bound::refutes`] call (one unit is one search node).

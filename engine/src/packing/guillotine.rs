@@ -165,6 +165,132 @@ fn combine(x: &Block, y: &Block, out: &mut Vec<Block>) {
     }
 }
 
+/// Largest number of units [`merged_blocks`] takes (its pair scan is quadratic per merge).
+pub(crate) const MERGE_MAX_UNITS: u64 = 400;
+
+/// Greedy face merging, for inputs too large for [`perfect`]: while two blocks share a
+/// whole face, the pair with the largest shared face is stacked into one block (ties to
+/// the lowest indices). Each merge leaves no gap, so the blocks hold the units with
+/// their own volume; what remains for the heuristic is fewer, larger pieces — one
+/// when the goods were cut from one box and the merges found the cuts. `None` when the
+/// goods do not all rotate freely, are too many, or no two units share a face.
+pub(crate) fn merged_blocks(kinds: &[Kind]) -> Option<Vec<(Dims, Vec<Placed>)>> {
+    if kinds.iter().any(|k| !k.free) {
+        return None;
+    }
+    let units: u64 = kinds.iter().map(|k| u64::from(k.qty)).sum();
+    if units > MERGE_MAX_UNITS {
+        return None;
+    }
+    let mut blocks: Vec<Block> = kinds
+        .iter()
+        .enumerate()
+        .flat_map(|(i, k)| {
+            (0..k.qty).map(move |_| Block {
+                dims: k.sorted,
+                parts: vec![Placed {
+                    kind: i,
+                    pos: [0, 0, 0],
+                    size: k.sorted,
+                }],
+            })
+        })
+        .collect();
+    let start = blocks.len();
+    loop {
+        let mut best: Option<(u64, usize, usize)> = None;
+        for i in 0..blocks.len() {
+            for j in i + 1..blocks.len() {
+                if let Some(area) = shared_face(&blocks[i], &blocks[j]) {
+                    if best.is_none_or(|b| area > b.0) {
+                        best = Some((area, i, j));
+                    }
+                }
+            }
+        }
+        let Some((_, i, j)) = best else {
+            break;
+        };
+        let mut out = Vec::new();
+        combine(&blocks[i], &blocks[j], &mut out);
+        // The largest face: `combine` lists stackings face by face; keep the one whose
+        // face is the largest shared.
+        let Some(m) = out.into_iter().max_by_key(|b| {
+            (
+                u64::from(b.dims[0]) * u64::from(b.dims[1]),
+                std::cmp::Reverse(b.dims[2]),
+            )
+        }) else {
+            break;
+        };
+        blocks.swap_remove(j);
+        blocks[i] = m;
+    }
+    if blocks.len() == start {
+        return None;
+    }
+    Some(blocks.into_iter().map(|b| (b.dims, b.parts)).collect())
+}
+
+/// The largest face area two blocks share exactly (two equal sides), if any.
+fn shared_face(x: &Block, y: &Block) -> Option<u64> {
+    let mut best = None;
+    for a in 0..3 {
+        for b in a + 1..3 {
+            let f = courier_rules::limits::sort_desc([x.dims[a], x.dims[b], 0]);
+            for c in 0..3 {
+                for d in c + 1..3 {
+                    let g = courier_rules::limits::sort_desc([y.dims[c], y.dims[d], 0]);
+                    if f == g {
+                        let area = u64::from(f[0]) * u64::from(f[1]);
+                        if best.is_none_or(|v| area > v) {
+                            best = Some(area);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    best
+}
+
+/// The units of `blocks` placed where `found` put the blocks (`found.placed[i].kind` is
+/// a block index, its size the block's sides in some order).
+pub(crate) fn expand(blocks: &[(Dims, Vec<Placed>)], found: &Found) -> Found {
+    let mut placed = Vec::new();
+    for p in &found.placed {
+        let (dims, parts) = &blocks[p.kind];
+        // perm[i]: the block axis lying along axis i.
+        let mut perm = [0usize; 3];
+        let mut used = [false; 3];
+        for i in 0..3 {
+            let a = (0..3)
+                .find(|&a| !used[a] && dims[a] == p.size[i])
+                .unwrap_or(i);
+            used[a] = true;
+            perm[i] = a;
+        }
+        let turned = Block {
+            dims: *dims,
+            parts: parts.clone(),
+        }
+        .turned(perm);
+        placed.extend(turned.parts.iter().map(|q| Placed {
+            kind: q.kind,
+            pos: [
+                q.pos[0] + p.pos[0],
+                q.pos[1] + p.pos[1],
+                q.pos[2] + p.pos[2],
+            ],
+            size: q.size,
+        }));
+    }
+    Found {
+        dims: bbox(&placed),
+        placed,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

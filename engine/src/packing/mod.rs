@@ -354,6 +354,10 @@ pub(crate) fn solve(goods: &Goods, opts: &PackOptions) -> (minbox::Found, bool) 
         if p.key() < found.key() {
             found = p;
         }
+    } else if let Some(m) = merged_first(goods, budget, opts) {
+        if m.key() < found.key() {
+            found = m;
+        }
     }
     if proven_by_bounds(goods, &found, opts.exact_work_budget) {
         return (found, true);
@@ -375,6 +379,24 @@ pub(crate) fn solve(goods: &Goods, opts: &PackOptions) -> (minbox::Found, bool) 
         }
     }
     (found, false)
+}
+
+/// The heuristic run on the blocks of [`guillotine::merged_blocks`] instead of the units
+/// (fewer, larger pieces that already hold the units without gaps), mapped back to the
+/// units; `None` when no two units share a face.
+fn merged_first(goods: &Goods, budget: u64, opts: &PackOptions) -> Option<minbox::Found> {
+    let blocks = guillotine::merged_blocks(&goods.kinds)?;
+    let items: Vec<Item> = blocks
+        .iter()
+        .map(|(d, _)| Item::new(d[0], d[1], d[2], 0, 1))
+        .collect();
+    let block_goods = Goods::new(&items).ok()?;
+    let found = if blocks.len() == 1 {
+        minbox::stacked_grids(&block_goods.kinds)
+    } else {
+        minbox::search(&block_goods, budget, opts.exact_work_budget)
+    };
+    Some(guillotine::expand(&blocks, &found))
 }
 
 /// Whether `found` is optimal by the bounds alone: its sorted sides equal the per-axis
