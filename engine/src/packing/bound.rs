@@ -168,7 +168,13 @@ pub(crate) fn volume_tight_is_optimal(
             }
         }
     }
-    let sides: Vec<u64> = (1..size).filter(|&s| reach[s]).map(|s| s as u64).collect();
+    // Every side of such a box divides its volume.
+    let sides: Vec<u64> = (1..size)
+        .filter(|&s| reach[s])
+        .map(|s| s as u64)
+        .filter(|&s| volume.is_multiple_of(s))
+        .collect();
+    work += size as u64 / 8;
     // Sorted candidate sides a ≥ b ≥ c with a·b·c = volume and a key below `found`.
     for (ci, &c) in sides.iter().enumerate() {
         if c < u64::from(lb[2]) {

@@ -64,60 +64,100 @@ fn stack_last(s: usize) -> [[usize; 3]; 2] {
 /// The best (by [`key_of`]) zero-waste guillotine packing of all units, or `None` when
 /// there is none, the goods do not all rotate freely, there are more than [`MAX_UNITS`]
 /// units, or the work would exceed `budget` (one unit per pair of shapes compared).
+///
+/// Subsets are *multisets* — how many units of each kind — since units of one kind are
+/// interchangeable: ten identical units have 11 subsets, not 1,024. Only subsets that
+/// some zero-waste block fills are ever combined, so goods without shared faces cost
+/// a few comparisons, not `3ⁿ`.
 pub(crate) fn perfect(kinds: &[Kind], budget: u64) -> Option<Found> {
     if kinds.iter().any(|k| !k.free) {
         return None;
     }
-    let units: Vec<(usize, Dims)> = kinds
-        .iter()
-        .enumerate()
-        .flat_map(|(i, k)| (0..k.qty).map(move |_| (i, k.sorted)))
-        .collect();
-    let n = units.len();
-    if n == 0 || n as u64 > MAX_UNITS {
+    let units: u64 = kinds.iter().map(|k| u64::from(k.qty)).sum();
+    if units == 0 || units > MAX_UNITS {
         return None;
     }
-    let full = (1usize << n) - 1;
-    let mut shapes: Vec<Vec<Block>> = vec![Vec::new(); full + 1];
-    for (i, &(kind, d)) in units.iter().enumerate() {
-        shapes[1 << i].push(Block {
-            dims: d,
-            parts: vec![Placed {
-                kind,
-                pos: [0, 0, 0],
-                size: d,
-            }],
-        });
+    // Mixed-radix index of a count vector: kind k counts in steps of `radix[k]`.
+    let mut radix = vec![1usize; kinds.len()];
+    for k in 1..kinds.len() {
+        radix[k] = radix[k - 1] * (kinds[k - 1].qty as usize + 1);
     }
-    let mut work = 0u64;
-    // Subsets in increasing order: both halves of a subset are smaller numbers.
-    for set in 1..=full {
-        if set.count_ones() < 2 {
+    let states = radix[kinds.len() - 1] * (kinds[kinds.len() - 1].qty as usize + 1);
+    let full = states - 1;
+    let counts = |mut i: usize| -> Vec<u32> {
+        kinds
+            .iter()
+            .map(|k| {
+                let q = k.qty as usize + 1;
+                let c = (i % q) as u32;
+                i /= q;
+                c
+            })
+            .collect()
+    };
+    let mut shapes: Vec<Vec<Block>> = vec![Vec::new(); states];
+    // Non-empty subsets by their number of units.
+    let mut by_size: Vec<Vec<usize>> = vec![Vec::new(); units as usize + 1];
+    for (k, kind) in kinds.iter().enumerate() {
+        if kind.qty == 0 {
             continue;
         }
-        let low = set & set.wrapping_neg();
-        let mut found: Vec<Block> = Vec::new();
-        // Halves `a` containing the lowest unit, so each split is seen once.
-        let mut a = (set - 1) & set;
-        while a > 0 {
-            let b = set & !a;
-            if a & low != 0 && b != 0 {
-                for x in &shapes[a] {
-                    for y in &shapes[b] {
-                        work += 1;
-                        if work > budget {
-                            return None;
-                        }
-                        combine(x, y, &mut found);
-                        if found.len() >= MAX_SHAPES {
-                            break;
+        shapes[radix[k]].push(Block {
+            dims: kind.sorted,
+            parts: vec![Placed {
+                kind: k,
+                pos: [0, 0, 0],
+                size: kind.sorted,
+            }],
+        });
+        by_size[1].push(radix[k]);
+    }
+    let mut work = 0u64;
+    for size in 2..=units as usize {
+        let mut made: Vec<usize> = Vec::new();
+        for small in 1..=size / 2 {
+            for (ai, &a) in by_size[small].iter().enumerate() {
+                let ca = counts(a);
+                let partners = &by_size[size - small];
+                // Equal sizes: each unordered pair once.
+                let from = if small == size - small { ai } else { 0 };
+                for &b in &partners[from..] {
+                    let cb = counts(b);
+                    if ca
+                        .iter()
+                        .zip(&cb)
+                        .zip(kinds)
+                        .any(|((x, y), k)| x + y > k.qty)
+                    {
+                        continue;
+                    }
+                    let set = a + b;
+                    if shapes[set].len() >= MAX_SHAPES {
+                        continue;
+                    }
+                    let mut found = std::mem::take(&mut shapes[set]);
+                    let before = found.len();
+                    for x in &shapes[a] {
+                        for y in &shapes[b] {
+                            work += 1;
+                            if work > budget {
+                                return None;
+                            }
+                            combine(x, y, &mut found);
+                            if found.len() >= MAX_SHAPES {
+                                break;
+                            }
                         }
                     }
+                    if before == 0 && !found.is_empty() {
+                        made.push(set);
+                    }
+                    shapes[set] = found;
                 }
             }
-            a = (a - 1) & set;
         }
-        shapes[set] = found;
+        made.sort_unstable();
+        by_size[size] = made;
     }
     let best = shapes[full].iter().min_by_key(|b| key_of(b.dims))?.clone();
     let dims = bbox(&best.parts);
@@ -163,6 +203,25 @@ fn combine(x: &Block, y: &Block, out: &mut Vec<Block>) {
             }
         }
     }
+}
+
+/// Whether two different kinds share a whole face (two equal sides). Goods cut from one
+/// box always have such a pair (the last two pieces cut apart, unless they are equal),
+/// while a shop's basket rarely does: without one, neither [`perfect`] nor
+/// [`merged_blocks`] is worth its time (it would only stack units of one kind, which
+/// the heuristic's grids already do).
+pub(crate) fn distinct_kinds_share_a_face(kinds: &[Kind]) -> bool {
+    let faces = |k: &Kind| {
+        let s = k.sorted;
+        [[s[0], s[1]], [s[0], s[2]], [s[1], s[2]]]
+    };
+    kinds.iter().enumerate().any(|(i, a)| {
+        let fa = faces(a);
+        kinds[i + 1..]
+            .iter()
+            .filter(|b| b.sorted != a.sorted)
+            .any(|b| faces(b).iter().any(|f| fa.contains(f)))
+    })
 }
 
 /// Largest number of units [`merged_blocks`] takes (its pair scan is quadratic per merge).

@@ -339,7 +339,10 @@ pub(crate) fn solve(goods: &Goods, opts: &PackOptions) -> (minbox::Found, bool) 
     };
     // A perfect guillotine box, when the units make one, is the best first solution
     // there is: its volume is the units' own, so only the tie-breaks remain to prove.
-    let perfect = if goods.units <= guillotine::MAX_UNITS {
+    let faces = goods.free
+        && goods.units <= guillotine::MERGE_MAX_UNITS
+        && guillotine::distinct_kinds_share_a_face(&goods.kinds);
+    let perfect = if faces && goods.units <= guillotine::MAX_UNITS {
         guillotine::perfect(&goods.kinds, opts.exact_work_budget)
     } else {
         None
@@ -354,9 +357,13 @@ pub(crate) fn solve(goods: &Goods, opts: &PackOptions) -> (minbox::Found, bool) 
         if p.key() < found.key() {
             found = p;
         }
-    } else if let Some(m) = merged_first(goods, budget, opts) {
-        if m.key() < found.key() {
-            found = m;
+    } else if faces && goods.units > guillotine::MAX_UNITS {
+        // Smaller inputs had the exhaustive construction above; merging only pays off
+        // beyond it.
+        if let Some(m) = merged_first(goods, budget, opts) {
+            if m.key() < found.key() {
+                found = m;
+            }
         }
     }
     if proven_by_bounds(goods, &found, opts.exact_work_budget) {
