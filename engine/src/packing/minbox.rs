@@ -225,10 +225,11 @@ impl<'a> Filler<'a> {
     }
 }
 
-/// Heuristic minimal bounding box of `goods` within a work budget. Stops early when the
-/// best box is proven optimal by the bounds ([`super::proven_by_bounds`], given
-/// `proof_budget` work units of its own).
-pub(crate) fn search(goods: &Goods, budget: u64, proof_budget: u64) -> Found {
+/// Heuristic minimal bounding box of `goods` within a work budget, and whether it is
+/// proven optimal by the bounds ([`super::proven_by_bounds`], given `proof_budget` work
+/// units of its own; asked of every new best box, so the search stops as soon as one
+/// is proven).
+pub(crate) fn search(goods: &Goods, budget: u64, proof_budget: u64) -> (Found, bool) {
     let (kinds, lb, total, free) = (
         &goods.kinds[..],
         goods.lb.sides_mm,
@@ -237,8 +238,9 @@ pub(crate) fn search(goods: &Goods, budget: u64, proof_budget: u64) -> Found {
     );
     let mut best = stacked_grids(kinds);
     let mut work = 0u64;
-    if super::proven_by_bounds(goods, &best, proof_budget) {
-        return best;
+    let mut proven = super::proven_by_bounds(goods, &best, proof_budget);
+    if proven {
+        return (best, true);
     }
     let longest = best.dims.iter().copied().max().unwrap_or(1);
     let all_axes = [0usize, 1, 2];
@@ -340,10 +342,11 @@ pub(crate) fn search(goods: &Goods, budget: u64, proof_budget: u64) -> Found {
                 dims,
                 placed: found,
             };
-            if super::proven_by_bounds(goods, &best, proof_budget) {
+            proven = super::proven_by_bounds(goods, &best, proof_budget);
+            if proven {
                 break;
             }
         }
     }
-    best
+    (best, proven)
 }

@@ -352,21 +352,21 @@ pub(crate) fn solve(goods: &Goods, opts: &PackOptions) -> (minbox::Found, bool) 
             return (p.clone(), true);
         }
     }
-    let mut found = minbox::search(goods, budget, opts.exact_work_budget);
-    if let Some(p) = perfect {
-        if p.key() < found.key() {
-            found = p;
-        }
-    } else if faces && goods.units > guillotine::MAX_UNITS {
+    let (mut found, mut proven) = minbox::search(goods, budget, opts.exact_work_budget);
+    let other = match perfect {
+        Some(p) => Some(p),
         // Smaller inputs had the exhaustive construction above; merging only pays off
         // beyond it.
-        if let Some(m) = merged_first(goods, budget, opts) {
-            if m.key() < found.key() {
-                found = m;
-            }
+        None if faces && goods.units > guillotine::MAX_UNITS => merged_first(goods, budget, opts),
+        None => None,
+    };
+    if let Some(o) = other {
+        if o.key() < found.key() {
+            found = o;
+            proven = proven_by_bounds(goods, &found, opts.exact_work_budget);
         }
     }
-    if proven_by_bounds(goods, &found, opts.exact_work_budget) {
+    if proven {
         return (found, true);
     }
     // Small inputs get the full search; larger ones whose volume already meets the bound
@@ -401,7 +401,8 @@ fn merged_first(goods: &Goods, budget: u64, opts: &PackOptions) -> Option<minbox
     let found = if blocks.len() == 1 {
         minbox::stacked_grids(&block_goods.kinds)
     } else {
-        minbox::search(&block_goods, budget, opts.exact_work_budget)
+        // Proven or not for the blocks, the claim is decided for the units by the caller.
+        minbox::search(&block_goods, budget, opts.exact_work_budget).0
     };
     Some(guillotine::expand(&blocks, &found))
 }
