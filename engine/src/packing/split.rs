@@ -307,6 +307,9 @@ struct Ctx<'a> {
     max_payload: u64,
     /// How many carton types take one unit of each line alone.
     types_per_line: Vec<usize>,
+    /// Whether carton type `c` takes one unit of line `l` alone, at `l × types + c`:
+    /// asked for every line offered to every load, so computed once.
+    fits: Vec<bool>,
     /// Lines by unit volume, largest first (then by line): the window order.
     by_volume: Vec<usize>,
     spent: Cell<u64>,
@@ -345,6 +348,10 @@ impl<'a> Ctx<'a> {
                 .iter()
                 .map(|it| catalogue.iter().filter(|c| unit_fits(it, c)).count())
                 .collect(),
+            fits: items
+                .iter()
+                .flat_map(|it| catalogue.iter().map(move |c| unit_fits(it, c)))
+                .collect(),
             by_volume,
             spent: Cell::new(0),
             budget: split_budget(opts),
@@ -361,6 +368,11 @@ impl<'a> Ctx<'a> {
         self.load_budget =
             (self.opts.fit_work_budget / LOAD_BUDGET_DIVISOR).min(self.budget / loads as u64);
         self
+    }
+
+    /// Whether carton type `c` takes one unit of line `line` alone.
+    fn takes(&self, line: usize, c: usize) -> bool {
+        self.fits[line * self.catalogue.len() + c]
     }
 
     fn all(&self) -> Counts {
@@ -572,9 +584,9 @@ impl<'a> Ctx<'a> {
                 return Some(p.clone());
             }
         }
-        let first = &self.items[*window.first()?];
+        window.first()?;
         let c = (0..self.catalogue.len())
-            .filter(|&c| unit_fits(first, &self.catalogue[c]))
+            .filter(|&c| self.takes(window[0], c))
             .max_by_key(|&c| {
                 (
                     self.catalogue[c].inner_volume_mm3(),
@@ -582,7 +594,12 @@ impl<'a> Ctx<'a> {
                 )
             })?;
         let offered: Counts = window.iter().map(|&l| (l, remaining[l])).collect();
-        let placements = shelf_fill(self.items, &self.catalogue[c], &offered);
+        let placements = shelf_fill(
+            self.items,
+            &self.catalogue[c],
+            |l| self.takes(l, c),
+            &offered,
+        );
         self.charge(placements.len() as u64);
         Some(Fill::new(self.items, c, placements)).filter(|f| !f.placements.is_empty())
     }
@@ -597,7 +614,7 @@ impl<'a> Ctx<'a> {
         let mut wanted = Vec::new();
         for &(line, n) in offered {
             let it = &items[line];
-            if n > 0 && unit_fits(it, carton) {
+            if n > 0 && self.takes(line, c) {
                 lines.push(line);
                 wanted.push(ContainerItem {
                     dims: [it.length_mm, it.width_mm, it.height_mm],
@@ -612,7 +629,9 @@ impl<'a> Ctx<'a> {
             carton.inner_height_mm,
         ];
         let (load, work) = load_container_counted(inner, &wanted, budget, true);
-        self.charge(work);
+        // Setting up the kinds (orientations, sorted sides; an allocation each) costs
+        // about two work units each.
+        self.charge(work + 2 * wanted.len() as u64);
         let mut placements: Vec<Placement> = load
             .placements
             .iter()
@@ -637,7 +656,14 @@ impl<'a> Ctx<'a> {
     /// units inside.
     fn top_up(&self, fill: &mut Fill, left: &mut [(usize, u32)]) {
         let inside = fill.placements.len() as u64 + 1;
-        let tried = top_up(self.items, &self.catalogue[fill.carton], fill, left);
+        let c = fill.carton;
+        let tried = top_up(
+            self.items,
+            &self.catalogue[c],
+            |l| self.takes(l, c),
+            fill,
+            left,
+        );
         // A free spot walks about 3 corner points per unit inside, each checked against
         // every unit inside: about inside² / 10 work units of the loader's size.
         self.charge(tried.saturating_mul(1 + inside * inside / 10));
@@ -775,7 +801,12 @@ fn unit_volume(it: &Item) -> u64 {
 /// are skipped; the carton is closed when a unit does not fit above the last layer.
 /// Valid by construction, linear in the units: the fallback once a split's budget is
 /// spent.
-fn shelf_fill(items: &[Item], carton: &Carton, offered: &[(usize, u32)]) -> Vec<Placement> {
+fn shelf_fill(
+    items: &[Item],
+    carton: &Carton,
+    takes: impl Fn(usize) -> bool,
+    offered: &[(usize, u32)],
+) -> Vec<Placement> {
     let inner = [
         carton.inner_length_mm,
         carton.inner_width_mm,
@@ -794,12 +825,12 @@ fn shelf_fill(items: &[Item], carton: &Carton, offered: &[(usize, u32)]) -> Vec<
         }
     };
     let mut offered = offered.to_vec();
-    offered.sort_by_key(|&(l, _)| (std::cmp::Reverse(lying(&items[l])), l));
+    offered.sort_by_cached_key(|&(l, _)| (std::cmp::Reverse(lying(&items[l])), l));
     let (mut x, mut y, mut z) = (0u32, 0u32, 0u32);
     let (mut row_depth, mut layer_height) = (0u32, 0u32);
     for &(line, n) in &offered {
         let it = &items[line];
-        if !unit_fits(it, carton) {
+        if !takes(line) {
             continue;
         }
         let o = if it.upright {
@@ -901,7 +932,13 @@ fn trim_to_weight(items: &[Item], placements: &mut Vec<Placement>, payload: u64)
 /// single units still fit; this fills them, within the weight limit. Cartons of more
 /// than [`TOP_UP_MAX_UNITS`] units are left as they are (the search is quadratic in the
 /// units inside). Returns how many free spots were looked for.
-fn top_up(items: &[Item], carton: &Carton, fill: &mut Fill, left: &mut [(usize, u32)]) -> u64 {
+fn top_up(
+    items: &[Item],
+    carton: &Carton,
+    takes: impl Fn(usize) -> bool,
+    fill: &mut Fill,
+    left: &mut [(usize, u32)],
+) -> u64 {
     if fill.placements.len() >= TOP_UP_MAX_UNITS {
         return 0;
     }
@@ -913,7 +950,7 @@ fn top_up(items: &[Item], carton: &Carton, fill: &mut Fill, left: &mut [(usize, 
         carton.inner_height_mm,
     ];
     let mut order: Vec<usize> = (0..left.len())
-        .filter(|&i| left[i].1 > 0 && unit_fits(&items[left[i].0], carton))
+        .filter(|&i| left[i].1 > 0 && takes(left[i].0))
         .collect();
     order.sort_by_key(|&i| (std::cmp::Reverse(unit_volume(&items[left[i].0])), left[i].0));
     let mut tried = 0u64;
