@@ -66,10 +66,15 @@ const LOAD_BUDGET_DIVISOR: u64 = 5;
 /// quadratic in the units inside.
 const TOP_UP_MAX_UNITS: usize = 400;
 
-/// Lines offered to the loader for one carton (the largest units left first): enough
-/// for many cartons' worth of goods, while the loader's cost per step, linear in the
-/// lines it is offered, stays bounded (see [`Alive`]).
+/// Lines offered to the loader for one carton (three quarters the largest units left,
+/// a quarter the smallest, which fill gaps): enough for many cartons' worth of goods,
+/// while the loader's cost per step, linear in the lines it is offered, stays bounded
+/// (see [`Alive`]).
 const WINDOW_LINES: usize = 256;
+
+/// Lines offered to the single greedy loader run of a carton once the budget is spent
+/// (three quarters from the largest end of the window, a quarter from the smallest).
+const GREEDY_LINES: usize = 16;
 
 /// Largest number of carton pairs compared (by volume and weight) for a merge in one
 /// call: with cartons sorted by volume, a pair whose volumes cannot fit one carton ends
@@ -312,6 +317,8 @@ struct Ctx<'a> {
     fits: Vec<bool>,
     /// Lines by unit volume, largest first (then by line): the window order.
     by_volume: Vec<usize>,
+    /// Position of each line in `by_volume`.
+    position: Vec<usize>,
     spent: Cell<u64>,
     budget: u64,
     /// Work units for loading one carton type ([`Ctx::load_one`]).
@@ -352,6 +359,13 @@ impl<'a> Ctx<'a> {
                 .iter()
                 .flat_map(|it| catalogue.iter().map(move |c| unit_fits(it, c)))
                 .collect(),
+            position: {
+                let mut p = vec![0usize; items.len()];
+                for (i, &l) in by_volume.iter().enumerate() {
+                    p[l] = i;
+                }
+                p
+            },
             by_volume,
             spent: Cell::new(0),
             budget: split_budget(opts),
@@ -466,6 +480,7 @@ impl<'a> Ctx<'a> {
         let (mut rem_volume, mut rem_weight) = totals(items, &self.all());
         let mut rem_units: u64 = items.iter().map(|i| u64::from(i.qty)).sum();
         let mut alive = Alive::new(self.by_volume.iter().copied());
+        let mut smallest = Alive::new(self.by_volume.iter().rev().copied());
         // The scarce rule draws its windows from the lines of one scarcity at a time.
         let mut by_scarcity: Vec<Alive> = (0..=self.catalogue.len())
             .map(|t| {
@@ -495,7 +510,12 @@ impl<'a> Ctx<'a> {
                     break;
                 }
             }
-            let window = alive.window(&remaining, WINDOW_LINES);
+            // The largest lines left, and a quarter of the window from the smallest,
+            // which fill the gaps the large ones leave.
+            let mut window = alive.window(&remaining, WINDOW_LINES - WINDOW_LINES / 4);
+            window.extend(smallest.window(&remaining, WINDOW_LINES / 4));
+            window.sort_by_key(|&l| self.position[l]);
+            window.dedup();
             let fill = if self.exhausted() {
                 self.greedy_carton(&remaining, &window, fills.last())
             } else {
@@ -593,6 +613,19 @@ impl<'a> Ctx<'a> {
                     std::cmp::Reverse(self.rank[c]),
                 )
             })?;
+        // One greedy loader run over a few lines is still cheap, and much tighter
+        // than shelves.
+        let large = GREEDY_LINES - GREEDY_LINES / 4;
+        let small = window.len().saturating_sub(GREEDY_LINES / 4).max(large);
+        let few: Counts = window[..large.min(window.len())]
+            .iter()
+            .chain(window.get(small..).unwrap_or_default())
+            .map(|&l| (l, remaining[l]))
+            .collect();
+        let f = self.load_one(&few, c, 0);
+        if !f.placements.is_empty() {
+            return Some(f);
+        }
         let offered: Counts = window.iter().map(|&l| (l, remaining[l])).collect();
         let placements = shelf_fill(
             self.items,
