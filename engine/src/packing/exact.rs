@@ -219,9 +219,33 @@ fn place_perfect(
     work: &mut u64,
     budget: u64,
 ) -> Option<bool> {
-    let Some(p) = first_empty_corner(placed, c) else {
+    let mut checked = 0u64;
+    let corner = first_empty_corner(placed, c, &mut checked);
+    // Each point checked walks the units placed: about 8 of those per work unit.
+    *work += checked * placed.len() as u64 / 8;
+    let Some(p) = corner else {
         return Some(left.iter().all(|&n| n == 0));
     };
+    // The run of empty points from `p` along x, up to the first unit in the way or the
+    // wall, is covered only by units whose minimum corner lies on it (any other unit
+    // would leave an earlier point empty): its length must be a sum of x-extents of
+    // distinct remaining units.
+    let run = placed
+        .iter()
+        .filter(|q| {
+            q.pos[0] > p[0]
+                && q.pos[1] <= p[1]
+                && p[1] < q.pos[1] + q.size[1]
+                && q.pos[2] <= p[2]
+                && p[2] < q.pos[2] + q.size[2]
+        })
+        .map(|q| q.pos[0])
+        .min()
+        .unwrap_or(c[0])
+        - p[0];
+    if !run_is_a_sum(kinds, left, run, work) {
+        return Some(false);
+    }
     // Largest kinds first: a big unit that fits nowhere ends a branch soonest.
     let mut order: Vec<usize> = (0..kinds.len()).filter(|&k| left[k] > 0).collect();
     order.sort_by(|&a, &b| kinds[b].volume.cmp(&kinds[a].volume).then(a.cmp(&b)));
@@ -259,9 +283,47 @@ fn place_perfect(
     Some(false)
 }
 
+/// Whether `run` is a sum of x-extents of distinct units among those left (each unit
+/// contributing one of its allowed x-extents, or nothing): a bitset of reachable sums,
+/// shifted and or-ed once per unit and extent. Adds its cost to `work` (one unit per
+/// 8 words touched).
+fn run_is_a_sum(kinds: &[Kind], left: &[u32], run: u32, work: &mut u64) -> bool {
+    let words = run as usize / 64 + 1;
+    let mut reach = vec![0u64; words];
+    reach[0] = 1;
+    let target = |r: &[u64]| r[run as usize / 64] >> (run % 64) & 1 == 1;
+    let mut next = vec![0u64; words];
+    for (k, kind) in kinds.iter().enumerate() {
+        let mut ext: Vec<usize> = kind.orientations.iter().map(|o| o[0] as usize).collect();
+        ext.sort_unstable();
+        ext.dedup();
+        for _ in 0..left[k] {
+            next.copy_from_slice(&reach);
+            for &e in &ext {
+                let (ws, bs) = (e / 64, e % 64);
+                for i in (ws..words).rev() {
+                    let lo = reach[i - ws] << bs;
+                    let hi = if bs > 0 && i > ws {
+                        reach[i - ws - 1] >> (64 - bs)
+                    } else {
+                        0
+                    };
+                    next[i] |= lo | hi;
+                }
+            }
+            *work += (ext.len() * words) as u64 / 8 + 1;
+            std::mem::swap(&mut reach, &mut next);
+            if target(&reach) {
+                return true;
+            }
+        }
+    }
+    target(&reach)
+}
+
 /// The first point of `c`, in (z, y, x) order, that no placed unit covers; `None` when
-/// the container is full.
-fn first_empty_corner(placed: &[Placed], c: Dims) -> Option<Dims> {
+/// the container is full. `checked` counts the points tried.
+fn first_empty_corner(placed: &[Placed], c: Dims, checked: &mut u64) -> Option<Dims> {
     let mut coords: [Vec<u32>; 3] = [vec![0], vec![0], vec![0]];
     for q in placed {
         for a in 0..3 {
@@ -278,6 +340,7 @@ fn first_empty_corner(placed: &[Placed], c: Dims) -> Option<Dims> {
     for &z in &coords[2] {
         for &y in &coords[1] {
             for &x in &coords[0] {
+                *checked += 1;
                 let covered = placed.iter().any(|q| {
                     q.pos[0] <= x
                         && x < q.pos[0] + q.size[0]

@@ -109,10 +109,11 @@ pub struct PackOptions {
     /// plain attempts. Separate from `work_budget` because a carton question is asked
     /// once per carton type, and "does it fit" deserves more effort than "how small".
     pub fit_work_budget: u64,
-    /// Work units (search nodes, about 6 ns each; a bound tried on a candidate box costs
-    /// 16 + 8 per kind) the exact search may spend. The default 2,000,000 bounds it to
-    /// about 12 ms per call, enough to settle the tie-breaks of a perfect fit of up to
-    /// 8 units (see `BENCHMARKS.md`, "Perfect-fit instances").
+    /// Work units (search nodes, 6–25 ns each; a bound tried on a candidate box costs
+    /// 16 + 8 per kind, the gap-free search also pays for the points it checks) the
+    /// exact search may spend. The default 2,000,000 bounds it to about 12–50 ms per
+    /// call, enough to settle the tie-breaks of 90 % of perfect fits of 8 units (see
+    /// `BENCHMARKS.md`, "Packing: proofs, perfect fits and budgets").
     pub exact_work_budget: u64,
     /// Inputs with at most this many units go to the exact search. Default 4: small
     /// geometric instances are proven well within 50 ms, while realistic mixed baskets
