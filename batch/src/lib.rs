@@ -9,7 +9,13 @@
 //! the same at any thread count and for a merge of partitions. Money is whole minor
 //! units ([`Money`]), never a float. A malformed row is a [`Reject`] with its file, line
 //! and field, and two identities — rows read = rows out + rejected, money read = money
-//! classified + rejected — are checked before anything is written.
+//! classified + rejected — are checked before the outputs are moved into place.
+//!
+//! **Memory is bounded by buckets, not by the input.** Every rule keys on the order, so
+//! [`run`] splits a large input by order-id hash into buckets on disk, reconciles them
+//! one at a time and interleaves their sorted tables into one [`sink::Sink`] — the same
+//! writer, fed the same rows in the same order, as an in-memory run or a merge of
+//! partitions, so the bytes do not depend on the bucket count.
 //!
 //! ```no_run
 //! use std::path::{Path, PathBuf};
@@ -21,8 +27,11 @@
 //!     PathBuf::from("data/sample/tracking.csv"),
 //!     PathBuf::from("data/sample/refunds.csv"),
 //! );
+//! // In memory (tables returned, then written) …
 //! let tables = reconcile(&opts, &|_stage| {})?;
-//! let summary = write_outputs(Path::new("out"), &tables)?;
+//! write_outputs(Path::new("out"), &tables)?;
+//! // … or straight to a folder, in buckets when the input is large.
+//! let summary = courier_batch::run(&opts, Path::new("out"), &|_stage| {})?;
 //! println!("{} rejected rows", summary.rejects.values().sum::<u64>());
 //! # Ok::<(), courier_batch::BatchError>(())
 //! ```
@@ -30,9 +39,9 @@
 //! Modules: [`records`] (the inputs' rows and parsers), [`source`] (files, CSV and
 //! Parquet rows), [`profile`] (carrier invoice layouts), [`expect`] (the contract's price),
 //! [`reconcile`](mod@reconcile) (the job), [`classify`] (the classes), [`table`],
-//! [`summary`], [`output`], [`report`] (what is written), [`merge`](mod@merge) and
-//! [`partition`] (running on several machines), [`gen`] (realistic datasets with known
-//! errors).
+//! [`summary`], [`output`], [`sink`], [`report`] (what is written), [`bucket`] (larger
+//! than memory), [`merge`](mod@merge) and [`partition`] (running on several machines),
+//! [`gen`] (realistic datasets with known errors).
 
 pub mod bucket;
 pub mod classify;
