@@ -86,7 +86,9 @@ fn fastriver_invalid_lists_every_field_without_personal_data() {
     assert_eq!(out.status.code(), Some(1));
     let v = json(&out);
     let fields: Vec<&String> = v["validation_errors"].as_object().unwrap().keys().collect();
-    assert_eq!(fields.len(), 15, "{v}");
+    // 14 fields: external_id is optional by default (seed 001: "обязателен при наличии").
+    assert_eq!(fields.len(), 14, "{v}");
+    assert!(!fields.iter().any(|f| f.as_str() == "external_id"), "{v}");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(!text.contains("7926765432"), "{text}");
     let table = courier(&[

@@ -1,9 +1,12 @@
 //! Tastamat settings that are contract data: how long a parcel waits in a cell before
-//! the courier must withdraw it, and the SMS link's prefix. See
-//! `data/carriers/tastamat.toml`.
+//! the courier must withdraw it, the SMS link's prefix, and the mobile operator codes the
+//! SMS may go to. See `data/carriers/tastamat.toml` and
+//! `data/carriers/kz-mobile-prefixes.toml`.
 
 use chrono::Duration;
 use serde::Deserialize;
+
+use super::phone::MobilePrefixes;
 
 /// The Tastamat configuration.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -18,6 +21,10 @@ pub struct TastamatConfig {
     /// dated further in the future than this is refused.
     #[serde(default = "default_skew")]
     pub max_clock_skew_seconds: u32,
+    /// The operator codes a recipient's mobile number may have (`mobile_prefixes =
+    /// ["700", …]`); by default the list in `data/carriers/kz-mobile-prefixes.toml`.
+    #[serde(default = "MobilePrefixes::shipped")]
+    pub mobile_prefixes: MobilePrefixes,
 }
 
 fn default_prefix() -> String {

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::config::TastamatConfig;
 use super::lifecycle::ParcelStatus;
+use super::phone::MobilePrefixes;
 use crate::field::FieldError;
 use crate::mask;
 
@@ -136,7 +137,7 @@ impl Payload {
 
     pub fn validate(&self, cfg: &TastamatConfig, now: DateTime<Utc>) -> Vec<FieldError> {
         match self {
-            Payload::ParcelDetails(d) => d.validate(),
+            Payload::ParcelDetails(d) => d.validate_with(&cfg.mobile_prefixes),
             Payload::StatusUpdate(u) => u.validate(cfg, now),
         }
     }
@@ -147,42 +148,25 @@ fn is_postal_index(s: &str) -> bool {
     s.len() == 6 && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// A Kazakh mobile number the SMS can go to: `+7 7XX XXX XX XX` (`+77…`, `77…` or `87…`,
-/// 11 digits), spaces, brackets and dashes allowed.
-///
-/// ```
-/// use courier_rules::tastamat::payload::is_kz_mobile;
-/// assert!(is_kz_mobile("+7 701 123 45 67"));
-/// assert!(is_kz_mobile("87011234567"));
-/// assert!(!is_kz_mobile("+7 727 123 45 6"));
-/// assert!(!is_kz_mobile("+79261234567")); // a Russian mobile
-/// ```
-pub fn is_kz_mobile(s: &str) -> bool {
-    let mut digits = [0u8; 11];
-    let mut n = 0;
-    for c in s.chars() {
-        if let Some(d) = c.to_digit(10).filter(|_| c.is_ascii_digit()) {
-            if n == 11 {
-                return false;
-            }
-            digits[n] = d as u8;
-            n += 1;
-        } else if !matches!(c, ' ' | '(' | ')' | '-' | '+') {
-            return false;
-        }
-    }
-    n == 11 && matches!(digits[0], 7 | 8) && digits[1] == 7
-}
-
 impl ParcelDetails {
-    /// Every problem with the details.
+    /// Every problem with the details, phones checked against the shipped mobile operator
+    /// codes ([`MobilePrefixes::shipped`]; parsed on each call — use
+    /// [`Self::validate_with`] on a hot path or with a configured list).
     ///
     /// ```
     /// use courier_rules::tastamat::ParcelDetails;
     /// let d: ParcelDetails = serde_json::from_str(r#"{"parcel_id":"P1","locker_index":"050000","phone":"+77011234567","cost":"1500.00"}"#).unwrap();
     /// assert!(d.validate().is_empty());
+    /// // An Almaty landline (area code 727) cannot receive the SMS.
+    /// let d = ParcelDetails { phone: Some("+77272123456".into()), ..d };
+    /// assert_eq!(d.validate()[0].code, "phone_format");
     /// ```
     pub fn validate(&self) -> Vec<FieldError> {
+        self.validate_with(&MobilePrefixes::shipped())
+    }
+
+    /// Every problem with the details, phones checked against `mobile`.
+    pub fn validate_with(&self, mobile: &MobilePrefixes) -> Vec<FieldError> {
         let mut e = Vec::new();
         if self
             .parcel_id
@@ -211,11 +195,11 @@ impl ParcelDetails {
         }
         match self.phone.as_deref() {
             None | Some("") => e.push(FieldError::new("phone", "required", "required for the SMS")),
-            Some(p) if !is_kz_mobile(p) => e.push(FieldError::new(
+            Some(p) if !mobile.is_mobile(p) => e.push(FieldError::new(
                 "phone",
                 "phone_format",
                 format!(
-                    "{} is not a Kazakh mobile number (+7 7XX …)",
+                    "{} is not a Kazakh mobile number (+7 and a mobile operator code such as 701, 777, then 7 digits): the SMS goes to a mobile phone",
                     mask::phone(p)
                 ),
             )),
