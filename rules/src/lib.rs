@@ -11,6 +11,7 @@ pub mod catalogue;
 pub mod field;
 pub mod limits;
 pub mod mask;
+pub mod postal;
 
 pub mod aplix;
 pub mod fastriver;

@@ -29,6 +29,8 @@ pub struct CompiledTariff {
     pub(crate) zonings: Vec<CZoning>,
     pub(crate) methods: Vec<CMethod>,
     pub(crate) packaging: Option<CPackaging>,
+    /// Destination country and postal index format (see `address.rs`).
+    pub(crate) address: Option<courier_rules::postal::AddressRules>,
     /// FNV-1a of the tariff text: part of every calculation id.
     pub(crate) fingerprint: u64,
 }
@@ -224,6 +226,7 @@ impl CompiledTariff {
             zonings,
             methods,
             packaging,
+            address: t.address.clone(),
             fingerprint,
         }
     }

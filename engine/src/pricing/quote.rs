@@ -192,6 +192,9 @@ pub enum QuoteError {
     CodAmountWithoutCod,
     #[error("tariff {0}: has no [packaging] box catalogue, so goods cannot be quoted with it")]
     NoPackaging(String),
+    /// The address is refused as a whole, before any method is priced.
+    #[error("{0}")]
+    Address(#[from] super::address::AddressError),
 }
 
 /// `details()` for a type id the quote did not offer.
@@ -267,6 +270,8 @@ impl CompiledTariff {
         let Some(pk) = &self.packaging else {
             return Err(QuoteError::NoPackaging(self.id.clone()));
         };
+        // The address as a whole, before packing and before any method is priced.
+        self.check_address("address.index", &req.address.index, &req.address.region)?;
         let items: Vec<Item> = req
             .goods
             .iter()
