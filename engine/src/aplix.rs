@@ -24,7 +24,7 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::packing::{check_dimensions, CheckDimensions, GoodsM, PackOptions};
+use crate::packing::{check_dimensions, CheckDimensions, GoodsM, Item, PackOptions};
 use crate::pricing::{
     Address, AddressError, CompiledTariff, GoodsLine, Quote, QuoteError, QuoteRequest, Seal,
 };
@@ -136,10 +136,36 @@ pub struct CheckDimensionsResponse {
     pub comment: String,
 }
 
+/// Packing items (whole mm and g) as CheckDimensions' `Dimensions`, for the seed's
+/// answer to goods given in the engine's own units.
+pub fn goods_of_items(items: &[Item]) -> Vec<GoodsM> {
+    items
+        .iter()
+        .map(|i| GoodsM {
+            length_m: units(u64::from(i.length_mm)),
+            width_m: units(u64::from(i.width_mm)),
+            height_m: units(u64::from(i.height_mm)),
+            weight_kg: units(i.weight_g),
+            quantity: i.qty,
+        })
+        .collect()
+}
+
+/// CheckDimensions for goods already in whole mm and g, answered in the seed's shape.
+pub fn check_items(
+    items: &[Item],
+    methods: &[DeliveryMethod],
+    opts: &PackOptions,
+) -> Result<CheckDimensionsResponse, AplixShapeError> {
+    let answer = check_dimensions(&goods_of_items(items), methods, opts)
+        .map_err(|e| AplixShapeError::Check(e.to_string()))?;
+    Ok(CheckDimensionsResponse::from(&answer))
+}
+
 impl CheckDimensionsRequest {
-    /// The goods in whole millimetres and grams (rounded up), as the packing engine
-    /// takes them; errors name `DimensionsList[i].Field`.
-    pub fn goods_mm(&self) -> Result<Vec<GoodsM>, AplixShapeError> {
+    /// The goods as packing items in whole millimetres and grams (rounded up); errors
+    /// name `DimensionsList[i].Field`.
+    pub fn items(&self) -> Result<Vec<Item>, AplixShapeError> {
         let mut out = Vec::with_capacity(self.dimensions_list.len());
         for (i, d) in self.dimensions_list.iter().enumerate() {
             let f = |name: &str| format!("DimensionsList[{i}].{name}");
@@ -149,23 +175,21 @@ impl CheckDimensionsRequest {
                     value: "0".into(),
                 });
             }
-            let (l, w, h) = (
+            out.push(Item::new(
                 side_mm(f("Length"), d.length)?,
                 side_mm(f("Width"), d.width)?,
                 side_mm(f("Height"), d.height)?,
-            );
-            let g = thousandths_up(f("Weight"), d.weight)?;
-            // Whole mm / g as metres / kg: the packing's own conversion gives them back
-            // exactly (shortest decimal form of k / 1000).
-            out.push(GoodsM {
-                length_m: units(u64::from(l)),
-                width_m: units(u64::from(w)),
-                height_m: units(u64::from(h)),
-                weight_kg: units(g),
-                quantity: d.qty,
-            });
+                thousandths_up(f("Weight"), d.weight)?,
+                d.qty,
+            ));
         }
         Ok(out)
+    }
+
+    /// The goods in whole millimetres and grams (rounded up), as the packing engine
+    /// takes them; errors name `DimensionsList[i].Field`.
+    pub fn goods_mm(&self) -> Result<Vec<GoodsM>, AplixShapeError> {
+        Ok(goods_of_items(&self.items()?))
     }
 
     /// CheckDimensions against the delivery methods' limits.
@@ -187,10 +211,7 @@ impl CheckDimensionsRequest {
         methods: &[DeliveryMethod],
         opts: &PackOptions,
     ) -> Result<CheckDimensionsResponse, AplixShapeError> {
-        let goods = self.goods_mm()?;
-        let answer = check_dimensions(&goods, methods, opts)
-            .map_err(|e| AplixShapeError::Check(e.to_string()))?;
-        Ok(CheckDimensionsResponse::from(&answer))
+        check_items(&self.items()?, methods, opts)
     }
 }
 
