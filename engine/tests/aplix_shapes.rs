@@ -3,8 +3,8 @@
 //! through the engine unchanged; metres and kilograms rounded up at their edges.
 
 use courier_engine::aplix::{
-    AplixShapeError, CalculateShippingCostRequest, CalculateShippingCostResponse,
-    CheckDimensionsRequest, CheckDimensionsResponse,
+    self, AplixShapeError, CalculateShippingCostRequest, CheckDimensionsRequest,
+    CheckDimensionsResponse,
 };
 use courier_engine::packing::PackOptions;
 use courier_engine::pricing::{CompiledTariff, QuoteError};
@@ -23,7 +23,7 @@ fn tariff() -> CompiledTariff {
 
 fn check(text: &str) -> Result<CheckDimensionsResponse, AplixShapeError> {
     let req: CheckDimensionsRequest = serde_json::from_str(text).unwrap();
-    req.check(&methods().methods, &PackOptions::default())
+    aplix::check(&req, &methods().methods, &PackOptions::default())
 }
 
 #[test]
@@ -52,11 +52,8 @@ fn metres_and_kilograms_round_up_to_whole_mm_and_g() {
             r#"{{"DimensionsList": [{{"Length": {l}, "Width": 0.1, "Height": 0.1, "Weight": {w}, "Qty": 1}}]}}"#
         );
         let req: CheckDimensionsRequest = serde_json::from_str(&text).unwrap();
-        let g = req.goods_mm().unwrap();
-        (
-            (g[0].length_m * 1000.0).round() as u64,
-            (g[0].weight_kg * 1000.0).round() as u64,
-        )
+        let g = aplix::items(&req).unwrap();
+        (u64::from(g[0].length_mm), g[0].weight_g)
     };
     assert_eq!(
         one("0.3", "0.6"),
@@ -80,7 +77,7 @@ fn metres_and_kilograms_round_up_to_whole_mm_and_g() {
             r#"{{"DimensionsList": [{{"Length": {l}, "Width": 0.1, "Height": 0.1, "Weight": 1, "Qty": 1}}]}}"#
         );
         let req: CheckDimensionsRequest = serde_json::from_str(&text).unwrap();
-        let e = req.goods_mm().unwrap_err();
+        let e = aplix::items(&req).unwrap_err();
         assert_eq!(e.code(), "not_positive");
         assert!(e.to_string().starts_with(field), "{e}");
     }
@@ -89,8 +86,7 @@ fn metres_and_kilograms_round_up_to_whole_mm_and_g() {
                                {"Length": 0.1, "Width": 0.1, "Height": 0.1, "Weight": 1, "Qty": 0}]}"#,
     )
     .unwrap();
-    assert!(req
-        .goods_mm()
+    assert!(aplix::items(&req)
         .unwrap_err()
         .to_string()
         .starts_with("DimensionsList[1].Qty"));
@@ -98,7 +94,7 @@ fn metres_and_kilograms_round_up_to_whole_mm_and_g() {
         r#"{"DimensionsList": [{"Length": 99999999, "Width": 0.1, "Height": 0.1, "Weight": 1, "Qty": 1}]}"#,
     )
     .unwrap();
-    assert_eq!(req.goods_mm().unwrap_err().code(), "too_large");
+    assert_eq!(aplix::items(&req).unwrap_err().code(), "too_large");
     // Unknown or misspelt fields are refused, not ignored.
     assert!(serde_json::from_str::<CheckDimensionsRequest>(
         r#"{"DimensionsList": [{"Lenght": 0.1, "Width": 0.1, "Height": 0.1, "Weight": 1, "Qty": 1}]}"#
@@ -117,7 +113,7 @@ fn a_parcel_over_every_limit_is_false_with_a_comment() {
 #[test]
 fn seed_calculate_shipping_cost_example() {
     let req: CalculateShippingCostRequest = serde_json::from_str(CALC).unwrap();
-    let q = req.to_quote_request().unwrap();
+    let q = aplix::quote_request(&req).unwrap();
     // The same request as data/samples/quote/aplix_seed.json (the engine's own shape,
     // in mm and g), but for the date the seed's call does not carry.
     let mut own: courier_engine::pricing::QuoteRequest =
@@ -134,11 +130,8 @@ fn seed_calculate_shipping_cost_example() {
     };
     assert_eq!(strip(q.clone()), strip(own));
     let t = tariff();
-    let (quote, a) = req.calculate(&t).unwrap();
-    assert_eq!(
-        a,
-        CalculateShippingCostResponse::from(&t.quote(&q).unwrap())
-    );
+    let (quote, a) = aplix::calculate(&req, &t).unwrap();
+    assert_eq!(a, aplix::quote_answer(&t.quote(&q).unwrap()));
     assert_eq!(a.calculation_id, quote.calculation_id);
     assert_eq!(a.calculation_id.len(), 16);
     // Kamchatka (zone 5): Russian Post parcel and EMS; the courier and the pick-up
@@ -208,31 +201,27 @@ fn seed_shaped_errors_name_the_seed_field() {
         assert_ne!(text, CALC, "{from}");
         serde_json::from_str::<CalculateShippingCostRequest>(&text).unwrap()
     };
-    let e = edit("\"Index\": \"684005\"", "\"Index\": \"12A!\"")
-        .calculate(&t)
-        .unwrap_err();
+    let e =
+        aplix::calculate(&edit("\"Index\": \"684005\"", "\"Index\": \"12A!\""), &t).unwrap_err();
     assert_eq!(e.code(), "index_format");
     assert!(e.to_string().starts_with("Address.Index: "), "{e}");
     // An index no zone knows is still zoned by the region (Kamchatka, by name) ...
     let by_region = edit("\"Index\": \"684005\"", "\"Index\": \"000000\"");
-    assert!(by_region.calculate(&t).is_ok());
+    assert!(aplix::calculate(&by_region, &t).is_ok());
     // ... and refused as a whole without it.
     let mut unknown = by_region.clone();
     unknown.address.region = None;
-    let e = unknown.calculate(&t).unwrap_err();
+    let e = aplix::calculate(&unknown, &t).unwrap_err();
     assert_eq!(e.code(), "address_not_served");
     assert!(e.to_string().starts_with("Address.Index: "), "{e}");
-    let e = edit("\"Weight\": 0.575, ", "").calculate(&t).unwrap_err();
+    let e = aplix::calculate(&edit("\"Weight\": 0.575, ", ""), &t).unwrap_err();
     assert_eq!(e.to_string(), "Goods[1].Weight: required");
-    let e = edit("\"Qty\": 2", "\"Qty\": 0").calculate(&t).unwrap_err();
+    let e = aplix::calculate(&edit("\"Qty\": 2", "\"Qty\": 0"), &t).unwrap_err();
     assert!(e.to_string().starts_with("Goods[0].Qty"), "{e}");
-    let e = edit("\"TypeOfSeal\": 1", "\"TypeOfSeal\": 4")
-        .calculate(&t)
-        .unwrap_err();
+    let e = aplix::calculate(&edit("\"TypeOfSeal\": 1", "\"TypeOfSeal\": 4"), &t).unwrap_err();
     assert_eq!(e.code(), "type_of_seal");
-    let e = edit("\"DeclaredCost\": 36370", "\"DeclaredCost\": -1")
-        .calculate(&t)
-        .unwrap_err();
+    let e =
+        aplix::calculate(&edit("\"DeclaredCost\": 36370", "\"DeclaredCost\": -1"), &t).unwrap_err();
     assert!(
         matches!(
             e,

@@ -20,7 +20,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use courier_engine::aplix::{check_items, CheckDimensionsRequest};
+use courier_engine::aplix::{self, check_items, CheckDimensionsRequest};
 use courier_engine::inputs::{cartons_from_csv, goods_from_text};
 use courier_engine::packing::{
     check_parcel, split_into_cartons, CartonChoice, Item, MethodVerdict, PackOptions, Packing,
@@ -295,9 +295,7 @@ pub fn read_goods(path: &Path) -> Result<Vec<Item>, CliError> {
     let text = read_input(path)?;
     if let Some(req) = aplix_request(&text) {
         let req = req.map_err(|e| CliError(format!("{}: {e}", path.display())))?;
-        return req
-            .items()
-            .map_err(|e| CliError(format!("{}: {e}", path.display())));
+        return aplix::items(&req).map_err(|e| CliError(format!("{}: {e}", path.display())));
     }
     Ok(goods_from_text(&text, &path.display().to_string())?)
 }

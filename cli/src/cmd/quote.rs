@@ -19,7 +19,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use courier_engine::aplix::{CalculateShippingCostRequest, CalculateShippingCostResponse};
+use courier_engine::aplix::{self, CalculateShippingCostRequest};
 use courier_engine::pricing::{
     CompiledTariff, QuoteRequest, ShipxCalculationRequest, ShipxOutcome,
 };
@@ -101,13 +101,13 @@ pub fn run(args: Args, format: Format) -> Result<ExitCode, CliError> {
         // The seed's shape: fields and errors under the seed's names (Address.Index).
         let req: CalculateShippingCostRequest =
             serde_json::from_str(&text).map_err(|e| fail(&e))?;
-        req.calculate(&tariff).map_err(|e| fail(&e))?.0
+        aplix::calculate(&req, &tariff).map_err(|e| fail(&e))?.0
     } else {
         let req: QuoteRequest = serde_json::from_str(&text).map_err(|e| fail(&e))?;
         tariff.quote(&req).map_err(|e| fail(&e))?
     };
     if args.aplix {
-        let answer = CalculateShippingCostResponse::from(&quote);
+        let answer = aplix::quote_answer(&quote);
         return match format {
             Format::Json => print_json(&answer).map(|_| ExitCode::SUCCESS),
             Format::Table => {
