@@ -52,6 +52,13 @@ impl PostalIndexFormat {
         })
     }
 
+    /// `n` digits (`NNNNNN` for 6), `n` clamped to 1..=16: infallible, for defaults.
+    pub fn digits(n: usize) -> Self {
+        PostalIndexFormat {
+            pattern: "N".repeat(n.clamp(1, 16)),
+        }
+    }
+
     /// The pattern, e.g. `NN-NNN`.
     pub fn pattern(&self) -> &str {
         &self.pattern

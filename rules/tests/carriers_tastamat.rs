@@ -382,3 +382,44 @@ fn phone_must_be_a_kazakh_mobile_number_from_the_listed_codes() {
     let e = MobilePrefixes::from_toml_str("country = \"RU\"\nprefixes = [\"900\"]").unwrap_err();
     assert!(e.to_string().contains("KZ"), "{e}");
 }
+
+/// The locker index format is data (`locker_index_format`, Kazakhstan six digits), the
+/// same pattern type as a tariff's `[address]`.
+#[test]
+fn locker_index_format_is_configuration() {
+    assert_eq!(cfg().locker_index_format.pattern(), "NNNNNN");
+    let p = |index: &str| {
+        Payload::from_json(&format!(
+            r#"{{"parcel_id":"P","locker_index":"{index}","phone":"+77011234567","cost":1}}"#
+        ))
+        .unwrap()
+    };
+    for good in ["050000", "010000", " 050000 "] {
+        assert!(codes(&p(good), t(0)).is_empty(), "{good}");
+    }
+    for bad in ["05000", "0500000", "05000A", "050-000", ""] {
+        assert_eq!(
+            codes(&p(bad), t(0)),
+            vec![("locker_index".into(), "index_format")],
+            "{bad:?}"
+        );
+    }
+    // Another format by configuration (an example only: a dash after three digits).
+    let other = TastamatConfig::from_toml_str(
+        "storage_period_hours = 72\nlocker_index_format = \"NNN-NNN\"",
+    )
+    .unwrap();
+    assert!(p("050-000").validate(&other, t(0)).is_empty());
+    assert!(TastamatConfig::from_toml_str(
+        "storage_period_hours = 72\nlocker_index_format = \"---\""
+    )
+    .is_err());
+    // Without the key: six digits.
+    let bare = TastamatConfig::from_toml_str("storage_period_hours = 72").unwrap();
+    assert_eq!(bare.locker_index_format.pattern(), "NNNNNN");
+    // The configuration-free entry point uses the shipped file.
+    let courier_rules::tastamat::Payload::ParcelDetails(d) = p("05000") else {
+        unreachable!()
+    };
+    assert_eq!(d.validate()[0].code, "index_format");
+}

@@ -7,6 +7,7 @@ use chrono::Duration;
 use serde::Deserialize;
 
 use super::phone::MobilePrefixes;
+use crate::postal::PostalIndexFormat;
 
 /// The Tastamat configuration.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -25,6 +26,16 @@ pub struct TastamatConfig {
     /// ["700", …]`); by default the list in `data/carriers/kz-mobile-prefixes.toml`.
     #[serde(default = "MobilePrefixes::shipped")]
     pub mobile_prefixes: MobilePrefixes,
+    /// The format of a locker's postal index (Kazakhstan: `NNNNNN`, six digits), as in a
+    /// tariff's `[address]` table (`courier_rules::postal`).
+    #[serde(default = "six_digits")]
+    pub locker_index_format: PostalIndexFormat,
+}
+
+/// Kazakhstan's postal index, when a configuration does not name one (the shipped
+/// `data/carriers/tastamat.toml` does).
+fn six_digits() -> PostalIndexFormat {
+    PostalIndexFormat::digits(6)
 }
 
 fn default_prefix() -> String {
@@ -60,6 +71,11 @@ impl TastamatConfig {
             return Err(TastamatConfigError::StoragePeriod);
         }
         Ok(cfg)
+    }
+
+    /// The configuration shipped as `data/carriers/tastamat.toml`.
+    pub fn shipped_toml() -> &'static str {
+        include_str!("../../../data/carriers/tastamat.toml")
     }
 
     pub fn storage_period(&self) -> Duration {

@@ -137,21 +137,17 @@ impl Payload {
 
     pub fn validate(&self, cfg: &TastamatConfig, now: DateTime<Utc>) -> Vec<FieldError> {
         match self {
-            Payload::ParcelDetails(d) => d.validate_with(&cfg.mobile_prefixes),
+            Payload::ParcelDetails(d) => d.validate_with(cfg),
             Payload::StatusUpdate(u) => u.validate(cfg, now),
         }
     }
 }
 
-/// A Kazakh postal index: 6 digits.
-fn is_postal_index(s: &str) -> bool {
-    s.len() == 6 && s.bytes().all(|b| b.is_ascii_digit())
-}
-
 impl ParcelDetails {
-    /// Every problem with the details, phones checked against the shipped mobile operator
-    /// codes ([`MobilePrefixes::shipped`]; parsed on each call — use
-    /// [`Self::validate_with`] on a hot path or with a configured list).
+    /// Every problem with the details, against the shipped configuration
+    /// (`data/carriers/tastamat.toml`: locker index format, and the mobile operator codes
+    /// of [`MobilePrefixes::shipped`]); parsed on each call — use [`Self::validate_with`]
+    /// on a hot path or with another configuration.
     ///
     /// ```
     /// use courier_rules::tastamat::ParcelDetails;
@@ -162,11 +158,17 @@ impl ParcelDetails {
     /// assert_eq!(d.validate()[0].code, "phone_format");
     /// ```
     pub fn validate(&self) -> Vec<FieldError> {
-        self.validate_with(&MobilePrefixes::shipped())
+        match TastamatConfig::from_toml_str(TastamatConfig::shipped_toml()) {
+            Ok(cfg) => self.validate_with(&cfg),
+            // The shipped file is checked by the crate's tests; should it ever fail to
+            // load, every phone is refused rather than any accepted.
+            Err(e) => vec![FieldError::new("config", "config", e.to_string())],
+        }
     }
 
-    /// Every problem with the details, phones checked against `mobile`.
-    pub fn validate_with(&self, mobile: &MobilePrefixes) -> Vec<FieldError> {
+    /// Every problem with the details under `cfg` (locker index format, mobile codes).
+    pub fn validate_with(&self, cfg: &TastamatConfig) -> Vec<FieldError> {
+        let mobile: &MobilePrefixes = &cfg.mobile_prefixes;
         let mut e = Vec::new();
         if self
             .parcel_id
@@ -180,11 +182,14 @@ impl ParcelDetails {
             .as_deref()
             .is_some_and(|s| !s.trim().is_empty());
         match self.locker_index.as_deref() {
-            Some(i) if is_postal_index(i) => {}
+            Some(i) if cfg.locker_index_format.matches(i) => {}
             Some(_) => e.push(FieldError::new(
                 "locker_index",
                 "index_format",
-                "a locker's postal index is 6 digits",
+                format!(
+                    "a locker's postal index is {}",
+                    cfg.locker_index_format.describe()
+                ),
             )),
             None if address => {}
             None => e.push(FieldError::new(
@@ -283,11 +288,14 @@ impl StatusUpdate {
             }
         }
         if let Some(i) = self.locker_index.as_deref() {
-            if !is_postal_index(i) {
+            if !cfg.locker_index_format.matches(i) {
                 e.push(FieldError::new(
                     "locker_index",
                     "index_format",
-                    "a locker's postal index is 6 digits",
+                    format!(
+                        "a locker's postal index is {}",
+                        cfg.locker_index_format.describe()
+                    ),
                 ));
             }
         }
