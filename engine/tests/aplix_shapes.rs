@@ -239,3 +239,31 @@ fn seed_shaped_errors_name_the_seed_field() {
         .is_err()
     );
 }
+
+mod props {
+    use super::*;
+    use courier_engine::Decimal;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Rounding up never reports a parcel smaller or lighter than it is, and never
+        /// by a whole unit more than needed.
+        #[test]
+        fn metres_round_up_to_the_smallest_whole_mm_not_below(micro in 1u64..5_000_000_000, scale in 3u32..=7) {
+            let v = Decimal::new(micro as i64, scale);
+            let text = format!(r#"{{"DimensionsList": [{{"Length": "{v}", "Width": "{v}", "Height": "{v}", "Weight": "{v}", "Qty": 1}}]}}"#);
+            let req: CheckDimensionsRequest = serde_json::from_str(&text).unwrap();
+            match aplix::items(&req) {
+                Ok(items) => {
+                    let i = &items[0];
+                    let mm = Decimal::from(i.length_mm);
+                    let thousand = Decimal::from(1000);
+                    prop_assert!(mm >= v * thousand, "{} m -> {} mm", v, i.length_mm);
+                    prop_assert!(mm - Decimal::ONE < v * thousand, "{} m -> {} mm", v, i.length_mm);
+                    prop_assert_eq!(u64::from(i.length_mm), i.weight_g);
+                }
+                Err(e) => prop_assert_eq!(e.code(), "too_large", "{}", v),
+            }
+        }
+    }
+}
