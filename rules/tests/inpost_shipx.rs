@@ -148,3 +148,15 @@ fn points_lists_in_both_shapes() {
         Err(PointsError::Duplicate(_))
     ));
 }
+
+#[test]
+fn shape_detection() {
+    let v = |s: &str| serde_json::from_str::<serde_json::Value>(s).unwrap();
+    assert!(ShipxShipment::is_shipx_shape(&v(SEED)));
+    assert!(!ShipxShipment::is_shipx_shape(&v(
+        r#"{"service": "inpost_locker_standard"}"#
+    )));
+    assert!(!ShipxShipment::is_shipx_shape(&v(
+        r#"{"custom_attributes": {}, "target_point": {"name": "A", "type": "pop", "location_247": true}}"#
+    )));
+}

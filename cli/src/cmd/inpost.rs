@@ -259,7 +259,11 @@ fn read_shipment(
     let text = read_input(path)?;
     let value: Value =
         serde_json::from_str(&text).map_err(|e| CliError(format!("{}: {e}", shown(path))))?;
-    if !ShipxShipment::is_shipx_shape(&value) {
+    // A ShipX body names its point in `custom_attributes`; with --points, a body without
+    // our `target_point` object is read as ShipX too (its point is then missing).
+    let shipx = ShipxShipment::is_shipx_shape(&value)
+        || (points.is_some() && !value.get("target_point").is_some_and(Value::is_object));
+    if !shipx {
         return serde_json::from_value(value)
             .map_err(|e| CliError(format!("{}: {e}", shown(path))));
     }

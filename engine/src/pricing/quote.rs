@@ -270,8 +270,6 @@ impl CompiledTariff {
         let Some(pk) = &self.packaging else {
             return Err(QuoteError::NoPackaging(self.id.clone()));
         };
-        // The address as a whole, before packing and before any method is priced.
-        self.check_address("address.index", &req.address.index, &req.address.region)?;
         let items: Vec<Item> = req
             .goods
             .iter()
@@ -285,6 +283,9 @@ impl CompiledTariff {
             })
             .collect();
         let choice = choose_carton(&items, &pk.boxes, opts)?;
+        // The address as a whole, after the goods are known to pack and before any
+        // method is priced.
+        self.check_address("address.index", &req.address.index, &req.address.region)?;
         let calculation_id = format!("{:016x}", req.canonical_hash(self.fingerprint));
         let mut quote = Quote {
             calculation_id,

@@ -258,10 +258,10 @@ impl ShipxShipment {
         })
     }
 
-    /// Whether a JSON value looks like a ShipX shipment body rather than the project's
-    /// own check input (which carries `ordered_at` and a `target_point` object).
+    /// Whether a JSON value is a ShipX shipment body rather than the project's own check
+    /// input: it carries ShipX's `custom_attributes` (where the target point is named)
+    /// and no `target_point` object of ours.
     pub fn is_shipx_shape(v: &Value) -> bool {
-        v.get("custom_attributes").is_some()
-            || (v.get("target_point").is_none() && v.get("ordered_at").is_none())
+        v.get("custom_attributes").is_some() && !v.get("target_point").is_some_and(Value::is_object)
     }
 }
