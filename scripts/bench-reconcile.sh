@@ -3,19 +3,25 @@
 # measure side by side, in one run, (a) the floor — polars alone scanning the inputs and
 # joining invoices to registries with a grouped sum (batch/examples/polars_floor.rs) —
 # and (b) the full `courier reconcile`. Prints wall seconds and peak RSS of each, the
-# median of RUNS runs. Usage: scripts/bench-reconcile.sh [N] [RUNS]
+# median of RUNS runs, for CSV inputs and for their Parquet copies (FORMATS="csv parquet"
+# by default). Usage: scripts/bench-reconcile.sh [N] [RUNS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:-1000000}"
 runs="${2:-3}"
 work="${BENCH_DIR:-/tmp/courier-bench}/$n"
-cargo build --release --quiet -p courier-cli -p courier-batch --example polars_floor
+formats="${FORMATS:-csv parquet}"
+cargo build --release --quiet -p courier-cli
+cargo build --release --quiet -p courier-batch --example polars_floor --example to_parquet
 bin="${CARGO_TARGET_DIR:-target}/release"
 if [ ! -f "$work/truth.csv" ]; then
   mkdir -p "$work"
   "$bin/courier" gen --parcels "$n" --seed 1 --out "$work" --format json > "$work/gen.json"
 fi
-du -sh "$work"
+if [[ "$formats" == *parquet* && ! -f "$work/parquet/refunds.parquet" ]]; then
+  "$bin/examples/to_parquet" "$work"
+fi
+du -sh "$work"/*.csv "$work"/parquet 2>/dev/null || true
 measure() { # label, command...
   local label="$1"; shift
   local times=() rss=()
@@ -30,7 +36,11 @@ measure() { # label, command...
   echo "$label: median ${med_t} s, peak RSS $((med_m / 1024)) MiB (runs: ${times[*]})"
   echo "$med_t" > "/tmp/courier-bench.$label"
 }
-measure floor "$bin/examples/polars_floor" "$work"
-measure reconcile "$bin/courier" reconcile --registry "$work/registry.csv" --invoices "$work/invoices.csv" \
-  --tracking "$work/tracking.csv" --refunds "$work/refunds.csv" --out "$work/out" --quiet --format json
-awk -v a="$(cat /tmp/courier-bench.floor)" -v b="$(cat /tmp/courier-bench.reconcile)" 'BEGIN {printf "ratio reconcile/floor: %.2f\n", b/a}'
+for fmt in $formats; do
+  if [ "$fmt" = parquet ]; then in="$work/parquet"; ext=parquet; else in="$work"; ext=csv; fi
+  measure "floor-$fmt" "$bin/examples/polars_floor" "$in" "$fmt"
+  measure "reconcile-$fmt" "$bin/courier" reconcile --registry "$in/registry.$ext" --invoices "$in/invoices.$ext" \
+    --tracking "$in/tracking.$ext" --refunds "$in/refunds.$ext" --out "$work/out-$fmt" --quiet --format json
+  awk -v a="$(cat "/tmp/courier-bench.floor-$fmt")" -v b="$(cat "/tmp/courier-bench.reconcile-$fmt")" \
+    -v f="$fmt" 'BEGIN {printf "%s: ratio reconcile/floor %.2f\n", f, b/a}'
+done

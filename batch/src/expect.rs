@@ -113,7 +113,10 @@ pub fn expected(
     };
     let dest = tariff.destination(&parcel.postal_index, &parcel.region);
     let preparing = tariff.preparing_total(&p, parcel.seal, parcel.sturdy);
-    let amounts = match tariff.price_method(method, &shipment, &dest, preparing) {
+    let priced = preparing
+        .map_err(|r| vec![r])
+        .and_then(|preparing| tariff.price_method(method, &shipment, &dest, preparing));
+    let amounts = match priced {
         Ok(price) => amounts_of(&price, dp),
         Err(refusals) => Err(refusals
             .iter()

@@ -34,6 +34,7 @@
 //! [`partition`] (running on several machines), [`gen`] (realistic datasets with known
 //! errors).
 
+pub mod bucket;
 pub mod classify;
 pub mod error;
 pub mod expect;
@@ -48,11 +49,13 @@ pub mod reconcile;
 pub mod records;
 pub mod reject;
 pub mod report;
+pub mod sink;
 pub mod source;
 pub mod summary;
 pub mod table;
 pub mod tariffs;
 
+pub use bucket::run;
 pub use classify::{LineClass, ParcelClass, RefundClass};
 pub use error::BatchError;
 pub use merge::merge;
@@ -60,6 +63,6 @@ pub use money::Money;
 pub use output::write_outputs;
 pub use partition::Partition;
 pub use profile::FormatProfile;
-pub use reconcile::{reconcile, Options};
+pub use reconcile::{reconcile, InputFiles, Options};
 pub use reject::Reject;
 pub use summary::Summary;

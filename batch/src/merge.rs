@@ -1,80 +1,38 @@
 //! `courier reconcile merge`: partition outputs into the bytes one run writes.
 //!
-//! Every partition reads every file and keeps the rows of its orders, so the row tables
-//! concatenate, the per-file counts and the money read add up, and the outputs are
-//! recomputed from the merged tables by the same writer a single run uses.
+//! Every partition reads every file and keeps the rows of its orders, so the per-file
+//! counts and the money read add up, and each partition's tables are already in output
+//! order: the merge interleaves them row by row ([`TableKind::cmp_rows`]) into the same
+//! [`Sink`] a single run writes through, holding one row per partition, not the tables.
+//! A large single run merges its buckets the same way ([`crate::bucket`]).
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::error::BatchError;
-use crate::output::{read_outputs, write_outputs};
+use crate::sink::Sink;
 use crate::summary::Summary;
-use crate::table::{FileCount, MoneyIn, Tables};
+use crate::table::{FileCount, MoneyIn, TableKind};
 
-/// Merges the partition output folders `dirs` into `out`.
-pub fn merge(dirs: &[&Path], out: &Path) -> Result<Summary, BatchError> {
-    let mut parts = Vec::new();
-    for d in dirs {
-        parts.push(read_outputs(d)?);
-    }
-    let Some(first) = parts.first() else {
-        return Err(BatchError::Merge("no partition folder given".into()));
-    };
-    let mut opts = first.options.clone();
-    let count = opts
-        .get("partition_count")
-        .and_then(|v| v.as_u64())
-        .unwrap_or(1);
-    for (d, p) in dirs.iter().zip(&parts) {
-        if p.options != first.options {
-            return Err(BatchError::Merge(format!(
-                "{} was run with other options than {}",
-                d.display(),
-                dirs[0].display()
-            )));
-        }
-    }
-    if parts.len() as u64 != count {
-        return Err(BatchError::Merge(format!(
-            "the runs were partitioned {count} ways and {} folders were given",
-            parts.len()
-        )));
-    }
-    if let Some(o) = opts.as_object_mut() {
-        o.insert("partition_count".into(), 1.into());
-    }
-    let mut merged = Tables {
-        lines: first.lines.clone(),
-        parcels: first.parcels.clone(),
-        refunds: first.refunds.clone(),
-        rejects: first.rejects.clone(),
-        files: Vec::new(),
-        money_in: Vec::new(),
-        tracking_used: 0,
-        tracking_unused: 0,
-        options: opts,
-    };
-    merged.lines.rows.clear();
-    merged.parcels.rows.clear();
-    merged.refunds.rows.clear();
-    merged.rejects.rows.clear();
-    let mut files: BTreeMap<(String, String), FileCount> = BTreeMap::new();
-    let mut money: BTreeMap<(String, String), MoneyIn> = BTreeMap::new();
-    for p in parts {
-        for (dst, src) in [
-            (&mut merged.lines, p.lines),
-            (&mut merged.parcels, p.parcels),
-            (&mut merged.refunds, p.refunds),
-            (&mut merged.rejects, p.rejects),
-        ] {
-            if dst.columns != src.columns {
-                return Err(BatchError::Merge("the partitions' columns differ".into()));
-            }
-            dst.rows.extend(src.rows);
-        }
-        for f in p.files {
-            let e = files
+/// What a run read, beside its tables (`partition.json`).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Counts {
+    pub files: Vec<FileCount>,
+    pub money_in: Vec<MoneyIn>,
+    pub tracking_used: u64,
+    pub tracking_unused: u64,
+}
+
+impl Counts {
+    /// Adds another share's counts: per `(input, file)` and per `(input, currency)`.
+    pub fn add(&mut self, files: &[FileCount], money_in: &[MoneyIn], used: u64, unused: u64) {
+        let mut by_file: BTreeMap<(String, String), FileCount> = self
+            .files
+            .drain(..)
+            .map(|f| ((f.input.clone(), f.file.clone()), f))
+            .collect();
+        for f in files {
+            let e = by_file
                 .entry((f.input.clone(), f.file.clone()))
                 .or_insert(FileCount {
                     rows: 0,
@@ -84,8 +42,14 @@ pub fn merge(dirs: &[&Path], out: &Path) -> Result<Summary, BatchError> {
             e.rows += f.rows;
             e.rejected += f.rejected;
         }
-        for m in p.money_in {
-            let e = money
+        self.files = by_file.into_values().collect();
+        let mut by_cur: BTreeMap<(String, String), MoneyIn> = self
+            .money_in
+            .drain(..)
+            .map(|m| ((m.input.clone(), m.currency.clone()), m))
+            .collect();
+        for m in money_in {
+            let e = by_cur
                 .entry((m.input.clone(), m.currency.clone()))
                 .or_insert(MoneyIn {
                     amount: Default::default(),
@@ -95,11 +59,135 @@ pub fn merge(dirs: &[&Path], out: &Path) -> Result<Summary, BatchError> {
             e.amount += m.amount;
             e.unreadable_rows += m.unreadable_rows;
         }
-        merged.tracking_used += p.tracking_used;
-        merged.tracking_unused += p.tracking_unused;
+        self.money_in = by_cur.into_values().collect();
+        self.tracking_used += used;
+        self.tracking_unused += unused;
     }
-    merged.files = files.into_values().collect();
-    merged.money_in = money.into_values().collect();
-    merged.sort();
-    write_outputs(out, &merged)
+}
+
+fn bad(path: &Path, e: impl std::fmt::Display) -> BatchError {
+    BatchError::Merge(format!("{}: {e}", path.display()))
+}
+
+/// Interleaves the sorted tables of `dirs` into `sink`, table by table, in output
+/// order. A folder whose columns are not this version's is refused.
+pub(crate) fn interleave(dirs: &[PathBuf], sink: &mut Sink) -> Result<(), BatchError> {
+    for kind in TableKind::ALL {
+        let columns = kind.columns();
+        let mut readers = Vec::with_capacity(dirs.len());
+        for d in dirs {
+            let path = d.join(kind.file_name());
+            let mut r = csv::Reader::from_path(&path).map_err(|e| bad(&path, e))?;
+            let header = r.headers().map_err(|e| bad(&path, e))?;
+            // The tables are read by position: a folder written by another version (or
+            // edited) is refused here, not misread.
+            if header.iter().ne(columns.iter().map(String::as_str)) {
+                return Err(bad(
+                    &path,
+                    format!(
+                        "the columns are not those this version writes ({})",
+                        columns.join(",")
+                    ),
+                ));
+            }
+            readers.push((path, r));
+        }
+        let mut heads: Vec<Option<csv::StringRecord>> = Vec::with_capacity(readers.len());
+        let next = |(path, r): &mut (PathBuf, csv::Reader<std::fs::File>)| {
+            let mut rec = csv::StringRecord::new();
+            match r.read_record(&mut rec) {
+                Ok(true) if rec.len() != columns.len() => Err(bad(
+                    path,
+                    format!(
+                        "line {} has {} fields, the header {}",
+                        rec.position().map_or(0, |p| p.line()),
+                        rec.len(),
+                        columns.len()
+                    ),
+                )),
+                Ok(true) => Ok(Some(rec)),
+                Ok(false) => Ok(None),
+                Err(e) => Err(bad(path, e)),
+            }
+        };
+        for r in &mut readers {
+            heads.push(next(r)?);
+        }
+        // Few sources (partitions or buckets): a scan for the smallest head is cheaper
+        // than a heap's bookkeeping.
+        loop {
+            let mut best: Option<usize> = None;
+            for (i, h) in heads.iter().enumerate() {
+                let Some(h) = h else { continue };
+                best = match best.and_then(|b| heads[b].as_ref().map(|x| (b, x))) {
+                    Some((b, x)) if kind.cmp_rows(x, h).is_le() => Some(b),
+                    _ => Some(i),
+                };
+            }
+            let Some(b) = best else { break };
+            if let Some(rec) = heads[b].take() {
+                sink.row(kind, &rec)?;
+            }
+            heads[b] = next(&mut readers[b])?;
+        }
+    }
+    Ok(())
+}
+
+/// Merges the partition output folders `dirs` into `out`.
+pub fn merge(dirs: &[&Path], out: &Path) -> Result<Summary, BatchError> {
+    let mut sides = Vec::new();
+    for d in dirs {
+        let path = d.join("partition.json");
+        let text = std::fs::read_to_string(&path).map_err(|e| bad(&path, e))?;
+        let side: serde_json::Value = serde_json::from_str(&text).map_err(|e| bad(&path, e))?;
+        sides.push((path, side));
+    }
+    let Some((_, first)) = sides.first() else {
+        return Err(BatchError::Merge("no partition folder given".into()));
+    };
+    let field = |side: &serde_json::Value, k: &str| side.get(k).cloned().unwrap_or_default();
+    let mut opts = field(first, "options");
+    for (d, (_, side)) in dirs.iter().zip(&sides) {
+        if field(side, "options") != opts {
+            return Err(BatchError::Merge(format!(
+                "{} was run with other options than {}",
+                d.display(),
+                dirs[0].display()
+            )));
+        }
+    }
+    let count = opts
+        .get("partition_count")
+        .and_then(|v| v.as_u64())
+        .unwrap_or(1);
+    if sides.len() as u64 != count {
+        return Err(BatchError::Merge(format!(
+            "the runs were partitioned {count} ways and {} folders were given",
+            sides.len()
+        )));
+    }
+    if let Some(o) = opts.as_object_mut() {
+        o.insert("partition_count".into(), 1.into());
+    }
+    let mut counts = Counts::default();
+    for (path, side) in &sides {
+        let files: Vec<FileCount> =
+            serde_json::from_value(field(side, "files")).map_err(|e| bad(path, e))?;
+        let money: Vec<MoneyIn> =
+            serde_json::from_value(field(side, "money_in")).map_err(|e| bad(path, e))?;
+        let used = field(side, "tracking_used").as_u64().unwrap_or(0);
+        let unused = field(side, "tracking_unused").as_u64().unwrap_or(0);
+        counts.add(&files, &money, used, unused);
+    }
+    let dirs: Vec<PathBuf> = dirs.iter().map(|d| d.to_path_buf()).collect();
+    let mut sink = Sink::create(out)?;
+    interleave(&dirs, &mut sink)?;
+    sink.finish(
+        &counts.files,
+        &counts.money_in,
+        counts.tracking_used,
+        counts.tracking_unused,
+        &opts,
+    )
 }

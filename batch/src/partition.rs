@@ -47,11 +47,29 @@ impl Partition {
         self.count
     }
 
-    /// The partition an order id belongs to.
-    pub fn of(order_id: &str, count: u32) -> u32 {
+    /// The documented hash of an order id (FNV-1a 64 of its trimmed UTF-8 bytes).
+    pub fn hash(order_id: &str) -> u64 {
         let mut h = Fnv64::default();
         h.update(order_id.trim().as_bytes());
-        (h.finish() % u64::from(count.max(1))) as u32
+        h.finish()
+    }
+
+    /// The partition an order id belongs to.
+    pub fn of(order_id: &str, count: u32) -> u32 {
+        (Partition::hash(order_id) % u64::from(count.max(1))) as u32
+    }
+
+    /// The bucket (of `buckets`) a row of this partition goes to in a large run: the
+    /// hash's quotient by the partition count, so buckets split a partition evenly.
+    /// An unreadable order id goes to bucket 0, as it goes to partition 0.
+    pub fn bucket_of(self, order_id: Option<&str>, buckets: u32) -> u32 {
+        match order_id {
+            Some(id) if !id.trim().is_empty() => {
+                let h = Partition::hash(id) / u64::from(self.count);
+                (h % u64::from(buckets.max(1))) as u32
+            }
+            _ => 0,
+        }
     }
 
     /// Whether this partition takes the order (`None`: unreadable order id → partition 0).

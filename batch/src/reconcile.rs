@@ -54,6 +54,10 @@ pub struct Options {
     pub partition: Partition,
     /// The InPost refund policy file; the shipped `data/inpost/refund.toml` when `None`.
     pub refund_policy: Option<PathBuf>,
+    /// How many buckets a run on one machine splits its orders into, each reconciled
+    /// alone to bound memory ([`crate::bucket`]); `None`: one per
+    /// [`crate::bucket::DEFAULT_BUCKET_BYTES`] of input. Never changes the outputs.
+    pub buckets: Option<u32>,
 }
 
 impl Options {
@@ -75,6 +79,7 @@ impl Options {
             weight_tolerance_g: DEFAULT_WEIGHT_TOLERANCE_G,
             partition: Partition::ALL,
             refund_policy: None,
+            buckets: None,
         }
     }
 }
@@ -93,7 +98,7 @@ struct Read<T> {
 #[allow(clippy::too_many_arguments)] // one call per input; a struct would only rename them
 fn read_input<T: Send>(
     input: InputKind,
-    path: &std::path::Path,
+    files: Vec<InputFile>,
     layout: Layout,
     profile: &FormatProfile,
     book: &TariffBook,
@@ -101,7 +106,6 @@ fn read_input<T: Send>(
     file_offset: u32,
     parse: fn(&Record<'_>, u64, &RowContext<'_>) -> Parsed<T>,
 ) -> Result<Read<T>, BatchError> {
-    let files = source::discover(path)?;
     let per_file: Vec<Result<FileRows<T>, BatchError>> = files
         .par_iter()
         .enumerate()
@@ -161,75 +165,163 @@ fn file_of(files: &[InputFile], offset: u32, at: records::RowRef) -> String {
         .map_or_else(String::new, InputFile::name)
 }
 
-/// Runs the reconciliation into tables (nothing is written; see [`crate::output`]).
-pub fn reconcile(opts: &Options, progress: &dyn Fn(&str)) -> Result<Tables, BatchError> {
-    if opts.money_tolerance.is_sign_negative() {
-        return Err(BatchError::Option(
-            "the money tolerance must not be negative".into(),
-        ));
-    }
-    let book = TariffBook::load(&opts.tariffs)?;
-    let policy = match &opts.refund_policy {
-        None => RefundPolicy::from_toml_str(RefundPolicy::shipped_toml()),
-        Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|e| BatchError::io(p, e))?;
-            RefundPolicy::from_toml_str(&text)
-        }
-    }
-    .map_err(|e| BatchError::Option(format!("refund policy: {e}")))?;
-    let canonical = FormatProfile::canonical();
-    let invoice_profile = match &opts.invoice_format {
-        Some(p) => FormatProfile::load(p)?,
-        None => FormatProfile::canonical(),
-    };
-    let part = opts.partition;
+/// The files of the four inputs.
+#[derive(Debug, Clone)]
+pub struct InputFiles {
+    pub registry: Vec<InputFile>,
+    pub invoices: Vec<InputFile>,
+    pub tracking: Vec<InputFile>,
+    pub refunds: Vec<InputFile>,
+}
 
-    progress("reading registry");
-    let reg = read_input(
-        InputKind::Registry,
-        &opts.registry,
-        records::REGISTRY,
-        &canonical,
-        &book,
-        part,
-        0,
-        records::parse_registry,
-    )?;
-    progress("reading invoices");
-    let off_inv = 1_000_000;
-    let inv = read_input(
-        InputKind::Invoices,
-        &opts.invoices,
-        records::INVOICES,
-        &invoice_profile,
-        &book,
-        part,
-        off_inv,
-        records::parse_invoice,
-    )?;
-    progress("reading tracking");
-    let trk = read_input(
-        InputKind::Tracking,
-        &opts.tracking,
-        records::TRACKING,
-        &canonical,
-        &book,
-        part,
-        2_000_000,
-        records::parse_tracking,
-    )?;
-    progress("reading refunds");
-    let off_ref = 3_000_000;
-    let rf = read_input(
-        InputKind::Refunds,
-        &opts.refunds,
-        records::REFUNDS,
-        &canonical,
-        &book,
-        part,
-        off_ref,
-        records::parse_refund,
-    )?;
+impl InputFiles {
+    /// The files of the options' four inputs (each a file or a folder).
+    pub fn discover(opts: &Options) -> Result<InputFiles, BatchError> {
+        Ok(InputFiles {
+            registry: source::discover(&opts.registry)?,
+            invoices: source::discover(&opts.invoices)?,
+            tracking: source::discover(&opts.tracking)?,
+            refunds: source::discover(&opts.refunds)?,
+        })
+    }
+}
+
+/// What every share of a run uses: the tariffs, the rule and the layouts, loaded once.
+pub(crate) struct Setup {
+    pub book: TariffBook,
+    pub policy: RefundPolicy,
+    pub canonical: FormatProfile,
+    pub invoice_profile: FormatProfile,
+}
+
+impl Setup {
+    pub fn load(opts: &Options) -> Result<Setup, BatchError> {
+        if opts.money_tolerance.is_sign_negative() {
+            return Err(BatchError::Option(
+                "the money tolerance must not be negative".into(),
+            ));
+        }
+        let book = TariffBook::load(&opts.tariffs)?;
+        let policy = match &opts.refund_policy {
+            None => RefundPolicy::from_toml_str(RefundPolicy::shipped_toml()),
+            Some(p) => {
+                let text = std::fs::read_to_string(p).map_err(|e| BatchError::io(p, e))?;
+                RefundPolicy::from_toml_str(&text)
+            }
+        }
+        .map_err(|e| BatchError::Option(format!("refund policy: {e}")))?;
+        let invoice_profile = match &opts.invoice_format {
+            Some(p) => FormatProfile::load(p)?,
+            None => FormatProfile::canonical(),
+        };
+        Ok(Setup {
+            book,
+            policy,
+            canonical: FormatProfile::canonical(),
+            invoice_profile,
+        })
+    }
+}
+
+/// File index offsets of the inputs (a row's [`records::RowRef`] orders files within
+/// one input only).
+const OFF_INV: u32 = 1_000_000;
+const OFF_TRK: u32 = 2_000_000;
+const OFF_REF: u32 = 3_000_000;
+
+/// Runs the reconciliation into tables (nothing is written; see [`crate::output`]).
+/// Everything is held in memory; [`crate::bucket::run`] bounds memory on large inputs.
+pub fn reconcile(opts: &Options, progress: &dyn Fn(&str)) -> Result<Tables, BatchError> {
+    let setup = Setup::load(opts)?;
+    let files = InputFiles::discover(opts)?;
+    reconcile_files(opts, &setup, files, opts.partition, progress)
+}
+
+/// Reconciles the rows of `files` that `part` takes.
+pub(crate) fn reconcile_files(
+    opts: &Options,
+    setup: &Setup,
+    files: InputFiles,
+    part: Partition,
+    progress: &dyn Fn(&str),
+) -> Result<Tables, BatchError> {
+    let Setup {
+        book,
+        policy,
+        canonical,
+        invoice_profile,
+    } = setup;
+
+    progress("reading inputs");
+    let InputFiles {
+        registry,
+        invoices,
+        tracking,
+        refunds,
+    } = files;
+    // The four inputs at once: a folder's files are read in parallel, but a single large
+    // file is one reader's work.
+    let ((reg, inv), (trk, rf)) = rayon::join(
+        || {
+            rayon::join(
+                || {
+                    read_input(
+                        InputKind::Registry,
+                        registry,
+                        records::REGISTRY,
+                        canonical,
+                        book,
+                        part,
+                        0,
+                        records::parse_registry,
+                    )
+                },
+                || {
+                    read_input(
+                        InputKind::Invoices,
+                        invoices,
+                        records::INVOICES,
+                        invoice_profile,
+                        book,
+                        part,
+                        OFF_INV,
+                        records::parse_invoice,
+                    )
+                },
+            )
+        },
+        || {
+            rayon::join(
+                || {
+                    read_input(
+                        InputKind::Tracking,
+                        tracking,
+                        records::TRACKING,
+                        canonical,
+                        book,
+                        part,
+                        OFF_TRK,
+                        records::parse_tracking,
+                    )
+                },
+                || {
+                    read_input(
+                        InputKind::Refunds,
+                        refunds,
+                        records::REFUNDS,
+                        canonical,
+                        book,
+                        part,
+                        OFF_REF,
+                        records::parse_refund,
+                    )
+                },
+            )
+        },
+    );
+    let (reg, inv, trk, rf) = (reg?, inv?, trk?, rf?);
+    let off_inv = OFF_INV;
+    let off_ref = OFF_REF;
 
     let mut rejects: Vec<Reject> = Vec::new();
     rejects.extend(reg.rejects);
@@ -295,22 +387,28 @@ pub fn reconcile(opts: &Options, progress: &dyn Fn(&str)) -> Result<Tables, Batc
             } else {
                 &events[0..0]
             };
-            expected(&book, &policy, p, evs)
+            expected(book, policy, p, evs)
         })
         .collect();
 
-    // Invoices: a line read twice (same invoice and line id) is rejected once per copy.
+    // Invoices: a line read twice (same invoice, line id and order) is rejected once
+    // per copy. The order is part of the key so that every repeat shares its order's
+    // partition and bucket (docs/reconciliation.md).
     progress("matching invoices");
     let mut lines = inv.rows;
     lines.par_sort_unstable_by(|a, b| {
-        (&a.invoice_id, &a.line_id, a.at).cmp(&(&b.invoice_id, &b.line_id, b.at))
+        (&a.invoice_id, &a.line_id, &a.order_id, a.at).cmp(&(
+            &b.invoice_id,
+            &b.line_id,
+            &b.order_id,
+            b.at,
+        ))
     });
     let mut unique: Vec<InvoiceLine> = Vec::with_capacity(lines.len());
     for l in lines {
-        if let Some(first) = unique
-            .last()
-            .filter(|u| u.invoice_id == l.invoice_id && u.line_id == l.line_id)
-        {
+        if let Some(first) = unique.last().filter(|u| {
+            u.invoice_id == l.invoice_id && u.line_id == l.line_id && u.order_id == l.order_id
+        }) {
             let dp = book.dp(l.carrier);
             rejects.push(Reject {
                 file: file_of(&inv.files_read, off_inv, l.at),
@@ -373,7 +471,7 @@ pub fn reconcile(opts: &Options, progress: &dyn Fn(&str)) -> Result<Tables, Batc
                 .map(|j| &lines[j]);
             let parcel = find(l.carrier, &l.order_id).map(|k| (&parcels[k], &expect[k]));
             classify_line(
-                &book,
+                book,
                 l,
                 first,
                 parcel,
@@ -414,12 +512,21 @@ pub fn reconcile(opts: &Options, progress: &dyn Fn(&str)) -> Result<Tables, Batc
 
     // Refunds: one row per parcel with a refund due or received.
     let mut refunds = rf.rows;
-    refunds.sort_by(|a, b| (a.carrier, &a.refund_id, a.at).cmp(&(b.carrier, &b.refund_id, b.at)));
-    let mut received: BTreeMap<(u16, Box<str>), (Money, Vec<Component>)> = BTreeMap::new();
+    refunds.par_sort_unstable_by(|a, b| {
+        (a.carrier, &a.refund_id, &a.order_id, a.at).cmp(&(
+            b.carrier,
+            &b.refund_id,
+            &b.order_id,
+            b.at,
+        ))
+    });
+    let mut received: BTreeMap<(u16, Box<str>), Received> = BTreeMap::new();
     let mut prev: Option<&RefundReceived> = None;
     let mut kept_refunds: Vec<&RefundReceived> = Vec::with_capacity(refunds.len());
     for r in &refunds {
-        if let Some(first) = prev.filter(|p| p.carrier == r.carrier && p.refund_id == r.refund_id) {
+        if let Some(first) = prev.filter(|p| {
+            p.carrier == r.carrier && p.refund_id == r.refund_id && p.order_id == r.order_id
+        }) {
             rejects.push(Reject {
                 file: file_of(&rf.files_read, off_ref, r.at),
                 line: r.at.line,
@@ -441,9 +548,10 @@ pub fn reconcile(opts: &Options, progress: &dyn Fn(&str)) -> Result<Tables, Batc
         prev = Some(r);
         kept_refunds.push(r);
         let e = received.entry((r.carrier, r.order_id.clone())).or_default();
-        e.0 = e.0.plus(r.amount);
-        if !e.1.contains(&r.component) {
-            e.1.push(r.component);
+        e.amount = e.amount.plus(r.amount);
+        e.rows += 1;
+        if !e.components.contains(&r.component) {
+            e.components.push(r.component);
         }
     }
     let mut refund_rows: Vec<Row> = Vec::new();
@@ -452,19 +560,17 @@ pub fn reconcile(opts: &Options, progress: &dyn Fn(&str)) -> Result<Tables, Batc
         if e.refund_due == Money::ZERO && got.is_none() {
             continue;
         }
-        let (amount, comps) = got.unwrap_or_default();
         refund_rows.push(refund_row(
-            &book,
+            book,
             p.carrier,
             &p.order_id,
             e.refund_due,
-            amount,
-            &comps,
+            &got.unwrap_or_default(),
             e.weekend.map(|d| d.reason()),
         ));
     }
-    for ((carrier, order), (amount, comps)) in received {
-        let mut row = refund_row(&book, carrier, &order, Money::ZERO, amount, &comps, None);
+    for ((carrier, order), got) in received {
+        let mut row = refund_row(book, carrier, &order, Money::ZERO, &got, None);
         row[6] = format!(
             "no registry parcel of {} has this order; {}",
             book.carrier_name(carrier),
@@ -543,7 +649,7 @@ pub fn reconcile(opts: &Options, progress: &dyn Fn(&str)) -> Result<Tables, Batc
         "money_tolerance": opts.money_tolerance.to_string(),
         "weight_tolerance_g": opts.weight_tolerance_g,
         "refund_policy": opts.refund_policy.as_ref().map_or_else(|| "data/inpost/refund.toml (shipped)".to_string(), |p| p.display().to_string()),
-        "partition_count": part.count(),
+        "partition_count": opts.partition.count(),
     });
     let mut tables = Tables {
         lines: Table {
@@ -581,16 +687,25 @@ pub fn reconcile(opts: &Options, progress: &dyn Fn(&str)) -> Result<Tables, Batc
     Ok(tables)
 }
 
+/// The refund rows received for one parcel.
+#[derive(Debug, Default)]
+struct Received {
+    amount: Money,
+    components: Vec<Component>,
+    /// How many accepted refund rows: the refunds' side of the row identity.
+    rows: u64,
+}
+
 fn refund_row(
     book: &TariffBook,
     carrier: u16,
     order: &str,
     due: Money,
-    received: Money,
-    comps: &[Component],
+    got: &Received,
     rule: Option<String>,
 ) -> Row {
     let dp = book.dp(carrier);
+    let (received, comps) = (got.amount, &got.components);
     let class = if due > Money::ZERO {
         if received >= due {
             RefundClass::DueReceived
@@ -633,6 +748,7 @@ fn refund_row(
         due.display(dp),
         received.display(dp),
         reason,
+        got.rows.to_string(),
     ]
 }
 

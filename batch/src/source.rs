@@ -30,12 +30,32 @@ pub struct InputFile {
     /// As given on the command line or found in the folder (shown in rejects).
     pub path: PathBuf,
     pub format: FileFormat,
+    /// Set on a bucket file of a large run ([`crate::bucket`]): the input file its rows
+    /// came from, whose name rejects show; each row carries its original line in a
+    /// leading [`LINE_COLUMN`].
+    pub origin: Option<PathBuf>,
 }
 
+/// The leading column of a bucket file: the row's line in its original file.
+pub const LINE_COLUMN: &str = "__courier_line";
+
 impl InputFile {
-    /// The path as rejects and the summary show it.
+    /// A file as the user gave it.
+    pub fn new(path: PathBuf, format: FileFormat) -> InputFile {
+        InputFile {
+            path,
+            format,
+            origin: None,
+        }
+    }
+
+    /// The path as rejects and the summary show it (the original file's, for a bucket).
     pub fn name(&self) -> String {
-        self.path.display().to_string()
+        self.origin
+            .as_ref()
+            .unwrap_or(&self.path)
+            .display()
+            .to_string()
     }
 }
 
@@ -58,10 +78,7 @@ pub fn discover(path: &Path) -> Result<Vec<InputFile>, BatchError> {
             path: path.to_path_buf(),
             message: "not a .csv or .parquet file".into(),
         })?;
-        return Ok(vec![InputFile {
-            path: path.to_path_buf(),
-            format,
-        }]);
+        return Ok(vec![InputFile::new(path.to_path_buf(), format)]);
     }
     let mut out = Vec::new();
     walk(path, &mut out)?;
@@ -87,7 +104,7 @@ fn walk(dir: &Path, out: &mut Vec<InputFile>) -> Result<(), BatchError> {
         if ft.is_dir() {
             walk(&path, out)?;
         } else if let Some(format) = format_of(&path) {
-            out.push(InputFile { path, format });
+            out.push(InputFile::new(path, format));
         }
     }
     Ok(())
@@ -107,6 +124,7 @@ pub struct ColumnMap {
     names: &'static [&'static str],
     sources: Vec<Source>,
     width: usize,
+    header: Vec<String>,
 }
 
 impl ColumnMap {
@@ -156,6 +174,7 @@ impl ColumnMap {
             names: all,
             sources,
             width: header.len(),
+            header: header.to_vec(),
         })
     }
 }
@@ -167,6 +186,16 @@ pub struct Record<'a> {
 }
 
 impl<'a> Record<'a> {
+    /// The file's header, as read (a bucket file's without its line column).
+    pub fn header(&self) -> &[String] {
+        &self.map.header
+    }
+
+    /// The row's fields as read, before any column mapping.
+    pub fn raw_fields(&self) -> &[&'a [u8]] {
+        self.fields
+    }
+
     /// `Err` when the row's field count differs from the header's.
     pub fn check_width(&self) -> Result<(), String> {
         if self.fields.len() == self.map.width {
@@ -226,15 +255,15 @@ impl Layout {
     }
 }
 
-/// Calls `f(line, record)` for every data row of `file`, in file order. Errors are
-/// whole-file problems (unreadable, no header, a required column missing); row problems
-/// are the caller's to turn into rejects.
+/// Calls `f(line, record)` for every data row of `file`, in file order, and returns the
+/// header. Errors are whole-file problems (unreadable, no header, a required column
+/// missing); row problems are the caller's to turn into rejects.
 pub fn for_each_row(
     file: &InputFile,
     layout: Layout,
     profile: &FormatProfile,
     mut f: impl FnMut(u64, &Record<'_>),
-) -> Result<(), BatchError> {
+) -> Result<Vec<String>, BatchError> {
     match file.format {
         FileFormat::Csv => read_csv(file, layout, profile, &mut f),
         FileFormat::Parquet => read_parquet(file, layout, profile, &mut f),
@@ -246,7 +275,7 @@ fn read_csv(
     layout: Layout,
     profile: &FormatProfile,
     f: &mut dyn FnMut(u64, &Record<'_>),
-) -> Result<(), BatchError> {
+) -> Result<Vec<String>, BatchError> {
     let handle = File::open(&file.path).map_err(|e| BatchError::io(&file.path, e))?;
     read_csv_from(
         file,
@@ -265,11 +294,8 @@ pub fn for_each_csv_row_in(
     layout: Layout,
     profile: &FormatProfile,
     mut f: impl FnMut(u64, &Record<'_>),
-) -> Result<(), BatchError> {
-    let file = InputFile {
-        path: PathBuf::from(name),
-        format: FileFormat::Csv,
-    };
+) -> Result<Vec<String>, BatchError> {
+    let file = InputFile::new(PathBuf::from(name), FileFormat::Csv);
     read_csv_from(&file, bytes, layout, profile, &mut f)
 }
 
@@ -279,7 +305,7 @@ fn read_csv_from(
     layout: Layout,
     profile: &FormatProfile,
     f: &mut dyn FnMut(u64, &Record<'_>),
-) -> Result<(), BatchError> {
+) -> Result<Vec<String>, BatchError> {
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(profile.delimiter())
         .flexible(true)
@@ -312,16 +338,28 @@ fn read_csv_from(
         })?;
         header.push(h.trim().to_string());
     }
-    let map = ColumnMap::new(file, &header, layout, profile)?;
+    // A bucket file: its first column is each row's original line.
+    let bucket = file.origin.is_some() && header.first().is_some_and(|h| h == LINE_COLUMN);
+    let skip = usize::from(bucket);
+    let map = ColumnMap::new(file, &header[skip..], layout, profile)?;
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let line = record.position().map_or(0, |p| p.line());
-                if record.len() == 1 && record.get(0).is_some_and(|v| v.is_empty()) {
+                let mut line = record.position().map_or(0, |p| p.line());
+                if bucket {
+                    line = record
+                        .get(0)
+                        .and_then(|v| std::str::from_utf8(v).ok())
+                        .and_then(|v| v.parse().ok())
+                        .ok_or_else(|| BatchError::File {
+                            path: file.path.clone(),
+                            message: format!("line {line}: no original line number"),
+                        })?;
+                } else if record.len() == 1 && record.get(0).is_some_and(|v| v.is_empty()) {
                     continue; // a blank line
                 }
-                let fields: Vec<&[u8]> = record.iter().collect();
+                let fields: Vec<&[u8]> = record.iter().skip(skip).collect();
                 f(
                     line,
                     &Record {
@@ -340,50 +378,70 @@ fn read_csv_from(
             }
         }
     }
-    Ok(())
+    Ok(map.header)
 }
+
+/// Rows per slice of a Parquet file: the file is read a slice at a time, so memory
+/// holds one slice's text, not the file's.
+const PARQUET_SLICE: usize = 1 << 20;
 
 fn read_parquet(
     file: &InputFile,
     layout: Layout,
     profile: &FormatProfile,
     f: &mut dyn FnMut(u64, &Record<'_>),
-) -> Result<(), BatchError> {
+) -> Result<Vec<String>, BatchError> {
     let bad = |e: PolarsError| BatchError::File {
         path: file.path.clone(),
         message: format!("cannot read Parquet: {e}"),
     };
-    let handle = File::open(&file.path).map_err(|e| BatchError::io(&file.path, e))?;
-    let df = ParquetReader::new(handle).finish().map_err(bad)?;
-    let header: Vec<String> = df
-        .get_column_names()
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    let map = ColumnMap::new(file, &header, layout, profile)?;
-    let mut text = Vec::with_capacity(header.len());
-    for c in df.columns() {
-        let s = c.cast(&DataType::String).map_err(bad)?;
-        text.push(s);
-    }
-    let cols: Vec<&StringChunked> = text
-        .iter()
-        .map(|c| c.str())
-        .collect::<Result<_, _>>()
-        .map_err(bad)?;
-    let mut fields: Vec<&[u8]> = Vec::with_capacity(cols.len());
-    for row in 0..df.height() {
-        fields.clear();
-        for c in &cols {
-            fields.push(c.get(row).map_or(&b""[..], str::as_bytes));
+    let open = || File::open(&file.path).map_err(|e| BatchError::io(&file.path, e));
+    let rows = ParquetReader::new(open()?).num_rows().map_err(bad)?;
+    let mut map: Option<ColumnMap> = None;
+    let mut offset = 0;
+    loop {
+        let df = ParquetReader::new(open()?)
+            .with_slice(Some((offset, PARQUET_SLICE)))
+            .finish()
+            .map_err(bad)?;
+        let map = match &map {
+            Some(m) => m,
+            None => {
+                let header: Vec<String> = df
+                    .get_column_names()
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect();
+                map.insert(ColumnMap::new(file, &header, layout, profile)?)
+            }
+        };
+        let mut text = Vec::with_capacity(df.width());
+        for c in df.columns() {
+            text.push(c.cast(&DataType::String).map_err(bad)?);
         }
-        f(
-            row as u64 + 1,
-            &Record {
-                map: &map,
-                fields: &fields,
-            },
-        );
+        let cols: Vec<&StringChunked> = text
+            .iter()
+            .map(|c| c.str())
+            .collect::<Result<_, _>>()
+            .map_err(bad)?;
+        let mut fields: Vec<&[u8]> = Vec::with_capacity(cols.len());
+        for row in 0..df.height() {
+            fields.clear();
+            for c in &cols {
+                fields.push(c.get(row).map_or(&b""[..], str::as_bytes));
+            }
+            f(
+                (offset + row) as u64 + 1,
+                &Record {
+                    map,
+                    fields: &fields,
+                },
+            );
+        }
+        offset += df.height();
+        if df.height() == 0 || offset >= rows {
+            break;
+        }
     }
-    Ok(())
+    Ok(map.map(|m| m.header).unwrap_or_default())
 }

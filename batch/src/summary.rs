@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::error::BatchError;
-use crate::table::{FileCount, MoneyIn, Tables};
+use crate::table::{Cells, FileCount, MoneyIn, TableKind, Tables};
 
 /// Count and money of one class of one carrier.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -65,160 +65,251 @@ pub struct RowIdentity {
     pub holds: bool,
 }
 
-fn add(a: &mut Decimal, b: Option<Decimal>) {
-    if let Some(b) = b {
+fn decimal(cell: &str) -> Option<Decimal> {
+    if cell.is_empty() {
+        None
+    } else {
+        cell.parse().ok()
+    }
+}
+
+fn add(a: &mut Decimal, cell: &str) {
+    if let Some(b) = decimal(cell) {
         *a += b;
     }
 }
 
-/// Computes the summary and checks both identities; a failed identity is an error (the
-/// job's own bug), never written as if it were fine.
-pub fn summarise(t: &Tables) -> Result<Summary, BatchError> {
-    let l = &t.lines;
-    let (c_car, c_cls, c_cur) = (l.col("carrier"), l.col("class"), l.col("currency"));
-    let (c_bt, c_et, c_dis) = (
-        l.col("billed_total"),
-        l.col("expected_total"),
-        l.col("disputed"),
-    );
-    let mut lines: BTreeMap<String, BTreeMap<String, ClassTotal>> = BTreeMap::new();
-    let mut out_money: BTreeMap<(String, String), Decimal> = BTreeMap::new();
-    for r in &l.rows {
-        let e = lines
-            .entry(r[c_car].clone())
-            .or_default()
-            .entry(r[c_cls].clone())
-            .or_default();
-        e.count += 1;
-        add(&mut e.billed_total, l.decimal(r, c_bt));
-        add(&mut e.expected_total, l.decimal(r, c_et));
-        add(&mut e.disputed, l.decimal(r, c_dis));
-        add(
-            out_money
-                .entry(("invoices".into(), r[c_cur].clone()))
-                .or_default(),
-            l.decimal(r, c_bt),
-        );
+/// The entry of `key` in `map`, allocating the key only the first time.
+fn entry<'m, V: Default>(map: &'m mut BTreeMap<String, V>, key: &str) -> &'m mut V {
+    if !map.contains_key(key) {
+        map.insert(key.to_string(), V::default());
     }
-    let p = &t.parcels;
-    let (p_car, p_cls, p_et) = (p.col("carrier"), p.col("class"), p.col("expected_total"));
-    let mut parcels: BTreeMap<String, BTreeMap<String, ClassTotal>> = BTreeMap::new();
-    for r in &p.rows {
-        let e = parcels
-            .entry(r[p_car].clone())
-            .or_default()
-            .entry(r[p_cls].clone())
-            .or_default();
-        e.count += 1;
-        add(&mut e.expected_total, p.decimal(r, p_et));
-    }
-    let f = &t.refunds;
-    let (f_car, f_cls, f_cur, f_due, f_rec) = (
-        f.col("carrier"),
-        f.col("class"),
-        f.col("currency"),
-        f.col("due"),
-        f.col("received"),
-    );
-    let mut refunds: BTreeMap<String, BTreeMap<String, RefundTotal>> = BTreeMap::new();
-    for r in &f.rows {
-        let e = refunds
-            .entry(r[f_car].clone())
-            .or_default()
-            .entry(r[f_cls].clone())
-            .or_default();
-        e.count += 1;
-        add(&mut e.due, f.decimal(r, f_due));
-        add(&mut e.received, f.decimal(r, f_rec));
-        add(
-            out_money
-                .entry(("refunds".into(), r[f_cur].clone()))
-                .or_default(),
-            f.decimal(r, f_rec),
-        );
-    }
-    let j = &t.rejects;
-    let (j_in, j_cur, j_amt) = (j.col("input"), j.col("currency"), j.col("amount"));
-    let mut rejects: BTreeMap<String, u64> = BTreeMap::new();
-    let mut rej_money: BTreeMap<(String, String), Decimal> = BTreeMap::new();
-    for r in &j.rows {
-        *rejects.entry(r[j_in].clone()).or_default() += 1;
-        if let Some(d) = j.decimal(r, j_amt) {
-            *rej_money
-                .entry((r[j_in].clone(), r[j_cur].clone()))
-                .or_default() += d;
-        }
-    }
-    let mut identity = Vec::new();
-    let mut failures = Vec::new();
-    for m in &t.money_in {
-        if m.currency.is_empty() && m.amount.is_zero() {
-            continue; // rows whose amount could not be read: counted in money_read
-        }
-        let key = (m.input.clone(), m.currency.clone());
-        let classified = out_money.remove(&key).unwrap_or_default();
-        let rejected = rej_money.remove(&key).unwrap_or_default();
-        let holds = classified + rejected == m.amount;
-        if !holds {
-            failures.push(format!(
-                "{} {}: read {}, out {} + rejected {}",
-                m.input, m.currency, m.amount, classified, rejected
-            ));
-        }
-        identity.push(IdentityLine {
-            input: m.input.clone(),
-            currency: m.currency.clone(),
-            read: m.amount,
-            classified,
-            rejected,
-            holds,
-        });
-    }
-    for ((input, cur), d) in out_money.into_iter().chain(rej_money) {
-        if !d.is_zero() {
-            failures.push(format!("{input} {cur}: {d} in the outputs was never read"));
-        }
-    }
-    let mut row_identity: BTreeMap<String, RowIdentity> = BTreeMap::new();
-    for fc in &t.files {
-        let e = row_identity.entry(fc.input.clone()).or_default();
-        e.read += fc.rows;
-    }
-    for (input, n) in [("invoices", l.rows.len()), ("registry", p.rows.len())] {
-        row_identity.entry(input.into()).or_default().out = n as u64;
-    }
-    let tracking_out = t.tracking_used + t.tracking_unused;
-    row_identity.entry("tracking".into()).or_default().out = tracking_out;
-    // Refund rows out: every accepted refund row is part of one refunds.csv row; the
-    // refund rows read that are not rejected.
-    let refund_read = row_identity.get("refunds").map_or(0, |r| r.read);
-    let refund_rejected = *rejects.get("refunds").unwrap_or(&0);
-    row_identity.entry("refunds".into()).or_default().out =
-        refund_read.saturating_sub(refund_rejected);
-    for (input, e) in row_identity.iter_mut() {
-        e.rejected = *rejects.get(input).unwrap_or(&0);
-        e.holds = e.read == e.out + e.rejected;
-        if !e.holds {
-            failures.push(format!(
-                "{input}: {} rows read, {} out + {} rejected",
-                e.read, e.out, e.rejected
-            ));
-        }
-    }
-    if !failures.is_empty() {
-        return Err(BatchError::Identity(failures.join("; ")));
-    }
-    Ok(Summary {
-        lines,
-        parcels,
-        refunds,
-        rejects,
-        tracking_events_used: t.tracking_used,
-        tracking_events_unused: t.tracking_unused,
-        identity,
-        row_identity,
-        options: t.options.clone(),
-        inputs: t.files.clone(),
-        money_read: t.money_in.clone(),
+    map.get_mut(key)
+        .unwrap_or_else(|| unreachable!("inserted above"))
+}
+
+/// Column positions of one table, looked up once by name.
+fn positions<const N: usize>(kind: TableKind, names: [&str; N]) -> [usize; N] {
+    let cols = kind.columns();
+    names.map(|n| {
+        cols.iter()
+            .position(|c| c == n)
+            .unwrap_or_else(|| unreachable!("no column {n}"))
     })
+}
+
+/// The summary, built one output row at a time (rows in any order): a run and a merge
+/// feed it the same rows, and it never holds them.
+#[derive(Debug, Clone)]
+pub struct SummaryBuilder {
+    line_cols: [usize; 6],
+    parcel_cols: [usize; 3],
+    refund_cols: [usize; 6],
+    reject_cols: [usize; 3],
+    lines: BTreeMap<String, BTreeMap<String, ClassTotal>>,
+    parcels: BTreeMap<String, BTreeMap<String, ClassTotal>>,
+    refunds: BTreeMap<String, BTreeMap<String, RefundTotal>>,
+    rejects: BTreeMap<String, u64>,
+    /// Money in the output rows, per input and currency.
+    out_money: BTreeMap<String, BTreeMap<String, Decimal>>,
+    /// Money in the rejects, per input and currency.
+    rej_money: BTreeMap<String, BTreeMap<String, Decimal>>,
+    n_lines: u64,
+    n_parcels: u64,
+    /// Accepted refund rows, as the refunds table counts them.
+    n_refund_rows: u64,
+}
+
+impl Default for SummaryBuilder {
+    fn default() -> Self {
+        SummaryBuilder::new()
+    }
+}
+
+impl SummaryBuilder {
+    pub fn new() -> SummaryBuilder {
+        SummaryBuilder {
+            line_cols: positions(
+                TableKind::Lines,
+                [
+                    "carrier",
+                    "class",
+                    "currency",
+                    "billed_total",
+                    "expected_total",
+                    "disputed",
+                ],
+            ),
+            parcel_cols: positions(TableKind::Parcels, ["carrier", "class", "expected_total"]),
+            refund_cols: positions(
+                TableKind::Refunds,
+                [
+                    "carrier",
+                    "class",
+                    "currency",
+                    "due",
+                    "received",
+                    "rows_received",
+                ],
+            ),
+            reject_cols: positions(TableKind::Rejects, ["input", "currency", "amount"]),
+            lines: BTreeMap::new(),
+            parcels: BTreeMap::new(),
+            refunds: BTreeMap::new(),
+            rejects: BTreeMap::new(),
+            out_money: BTreeMap::new(),
+            rej_money: BTreeMap::new(),
+            n_lines: 0,
+            n_parcels: 0,
+            n_refund_rows: 0,
+        }
+    }
+
+    /// Adds a row of `kind`.
+    pub fn add<R: Cells + ?Sized>(&mut self, kind: TableKind, r: &R) {
+        let c = |i: usize| r.cell(i);
+        match kind {
+            TableKind::Lines => {
+                let [car, cls, cur, bt, et, dis] = self.line_cols;
+                self.n_lines += 1;
+                let e = entry(entry(&mut self.lines, c(car)), c(cls));
+                e.count += 1;
+                add(&mut e.billed_total, c(bt));
+                add(&mut e.expected_total, c(et));
+                add(&mut e.disputed, c(dis));
+                add(entry(entry(&mut self.out_money, "invoices"), c(cur)), c(bt));
+            }
+            TableKind::Parcels => {
+                let [car, cls, et] = self.parcel_cols;
+                self.n_parcels += 1;
+                let e = entry(entry(&mut self.parcels, c(car)), c(cls));
+                e.count += 1;
+                add(&mut e.expected_total, c(et));
+            }
+            TableKind::Refunds => {
+                let [car, cls, cur, due, rec, rows] = self.refund_cols;
+                self.n_refund_rows += c(rows).parse::<u64>().unwrap_or(0);
+                let e = entry(entry(&mut self.refunds, c(car)), c(cls));
+                e.count += 1;
+                add(&mut e.due, c(due));
+                add(&mut e.received, c(rec));
+                add(entry(entry(&mut self.out_money, "refunds"), c(cur)), c(rec));
+            }
+            TableKind::Rejects => {
+                let [input, cur, amt] = self.reject_cols;
+                *entry(&mut self.rejects, c(input)) += 1;
+                if let Some(d) = decimal(c(amt)) {
+                    *entry(entry(&mut self.rej_money, c(input)), c(cur)) += d;
+                }
+            }
+        }
+    }
+
+    /// Checks both identities against what was read and returns the summary; a failed
+    /// identity is an error (the job's own bug), never written as if it were fine.
+    pub fn finish(
+        self,
+        files: &[FileCount],
+        money_in: &[MoneyIn],
+        tracking_used: u64,
+        tracking_unused: u64,
+        options: &serde_json::Value,
+    ) -> Result<Summary, BatchError> {
+        let flat = |m: BTreeMap<String, BTreeMap<String, Decimal>>| {
+            m.into_iter()
+                .flat_map(|(input, by_cur)| {
+                    by_cur
+                        .into_iter()
+                        .map(move |(cur, d)| ((input.clone(), cur), d))
+                })
+                .collect::<BTreeMap<(String, String), Decimal>>()
+        };
+        let mut out_money = flat(self.out_money);
+        let mut rej_money = flat(self.rej_money);
+        let mut identity = Vec::new();
+        let mut failures = Vec::new();
+        for m in money_in {
+            if m.currency.is_empty() && m.amount.is_zero() {
+                continue; // rows whose amount could not be read: counted in money_read
+            }
+            let key = (m.input.clone(), m.currency.clone());
+            let classified = out_money.remove(&key).unwrap_or_default();
+            let rejected = rej_money.remove(&key).unwrap_or_default();
+            let holds = classified + rejected == m.amount;
+            if !holds {
+                failures.push(format!(
+                    "{} {}: read {}, out {} + rejected {}",
+                    m.input, m.currency, m.amount, classified, rejected
+                ));
+            }
+            identity.push(IdentityLine {
+                input: m.input.clone(),
+                currency: m.currency.clone(),
+                read: m.amount,
+                classified,
+                rejected,
+                holds,
+            });
+        }
+        for ((input, cur), d) in out_money.into_iter().chain(rej_money) {
+            if !d.is_zero() {
+                failures.push(format!("{input} {cur}: {d} in the outputs was never read"));
+            }
+        }
+        let mut row_identity: BTreeMap<String, RowIdentity> = BTreeMap::new();
+        for fc in files {
+            let e = row_identity.entry(fc.input.clone()).or_default();
+            e.read += fc.rows;
+        }
+        for (input, n) in [("invoices", self.n_lines), ("registry", self.n_parcels)] {
+            row_identity.entry(input.into()).or_default().out = n;
+        }
+        row_identity.entry("tracking".into()).or_default().out = tracking_used + tracking_unused;
+        // Refund rows out: every accepted refund row is counted in the `rows_received` of
+        // exactly one refunds.csv row.
+        row_identity.entry("refunds".into()).or_default().out = self.n_refund_rows;
+        for (input, e) in row_identity.iter_mut() {
+            e.rejected = *self.rejects.get(input).unwrap_or(&0);
+            e.holds = e.read == e.out + e.rejected;
+            if !e.holds {
+                failures.push(format!(
+                    "{input}: {} rows read, {} out + {} rejected",
+                    e.read, e.out, e.rejected
+                ));
+            }
+        }
+        if !failures.is_empty() {
+            return Err(BatchError::Identity(failures.join("; ")));
+        }
+        Ok(Summary {
+            lines: self.lines,
+            parcels: self.parcels,
+            refunds: self.refunds,
+            rejects: self.rejects,
+            tracking_events_used: tracking_used,
+            tracking_events_unused: tracking_unused,
+            identity,
+            row_identity,
+            options: options.clone(),
+            inputs: files.to_vec(),
+            money_read: money_in.to_vec(),
+        })
+    }
+}
+
+/// Computes the summary of in-memory tables and checks both identities.
+pub fn summarise(t: &Tables) -> Result<Summary, BatchError> {
+    let mut b = SummaryBuilder::new();
+    for kind in TableKind::ALL {
+        for r in &t.table(kind).rows {
+            b.add(kind, r);
+        }
+    }
+    b.finish(
+        &t.files,
+        &t.money_in,
+        t.tracking_used,
+        t.tracking_unused,
+        &t.options,
+    )
 }

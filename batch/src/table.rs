@@ -4,6 +4,8 @@
 //! (CSV, Parquet, summary, report) is computed from them alone, so a merge writes the
 //! bytes a single run writes by construction.
 
+use std::cmp::Ordering;
+
 use rust_decimal::Decimal;
 
 use crate::records::Component;
@@ -46,14 +48,68 @@ pub const PARCEL_COLUMNS: [&str; 6] = [
     "reason",
 ];
 /// Columns of `refunds.csv`.
-pub const REFUND_COLUMNS: [&str; 7] = [
-    "order_id", "carrier", "class", "currency", "due", "received", "reason",
+pub const REFUND_COLUMNS: [&str; 8] = [
+    "order_id",
+    "carrier",
+    "class",
+    "currency",
+    "due",
+    "received",
+    "reason",
+    "rows_received",
 ];
 /// Columns of `rejects.csv`.
 pub const REJECT_COLUMNS: [&str; 6] = ["file", "line", "input", "reason", "currency", "amount"];
 
 /// One output row.
 pub type Row = Vec<String>;
+
+/// Read access to an output row, whether a run's own strings or a CSV record a merge is
+/// interleaving: the sort order, the summary and the report read rows only through it.
+pub trait Cells {
+    /// How many fields.
+    fn width(&self) -> usize;
+    /// Field `i`, "" past the end.
+    fn cell(&self, i: usize) -> &str;
+    /// Every field, in order.
+    fn cells(&self) -> impl Iterator<Item = &str>;
+}
+
+impl<S: AsRef<str>> Cells for [S] {
+    fn width(&self) -> usize {
+        self.len()
+    }
+    fn cell(&self, i: usize) -> &str {
+        self.get(i).map_or("", AsRef::as_ref)
+    }
+    fn cells(&self) -> impl Iterator<Item = &str> {
+        self.iter().map(AsRef::as_ref)
+    }
+}
+
+impl<S: AsRef<str>> Cells for Vec<S> {
+    fn width(&self) -> usize {
+        self.len()
+    }
+    fn cell(&self, i: usize) -> &str {
+        self.get(i).map_or("", AsRef::as_ref)
+    }
+    fn cells(&self) -> impl Iterator<Item = &str> {
+        self.iter().map(AsRef::as_ref)
+    }
+}
+
+impl Cells for csv::StringRecord {
+    fn width(&self) -> usize {
+        self.len()
+    }
+    fn cell(&self, i: usize) -> &str {
+        self.get(i).unwrap_or("")
+    }
+    fn cells(&self) -> impl Iterator<Item = &str> {
+        self.iter()
+    }
+}
 
 /// A table: its column names and rows, sorted by [`Tables::sort`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -120,29 +176,95 @@ pub struct Tables {
 }
 
 impl Tables {
-    /// Sorts every table into output order: lines by `(invoice_id, line_id)`, parcels and
-    /// refunds by `(carrier, order_id)`, rejects by `(file, line, input)`; files by
+    /// The table of `kind`.
+    pub fn table(&self, kind: TableKind) -> &Table {
+        match kind {
+            TableKind::Lines => &self.lines,
+            TableKind::Parcels => &self.parcels,
+            TableKind::Refunds => &self.refunds,
+            TableKind::Rejects => &self.rejects,
+        }
+    }
+
+    /// Sorts every table into output order ([`TableKind::cmp_rows`]); files by
     /// `(input, file)`, money by `(input, currency)`.
     pub fn sort(&mut self) {
-        let key2 = |t: &Table, a: &str, b: &str| (t.col(a), t.col(b));
-        let (a, b) = key2(&self.lines, "invoice_id", "line_id");
-        self.lines
-            .rows
-            .sort_by(|x, y| (&x[a], &x[b]).cmp(&(&y[a], &y[b])).then_with(|| x.cmp(y)));
-        for t in [&mut self.parcels, &mut self.refunds] {
-            let (c, o) = (t.col("carrier"), t.col("order_id"));
-            t.rows
-                .sort_by(|x, y| (&x[c], &x[o]).cmp(&(&y[c], &y[o])).then_with(|| x.cmp(y)));
+        use rayon::slice::ParallelSliceMut;
+        for (kind, t) in [
+            (TableKind::Lines, &mut self.lines),
+            (TableKind::Parcels, &mut self.parcels),
+            (TableKind::Refunds, &mut self.refunds),
+            (TableKind::Rejects, &mut self.rejects),
+        ] {
+            t.rows.par_sort_unstable_by(|x, y| kind.cmp_rows(x, y));
         }
-        let (f, l) = key2(&self.rejects, "file", "line");
-        self.rejects.rows.sort_by(|x, y| {
-            let lx: u64 = x[l].parse().unwrap_or(0);
-            let ly: u64 = y[l].parse().unwrap_or(0);
-            (&x[f], lx).cmp(&(&y[f], ly)).then_with(|| x.cmp(y))
-        });
         self.files
             .sort_by(|x, y| (&x.input, &x.file).cmp(&(&y.input, &y.file)));
         self.money_in
             .sort_by(|x, y| (&x.input, &x.currency).cmp(&(&y.input, &y.currency)));
+    }
+}
+
+/// The four row tables of a run, each with its file and its output order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableKind {
+    Lines,
+    Parcels,
+    Refunds,
+    Rejects,
+}
+
+impl TableKind {
+    /// Every table, in the order they are written.
+    pub const ALL: [TableKind; 4] = [
+        TableKind::Lines,
+        TableKind::Parcels,
+        TableKind::Refunds,
+        TableKind::Rejects,
+    ];
+
+    /// The CSV file's name.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            TableKind::Lines => "lines.csv",
+            TableKind::Parcels => "parcels.csv",
+            TableKind::Refunds => "refunds.csv",
+            TableKind::Rejects => "rejects.csv",
+        }
+    }
+
+    /// The columns, in order.
+    pub fn columns(self) -> Vec<String> {
+        let fixed: &[&str] = match self {
+            TableKind::Lines => return line_columns(),
+            TableKind::Parcels => &PARCEL_COLUMNS,
+            TableKind::Refunds => &REFUND_COLUMNS,
+            TableKind::Rejects => &REJECT_COLUMNS,
+        };
+        fixed.iter().map(|c| c.to_string()).collect()
+    }
+
+    /// The output order, a total order on rows: lines by `(invoice_id, line_id)`,
+    /// parcels and refunds by `(carrier, order_id)`, rejects by `(file, line)` with the
+    /// line compared as a number; ties by the whole row. A single run sorts by it and a
+    /// merge interleaves sorted inputs by it, which is why both write the same bytes.
+    pub fn cmp_rows<R: Cells + ?Sized>(self, a: &R, b: &R) -> Ordering {
+        fn cell<R: Cells + ?Sized>(r: &R, i: usize) -> &str {
+            r.cell(i)
+        }
+        let key = match self {
+            // invoice_id, line_id
+            TableKind::Lines => (cell(a, 0), cell(a, 1)).cmp(&(cell(b, 0), cell(b, 1))),
+            // carrier, order_id
+            TableKind::Parcels | TableKind::Refunds => {
+                (cell(a, 1), cell(a, 0)).cmp(&(cell(b, 1), cell(b, 0)))
+            }
+            // file, line as a number
+            TableKind::Rejects => {
+                let n = |r: &R| r.cell(1).parse::<u64>().unwrap_or(0);
+                (cell(a, 0), n(a)).cmp(&(cell(b, 0), n(b)))
+            }
+        };
+        key.then_with(|| a.cells().cmp(b.cells()))
     }
 }

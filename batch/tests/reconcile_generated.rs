@@ -155,3 +155,62 @@ fn a_merge_refuses_folders_it_did_not_write() {
     assert_eq!(e.code(), "merge");
     assert!(e.to_string().contains("lines.csv"), "{e}");
 }
+
+#[test]
+fn buckets_write_the_bytes_of_one_run() {
+    let data = dataset(1200, 5);
+    let whole = tempfile::tempdir().unwrap();
+    run(&options(data.path()), whole.path());
+    for b in [1u32, 2, 3, 7] {
+        let out = tempfile::tempdir().unwrap();
+        let mut o = options(data.path());
+        o.buckets = Some(b);
+        courier_batch::run(&o, out.path(), &|_| {}).expect("bucketed run");
+        assert_same_outputs(whole.path(), out.path());
+        let left: Vec<_> = std::fs::read_dir(out.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with('.'))
+            .collect();
+        assert!(left.is_empty(), "work files left behind: {left:?}");
+    }
+}
+
+#[test]
+fn a_bucketed_partition_equals_the_partition() {
+    let data = dataset(900, 11);
+    let mut o = options(data.path());
+    o.partition = Partition::new(1, 3).unwrap();
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    run(&o, a.path());
+    o.buckets = Some(4);
+    courier_batch::run(&o, b.path(), &|_| {}).expect("bucketed run");
+    assert_same_outputs(a.path(), b.path());
+    let e = {
+        o.buckets = Some(0);
+        courier_batch::run(&o, b.path(), &|_| {}).unwrap_err()
+    };
+    assert_eq!(e.code(), "option");
+}
+
+#[test]
+fn the_row_identity_catches_a_refund_row_lost_or_counted_twice() {
+    let data = dataset(400, 6);
+    let t = courier_batch::reconcile(&options(data.path()), &|_| {}).expect("reconcile");
+    courier_batch::summary::summarise(&t).expect("the identities hold");
+    let rows = t.refunds.col("rows_received");
+    let i = t
+        .refunds
+        .rows
+        .iter()
+        .position(|r| r[rows] != "0")
+        .expect("a refund received");
+    for delta in [-1i64, 1] {
+        let mut bad = t.clone();
+        let r = &mut bad.refunds.rows[i];
+        r[rows] = (r[rows].parse::<i64>().unwrap() + delta).to_string();
+        let e = courier_batch::summary::summarise(&bad).unwrap_err();
+        assert_eq!(e.code(), "identity", "{e}");
+        assert!(e.to_string().contains("refunds"), "{e}");
+    }
+}

@@ -49,7 +49,9 @@ fn bench(c: &mut Criterion) {
     g.bench_function("all_methods", |b| {
         b.iter(|| {
             let s = black_box(&shipment);
-            let preparing = aplix.preparing_total(&s.parcel, Seal::Filler, false);
+            let preparing = aplix
+                .preparing_total(&s.parcel, Seal::Filler, false)
+                .unwrap_or_default();
             aplix.price_all(s, black_box(&dest), preparing, &mut out);
             black_box(&out);
         })
@@ -58,7 +60,9 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             let s = black_box(&shipment);
             let dest = aplix.destination(black_box("125009"), black_box("Москва"));
-            let preparing = aplix.preparing_total(&s.parcel, Seal::Filler, false);
+            let preparing = aplix
+                .preparing_total(&s.parcel, Seal::Filler, false)
+                .unwrap_or_default();
             aplix.price_all(s, &dest, preparing, &mut out);
             black_box(&out);
         })
@@ -70,7 +74,9 @@ fn bench(c: &mut Criterion) {
     g.bench_function("all_methods_cod_one_refused", |b| {
         b.iter(|| {
             let s = black_box(&with_cod);
-            let preparing = aplix.preparing_total(&s.parcel, Seal::Filler, false);
+            let preparing = aplix
+                .preparing_total(&s.parcel, Seal::Filler, false)
+                .unwrap_or_default();
             aplix.price_all(s, black_box(&dest), preparing, &mut out);
             black_box(&out);
         })

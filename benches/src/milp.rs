@@ -618,44 +618,11 @@ pub fn verify_min_box(items: &[Item], m: &MilpMinBox) -> Result<(), String> {
     verify(items, &m.to_packing(items, lb))
 }
 
-/// Cuts the box `d` recursively into `pieces` cuboids (guillotine cuts at positions drawn
-/// from a deterministic generator seeded by `seed`), each turned a different way: the
-/// optimal volume is `d`'s, since the pieces fill it exactly.
+/// The engine's perfect-fit generator ([`courier_engine::packing::perfect_fit`]): the box
+/// `d` cut into `pieces` turned cuboids, optimal volume `d`'s. One generator for the
+/// tests, the property tests and every benchmark.
 pub fn guillotine(d: [u32; 3], pieces: usize, seed: u64) -> Vec<Item> {
-    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    let mut next = move || {
-        // xorshift64*: deterministic and dependency-free.
-        state ^= state >> 12;
-        state ^= state << 25;
-        state ^= state >> 27;
-        state.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 32
-    };
-    let mut parts = vec![d];
-    while parts.len() < pieces {
-        parts.sort_by_key(|p| {
-            std::cmp::Reverse(u64::from(p[0]) * u64::from(p[1]) * u64::from(p[2]))
-        });
-        let p = parts[0];
-        let a = (0..3).max_by_key(|&a| (p[a], 3 - a)).unwrap_or(0);
-        if p[a] < 2 {
-            break;
-        }
-        let at = 1 + u32::try_from(next() % u64::from(p[a] - 1)).unwrap_or(0);
-        let mut x = p;
-        let mut y = p;
-        x[a] = at;
-        y[a] = p[a] - at;
-        parts[0] = x;
-        parts.push(y);
-    }
-    parts
-        .iter()
-        .enumerate()
-        .map(|(k, p)| {
-            let t = k % 3;
-            Item::new(p[t], p[(t + 1) % 3], p[(t + 2) % 3], 10, 1)
-        })
-        .collect()
+    courier_engine::packing::perfect_fit(d, pieces, seed)
 }
 
 /// A small deterministic mixed input for comparisons: 1–3 lines, at most 4 units, edges

@@ -23,6 +23,10 @@ struct Cli {
     /// Output format; defaults to json when stdout is not a terminal, table otherwise.
     #[arg(long, global = true, value_enum)]
     format: Option<Format>,
+    /// Largest input file read, in MiB (default 64, or COURIER_MAX_INPUT_MB); a larger
+    /// input is refused with an error instead of exhausting memory.
+    #[arg(long, global = true, value_name = "MIB")]
+    max_input_mb: Option<u64>,
     #[command(subcommand)]
     command: Command,
 }
@@ -58,6 +62,18 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let format = cli.format.unwrap_or_else(Format::detect);
+    let max_input_mb = match (cli.max_input_mb, std::env::var("COURIER_MAX_INPUT_MB")) {
+        (Some(mb), _) => mb,
+        (None, Ok(v)) => match v.trim().parse() {
+            Ok(mb) => mb,
+            Err(_) => {
+                eprintln!("error: COURIER_MAX_INPUT_MB: {v:?} is not a whole number of MiB");
+                return ExitCode::from(2);
+            }
+        },
+        (None, Err(_)) => output::DEFAULT_MAX_INPUT_MB,
+    };
+    output::set_max_input_mb(max_input_mb);
     let result = match cli.command {
         Command::Pack(args) => cmd::pack::run(args, format),
         Command::Quote(args) => cmd::quote::run(args, format),

@@ -47,26 +47,91 @@ pub fn print_json<T: Serialize>(value: &T) -> Result<(), CliError> {
     writeln!(out, "{text}").map_err(|e| CliError(format!("cannot write output: {e}")))
 }
 
-/// Reads a whole input file, or standard input when the path is `-`.
+/// How a file is named in messages: its path, or "standard input" for `-`.
+pub fn shown(path: &std::path::Path) -> String {
+    if path.as_os_str() == "-" {
+        "standard input".to_string()
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// The default of [`max_input_bytes`]: 64 MiB, far above any tariff, basket, payload or
+/// configuration, far below what would strain a machine when read whole.
+pub const DEFAULT_MAX_INPUT_MB: u64 = 64;
+
+static MAX_INPUT_BYTES: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+
+/// Sets the largest input [`read_input`] reads, once, at start-up (`--max-input-mb`, else
+/// `COURIER_MAX_INPUT_MB`, else [`DEFAULT_MAX_INPUT_MB`]).
+pub fn set_max_input_mb(mb: u64) {
+    let _ = MAX_INPUT_BYTES.set(mb.saturating_mul(1024 * 1024));
+}
+
+/// The largest input [`read_input`] reads, in bytes.
+pub fn max_input_bytes() -> u64 {
+    *MAX_INPUT_BYTES.get_or_init(|| DEFAULT_MAX_INPUT_MB * 1024 * 1024)
+}
+
+/// Reads a whole input file, or standard input when the path is `-`: UTF-8, a leading
+/// byte-order mark dropped (`docs/input.md`), at most [`max_input_bytes`] — beyond it
+/// (`/dev/zero`, a runaway export) the read stops there with a clear error instead of
+/// exhausting memory.
 pub fn read_input(path: &std::path::Path) -> Result<String, CliError> {
     use std::io::Read;
-    let mut text = String::new();
-    if path.as_os_str() == "-" {
+    let name = shown(path);
+    let limit = max_input_bytes();
+    let mut bytes = Vec::new();
+    let read = if path.as_os_str() == "-" {
         std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| CliError(format!("standard input: {e}")))?;
+            .lock()
+            .take(limit.saturating_add(1))
+            .read_to_end(&mut bytes)
     } else {
-        let bytes =
-            std::fs::read(path).map_err(|e| CliError(format!("{}: {e}", path.display())))?;
-        text = String::from_utf8(bytes).map_err(|e| {
-            CliError(format!(
-                "{}: not UTF-8 text (byte {})",
-                path.display(),
-                e.utf8_error().valid_up_to()
-            ))
-        })?;
+        std::fs::File::open(path)
+            .and_then(|f| f.take(limit.saturating_add(1)).read_to_end(&mut bytes))
+    };
+    read.map_err(|e| CliError(format!("{name}: {e}")))?;
+    if bytes.len() as u64 > limit {
+        return Err(CliError(format!(
+            "{name}: larger than the input limit of {} MiB (raise it with --max-input-mb or COURIER_MAX_INPUT_MB)",
+            limit / (1024 * 1024)
+        )));
     }
-    Ok(text)
+    let text = String::from_utf8(bytes).map_err(|e| {
+        CliError(format!(
+            "{name}: not UTF-8 text (byte {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    Ok(
+        match text.strip_prefix(courier_engine::rules::encoding::BOM) {
+            Some(rest) => rest.to_string(),
+            None => text,
+        },
+    )
+}
+
+/// Parses JSON read from `path`, naming in an error the file and the field's path in the
+/// document (`standard input: goods[1].weight_g: invalid type: string "heavy", expected
+/// u64 at line 5 column 40`), which serde_json alone does not.
+pub fn parse_json<T: serde::de::DeserializeOwned>(
+    text: &str,
+    path: &std::path::Path,
+) -> Result<T, CliError> {
+    let name = shown(path);
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let at = e.path().to_string();
+        let inner = e.into_inner();
+        if at == "." || at.is_empty() {
+            CliError(format!("{name}: {inner}"))
+        } else {
+            CliError(format!("{name}: {at}: {inner}"))
+        }
+    })?;
+    de.end().map_err(|e| CliError(format!("{name}: {e}")))?;
+    Ok(value)
 }
 
 /// A plain text table: a header row and rows, columns padded to their widest cell.

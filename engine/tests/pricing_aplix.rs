@@ -409,3 +409,49 @@ fn bad_requests_are_errors() {
         .contains("packaging"));
     let _ = Seal::None;
 }
+
+/// Issue 16: year 0 and negative or five-digit years were accepted and VAT silently
+/// vanished; now the request is refused, naming the date.
+#[test]
+fn request_dates_outside_years_1_to_9999_are_refused() {
+    let base: serde_json::Value =
+        serde_json::from_str(include_str!("../../data/samples/quote/aplix_seed.json")).unwrap();
+    for bad in ["0000-03-02", "-0001-03-02", "+10000-03-02", "2026-3-2"] {
+        let mut v = base.clone();
+        v["date"] = serde_json::Value::String(bad.into());
+        let e = serde_json::from_value::<QuoteRequest>(v)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(bad) || e.contains("YYYY-MM-DD"), "{bad}: {e}");
+    }
+    let mut v = base.clone();
+    v["date"] = serde_json::Value::Null;
+    assert_eq!(
+        serde_json::from_value::<QuoteRequest>(v).unwrap().date,
+        None
+    );
+    let ok: QuoteRequest = serde_json::from_value(base).unwrap();
+    assert_eq!(ok.date.unwrap().to_string(), "2026-03-02");
+}
+
+/// Issue 16: our request format refuses a misspelt or a repeated key (serde's derive with
+/// `deny_unknown_fields`), in the request and in its goods.
+#[test]
+fn request_unknown_and_repeated_keys_are_refused() {
+    let seed = include_str!("../../data/samples/quote/aplix_seed.json");
+    let typo = seed.replacen("\"sturdy_packaging\"", "\"sturdy_packagin\"", 1);
+    let e = serde_json::from_str::<QuoteRequest>(&typo)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("unknown field `sturdy_packagin`"), "{e}");
+    let goods = seed.replacen("\"qty\": 2", "\"qty\": 2, \"uprigth\": true", 1);
+    let e = serde_json::from_str::<QuoteRequest>(&goods)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("unknown field `uprigth`"), "{e}");
+    let twice = seed.replacen("\"qty\": 2", "\"qty\": 2, \"qty\": 3", 1);
+    let e = serde_json::from_str::<QuoteRequest>(&twice)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("duplicate field `qty`"), "{e}");
+}

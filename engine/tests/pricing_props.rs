@@ -47,8 +47,8 @@ proptest! {
     fn breakdowns_add_up(s in shipment(), idx in 0usize..INDEXES.len(), seal in 1u8..=3, sturdy in any::<bool>()) {
         let t = aplix();
         let seal = courier_engine::pricing::Seal::try_from(seal).unwrap();
-        let lines = t.preparing_lines(&s.parcel, seal, sturdy);
-        let preparing = t.preparing_total(&s.parcel, seal, sturdy);
+        let lines = t.preparing_lines(&s.parcel, seal, sturdy).unwrap();
+        let preparing = t.preparing_total(&s.parcel, seal, sturdy).unwrap();
         prop_assert_eq!(lines.iter().map(|l| l.cost).sum::<Decimal>(), preparing);
         let dest = t.destination(INDEXES[idx], "");
         let mut out = Vec::new();
@@ -137,12 +137,15 @@ fn calculation_id_ignores_decimal_notation() {
 /// Absurd inputs are refusals or errors, never panics.
 #[test]
 fn absurd_inputs_do_not_panic() {
-    let t = CompiledTariff::from_toml_str(
+    // A per_step above MAX_MONEY, which `tariff check` refuses: compiled unchecked, so
+    // that u64::MAX grams overflow the rate.
+    let raw: courier_rules::tariff::Tariff = toml::from_str(
         &include_str!("../../data/tariffs/aplix.toml")
             .replace("max_weight_g = 31500", "")
             .replace("per_step = \"60.00\"", "per_step = \"9999999999999\""),
     )
     .unwrap();
+    let t = CompiledTariff::compile(&raw, 0);
     let s = Shipment {
         parcel: Parcel {
             outer_sorted_mm: [u32::MAX, u32::MAX, u32::MAX],
@@ -159,7 +162,16 @@ fn absurd_inputs_do_not_panic() {
     let mut out = Vec::new();
     t.price_all(&s, &dest, Decimal::ZERO, &mut out);
     assert!(out.iter().all(|r| r.is_err()));
-    let _ = t.preparing_lines(&s.parcel, courier_engine::pricing::Seal::Filler, true);
+    // Lines and total agree, even on absurd sizes and unit counts.
+    let seal = courier_engine::pricing::Seal::Filler;
+    let lines = t.preparing_lines(&s.parcel, seal, true);
+    let total = t.preparing_total(&s.parcel, seal, true);
+    assert_eq!(
+        lines
+            .map(|l| l.iter().map(|l| l.cost).sum::<Decimal>())
+            .ok(),
+        total.ok()
+    );
     let s = Shipment {
         declared_value: Decimal::ZERO,
         cod_amount: None,

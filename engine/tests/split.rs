@@ -298,3 +298,40 @@ fn verify_shipment_catches_lost_duplicated_and_overweight_units() {
     let err = verify_shipment(&items_heavier, &cat, &heavy).unwrap_err();
     assert!(err.contains("over the maximum"), "{err}");
 }
+
+#[test]
+fn a_large_order_is_split_within_the_budget_validly_and_deterministically() {
+    // 6,000 distinct lines spend the whole split budget; the rest goes to the greedy
+    // pass (repeated or shelf-packed cartons). Every unit must still be placed exactly
+    // once, within the weight limits, the same way every time.
+    let cat = [
+        carton("S", [200, 150, 100], 90, 5_000, Some(dec!(18))),
+        carton("M", [300, 200, 150], 150, 10_000, Some(dec!(26))),
+        carton("L", [400, 300, 200], 260, 20_000, Some(dec!(39))),
+    ];
+    let mut s = 12_345u64;
+    let mut next = |lo: u32, hi: u32| {
+        s = s
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        lo + ((s >> 33) % u64::from(hi - lo + 1)) as u32
+    };
+    let items: Vec<Item> = (0..6_000)
+        .map(|_| Item {
+            upright: next(0, 4) == 0,
+            ..Item::new(
+                next(20, 190),
+                next(20, 140),
+                next(20, 95),
+                u64::from(next(50, 900)),
+                next(1, 2),
+            )
+        })
+        .collect();
+    let a = split_into_cartons(&items, &cat, &opts()).unwrap();
+    verify_shipment(&items, &cat, &a).unwrap();
+    check(&items, &cat, &a).unwrap();
+    assert!(a.cartons_count >= a.cartons_lower_bound);
+    let b = split_into_cartons(&items, &cat, &opts()).unwrap();
+    assert_eq!(a, b);
+}

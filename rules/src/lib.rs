@@ -7,7 +7,9 @@
 //! I/O, no clock (time is always passed in), no global state. Files are parsed from
 //! strings the caller has read.
 
+pub mod calendar;
 pub mod catalogue;
+pub mod encoding;
 pub mod field;
 pub mod limits;
 pub mod mask;

@@ -57,7 +57,12 @@ pub struct MethodLimits {
 }
 
 /// A named delivery method with its limits.
+///
+/// Read through [`DeliveryMethodFile`], not `#[serde(flatten)]`: serde ignores
+/// `deny_unknown_fields` under `flatten`, so a misspelt limit (`max_wieght_g`) silently
+/// vanished (issue 16). Written flat, as in `data/methods.toml`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "DeliveryMethodFile")]
 pub struct DeliveryMethod {
     /// Stable identifier, e.g. `"russian_post_parcel"`.
     pub id: String,
@@ -65,6 +70,41 @@ pub struct DeliveryMethod {
     pub name: String,
     #[serde(flatten)]
     pub limits: MethodLimits,
+}
+
+/// A `[[method]]` of a method catalogue as written: the limits beside `id` and `name`,
+/// every other key an error naming it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeliveryMethodFile {
+    id: String,
+    name: String,
+    #[serde(default)]
+    max_weight_g: Option<u64>,
+    #[serde(default)]
+    max_side_mm: Option<u32>,
+    #[serde(default)]
+    max_sum_of_sides_mm: Option<u32>,
+    #[serde(default)]
+    max_length_plus_girth_mm: Option<u32>,
+    #[serde(default)]
+    cell: Vec<Cell>,
+}
+
+impl From<DeliveryMethodFile> for DeliveryMethod {
+    fn from(m: DeliveryMethodFile) -> Self {
+        DeliveryMethod {
+            id: m.id,
+            name: m.name,
+            limits: MethodLimits {
+                max_weight_g: m.max_weight_g,
+                max_side_mm: m.max_side_mm,
+                max_sum_of_sides_mm: m.max_sum_of_sides_mm,
+                max_length_plus_girth_mm: m.max_length_plus_girth_mm,
+                cells: m.cell,
+            },
+        }
+    }
 }
 
 /// Which limit a parcel exceeded, and by how much.
@@ -307,7 +347,10 @@ pub struct DataError(pub String);
 
 impl MethodCatalogue {
     /// Parses and validates a method catalogue; every problem is reported at once.
+    /// A misspelt or unknown key is an error naming it and its line; a leading UTF-8
+    /// byte-order mark is ignored.
     pub fn from_toml_str(text: &str) -> Result<Self, DataError> {
+        let text = crate::encoding::strip_bom(text);
         let cat: MethodCatalogue = toml::from_str(text).map_err(|e| DataError(e.to_string()))?;
         let mut problems = Vec::new();
         let mut seen = std::collections::BTreeSet::new();

@@ -193,3 +193,239 @@ fn cod_fee_must_not_drop_between_bands() {
         "{p:?}"
     );
 }
+
+// ---------------------------------------------------------------- representable range (issue 16)
+
+/// Every money key of the sample tariff, set beyond `MAX_MONEY`, is refused with its key
+/// and the line of its table; at the bound it is accepted.
+#[test]
+fn money_beyond_the_range_is_refused_with_key_and_line() {
+    use courier_rules::tariff::MAX_MONEY;
+    let cases = [
+        (
+            "base = \"250.00\"",
+            "base",
+            "(russian_post_parcel).rate[0].base",
+        ),
+        (
+            "per_step = \"25.00\"",
+            "per_step",
+            "(russian_post_parcel).rate[0].per_step",
+        ),
+        (
+            "minimum = \"10.00\"",
+            "minimum",
+            "(russian_post_parcel).insurance.minimum",
+        ),
+        (
+            "max_declared_value = \"100000\"",
+            "max_declared_value",
+            "(russian_post_parcel).insurance.max_declared_value",
+        ),
+        (
+            "max_amount = \"100000\"",
+            "max_amount",
+            "(russian_post_parcel).cod.max_amount",
+        ),
+        (
+            "fixed = \"80\"",
+            "fixed",
+            "(russian_post_parcel).cod.band[0]",
+        ),
+        (
+            "notification = \"15.00\"",
+            "notification",
+            "(courier).surcharges.notification",
+        ),
+        (
+            "weekend = \"300.00\"",
+            "weekend",
+            "(courier).surcharges.weekend",
+        ),
+        ("label = \"12.00\"", "label", "packaging.label"),
+        ("sturdy = \"150.00\"", "sturdy", "packaging.sturdy"),
+        ("price = \"25.00\"", "price", "packaging.box[0] (S).price"),
+    ];
+    for (from, key, path) in cases {
+        assert!(APLIX.contains(from), "{from}");
+        let over = APLIX.replacen(from, &format!("{key} = \"{}.01\"", MAX_MONEY), 1);
+        let p = problems(&over);
+        let hit = p
+            .iter()
+            .find(|p| p.contains(path))
+            .unwrap_or_else(|| panic!("{path}: {p:?}"));
+        assert!(hit.contains("at most 1000000000000"), "{hit}");
+        assert!(hit.starts_with("line "), "{hit}");
+        // The bound itself is representable (a max_amount/max_declared_value at the bound
+        // still needs its last band/tier to cover it, which the sample's do not).
+        if !key.starts_with("max_") {
+            let at = APLIX.replacen(from, &format!("{key} = \"{MAX_MONEY}\""), 1);
+            let res = Tariff::from_toml_str(&at);
+            if let Err(e) = &res {
+                assert!(
+                    e.problems.iter().all(|p| !p.message.contains("at most")),
+                    "{path} at the bound: {e}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn cod_bands_with_huge_values_do_not_panic_the_check() {
+    // Before issue 16 the fee-continuity check multiplied these and panicked.
+    let huge = "79228162514264337593543950335";
+    let text = APLIX
+        .replacen("fixed = \"90\"", &format!("fixed = \"{huge}\""), 1)
+        .replacen("up_to = \"1000\"", &format!("up_to = \"{huge}\""), 1);
+    let p = problems(&text);
+    assert!(
+        p.iter()
+            .any(|p| p.contains("cod.band[1]") && p.contains("at most")),
+        "{p:?}"
+    );
+    assert!(p.iter().any(|p| p.contains("cod.band[0].up_to")), "{p:?}");
+}
+
+#[test]
+fn percentages_and_value_step_are_bounded() {
+    let p = problems(&APLIX.replacen("fuel_percent = \"7.5\"", "fuel_percent = \"1000.01\"", 1));
+    assert!(
+        p.iter()
+            .any(|p| p.contains("(courier).surcharges.fuel_percent: must be between 0 and 1000")),
+        "{p:?}"
+    );
+    assert!(Tariff::from_toml_str(&APLIX.replacen(
+        "fuel_percent = \"7.5\"",
+        "fuel_percent = \"1000\"",
+        1
+    ))
+    .is_ok());
+    // One kopeck is the smallest step; below it the premium could not be rounded anyway.
+    assert!(Tariff::from_toml_str(&APLIX.replacen(
+        "value_step = \"1\"",
+        "value_step = \"0.01\"",
+        1
+    ))
+    .is_ok());
+    let p = problems(&APLIX.replacen("value_step = \"1\"", "value_step = \"0.009\"", 1));
+    assert!(
+        p.iter()
+            .any(|p| p.contains("insurance.value_step: must be at least one minor unit (0.01)")),
+        "{p:?}"
+    );
+    let p = problems(&APLIX.replacen("value_step = \"1\"", "value_step = \"1000000000001\"", 1));
+    assert!(
+        p.iter()
+            .any(|p| p.contains("insurance.value_step: must be at most")),
+        "{p:?}"
+    );
+}
+
+#[test]
+fn byte_order_mark_is_accepted_in_toml() {
+    let t = Tariff::from_toml_str(&format!("\u{FEFF}{APLIX}")).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(t.tariff.get_ref().currency, "RUB");
+    let m = courier_rules::limits::MethodCatalogue::from_toml_str(&format!(
+        "\u{FEFF}{}",
+        include_str!("../../data/methods.toml")
+    ))
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!m.methods.is_empty());
+}
+
+#[test]
+fn misspelt_limit_in_methods_toml_is_an_error_with_its_line() {
+    // Before issue 16 `#[serde(flatten)]` swallowed it and the limit silently vanished.
+    let text = "[[method]]\nid = \"post\"\nname = \"Post\"\nmax_wieght_g = 20000\n";
+    let e = courier_rules::limits::MethodCatalogue::from_toml_str(text)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("max_wieght_g"), "{e}");
+    assert!(e.contains("line 4"), "{e}");
+    let ok = courier_rules::limits::MethodCatalogue::from_toml_str(
+        "[[method]]\nid = \"post\"\nname = \"Post\"\nmax_weight_g = 20000\n[[method.cell]]\nname = \"A\"\nlength_mm = 1\nwidth_mm = 1\nheight_mm = 1\nmax_weight_g = 5\n",
+    )
+    .unwrap();
+    assert_eq!(ok.methods[0].limits.max_weight_g, Some(20000));
+    assert_eq!(ok.methods[0].limits.cells.len(), 1);
+}
+
+#[test]
+fn years_outside_1_to_9999_are_refused() {
+    for bad in ["0000-01-01", "-0001-01-01", "+10000-01-01", "10000-01-01"] {
+        let text = APLIX.replacen(
+            "effective_from = \"2026-01-01\"",
+            &format!("effective_from = \"{bad}\""),
+            1,
+        );
+        assert!(text != APLIX);
+        let p = problems(&text);
+        assert!(
+            p.iter()
+                .any(|p| p.contains("YYYY-MM-DD") || p.contains("year")),
+            "{bad}: {p:?}"
+        );
+    }
+    assert!(Tariff::from_toml_str(&APLIX.replacen(
+        "effective_from = \"2026-01-01\"",
+        "effective_from = \"9999-12-31\"",
+        1
+    ))
+    .is_ok());
+}
+
+#[test]
+fn a_rule_shadowed_by_an_earlier_zone_is_reported() {
+    // Issue 16: one prefix added to Moscow's rule and Kamchatka was priced as Moscow.
+    let from = "prefix = [\"10\", \"11\", \"12\", \"13\", \"14\"]";
+    let text = APLIX.replacen(
+        from,
+        "prefix = [\"10\", \"11\", \"12\", \"13\", \"14\", \"6\"]",
+        1,
+    );
+    let p = problems(&text);
+    let kamchatka = p
+        .iter()
+        .find(|p| p.contains("zoning[0] (post).rule[4].range[0]"))
+        .unwrap_or_else(|| panic!("{p:?}"));
+    assert!(
+        kamchatka.contains("range [\"680000\", \"699999\"] is never reached: rule[0] (zone \"1\") prefix \"6\" matches it first"),
+        "{kamchatka}"
+    );
+    assert!(kamchatka.starts_with("line "), "{kamchatka}");
+    assert!(p.iter().any(|p| p.contains("rule[3].range[0]")), "{p:?}");
+    // Zone 3's second range starts with 4: not shadowed.
+    assert!(!p.iter().any(|p| p.contains("rule[2].range[1]")), "{p:?}");
+
+    let zoning = |rules: &str| {
+        format!(
+            "[tariff]\nid = \"x\"\ncarrier = \"x\"\nname = \"x\"\ncurrency = \"RUB\"\n\
+             [[zoning]]\nid = \"z\"\n{rules}\n\
+             [[method]]\ntype_id = 1\ncode = \"m\"\nname = \"m\"\nzoning = \"z\"\nbase_weight_g = 1\nstep_g = 1\n\
+             [[method.rate]]\nzone = \"A\"\nbase = \"1\"\nper_step = \"1\"\ndays_min = 1\ndays_max = 1\n\
+             [[method.rate]]\nzone = \"B\"\nbase = \"1\"\nper_step = \"1\"\ndays_min = 1\ndays_max = 1\n"
+        )
+    };
+    // A later prefix under an earlier one, a range inside an earlier range, a region twice.
+    let p = problems(&zoning(
+        "[[zoning.rule]]\nzone = \"A\"\nprefix = [\"68\"]\nrange = [[\"100000\", \"199999\"]]\nregion = [\"Москва\"]\n\
+         [[zoning.rule]]\nzone = \"B\"\nprefix = [\"684\", \"70\"]\nrange = [[\"120000\", \"130000\"]]\nregion = [\" москва \", \"Тула\"]\n",
+    ));
+    assert!(p.iter().any(|p| p.contains("rule[1].prefix[0]: prefix \"684\" is never reached: rule[0] (zone \"A\") prefix \"68\"")), "{p:?}");
+    assert!(p.iter().any(|p| p.contains("rule[1].range[0]") && p.contains("range [\"100000\", \"199999\"]")), "{p:?}");
+    assert!(
+        p.iter()
+            .any(|p| p.contains("rule[1].region[0]") && p.contains("region \"Москва\"")),
+        "{p:?}"
+    );
+    assert_eq!(p.len(), 3, "{p:?}");
+    // Specific before broad (an intended carve-out), a partial overlap, and redundancy
+    // within one zone are all fine.
+    let ok = zoning(
+        "[[zoning.rule]]\nzone = \"A\"\nprefix = [\"684\"]\nrange = [[\"100000\", \"150000\"]]\n\
+         [[zoning.rule]]\nzone = \"B\"\nprefix = [\"68\"]\nrange = [[\"140000\", \"200000\"]]\n\
+         [[zoning.rule]]\nzone = \"B\"\nprefix = [\"689\"]\n",
+    );
+    Tariff::from_toml_str(&ok).unwrap_or_else(|e| panic!("{e}"));
+}

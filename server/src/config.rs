@@ -3,12 +3,13 @@
 //! `***`, they have no `Display`, and no error message quotes them.
 
 use std::net::SocketAddr;
+use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::store::Synchronous;
+use crate::store::{SqliteOptions, StoreOptions, Synchronous};
 
 /// A secret value (HMAC key, token): compared and used, never printed.
 #[derive(Clone, PartialEq, Eq)]
@@ -37,6 +38,10 @@ struct File {
     store: String,
     #[serde(default)]
     sqlite_synchronous: Synchronous,
+    #[serde(default)]
+    sqlite_max_batch: Option<usize>,
+    #[serde(default)]
+    postgres_connections: Option<usize>,
     #[serde(default = "default_timeout")]
     request_timeout_ms: u64,
     #[serde(default = "default_body")]
@@ -44,6 +49,30 @@ struct File {
     tastamat: TastamatFile,
     #[serde(default)]
     fastriver: FastriverFile,
+}
+
+/// The largest `sqlite_max_batch` accepted: past a few hundred a batch only makes its
+/// first write wait longer.
+const MAX_SQLITE_BATCH: usize = 10_000;
+/// The largest `postgres_connections` accepted.
+const MAX_POSTGRES_CONNECTIONS: usize = 256;
+
+/// A positive count no larger than `max`, or the default when unset.
+fn count(
+    value: Option<usize>,
+    default: NonZeroUsize,
+    max: usize,
+    setting: &'static str,
+) -> Result<NonZeroUsize, ConfigError> {
+    match value {
+        None => Ok(default),
+        Some(n) => NonZeroUsize::new(n)
+            .filter(|n| n.get() <= max)
+            .ok_or_else(|| ConfigError::Invalid {
+                setting,
+                message: format!("{n} is not between 1 and {max}"),
+            }),
+    }
 }
 
 fn default_timeout() -> u64 {
@@ -82,6 +111,10 @@ pub struct ServerConfig {
     /// never logged).
     pub store: Secret,
     pub sqlite_synchronous: Synchronous,
+    /// At most this many writes share one SQLite commit (group commit).
+    pub sqlite_max_batch: NonZeroUsize,
+    /// How many connections the PostgreSQL store keeps.
+    pub postgres_connections: NonZeroUsize,
     pub request_timeout: Duration,
     pub max_body_bytes: usize,
     /// The Tastamat rules' configuration (storage period, clock skew), TOML text.
@@ -247,10 +280,24 @@ impl ServerConfig {
                 message: "must be positive".into(),
             });
         }
+        let sqlite_max_batch = count(
+            f.sqlite_max_batch,
+            crate::store::DEFAULT_MAX_BATCH,
+            MAX_SQLITE_BATCH,
+            "sqlite_max_batch",
+        )?;
+        let postgres_connections = count(
+            f.postgres_connections,
+            crate::store::DEFAULT_CONNECTIONS,
+            MAX_POSTGRES_CONNECTIONS,
+            "postgres_connections",
+        )?;
         Ok(ServerConfig {
             listen,
             store: Secret(store),
             sqlite_synchronous: f.sqlite_synchronous,
+            sqlite_max_batch,
+            postgres_connections,
             request_timeout: Duration::from_millis(f.request_timeout_ms),
             max_body_bytes: f.max_body_bytes,
             tastamat_rules,
@@ -258,6 +305,19 @@ impl ServerConfig {
             tastamat_key,
             fastriver_token,
         })
+    }
+}
+
+impl ServerConfig {
+    /// The store's settings, for [`crate::store::open_with`].
+    pub fn store_options(&self) -> StoreOptions {
+        StoreOptions {
+            sqlite: SqliteOptions {
+                synchronous: self.sqlite_synchronous,
+                max_batch: self.sqlite_max_batch,
+            },
+            postgres_connections: self.postgres_connections,
+        }
     }
 }
 
@@ -292,6 +352,39 @@ mod tests {
         assert_eq!(cfg.listen.port(), 0);
         assert_eq!(cfg.store.expose(), "postgres://u:pw@localhost/db");
         assert!(!format!("{cfg:?}").contains("pw@"));
+    }
+
+    #[test]
+    fn the_batch_bound_and_the_connections_default_and_are_checked() {
+        let env = |k: &str| (k == "COURIER_TASTAMAT_HMAC_KEY").then(|| "k".to_string());
+        let cfg = ServerConfig::from_toml(SAMPLE, "server.toml", &base(), &env).unwrap();
+        assert_eq!(cfg.sqlite_max_batch, crate::store::DEFAULT_MAX_BATCH);
+        assert_eq!(cfg.postgres_connections, crate::store::DEFAULT_CONNECTIONS);
+        assert_eq!(cfg.store_options().sqlite.max_batch.get(), 64);
+
+        let set = SAMPLE.replace(
+            "sqlite_synchronous = \"full\"",
+            "sqlite_synchronous = \"full\"\nsqlite_max_batch = 8\npostgres_connections = 2",
+        );
+        assert_ne!(set, SAMPLE);
+        let cfg = ServerConfig::from_toml(&set, "server.toml", &base(), &env).unwrap();
+        assert_eq!(cfg.sqlite_max_batch.get(), 8);
+        assert_eq!(cfg.postgres_connections.get(), 2);
+
+        for bad in [
+            "sqlite_max_batch = 0",
+            "sqlite_max_batch = 10001",
+            "postgres_connections = 0",
+        ] {
+            let text = SAMPLE.replace(
+                "sqlite_synchronous = \"full\"",
+                &format!("sqlite_synchronous = \"full\"\n{bad}"),
+            );
+            let err = ServerConfig::from_toml(&text, "server.toml", &base(), &env).unwrap_err();
+            assert_eq!(err.code(), "config_invalid", "{bad}");
+            let setting = bad.split(' ').next().unwrap();
+            assert!(err.to_string().starts_with(setting), "{bad}: {err}");
+        }
     }
 
     #[test]

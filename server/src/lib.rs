@@ -8,7 +8,9 @@
 //! its timing), hands the subject's current state to the carrier's lifecycle rule from
 //! `courier-rules`, and writes the verdict — new state and history row, or the event
 //! stored as duplicate, stale or rejected. Only then is the response sent. The store is
-//! a small trait ([`store::Store`]) with SQLite (embedded, WAL) and PostgreSQL backends.
+//! a small trait ([`store::Store`]) with SQLite (embedded, WAL; concurrent events share
+//! one commit — [`store::group_commit`] — each answered only after it) and PostgreSQL
+//! (a fixed set of connections) backends.
 //!
 //! Modules: [`config`] (TOML + `COURIER_…` environment, secrets), [`signature`]
 //! (HMAC), [`tastamat`] and [`fastriver`] (the services: the only places that use the

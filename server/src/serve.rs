@@ -113,14 +113,18 @@ async fn terminate_signal() {
 /// requests in flight. Blocks; builds its own runtime. `on_listening` gets the bound
 /// address (the CLI prints it).
 pub fn run(config: ServerConfig, on_listening: impl FnOnce(SocketAddr)) -> Result<(), ServeError> {
-    let store: Arc<dyn Store> = Arc::from(store::open(
+    let store: Arc<dyn Store> = Arc::from(store::open_with(
         config.store.expose(),
-        config.sqlite_synchronous,
+        &config.store_options(),
     )?);
+    // The PostgreSQL driver is synchronous and owns a runtime of its own, which must not
+    // be dropped inside this one: this reference outlives the server's, so the store is
+    // dropped here, after `block_on`, not on a worker thread at shutdown.
+    let keep = store.clone();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(async {
+    let result = runtime.block_on(async {
         let running = start(&config, store).await?;
         tracing::info!(addr = %running.addr, "listening");
         on_listening(running.addr);
@@ -129,5 +133,8 @@ pub fn run(config: ServerConfig, on_listening: impl FnOnce(SocketAddr)) -> Resul
         running.stop().await?;
         tracing::info!("stopped");
         Ok(())
-    })
+    });
+    drop(runtime);
+    drop(keep);
+    result
 }

@@ -19,7 +19,7 @@ use courier_engine::rules::inpost::{
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use crate::output::{print_json, print_table, read_input, CliError, Format};
+use crate::output::{print_json, print_table, read_input, shown, CliError, Format};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum PresetArg {
@@ -55,7 +55,7 @@ impl WindowArgs {
     fn load(&self) -> Result<Window, CliError> {
         let window = match &self.config {
             Some(path) => Window::from_toml_str(&read_input(path)?)
-                .map_err(|e| CliError(format!("{}: {e}", path.display())))?,
+                .map_err(|e| CliError(format!("{}: {e}", shown(path))))?,
             None => match self.preset {
                 PresetArg::Seed => Preset::Seed.window()?,
                 PresetArg::Current => Preset::Current.window()?,
@@ -223,18 +223,9 @@ fn run_window(at: DateTime<Utc>, args: &WindowArgs, format: Format) -> Result<()
     }
 }
 
-/// How a file is named in error messages.
-fn shown(path: &Path) -> String {
-    if path.as_os_str() == "-" {
-        "standard input".to_string()
-    } else {
-        path.display().to_string()
-    }
-}
-
 fn parse_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, CliError> {
     let text = read_input(path)?;
-    serde_json::from_str(&text).map_err(|e| CliError(format!("{}: {e}", shown(path))))
+    crate::output::parse_json(&text, path)
 }
 
 #[derive(Serialize)]
@@ -351,7 +342,7 @@ fn run_refund(
 ) -> Result<(), CliError> {
     let mut policy = match policy_file {
         Some(p) => RefundPolicy::from_toml_str(&read_input(p)?)
-            .map_err(|e| CliError(format!("{}: {e}", p.display())))?,
+            .map_err(|e| CliError(format!("{}: {e}", shown(p))))?,
         None => RefundPolicy::default(),
     };
     if let Some(text) = deadline {

@@ -30,7 +30,7 @@ use courier_engine::rules::catalogue::Carton;
 use courier_engine::rules::limits::MethodCatalogue;
 use serde::Serialize;
 
-use crate::output::{print_json, print_table, read_input, CliError, Format};
+use crate::output::{print_json, print_table, read_input, shown, CliError, Format};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -113,7 +113,7 @@ pub fn run(args: Args, format: Format) -> Result<ExitCode, CliError> {
         Some(path) => {
             let text = read_input(path)?;
             let cat = MethodCatalogue::from_toml_str(&text)
-                .map_err(|e| CliError(format!("{}: {e}", path.display())))?;
+                .map_err(|e| CliError(format!("{}: {e}", shown(path))))?;
             Some(cat.methods)
         }
         None => None,
@@ -127,7 +127,7 @@ pub fn run(args: Args, format: Format) -> Result<ExitCode, CliError> {
         methods,
         carton,
     } = check_parcel(&items, methods.as_deref(), cartons.as_deref(), &opts)
-        .map_err(|e| CliError(format!("{}: {e}", args.goods.display())))?;
+        .map_err(|e| CliError(format!("{}: {e}", shown(&args.goods))))?;
     let out = Output {
         packing,
         methods,
@@ -156,7 +156,7 @@ fn run_split(
         .ok_or_else(|| CliError("--split needs --boxes FILE".into()))?;
     let cartons = read_cartons(path)?;
     let shipment = split_into_cartons(items, &cartons, opts)
-        .map_err(|e| CliError(format!("{}: {e}", args.goods.display())))?;
+        .map_err(|e| CliError(format!("{}: {e}", shown(&args.goods))))?;
     match format {
         Format::Json => print_json(&shipment)?,
         Format::Table => print_shipment(&shipment)?,
@@ -294,10 +294,10 @@ fn gap_percent(v: u64, lb: u64) -> f64 {
 pub fn read_goods(path: &Path) -> Result<Vec<Item>, CliError> {
     let text = read_input(path)?;
     if let Some(req) = aplix_request(&text) {
-        let req = req.map_err(|e| CliError(format!("{}: {e}", path.display())))?;
-        return aplix::items(&req).map_err(|e| CliError(format!("{}: {e}", path.display())));
+        let req = req.map_err(|e| CliError(format!("{}: {e}", shown(path))))?;
+        return aplix::items(&req).map_err(|e| CliError(format!("{}: {e}", shown(path))));
     }
-    Ok(goods_from_text(&text, &path.display().to_string())?)
+    Ok(goods_from_text(&text, &shown(path))?)
 }
 
 /// Aplix's CheckDimensions request, when the text is one (a JSON object with
@@ -313,5 +313,5 @@ fn aplix_request(text: &str) -> Option<Result<CheckDimensionsRequest, serde_json
 /// (parsing in [`courier_engine::inputs::cartons_from_csv`]).
 pub fn read_cartons(path: &Path) -> Result<Vec<Carton>, CliError> {
     let text = read_input(path)?;
-    Ok(cartons_from_csv(&text, &path.display().to_string())?)
+    Ok(cartons_from_csv(&text, &shown(path))?)
 }

@@ -26,7 +26,7 @@ use courier_engine::pricing::{
 use courier_engine::rules::tariff::Tariff;
 use serde::Serialize;
 
-use crate::output::{print_json, print_table, read_input, CliError, Format};
+use crate::output::{parse_json, print_json, print_table, read_input, shown, CliError, Format};
 
 const APLIX_SAMPLE: &str = include_str!("../../../data/tariffs/aplix.toml");
 const INPOST_SAMPLE: &str = include_str!("../../../data/tariffs/inpost.toml");
@@ -69,11 +69,7 @@ fn load_tariff(path: Option<&Path>, sample: &str) -> Result<CompiledTariff, CliE
 
 /// Prefixes every line of a multi-line message with the file name.
 fn prefixed(path: &Path, message: &str) -> CliError {
-    let shown = if path.as_os_str() == "-" {
-        "standard input".to_string()
-    } else {
-        path.display().to_string()
-    };
+    let shown = shown(path);
     CliError(
         message
             .lines()
@@ -87,8 +83,7 @@ pub fn run(args: Args, format: Format) -> Result<ExitCode, CliError> {
     let text = read_input(&args.request)?;
     if args.shipx {
         let tariff = load_tariff(args.tariff.as_deref(), INPOST_SAMPLE)?;
-        let req: ShipxCalculationRequest =
-            serde_json::from_str(&text).map_err(|e| prefixed(&args.request, &e.to_string()))?;
+        let req: ShipxCalculationRequest = parse_json(&text, &args.request)?;
         let out = tariff.shipx_calculate(&req);
         return match format {
             Format::Json => print_json(&out).map(|_| ExitCode::SUCCESS),
@@ -103,7 +98,7 @@ pub fn run(args: Args, format: Format) -> Result<ExitCode, CliError> {
             serde_json::from_str(&text).map_err(|e| fail(&e))?;
         aplix::calculate(&req, &tariff).map_err(|e| fail(&e))?.0
     } else {
-        let req: QuoteRequest = serde_json::from_str(&text).map_err(|e| fail(&e))?;
+        let req: QuoteRequest = parse_json(&text, &args.request)?;
         tariff.quote(&req).map_err(|e| fail(&e))?
     };
     if args.aplix {
@@ -330,7 +325,7 @@ pub fn run_tariff(c: TariffCommand, format: Format) -> Result<ExitCode, CliError
         boxes: usize,
     }
     let report = Report {
-        file: file.display().to_string(),
+        file: shown(&file),
         ok: true,
         tariff_id: &h.id,
         carrier: &h.carrier,

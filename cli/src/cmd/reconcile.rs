@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::Subcommand;
 use courier_batch::gen::generate;
 use courier_batch::tariffs::TariffBook;
-use courier_batch::{merge, reconcile, write_outputs, Options, Partition, Summary};
+use courier_batch::{merge, Options, Partition, Summary};
 use rust_decimal::Decimal;
 
 use crate::output::{print_json, print_table, CliError, Format};
@@ -67,6 +67,10 @@ struct RunArgs {
     /// The InPost refund policy (default: the shipped data/inpost/refund.toml).
     #[arg(long)]
     refund_policy: Option<PathBuf>,
+    /// Split the orders into N buckets reconciled one after another, to bound memory
+    /// (default: one per 256 MiB of input; the outputs are the same for any N).
+    #[arg(long)]
+    buckets: Option<u32>,
     /// Output folder.
     #[arg(long)]
     out: Option<PathBuf>,
@@ -99,6 +103,7 @@ pub fn run(args: Args, format: Format) -> Result<ExitCode, CliError> {
             opts.money_tolerance = a.money_tolerance;
             opts.weight_tolerance_g = a.weight_tolerance_g;
             opts.refund_policy = a.refund_policy;
+            opts.buckets = a.buckets;
             if let Some(p) = a.partition {
                 opts.partition = Partition::parse(&p)?;
             }
@@ -113,9 +118,7 @@ pub fn run(args: Args, format: Format) -> Result<ExitCode, CliError> {
                     b.set_message(stage.to_string());
                 }
             };
-            let tables = reconcile(&opts, &progress)?;
-            progress("writing outputs");
-            let s = write_outputs(&out, &tables)?;
+            let s = courier_batch::run(&opts, &out, &progress)?;
             if let Some(b) = bar {
                 b.finish_and_clear();
             }

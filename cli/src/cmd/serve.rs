@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use chrono::Utc;
 use courier_server::{import, logging, store, ServerConfig};
 
-use crate::output::{print_json, print_table, read_input, CliError, Format};
+use crate::output::{print_json, print_table, read_input, shown, CliError, Format};
 
 #[derive(clap::Args)]
 pub struct ServeArgs {
@@ -60,7 +60,7 @@ pub struct ImportArgs {
 pub fn run_import(command: ImportCommand, format: Format) -> Result<ExitCode, CliError> {
     let ImportCommand::Parcels(args) = command;
     let text = read_input(&args.file)?;
-    let file = args.file.display().to_string();
+    let file = shown(&args.file);
     let (location, sync) = courier_server::config::store_location(&args.config, &env_with(None))?;
     let now = Utc::now();
     let parsed = import::parse(&text, now);

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use chrono::{DateTime, Utc};
 use courier_rules::{aplix, fastriver, tastamat, taxomet};
 
-use crate::output::{print_json, print_table, read_input, CliError, Format};
+use crate::output::{print_json, print_table, read_input, shown, CliError, Format};
 
 /// The sample configurations shipped in data/carriers/, used when `--config` is absent.
 const FASTRIVER_CONFIG: &str = include_str!("../../../data/carriers/fastriver.toml");
@@ -53,23 +53,41 @@ pub struct Args {
 
 pub fn run(args: Args, format: Format) -> Result<ExitCode, CliError> {
     let text = read_input(&args.file)?;
-    let file = args.file.display().to_string();
+    let file = shown(&args.file);
     let now = match &args.now {
         Some(s) => DateTime::parse_from_rfc3339(s)
             .map_err(|e| CliError(format!("--now {s:?}: not an RFC 3339 instant: {e}")))?
             .with_timezone(&Utc),
         None => Utc::now(),
     };
-    let config = |default: &'static str| -> Result<String, CliError> {
+    // The configuration's text and how to name it in messages: every configuration
+    // error carries the file's path (issue 16).
+    let config = |default: &'static str| -> Result<(String, String), CliError> {
         match &args.config {
-            Some(p) => read_input(p),
-            None => Ok(default.to_string()),
+            Some(p) => Ok((read_input(p)?, shown(p))),
+            None => Ok((default.to_string(), "built-in sample configuration".into())),
         }
     };
+    let in_config = |name: &str, e: &dyn std::fmt::Display| CliError(format!("{name}: {e}"));
+    // Taxomet and registry validation have no partner configuration: a --config given
+    // anyway (even a missing file) used to be ignored with exit 0; it is an error.
+    if let (Some(p), Carrier::Taxomet | Carrier::AplixRegistry) = (&args.config, args.carrier) {
+        return Err(CliError(format!(
+            "{}: --config: {} validation takes no partner configuration",
+            shown(p),
+            if args.carrier == Carrier::Taxomet {
+                "taxomet"
+            } else {
+                "aplix-registry"
+            }
+        )));
+    }
     let malformed = |e: serde_json::Error| CliError(format!("{file}: malformed JSON: {e}"));
     let report = match args.carrier {
         Carrier::Fastriver => {
-            let cfg = fastriver::PartnerConfig::from_toml_str(&config(FASTRIVER_CONFIG)?)?;
+            let (cfg, name) = config(FASTRIVER_CONFIG)?;
+            let cfg =
+                fastriver::PartnerConfig::from_toml_str(&cfg).map_err(|e| in_config(&name, &e))?;
             let req = fastriver::DeliveryRequest::from_json(&text).map_err(malformed)?;
             let errs = fastriver::validate_request(&req, &cfg, now);
             let rows = errs
@@ -80,7 +98,8 @@ pub fn run(args: Args, format: Format) -> Result<ExitCode, CliError> {
             Report::new(serde_json::to_value(&errs)?, rows, !errs.is_empty())
         }
         Carrier::AplixOrder => {
-            let cfg = aplix::AplixConfig::from_toml_str(&config(APLIX_CONFIG)?)?;
+            let (cfg, name) = config(APLIX_CONFIG)?;
+            let cfg = aplix::AplixConfig::from_toml_str(&cfg).map_err(|e| in_config(&name, &e))?;
             let order = aplix::PushOrder::from_json(&text).map_err(malformed)?;
             let errs = aplix::validate_order(&order, &cfg);
             Report::from_aplix(&errs)?
@@ -91,7 +110,7 @@ pub fn run(args: Args, format: Format) -> Result<ExitCode, CliError> {
             })?;
             let orders_text = read_input(orders_path)?;
             let known = aplix::KnownOrders::from_json(&orders_text)
-                .map_err(|e| CliError(format!("{}: malformed JSON: {e}", orders_path.display())))?;
+                .map_err(|e| CliError(format!("{}: malformed JSON: {e}", shown(orders_path))))?;
             let registry = aplix::PushReestr::from_json(&text).map_err(malformed)?;
             let errs = aplix::validate_registry(&registry, &known);
             Report::from_aplix(&errs)?
@@ -109,7 +128,9 @@ pub fn run(args: Args, format: Format) -> Result<ExitCode, CliError> {
             Report::new(v.answer_json(), rows, !v.is_valid())
         }
         Carrier::Tastamat => {
-            let cfg = tastamat::TastamatConfig::from_toml_str(&config(TASTAMAT_CONFIG)?)?;
+            let (cfg, name) = config(TASTAMAT_CONFIG)?;
+            let cfg =
+                tastamat::TastamatConfig::from_toml_str(&cfg).map_err(|e| in_config(&name, &e))?;
             let payload = tastamat::Payload::from_json(&text).map_err(malformed)?;
             let errs = payload.validate(&cfg, now);
             let rows = errs

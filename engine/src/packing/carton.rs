@@ -11,6 +11,11 @@ use super::{Goods, Item, PackError, PackOptions, Placement};
 /// Restarts of the randomised loader tried before giving up on a fit.
 const RESTARTS: u64 = 24;
 
+/// Kinds or free spaces walked by the loader per work unit charged, when a caller asks
+/// for the walk to be charged ([`load_container_counted`]): a walked entry costs a few
+/// nanoseconds, an orientation tried (one work unit) about a hundred.
+const SCANNED_PER_WORK: u64 = 16;
+
 /// The distinct axis permutations of a container, for free goods (all six) or goods with
 /// a fixed vertical (the two horizontal ones, vertical kept as `z`).
 pub(crate) fn container_turns(c: Dims, free: bool) -> Vec<(Dims, [usize; 3])> {
@@ -56,6 +61,33 @@ fn unturn(p: Placed, perm: [usize; 3]) -> Placed {
 /// then the block loader in every distinct orientation of the container, then seeded
 /// restarts, then (small inputs) the exact search. Placements are in `c`'s own frame.
 pub(crate) fn fit(goods: &Goods, c: Dims, opts: &PackOptions) -> Option<Vec<Placed>> {
+    fit_within(goods, c, opts, &mut 0, u64::MAX)
+}
+
+/// [`fit`] for a caller with a budget of its own: the work spent is added to `spent`,
+/// and no restart or exact search begins once `spent` exceeds `cap` (the plain loader
+/// runs, one per turn of the container, always happen).
+pub(crate) fn fit_within(
+    goods: &Goods,
+    c: Dims,
+    opts: &PackOptions,
+    spent: &mut u64,
+    cap: u64,
+) -> Option<Vec<Placed>> {
+    let start = *spent;
+    let mut work = 0u64;
+    let found = fit_counted(goods, c, opts, &mut work, cap.saturating_sub(start));
+    *spent = start.saturating_add(work);
+    found
+}
+
+fn fit_counted(
+    goods: &Goods,
+    c: Dims,
+    opts: &PackOptions,
+    work: &mut u64,
+    cap: u64,
+) -> Option<Vec<Placed>> {
     let cv = u64::from(c[0]) * u64::from(c[1]) * u64::from(c[2]);
     if goods.volume_mm3 > cv {
         return None;
@@ -65,17 +97,16 @@ pub(crate) fn fit(goods: &Goods, c: Dims, opts: &PackOptions) -> Option<Vec<Plac
         return None;
     }
     let turns = container_turns(c, goods.free);
-    let mut work = 0u64;
     let back = |placed: Vec<Placed>, perm: [usize; 3]| {
         placed.into_iter().map(|p| unturn(p, perm)).collect()
     };
     for &(d, perm) in &turns {
-        if let Some(p) = super::minbox::fill(d, &goods.kinds, &mut work) {
+        if let Some(p) = super::minbox::fill(d, &goods.kinds, work) {
             return Some(back(p, perm));
         }
     }
     for seed in 1..=RESTARTS {
-        if work > opts.fit_work_budget {
+        if *work > opts.fit_work_budget.min(cap) {
             break;
         }
         let (d, perm) = turns[(seed as usize) % turns.len()];
@@ -84,14 +115,18 @@ pub(crate) fn fit(goods: &Goods, c: Dims, opts: &PackOptions) -> Option<Vec<Plac
             seed: Some(seed),
             top_k: 2 + (seed as usize % 3),
         };
-        let p = loader::load(d, &goods.kinds, &mut rem, params, &mut work);
+        let p = loader::load(d, &goods.kinds, &mut rem, params, work);
         if rem.iter().all(|&r| r == 0) {
             return Some(back(p, perm));
         }
     }
     if goods.units <= opts.exact_max_units {
         for &(d, perm) in &turns {
-            if let Some(Some(p)) = exact::feasible(&goods.kinds, d, opts.exact_work_budget) {
+            let budget = opts.exact_work_budget.min(cap.saturating_sub(*work));
+            if budget == 0 {
+                break;
+            }
+            if let Some(Some(p)) = exact::feasible(&goods.kinds, d, budget, work) {
                 return Some(back(p, perm));
             }
         }
@@ -172,6 +207,18 @@ pub fn choose_carton(
     cartons: &[Carton],
     opts: &PackOptions,
 ) -> Result<Option<CartonChoice>, PackError> {
+    choose_carton_within(items, cartons, opts, &mut 0, u64::MAX)
+}
+
+/// [`choose_carton`] within a caller's budget: the fit work is added to `spent`, and
+/// each fit stops its restarts once `spent` exceeds `cap` (see [`fit_within`]).
+pub(crate) fn choose_carton_within(
+    items: &[Item],
+    cartons: &[Carton],
+    opts: &PackOptions,
+    spent: &mut u64,
+    cap: u64,
+) -> Result<Option<CartonChoice>, PackError> {
     let goods = Goods::new(items)?;
     let mut order: Vec<usize> = (0..cartons.len()).collect();
     order.sort_by(|&a, &b| cartons[a].cost_key().cmp(&cartons[b].cost_key()));
@@ -182,7 +229,7 @@ pub fn choose_carton(
             continue;
         }
         let inner = [c.inner_length_mm, c.inner_width_mm, c.inner_height_mm];
-        if let Some(p) = fit(&goods, inner, opts) {
+        if let Some(p) = fit_within(&goods, inner, opts, spent, cap) {
             return Ok(Some(CartonChoice {
                 index: i,
                 reference: c.reference.clone(),
@@ -225,6 +272,21 @@ pub fn load_container(
     items: &[ContainerItem],
     work_budget: u64,
 ) -> ContainerLoad {
+    load_container_counted(container, items, work_budget, false).0
+}
+
+/// [`load_container`], also returning the work spent. With `charge_placements`, every
+/// unit a run places costs one more work unit, and every [`SCANNED_PER_WORK`] kinds or
+/// spaces its steps walk another: a run of large identical blocks is cheap in
+/// orientations tried yet places thousands of units, a run offered hundreds of kinds
+/// walks them all at every step, and a caller that loads many cartons (the split) needs
+/// the budget to bound that time too.
+pub(crate) fn load_container_counted(
+    container: [u32; 3],
+    items: &[ContainerItem],
+    work_budget: u64,
+    charge_placements: bool,
+) -> (ContainerLoad, u64) {
     let kinds: Vec<Kind> = items
         .iter()
         .enumerate()
@@ -248,7 +310,10 @@ pub fn load_container(
             }
         };
         let mut rem: Vec<u32> = kinds.iter().map(|k| k.qty).collect();
-        let p = loader::load(d, &kinds, &mut rem, params, &mut work);
+        let (p, scanned) = loader::load_scanned(d, &kinds, &mut rem, params, &mut work);
+        if charge_placements {
+            work += p.len() as u64 + scanned / SCANNED_PER_WORK;
+        }
         let v = loader::placed_volume(&p);
         if best.as_ref().is_none_or(|b| v > b.0) {
             best = Some((v, p, perm));
@@ -266,12 +331,13 @@ pub fn load_container(
             (kinds[u.kind].line, p.pos, p.size)
         })
         .collect::<Vec<_>>();
-    ContainerLoad {
+    let load = ContainerLoad {
         packed_volume_mm3: v,
         container_volume_mm3: u64::from(container[0])
             * u64::from(container[1])
             * u64::from(container[2]),
         units_packed: placements.len() as u64,
         placements,
-    }
+    };
+    (load, work)
 }

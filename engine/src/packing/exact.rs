@@ -118,14 +118,31 @@ pub(crate) fn search(
         if free && z < lb[2] {
             continue;
         }
+        // Sides grow along each list: once the smallest box a side allows (x ≥ y ≥ z
+        // with free goods, x ≥ y otherwise) is larger than the incumbent, the rest are.
+        let z64 = u64::from(z);
+        if free && z64.saturating_mul(z64).saturating_mul(z64) > best.0 {
+            break;
+        }
         for &y in hs.iter().filter(|&&y| y > 0) {
+            let y64 = u64::from(y);
+            if y64.saturating_mul(y64).saturating_mul(z64) > best.0 {
+                break;
+            }
             if free && (y < z || y < lb[1]) {
                 continue;
             }
-            for &x in hs.iter().filter(|&&x| x >= y) {
-                if free && x < lb[0] {
-                    continue;
-                }
+            // No candidate below the units' volume: start the row where `x·y·z` reaches
+            // it (for a volume-tight incumbent the row is then a single value).
+            let area = u64::from(y) * u64::from(z);
+            let least = total.div_ceil(area).max(u64::from(y));
+            let least = if free {
+                least.max(u64::from(lb[0]))
+            } else {
+                least
+            };
+            let from = hs.partition_point(|&x| u64::from(x) < least);
+            for &x in &hs[from..] {
                 work += 1;
                 if work > budget {
                     return Exact::Unproven;
@@ -152,14 +169,30 @@ pub(crate) fn search(
     } else {
         (positions[0], positions[1], positions[2])
     };
-    for (_, d) in cands {
+    for (k, d) in cands {
         // Most candidates are too small for a reason a bound can see; only the others
-        // need the placement search.
+        // need the placement search. A bound costs about as much as a few dozen nodes
+        // (up to 48 thresholds over every kind's orientations): it is charged so, or a
+        // budget in nodes would not bound the time.
+        work += refute_work(kinds);
+        if work > budget {
+            return Exact::Unproven;
+        }
         if bound::refutes(kinds, d) {
             continue;
         }
         let mut placed: Vec<Placed> = Vec::with_capacity(units.len());
-        match place(0, &units, d, [px, py, pz], &mut placed, &mut work, budget) {
+        // A candidate exactly as large as the units must be filled without a gap: the
+        // perfect-packing search, which only ever fills the first empty corner, is far
+        // narrower than trying every position.
+        let perfect = k.0 == total;
+        let outcome = if perfect {
+            let mut left: Vec<u32> = kinds.iter().map(|k| k.qty).collect();
+            place_perfect(kinds, &mut left, d, &mut placed, &mut work, budget)
+        } else {
+            place(0, &units, d, [px, py, pz], &mut placed, &mut work, budget)
+        };
+        match outcome {
             Some(true) => {
                 let dims = super::minbox::bbox(&placed);
                 return Exact::Optimal(Found { dims, placed });
@@ -169,6 +202,165 @@ pub(crate) fn search(
         }
     }
     Exact::Optimal(incumbent.clone())
+}
+
+/// Fills container `c` *exactly* (the units' volume equals the container's) with the
+/// units left (`left[kind]`), depth first. Why it is complete: in a packing without
+/// gaps, the empty point that comes first in (z, y, x) order is the minimum corner of
+/// the unit that will cover it (any other point of that unit would have a smaller,
+/// still empty corner), so trying every remaining kind and orientation *there* misses
+/// no packing. That point has every coordinate 0 or the end of a placed unit along that
+/// axis. One work unit per unit tried; `None` when `budget` is spent.
+fn place_perfect(
+    kinds: &[Kind],
+    left: &mut [u32],
+    c: Dims,
+    placed: &mut Vec<Placed>,
+    work: &mut u64,
+    budget: u64,
+) -> Option<bool> {
+    let mut checked = 0u64;
+    let corner = first_empty_corner(placed, c, &mut checked);
+    // Each point checked walks the units placed: about 8 of those per work unit.
+    *work += checked * placed.len() as u64 / 8;
+    let Some(p) = corner else {
+        return Some(left.iter().all(|&n| n == 0));
+    };
+    // The run of empty points from `p` along x, up to the first unit in the way or the
+    // wall, is covered only by units whose minimum corner lies on it (any other unit
+    // would leave an earlier point empty): its length must be a sum of x-extents of
+    // distinct remaining units.
+    let run = placed
+        .iter()
+        .filter(|q| {
+            q.pos[0] > p[0]
+                && q.pos[1] <= p[1]
+                && p[1] < q.pos[1] + q.size[1]
+                && q.pos[2] <= p[2]
+                && p[2] < q.pos[2] + q.size[2]
+        })
+        .map(|q| q.pos[0])
+        .min()
+        .unwrap_or(c[0])
+        - p[0];
+    if !run_is_a_sum(kinds, left, run, work) {
+        return Some(false);
+    }
+    // Largest kinds first: a big unit that fits nowhere ends a branch soonest.
+    let mut order: Vec<usize> = (0..kinds.len()).filter(|&k| left[k] > 0).collect();
+    order.sort_by(|&a, &b| kinds[b].volume.cmp(&kinds[a].volume).then(a.cmp(&b)));
+    for k in order {
+        for &o in &kinds[k].orientations {
+            *work += 1 + placed.len() as u64 / 4;
+            if *work > budget {
+                return None;
+            }
+            if (0..3).any(|a| p[a] + o[a] > c[a]) {
+                continue;
+            }
+            let hi = [p[0] + o[0], p[1] + o[1], p[2] + o[2]];
+            if placed
+                .iter()
+                .any(|q| (0..3).all(|a| q.pos[a] < hi[a] && p[a] < q.pos[a] + q.size[a]))
+            {
+                continue;
+            }
+            placed.push(Placed {
+                kind: k,
+                pos: p,
+                size: o,
+            });
+            left[k] -= 1;
+            match place_perfect(kinds, left, c, placed, work, budget) {
+                Some(true) => return Some(true),
+                Some(false) => {}
+                None => return None,
+            }
+            left[k] += 1;
+            placed.pop();
+        }
+    }
+    Some(false)
+}
+
+/// Whether `run` is a sum of x-extents of distinct units among those left (each unit
+/// contributing one of its allowed x-extents, or nothing): a bitset of reachable sums,
+/// shifted and or-ed once per unit and extent. Adds its cost to `work` (one unit per
+/// 8 words touched).
+fn run_is_a_sum(kinds: &[Kind], left: &[u32], run: u32, work: &mut u64) -> bool {
+    let words = run as usize / 64 + 1;
+    let mut reach = vec![0u64; words];
+    reach[0] = 1;
+    let target = |r: &[u64]| r[run as usize / 64] >> (run % 64) & 1 == 1;
+    let mut next = vec![0u64; words];
+    for (k, kind) in kinds.iter().enumerate() {
+        let mut ext: Vec<usize> = kind.orientations.iter().map(|o| o[0] as usize).collect();
+        ext.sort_unstable();
+        ext.dedup();
+        for _ in 0..left[k] {
+            next.copy_from_slice(&reach);
+            for &e in &ext {
+                let (ws, bs) = (e / 64, e % 64);
+                for i in (ws..words).rev() {
+                    let lo = reach[i - ws] << bs;
+                    let hi = if bs > 0 && i > ws {
+                        reach[i - ws - 1] >> (64 - bs)
+                    } else {
+                        0
+                    };
+                    next[i] |= lo | hi;
+                }
+            }
+            *work += (ext.len() * words) as u64 / 8 + 1;
+            std::mem::swap(&mut reach, &mut next);
+            if target(&reach) {
+                return true;
+            }
+        }
+    }
+    target(&reach)
+}
+
+/// The first point of `c`, in (z, y, x) order, that no placed unit covers; `None` when
+/// the container is full. `checked` counts the points tried.
+fn first_empty_corner(placed: &[Placed], c: Dims, checked: &mut u64) -> Option<Dims> {
+    let mut coords: [Vec<u32>; 3] = [vec![0], vec![0], vec![0]];
+    for q in placed {
+        for a in 0..3 {
+            let end = q.pos[a] + q.size[a];
+            if end < c[a] {
+                coords[a].push(end);
+            }
+        }
+    }
+    for v in &mut coords {
+        v.sort_unstable();
+        v.dedup();
+    }
+    for &z in &coords[2] {
+        for &y in &coords[1] {
+            for &x in &coords[0] {
+                *checked += 1;
+                let covered = placed.iter().any(|q| {
+                    q.pos[0] <= x
+                        && x < q.pos[0] + q.size[0]
+                        && q.pos[1] <= y
+                        && y < q.pos[1] + q.size[1]
+                        && q.pos[2] <= z
+                        && z < q.pos[2] + q.size[2]
+                });
+                if !covered {
+                    return Some([x, y, z]);
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Work units charged for one [`bound::refutes`] call (one unit is one search node).
+fn refute_work(kinds: &[Kind]) -> u64 {
+    16 + 8 * kinds.len() as u64
 }
 
 /// Every unit fits the container in some allowed orientation.
@@ -255,8 +447,13 @@ fn place(
 
 /// Exact feasibility of packing every unit into a fixed container `c` (axis `z`
 /// vertical). `Some(Some(p))`: packed; `Some(None)`: proven impossible; `None`: budget
-/// spent.
-pub(crate) fn feasible(kinds: &[Kind], c: Dims, budget: u64) -> Option<Option<Vec<Placed>>> {
+/// spent. The nodes searched are added to `spent`.
+pub(crate) fn feasible(
+    kinds: &[Kind],
+    c: Dims,
+    budget: u64,
+    spent: &mut u64,
+) -> Option<Option<Vec<Placed>>> {
     let units = units_of(kinds);
     if !fits_each(&units, c) || bound::refutes(kinds, c) {
         return Some(None);
@@ -271,7 +468,7 @@ pub(crate) fn feasible(kinds: &[Kind], c: Dims, budget: u64) -> Option<Option<Ve
     };
     let mut placed = Vec::with_capacity(units.len());
     let mut work = 0u64;
-    match place(
+    let outcome = place(
         0,
         &units,
         c,
@@ -279,7 +476,9 @@ pub(crate) fn feasible(kinds: &[Kind], c: Dims, budget: u64) -> Option<Option<Ve
         &mut placed,
         &mut work,
         budget,
-    ) {
+    );
+    *spent = spent.saturating_add(work);
+    match outcome {
         Some(true) => Some(Some(placed)),
         Some(false) => Some(None),
         None => None,

@@ -49,11 +49,22 @@ pub fn check_methods(
 ) -> Result<Vec<MethodVerdict>, PackError> {
     let goods = Goods::new(items)?;
     let (found, _) = solve(&goods, opts);
+    Ok(verdicts(&goods, &found, methods, opts))
+}
+
+/// The verdicts for goods already packed into `found` (so that [`super::check_parcel`]
+/// searches the smallest box once, not once per question).
+pub(crate) fn verdicts(
+    goods: &Goods,
+    found: &minbox::Found,
+    methods: &[DeliveryMethod],
+    opts: &PackOptions,
+) -> Vec<MethodVerdict> {
     let smallest = sort_desc(found.dims);
-    Ok(methods
+    methods
         .iter()
-        .map(|m| verdict(&goods, m, smallest, opts))
-        .collect())
+        .map(|m| verdict(goods, m, smallest, opts))
+        .collect()
 }
 
 fn verdict(goods: &Goods, m: &DeliveryMethod, smallest: Dims, opts: &PackOptions) -> MethodVerdict {

@@ -20,6 +20,7 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use super::loader::{self, LoadParams, Placed};
+use super::Goods;
 
 /// Ranking of bounding boxes: volume, then longest side, then sum of sides.
 pub(crate) type Key = (u64, u32, u64);
@@ -224,11 +225,23 @@ impl<'a> Filler<'a> {
     }
 }
 
-/// Heuristic minimal bounding box within a work budget. `lb` is the per-axis bound on the
-/// sorted sides, `total` the total unit volume, `free` whether every kind may rotate freely.
-pub(crate) fn search(kinds: &[Kind], lb: Dims, total: u64, free: bool, budget: u64) -> Found {
+/// Heuristic minimal bounding box of `goods` within a work budget, and whether it is
+/// proven optimal by the bounds ([`super::proven_by_bounds`], given `proof_budget` work
+/// units of its own; asked of every new best box, so the search stops as soon as one
+/// is proven).
+pub(crate) fn search(goods: &Goods, budget: u64, proof_budget: u64) -> (Found, bool) {
+    let (kinds, lb, total, free) = (
+        &goods.kinds[..],
+        goods.lb.sides_mm,
+        goods.volume_mm3,
+        goods.free,
+    );
     let mut best = stacked_grids(kinds);
     let mut work = 0u64;
+    let mut proven = super::proven_by_bounds(goods, &best, proof_budget);
+    if proven {
+        return (best, true);
+    }
     let longest = best.dims.iter().copied().max().unwrap_or(1);
     let all_axes = [0usize, 1, 2];
     let horiz: &[usize] = if free { &all_axes } else { &[0, 1] };
@@ -329,7 +342,11 @@ pub(crate) fn search(kinds: &[Kind], lb: Dims, total: u64, free: bool, budget: u
                 dims,
                 placed: found,
             };
+            proven = super::proven_by_bounds(goods, &best, proof_budget);
+            if proven {
+                break;
+            }
         }
     }
-    best
+    (best, proven)
 }

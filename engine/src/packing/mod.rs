@@ -29,11 +29,13 @@ mod aplix;
 mod bound;
 mod carton;
 mod exact;
+mod guillotine;
 mod kind;
 mod loader;
 mod methods;
 mod minbox;
 mod parcel;
+mod perfect_fit;
 mod split;
 mod verify;
 
@@ -41,7 +43,11 @@ pub use aplix::{check_dimensions, CheckDimensions, GoodsM};
 pub use carton::{choose_carton, fits_in, CartonChoice};
 pub use methods::{check_methods, MethodVerdict};
 pub use parcel::{check_parcel, ParcelCheck};
-pub use split::{split_into_cartons, verify_shipment, Shipment, ShippedCarton, SplitError};
+pub use perfect_fit::perfect_fit;
+pub use split::{
+    split_budget, split_into_cartons, verify_shipment, Shipment, ShippedCarton, SplitError,
+    SPLIT_WORK_MIN,
+};
 pub use verify::verify;
 
 /// Benchmark-facing container loading (fixed container, maximise packed volume), as in
@@ -103,8 +109,11 @@ pub struct PackOptions {
     /// plain attempts. Separate from `work_budget` because a carton question is asked
     /// once per carton type, and "does it fit" deserves more effort than "how small".
     pub fit_work_budget: u64,
-    /// Work units (search nodes, a few ns each) the exact search may spend: the default
-    /// 300,000 bounds it to a few milliseconds per call.
+    /// Work units (search nodes, 6–25 ns each; a bound tried on a candidate box costs
+    /// 16 + 8 per kind, the gap-free search also pays for the points it checks) the
+    /// exact search may spend. The default 2,000,000 bounds it to about 12–50 ms per
+    /// call, enough to settle the tie-breaks of 90 % of perfect fits of 8 units (see
+    /// `BENCHMARKS.md`, "Packing: proofs, perfect fits and budgets").
     pub exact_work_budget: u64,
     /// Inputs with at most this many units go to the exact search. Default 4: small
     /// geometric instances are proven well within 50 ms, while realistic mixed baskets
@@ -117,22 +126,25 @@ impl Default for PackOptions {
         PackOptions {
             work_budget: 800,
             fit_work_budget: 50_000,
-            exact_work_budget: 300_000,
+            exact_work_budget: 2_000_000,
             exact_max_units: 4,
         }
     }
 }
 
 impl PackOptions {
-    /// Budgets for about `ms` milliseconds on the reference machine (10,000 heuristic and
-    /// 100,000 exact work units per ms, as measured on a 10-unit basket; large orders take
-    /// longer per unit), never below the defaults; deterministic like every budget.
+    /// Budgets for about `ms` milliseconds on the reference machine, never below the
+    /// defaults; deterministic like every budget (the engine never reads a clock).
+    /// 10,000 heuristic work units per ms (measured on a 10-unit basket; large orders
+    /// take longer per unit) and 40,000 exact work units per ms (the slowest exact
+    /// searches measured, gap-free packings of 8 units, cost about 22 ns per unit). A
+    /// search that proves its answer stops there, so most calls take far less.
     pub fn with_budget_ms(ms: u64) -> Self {
         let d = PackOptions::default();
         PackOptions {
             work_budget: ms.saturating_mul(10_000).max(d.work_budget),
             fit_work_budget: ms.saturating_mul(10_000).max(d.fit_work_budget),
-            exact_work_budget: ms.saturating_mul(100_000).max(10_000),
+            exact_work_budget: ms.saturating_mul(40_000).max(d.exact_work_budget),
             ..Default::default()
         }
     }
@@ -329,9 +341,36 @@ pub(crate) fn solve(goods: &Goods, opts: &PackOptions) -> (minbox::Found, bool) 
     } else {
         opts.work_budget
     };
-    let found = minbox::search(&goods.kinds, lb, goods.volume_mm3, goods.free, budget);
-    // Sorted sides equal to the per-axis bound: nothing can be smaller on any criterion.
-    if sorted(found.dims) == lb {
+    // A perfect guillotine box, when the units make one, is the best first solution
+    // there is: its volume is the units' own, so only the tie-breaks remain to prove.
+    let faces = goods.free
+        && goods.units <= guillotine::MERGE_MAX_UNITS
+        && guillotine::distinct_kinds_share_a_face(&goods.kinds);
+    let perfect = if faces && goods.units <= guillotine::MAX_UNITS {
+        guillotine::perfect(&goods.kinds, opts.exact_work_budget)
+    } else {
+        None
+    };
+    if let Some(p) = &perfect {
+        if proven_by_bounds(goods, p, opts.exact_work_budget) {
+            return (p.clone(), true);
+        }
+    }
+    let (mut found, mut proven) = minbox::search(goods, budget, opts.exact_work_budget);
+    let other = match perfect {
+        Some(p) => Some(p),
+        // Smaller inputs had the exhaustive construction above; merging only pays off
+        // beyond it.
+        None if faces && goods.units > guillotine::MAX_UNITS => merged_first(goods, budget, opts),
+        None => None,
+    };
+    if let Some(o) = other {
+        if o.key() < found.key() {
+            found = o;
+            proven = proven_by_bounds(goods, &found, opts.exact_work_budget);
+        }
+    }
+    if proven {
         return (found, true);
     }
     // Small inputs get the full search; larger ones whose volume already meets the bound
@@ -351,6 +390,43 @@ pub(crate) fn solve(goods: &Goods, opts: &PackOptions) -> (minbox::Found, bool) 
         }
     }
     (found, false)
+}
+
+/// The heuristic run on the blocks of [`guillotine::merged_blocks`] instead of the units
+/// (fewer, larger pieces that already hold the units without gaps), mapped back to the
+/// units; `None` when no two units share a face.
+fn merged_first(goods: &Goods, budget: u64, opts: &PackOptions) -> Option<minbox::Found> {
+    let blocks = guillotine::merged_blocks(&goods.kinds)?;
+    let items: Vec<Item> = blocks
+        .iter()
+        .map(|(d, _)| Item::new(d[0], d[1], d[2], 0, 1))
+        .collect();
+    let block_goods = Goods::new(&items).ok()?;
+    let found = if blocks.len() == 1 {
+        minbox::stacked_grids(&block_goods.kinds)
+    } else {
+        // Proven or not for the blocks, the claim is decided for the units by the caller.
+        minbox::search(&block_goods, budget, opts.exact_work_budget).0
+    };
+    Some(guillotine::expand(&blocks, &found))
+}
+
+/// Whether `found` is optimal by the bounds alone: its sorted sides equal the per-axis
+/// bound (nothing can be smaller on any criterion), or its volume equals the lower bound
+/// and no box of that volume with better tie-breaks survives
+/// [`bound::volume_tight_is_optimal`] (at most `budget` work units).
+pub(crate) fn proven_by_bounds(goods: &Goods, found: &minbox::Found, budget: u64) -> bool {
+    let lb = goods.lb.sides_mm;
+    sorted(found.dims) == lb
+        || (found.key().0 == goods.lb.volume_mm3
+            && bound::volume_tight_is_optimal(
+                &goods.kinds,
+                found.dims,
+                goods.lb.volume_mm3,
+                lb,
+                goods.free,
+                budget,
+            ) == Some(true))
 }
 
 fn sorted(d: Dims) -> Dims {

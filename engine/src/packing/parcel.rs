@@ -5,7 +5,7 @@
 use courier_rules::catalogue::Carton;
 use courier_rules::limits::DeliveryMethod;
 
-use super::{check_methods, choose_carton, pack, CartonChoice, Item, MethodVerdict};
+use super::{choose_carton, packing_from, solve, CartonChoice, Goods, Item, MethodVerdict};
 use super::{PackError, PackOptions, Packing};
 
 /// The answer of [`check_parcel`].
@@ -20,8 +20,9 @@ pub struct ParcelCheck {
     pub carton: Option<Option<CartonChoice>>,
 }
 
-/// Packs the goods ([`pack`]), then, if given, checks them against each delivery
-/// method's limits ([`check_methods`]) and chooses a carton ([`choose_carton`]).
+/// Packs the goods ([`super::pack`]), then, if given, checks them against each delivery
+/// method's limits ([`super::check_methods`]) and chooses a carton ([`choose_carton`]),
+/// searching the smallest box once for both.
 ///
 /// ```
 /// use courier_engine::packing::{check_parcel, Item, PackOptions};
@@ -36,8 +37,11 @@ pub fn check_parcel(
     cartons: Option<&[Carton]>,
     opts: &PackOptions,
 ) -> Result<ParcelCheck, PackError> {
-    let packing = pack(items, opts)?;
-    let methods = methods.map(|m| check_methods(items, m, opts)).transpose()?;
+    // One search for the smallest box serves the packing and every method.
+    let goods = Goods::new(items)?;
+    let (found, optimal) = solve(&goods, opts);
+    let packing = packing_from(&goods, &found, optimal);
+    let methods = methods.map(|m| super::methods::verdicts(&goods, &found, m, opts));
     let carton = cartons.map(|c| choose_carton(items, c, opts)).transpose()?;
     Ok(ParcelCheck {
         packing,

@@ -1,7 +1,7 @@
 //! Splitting goods across several cartons of a catalogue, when no single carton holds
 //! them all.
 //!
-//! [`choose_carton`] answers "which one carton?"; a warehouse with a large order asks
+//! [`choose_carton`](super::choose_carton) answers "which one carton?"; a warehouse with a large order asks
 //! the next question: *how few cartons, and which, if one will not do?* The answer is a
 //! [`Shipment`]: every carton used, the units inside with their placements, the gross
 //! weight and price of each, and a lower bound on the number of cartons so a caller can
@@ -12,9 +12,10 @@
 //! is a three-dimensional bin packing with variable bin sizes — NP-hard — so the search
 //! is a deterministic heuristic:
 //!
-//! 1. if one carton holds everything, it is the cheapest such carton ([`choose_carton`]);
+//! 1. if one carton holds everything, it is the cheapest such carton
+//!    ([`choose_carton`](super::choose_carton));
 //! 2. otherwise cartons are filled one at a time: each carton type is loaded with the
-//!    remaining units (the block loader of [`load_container`], restricted to units the
+//!    remaining units (the block loader of [`load_container`](super::load_container), restricted to units the
 //!    type can take alone), trimmed to its weight limit, and the type that takes the most
 //!    volume is kept; before each fill, the rest is tried in one carton;
 //! 3. cartons whose contents fit together in one carton are merged;
@@ -47,7 +48,9 @@ use courier_rules::limits::sort_desc;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::carton::{choose_carton, load_container, ContainerItem};
+use std::cell::Cell;
+
+use super::carton::{choose_carton_within, load_container_counted, ContainerItem};
 use super::{Goods, Item, PackError, PackOptions, Placement};
 
 /// Largest number of carton pairs tried for a merge in one call: bounds the merge pass
@@ -62,6 +65,29 @@ const LOAD_BUDGET_DIVISOR: u64 = 5;
 /// Cartons holding this many units are not topped up: finding a free corner is
 /// quadratic in the units inside.
 const TOP_UP_MAX_UNITS: usize = 400;
+
+/// Lines offered to the loader for one carton (three quarters the largest units left,
+/// a quarter the smallest, which fill gaps): enough for many cartons' worth of goods,
+/// while the loader's cost per step, linear in the lines it is offered, stays bounded
+/// (see [`Alive`]).
+const WINDOW_LINES: usize = 256;
+
+/// Lines offered to the single greedy loader run of a carton once the budget is spent
+/// (three quarters from the largest end of the window, a quarter from the smallest).
+const GREEDY_LINES: usize = 16;
+
+/// Largest number of carton pairs compared (by volume and weight) for a merge in one
+/// call: with cartons sorted by volume, a pair whose volumes cannot fit one carton ends
+/// the row, but a shipment of thousands of small cartons could still compare millions.
+const MERGE_PAIRS: usize = 1 << 16;
+
+/// Cartons the emptiest carton's units may be topped up into, per attempt to drop it.
+const EMPTY_OUT_TARGETS: usize = 64;
+
+/// Least work budget of a whole split (about half a second on the reference machine):
+/// the default `fit_work_budget` is sized for one fit question, a split asks hundreds.
+/// BoxPacker's orders never reach it (see `BENCHMARKS.md`).
+pub const SPLIT_WORK_MIN: u64 = 5_000_000;
 
 /// One carton of a [`Shipment`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -124,18 +150,51 @@ pub enum SplitError {
     NoProgress { line: usize },
 }
 
-/// A carton being built: its catalogue index, how many units of each line it holds and
-/// their placements (line = input line, carton frame).
+/// A carton being built: its catalogue index, how many units of each line it holds
+/// (sparse, by line: a dense vector per carton would make a 100,000-line split
+/// quadratic in time and memory), their volume and weight, and their placements
+/// (line = input line, carton frame).
 #[derive(Debug, Clone)]
 struct Fill {
     carton: usize,
-    counts: Vec<u32>,
+    counts: Counts,
+    volume: u64,
+    weight: u64,
     placements: Vec<Placement>,
+}
+
+/// Units per line, `(line, units)` with units > 0, ordered by line.
+type Counts = Vec<(usize, u32)>;
+
+impl Fill {
+    /// A carton holding exactly `placements` (ordered here by line, then position).
+    fn new(items: &[Item], carton: usize, mut placements: Vec<Placement>) -> Fill {
+        placements.sort_by_key(|p| (p.line, p.z_mm, p.y_mm, p.x_mm));
+        let mut counts: Counts = Vec::new();
+        for p in &placements {
+            match counts.last_mut() {
+                Some((l, n)) if *l == p.line => *n += 1,
+                _ => counts.push((p.line, 1)),
+            }
+        }
+        let (volume, weight) = totals(items, &counts);
+        Fill {
+            carton,
+            counts,
+            volume,
+            weight,
+            placements,
+        }
+    }
 }
 
 /// Splits the goods across as few cartons of `catalogue` as it can, then at the lowest
 /// total price (see the module docs for the method). Every unit is placed exactly once;
 /// every carton's gross weight stays within its maximum.
+///
+/// The whole call is bounded by a work budget (see [`split_budget`]): once it is
+/// spent, the remaining units are packed by a fast greedy pass, so the answer is still
+/// complete, valid and deterministic, only less tight.
 ///
 /// Errors name the line of a unit that fits no carton (too large or too heavy for every
 /// one), or the bad goods field, or the bad carton.
@@ -152,15 +211,17 @@ pub fn split_into_cartons(
         }
     }
     let lower_bound = cartons_lower_bound(goods.volume_mm3, goods.weight_g, catalogue);
-    let ctx = Ctx::new(items, catalogue, opts);
+    let ctx = Ctx::new(items, catalogue, opts).with_lower_bound(lower_bound);
 
     // One carton when one will do: the cheapest that holds everything.
-    if let Some(f) = cheapest_single(items, &ctx.all(), catalogue, opts)? {
-        return Ok(shipment(items, catalogue, vec![f], lower_bound));
+    if ctx.might_fit_one(goods.volume_mm3, goods.weight_g) {
+        if let Some(f) = ctx.cheapest_single(&ctx.all(), usize::MAX)? {
+            return Ok(shipment(catalogue, vec![f], lower_bound));
+        }
     }
     let mut best: Option<(Vec<Fill>, SplitKey)> = None;
     for rule in [Rule::Volume, Rule::Scarce, Rule::Weight] {
-        if rule != Rule::Volume && !ctx.rule_applies(rule) {
+        if rule != Rule::Volume && (!ctx.rule_applies(rule) || ctx.exhausted()) {
             continue;
         }
         let fills = ctx.split(rule, lower_bound)?;
@@ -173,7 +234,16 @@ pub fn split_into_cartons(
         }
     }
     let fills = best.map(|b| b.0).unwrap_or_default();
-    Ok(shipment(items, catalogue, fills, lower_bound))
+    Ok(shipment(catalogue, fills, lower_bound))
+}
+
+/// Work units (loader orientations tried, units placed, search nodes: see
+/// [`PackOptions`]) one whole split may spend: `fit_work_budget`, and at least
+/// [`SPLIT_WORK_MIN`]. A split asks hundreds of fit questions, so the default fit budget
+/// alone would starve it; `PackOptions::with_budget_ms` scales `fit_work_budget` with the
+/// milliseconds asked for, and so does this.
+pub fn split_budget(opts: &PackOptions) -> u64 {
+    opts.fit_work_budget.max(SPLIT_WORK_MIN)
 }
 
 /// How a carton type is chosen for the next carton to fill.
@@ -194,7 +264,42 @@ enum Rule {
 /// zero), then less total inner volume.
 type SplitKey = (usize, Decimal, u64);
 
-/// Everything one call shares: the goods, the catalogue and its cost order.
+/// Lines with units left, in a fixed order (largest unit first, then line), from which
+/// each carton's loader is offered a *window* of the first [`WINDOW_LINES`]: the loader
+/// scans every kind it is offered at every step, so offering all of 10,000 lines made
+/// the split quadratic. Stored reversed, the window at the end, so that dropping the
+/// lines used up costs only the window's length.
+struct Alive {
+    rev: Vec<usize>,
+}
+
+impl Alive {
+    fn new(order: impl DoubleEndedIterator<Item = usize>) -> Alive {
+        Alive {
+            rev: order.rev().collect(),
+        }
+    }
+
+    /// The first `n` lines that still have units (in order), forgetting the used-up
+    /// lines passed on the way.
+    fn window(&mut self, remaining: &[u32], n: usize) -> Vec<usize> {
+        let mut out = Vec::with_capacity(n.min(self.rev.len()));
+        let mut i = self.rev.len();
+        while i > 0 && out.len() < n {
+            i -= 1;
+            let l = self.rev[i];
+            if remaining[l] > 0 {
+                out.push(l);
+            }
+        }
+        self.rev.truncate(i);
+        self.rev.extend(out.iter().rev());
+        out
+    }
+}
+
+/// Everything one call shares: the goods, the catalogue and its cost order, and the
+/// work spent so far against the split's budget.
 struct Ctx<'a> {
     items: &'a [Item],
     catalogue: &'a [Carton],
@@ -207,6 +312,17 @@ struct Ctx<'a> {
     max_payload: u64,
     /// How many carton types take one unit of each line alone.
     types_per_line: Vec<usize>,
+    /// Whether carton type `c` takes one unit of line `l` alone, at `l × types + c`:
+    /// asked for every line offered to every load, so computed once.
+    fits: Vec<bool>,
+    /// Lines by unit volume, largest first (then by line): the window order.
+    by_volume: Vec<usize>,
+    /// Position of each line in `by_volume`.
+    position: Vec<usize>,
+    spent: Cell<u64>,
+    budget: u64,
+    /// Work units for loading one carton type ([`Ctx::load_one`]).
+    load_budget: u64,
 }
 
 impl<'a> Ctx<'a> {
@@ -217,6 +333,8 @@ impl<'a> Ctx<'a> {
         for (r, &i) in order.iter().enumerate() {
             rank[i] = r;
         }
+        let mut by_volume: Vec<usize> = (0..items.len()).collect();
+        by_volume.sort_by_key(|&l| (std::cmp::Reverse(unit_volume(&items[l])), l));
         Ctx {
             items,
             catalogue,
@@ -237,18 +355,62 @@ impl<'a> Ctx<'a> {
                 .iter()
                 .map(|it| catalogue.iter().filter(|c| unit_fits(it, c)).count())
                 .collect(),
+            fits: items
+                .iter()
+                .flat_map(|it| catalogue.iter().map(move |c| unit_fits(it, c)))
+                .collect(),
+            position: {
+                let mut p = vec![0usize; items.len()];
+                for (i, &l) in by_volume.iter().enumerate() {
+                    p[l] = i;
+                }
+                p
+            },
+            by_volume,
+            spent: Cell::new(0),
+            budget: split_budget(opts),
+            load_budget: 0,
         }
     }
 
-    fn all(&self) -> Vec<u32> {
-        self.items.iter().map(|i| i.qty).collect()
+    /// Sizes the per-load budget for a split needing at least `lower_bound` cartons: a
+    /// fifth of `fit_work_budget`, but no more than the split's budget shared among
+    /// about twice the loads the lower bound implies (each carton loads every type), so
+    /// that a large order spends its budget over all its cartons, not its first few.
+    fn with_lower_bound(mut self, lower_bound: usize) -> Self {
+        let loads = (2 * lower_bound.max(1)).saturating_mul(self.catalogue.len().max(1));
+        self.load_budget =
+            (self.opts.fit_work_budget / LOAD_BUDGET_DIVISOR).min(self.budget / loads as u64);
+        self
     }
 
-    /// Whether the goods could fit one carton by volume and weight (a quick reject
+    /// Whether carton type `c` takes one unit of line `line` alone.
+    fn takes(&self, line: usize, c: usize) -> bool {
+        self.fits[line * self.catalogue.len() + c]
+    }
+
+    fn all(&self) -> Counts {
+        self.items
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| i.qty > 0)
+            .map(|(l, i)| (l, i.qty))
+            .collect()
+    }
+
+    fn charge(&self, work: u64) {
+        self.spent.set(self.spent.get().saturating_add(work));
+    }
+
+    /// The split's budget is spent: only the greedy pass remains.
+    fn exhausted(&self) -> bool {
+        self.spent.get() > self.budget
+    }
+
+    /// Whether goods of this volume and weight could fit one carton (a quick reject
     /// before a fit attempt).
-    fn might_fit_one(&self, counts: &[u32]) -> bool {
-        let (v, w) = totals(self.items, counts);
-        v <= self.max_volume && w <= self.max_payload
+    fn might_fit_one(&self, volume: u64, weight: u64) -> bool {
+        volume <= self.max_volume && weight <= self.max_payload
     }
 
     /// Whether `rule` could choose differently from [`Rule::Volume`]: some line fits
@@ -277,63 +439,146 @@ impl<'a> Ctx<'a> {
         (fills.len(), price, volume)
     }
 
+    /// The cheapest carton among the `below_rank` cheapest types that holds `counts`
+    /// units of each line, charged to the split's budget; `None` when none does.
+    fn cheapest_single(
+        &self,
+        counts: &[(usize, u32)],
+        below_rank: usize,
+    ) -> Result<Option<Fill>, SplitError> {
+        let (items, catalogue) = (self.items, self.catalogue);
+        let lines: Vec<usize> = counts.iter().map(|&(l, _)| l).collect();
+        let subset: Vec<Item> = counts
+            .iter()
+            .map(|&(l, n)| Item { qty: n, ..items[l] })
+            .collect();
+        let types = &self.order[..below_rank.min(self.order.len())];
+        let cheaper: Vec<Carton> = types.iter().map(|&c| catalogue[c].clone()).collect();
+        let mut spent = self.spent.get();
+        // Building the goods costs one unit per line, like a loader step over them.
+        spent = spent.saturating_add(lines.len() as u64);
+        let choice = choose_carton_within(&subset, &cheaper, self.opts, &mut spent, self.budget)?;
+        self.spent.set(spent);
+        let Some(choice) = choice else {
+            return Ok(None);
+        };
+        let mut placements = choice.placements;
+        for p in placements.iter_mut() {
+            p.line = lines.get(p.line).copied().unwrap_or(p.line);
+        }
+        Ok(Some(Fill::new(items, types[choice.index], placements)))
+    }
+
     /// One complete split under `rule`: fill cartons one at a time (the rest in one
     /// carton as soon as it fits), merge, empty the emptiest carton into the others
     /// while above the lower bound, then move each carton's contents to the cheapest
-    /// carton that holds them.
+    /// carton that holds them. Once the budget is spent, cartons are filled by
+    /// [`Ctx::greedy_carton`] and the later steps are skipped.
     fn split(&self, rule: Rule, lower_bound: usize) -> Result<Vec<Fill>, SplitError> {
-        let (items, catalogue, opts) = (self.items, self.catalogue, self.opts);
-        let mut remaining = self.all();
+        let items = self.items;
+        let mut remaining: Vec<u32> = items.iter().map(|i| i.qty).collect();
+        let (mut rem_volume, mut rem_weight) = totals(items, &self.all());
+        let mut rem_units: u64 = items.iter().map(|i| u64::from(i.qty)).sum();
+        let mut alive = Alive::new(self.by_volume.iter().copied());
+        let mut smallest = Alive::new(self.by_volume.iter().rev().copied());
+        // The scarce rule draws its windows from the lines of one scarcity at a time.
+        let mut by_scarcity: Vec<Alive> = (0..=self.catalogue.len())
+            .map(|t| {
+                Alive::new(
+                    self.by_volume
+                        .iter()
+                        .copied()
+                        .filter(|&l| self.types_per_line[l] == t)
+                        .collect::<Vec<_>>()
+                        .into_iter(),
+                )
+            })
+            .collect();
         let mut fills: Vec<Fill> = Vec::new();
-        while remaining.iter().any(|&r| r > 0) {
-            if !fills.is_empty() && self.might_fit_one(&remaining) {
-                if let Some(f) = cheapest_single(items, &remaining, catalogue, opts)? {
-                    remaining.iter_mut().for_each(|r| *r = 0);
+        while rem_units > 0 {
+            if !fills.is_empty() && !self.exhausted() && self.might_fit_one(rem_volume, rem_weight)
+            {
+                let rest: Counts = alive
+                    .window(&remaining, usize::MAX)
+                    .into_iter()
+                    .map(|l| (l, remaining[l]))
+                    .collect();
+                let mut rest = rest;
+                rest.sort_unstable();
+                if let Some(f) = self.cheapest_single(&rest, usize::MAX)? {
                     fills.push(f);
                     break;
                 }
             }
-            let Some(mut fill) = self.next_carton(rule, &remaining) else {
-                let line = remaining.iter().position(|&r| r > 0).unwrap_or(0);
+            // The largest lines left, and a quarter of the window from the smallest,
+            // which fill the gaps the large ones leave.
+            let mut window = alive.window(&remaining, WINDOW_LINES - WINDOW_LINES / 4);
+            window.extend(smallest.window(&remaining, WINDOW_LINES / 4));
+            window.sort_by_key(|&l| self.position[l]);
+            window.dedup();
+            let fill = if self.exhausted() {
+                self.greedy_carton(&remaining, &window, fills.last())
+            } else {
+                let offered = if rule == Rule::Scarce {
+                    by_scarcity
+                        .iter_mut()
+                        .map(|a| a.window(&remaining, WINDOW_LINES))
+                        .find(|w| !w.is_empty())
+                        .unwrap_or_default()
+                } else {
+                    window.clone()
+                };
+                self.next_carton(rule, &remaining, &offered)
+            };
+            let Some(mut fill) = fill else {
+                let line = window.first().copied().unwrap_or(0);
                 return Err(SplitError::NoProgress { line });
             };
-            for (r, c) in remaining.iter_mut().zip(&fill.counts) {
-                *r -= c;
+            for &(l, n) in &fill.counts {
+                remaining[l] -= n;
             }
-            top_up(items, &catalogue[fill.carton], &mut fill, &mut remaining);
+            if !self.exhausted() {
+                let mut left: Counts = window
+                    .iter()
+                    .map(|&l| (l, remaining[l]))
+                    .filter(|&(_, n)| n > 0)
+                    .collect();
+                self.top_up(&mut fill, &mut left);
+                for (l, n) in left {
+                    remaining[l] = n;
+                }
+            }
+            rem_units -= fill.counts.iter().map(|&(_, n)| u64::from(n)).sum::<u64>();
+            rem_volume = rem_volume.saturating_sub(fill.volume);
+            rem_weight = rem_weight.saturating_sub(fill.weight);
             fills.push(fill);
         }
         merge(self, &mut fills)?;
-        empty_out(items, catalogue, &mut fills, lower_bound);
+        self.empty_out(&mut fills, lower_bound);
         for f in fills.iter_mut() {
-            if let Some(cheaper) = cheapest_single(items, &f.counts, catalogue, opts)? {
-                if self.rank[cheaper.carton] < self.rank[f.carton] {
-                    *f = cheaper;
-                }
+            if self.exhausted() {
+                break;
+            }
+            let rank = self.rank[f.carton];
+            if rank == 0 {
+                continue;
+            }
+            if let Some(cheaper) = self.cheapest_single(&f.counts, rank)? {
+                *f = cheaper;
             }
         }
         Ok(fills)
     }
 
-    /// The next carton under `rule`, or `None` when no carton takes any remaining unit
-    /// (cannot happen once every line fits some carton alone).
-    fn next_carton(&self, rule: Rule, remaining: &[u32]) -> Option<Fill> {
-        let mut offered = remaining.to_vec();
-        if rule == Rule::Scarce {
-            let scarcest = (0..self.items.len())
-                .filter(|&l| remaining[l] > 0)
-                .map(|l| self.types_per_line[l])
-                .min()?;
-            for (l, n) in offered.iter_mut().enumerate() {
-                if self.types_per_line[l] != scarcest {
-                    *n = 0;
-                }
-            }
-        }
+    /// The next carton under `rule`, loading each carton type with the `offered` lines,
+    /// or `None` when no carton takes any of them (cannot happen once every line fits
+    /// some carton alone).
+    fn next_carton(&self, rule: Rule, remaining: &[u32], offered: &[usize]) -> Option<Fill> {
+        let offered: Counts = offered.iter().map(|&l| (l, remaining[l])).collect();
         let mut best: Option<(Fill, (u64, u64))> = None;
         for &c in &self.order {
-            let f = load_one(self.items, &offered, self.catalogue, c, self.opts);
-            let (v, w) = totals(self.items, &f.counts);
+            let f = self.load_one(&offered, c, self.load_budget);
+            let (v, w) = (f.volume, f.weight);
             let score = if rule == Rule::Weight { (w, v) } else { (v, w) };
             if f.placements.is_empty() || best.as_ref().is_some_and(|b| b.1 >= score) {
                 continue;
@@ -341,6 +586,153 @@ impl<'a> Ctx<'a> {
             best = Some((f, score));
         }
         best.map(|b| b.0)
+    }
+
+    /// A carton once the budget is spent: the previous carton's contents again while
+    /// enough units are left (a large order of few lines repeats one fill many times),
+    /// else a [`shelf_fill`] of the `window` lines in the largest carton type that takes
+    /// the first of them. Linear in the units placed, with a small constant: the block
+    /// loader's free spaces multiply when many small units are offered.
+    fn greedy_carton(
+        &self,
+        remaining: &[u32],
+        window: &[usize],
+        prev: Option<&Fill>,
+    ) -> Option<Fill> {
+        if let Some(p) = prev {
+            if p.counts.iter().all(|&(l, n)| remaining[l] >= n) {
+                return Some(p.clone());
+            }
+        }
+        window.first()?;
+        let c = (0..self.catalogue.len())
+            .filter(|&c| self.takes(window[0], c))
+            .max_by_key(|&c| {
+                (
+                    self.catalogue[c].inner_volume_mm3(),
+                    std::cmp::Reverse(self.rank[c]),
+                )
+            })?;
+        // One greedy loader run over a few lines is still cheap, and much tighter
+        // than shelves.
+        let large = GREEDY_LINES - GREEDY_LINES / 4;
+        let small = window.len().saturating_sub(GREEDY_LINES / 4).max(large);
+        let few: Counts = window[..large.min(window.len())]
+            .iter()
+            .chain(window.get(small..).unwrap_or_default())
+            .map(|&l| (l, remaining[l]))
+            .collect();
+        let f = self.load_one(&few, c, 0);
+        if !f.placements.is_empty() {
+            return Some(f);
+        }
+        let offered: Counts = window.iter().map(|&l| (l, remaining[l])).collect();
+        let placements = shelf_fill(
+            self.items,
+            &self.catalogue[c],
+            |l| self.takes(l, c),
+            &offered,
+        );
+        self.charge(placements.len() as u64);
+        Some(Fill::new(self.items, c, placements)).filter(|f| !f.placements.is_empty())
+    }
+
+    /// Loads carton `c` with as much of the `offered` units as the block loader places
+    /// (only lines whose unit this carton takes alone) within `budget` work units, then
+    /// trims it to the weight limit. The work is charged to the split.
+    fn load_one(&self, offered: &[(usize, u32)], c: usize, budget: u64) -> Fill {
+        let items = self.items;
+        let carton = &self.catalogue[c];
+        let mut lines = Vec::new();
+        let mut wanted = Vec::new();
+        for &(line, n) in offered {
+            let it = &items[line];
+            if n > 0 && self.takes(line, c) {
+                lines.push(line);
+                wanted.push(ContainerItem {
+                    dims: [it.length_mm, it.width_mm, it.height_mm],
+                    may_be_vertical: [!it.upright, !it.upright, true],
+                    qty: n,
+                });
+            }
+        }
+        let inner = [
+            carton.inner_length_mm,
+            carton.inner_width_mm,
+            carton.inner_height_mm,
+        ];
+        let (load, work) = load_container_counted(inner, &wanted, budget, true);
+        // Setting up the kinds (orientations, sorted sides; an allocation each) costs
+        // about two work units each.
+        self.charge(work + 2 * wanted.len() as u64);
+        let mut placements: Vec<Placement> = load
+            .placements
+            .iter()
+            .filter_map(|&(i, pos, size)| {
+                Some(Placement {
+                    line: *lines.get(i)?,
+                    x_mm: pos[0],
+                    y_mm: pos[1],
+                    z_mm: pos[2],
+                    dx_mm: size[0],
+                    dy_mm: size[1],
+                    dz_mm: size[2],
+                })
+            })
+            .collect();
+        let payload = carton.max_weight_g.saturating_sub(carton.empty_weight_g);
+        trim_to_weight(items, &mut placements, payload);
+        Fill::new(items, c, placements)
+    }
+
+    /// [`top_up`] charged to the split: each unit tried walks the corner points of the
+    /// units inside.
+    fn top_up(&self, fill: &mut Fill, left: &mut [(usize, u32)]) {
+        let inside = fill.placements.len() as u64 + 1;
+        let c = fill.carton;
+        let tried = top_up(
+            self.items,
+            &self.catalogue[c],
+            |l| self.takes(l, c),
+            fill,
+            left,
+        );
+        // A free spot walks about 3 corner points per unit inside, each checked against
+        // every unit inside: about inside² / 10 work units of the loader's size.
+        self.charge(tried.saturating_mul(1 + inside * inside / 10));
+    }
+
+    /// Tries to do with one carton fewer, while the count is above the lower bound: the
+    /// units of the emptiest carton are put into the free corners of the others
+    /// ([`top_up`], at most [`EMPTY_OUT_TARGETS`] of them); when all of them find room,
+    /// that carton is dropped.
+    fn empty_out(&self, fills: &mut Vec<Fill>, lower_bound: usize) {
+        while fills.len() > lower_bound.max(1) && !self.exhausted() {
+            let Some(victim) = (0..fills.len()).min_by_key(|&i| (fills[i].volume, usize::MAX - i))
+            else {
+                return;
+            };
+            let mut left = fills[victim].counts.clone();
+            let mut changed: Vec<(usize, Fill)> = Vec::new();
+            for t in (0..fills.len())
+                .filter(|&i| i != victim)
+                .take(EMPTY_OUT_TARGETS)
+            {
+                let mut f = fills[t].clone();
+                self.top_up(&mut f, &mut left);
+                changed.push((t, f));
+                if left.iter().all(|&(_, n)| n == 0) {
+                    break;
+                }
+            }
+            if left.iter().any(|&(_, n)| n > 0) {
+                return;
+            }
+            for (t, f) in changed {
+                fills[t] = f;
+            }
+            fills.remove(victim);
+        }
     }
 }
 
@@ -420,105 +812,112 @@ fn cartons_lower_bound(volume: u64, weight: u64, catalogue: &[Carton]) -> usize 
 }
 
 /// Total volume and weight of `counts` units of each line.
-fn totals(items: &[Item], counts: &[u32]) -> (u64, u64) {
-    items
-        .iter()
-        .zip(counts)
-        .fold((0u64, 0u64), |(v, w), (it, &n)| {
-            let unit = u64::from(it.length_mm) * u64::from(it.width_mm) * u64::from(it.height_mm);
-            (
-                v.saturating_add(unit.saturating_mul(u64::from(n))),
-                w.saturating_add(it.weight_g.saturating_mul(u64::from(n))),
-            )
-        })
+fn totals(items: &[Item], counts: &[(usize, u32)]) -> (u64, u64) {
+    counts.iter().fold((0u64, 0u64), |(v, w), &(l, n)| {
+        let it = &items[l];
+        (
+            v.saturating_add(unit_volume(it).saturating_mul(u64::from(n))),
+            w.saturating_add(it.weight_g.saturating_mul(u64::from(n))),
+        )
+    })
 }
 
-/// The cheapest single carton for `counts` units of each line, with placements mapped
-/// back to the input lines; `None` when no carton holds them all.
-fn cheapest_single(
-    items: &[Item],
-    counts: &[u32],
-    catalogue: &[Carton],
-    opts: &PackOptions,
-) -> Result<Option<Fill>, SplitError> {
-    let mut lines = Vec::new();
-    let mut subset = Vec::new();
-    for (line, (it, &n)) in items.iter().zip(counts).enumerate() {
-        if n > 0 {
-            lines.push(line);
-            subset.push(Item { qty: n, ..*it });
-        }
-    }
-    let Some(choice) = choose_carton(&subset, catalogue, opts)? else {
-        return Ok(None);
-    };
-    let mut placements = choice.placements;
-    for p in placements.iter_mut() {
-        p.line = lines.get(p.line).copied().unwrap_or(p.line);
-    }
-    placements.sort_by_key(|p| (p.line, p.z_mm, p.y_mm, p.x_mm));
-    Ok(Some(Fill {
-        carton: choice.index,
-        counts: counts.to_vec(),
-        placements,
-    }))
+fn unit_volume(it: &Item) -> u64 {
+    u64::from(it.length_mm) * u64::from(it.width_mm) * u64::from(it.height_mm)
 }
 
-/// Loads carton `c` with as much of the remaining units as the block loader places (only
-/// lines whose unit this carton takes alone), then trims it to the weight limit.
-fn load_one(
+/// Packs units of the `offered` lines (in their order) into `carton` by shelves: units
+/// side by side along the length in rows, rows one behind the other along the width in
+/// layers, layers stacked; a row is as deep as its deepest unit, a layer as high as its
+/// tallest. Each unit lies on its largest face (an upright unit keeps its height
+/// vertical), longest side along the length. Units that would break the weight limit
+/// are skipped; the carton is closed when a unit does not fit above the last layer.
+/// Valid by construction, linear in the units: the fallback once a split's budget is
+/// spent.
+fn shelf_fill(
     items: &[Item],
-    remaining: &[u32],
-    catalogue: &[Carton],
-    c: usize,
-    opts: &PackOptions,
-) -> Fill {
-    let carton = &catalogue[c];
-    let mut lines = Vec::new();
-    let mut offered = Vec::new();
-    for (line, (it, &n)) in items.iter().zip(remaining).enumerate() {
-        if n > 0 && unit_fits(it, carton) {
-            lines.push(line);
-            offered.push(ContainerItem {
-                dims: [it.length_mm, it.width_mm, it.height_mm],
-                may_be_vertical: [!it.upright, !it.upright, true],
-                qty: n,
-            });
-        }
-    }
+    carton: &Carton,
+    takes: impl Fn(usize) -> bool,
+    offered: &[(usize, u32)],
+) -> Vec<Placement> {
     let inner = [
         carton.inner_length_mm,
         carton.inner_width_mm,
         carton.inner_height_mm,
     ];
-    let load = load_container(inner, &offered, opts.fit_work_budget / LOAD_BUDGET_DIVISOR);
-    let mut placements: Vec<Placement> = load
-        .placements
-        .iter()
-        .filter_map(|&(i, pos, size)| {
-            Some(Placement {
-                line: *lines.get(i)?,
-                x_mm: pos[0],
-                y_mm: pos[1],
-                z_mm: pos[2],
-                dx_mm: size[0],
-                dy_mm: size[1],
-                dz_mm: size[2],
-            })
-        })
-        .collect();
     let payload = carton.max_weight_g.saturating_sub(carton.empty_weight_g);
-    trim_to_weight(items, &mut placements, payload);
-    placements.sort_by_key(|p| (p.line, p.z_mm, p.y_mm, p.x_mm));
-    let mut counts = vec![0u32; items.len()];
-    for p in &placements {
-        counts[p.line] += 1;
+    let mut weight = 0u64;
+    let mut out = Vec::new();
+    // Tallest lying height first (then line), so that a layer holds units of similar
+    // heights.
+    let lying = |it: &Item| {
+        if it.upright {
+            it.height_mm
+        } else {
+            sort_desc([it.length_mm, it.width_mm, it.height_mm])[2]
+        }
+    };
+    let mut offered = offered.to_vec();
+    offered.sort_by_cached_key(|&(l, _)| (std::cmp::Reverse(lying(&items[l])), l));
+    let (mut x, mut y, mut z) = (0u32, 0u32, 0u32);
+    let (mut row_depth, mut layer_height) = (0u32, 0u32);
+    for &(line, n) in &offered {
+        let it = &items[line];
+        if !takes(line) {
+            continue;
+        }
+        let o = if it.upright {
+            let [a, b, _] = sort_desc([it.length_mm, it.width_mm, 0]);
+            [a, b, it.height_mm]
+        } else {
+            sort_desc([it.length_mm, it.width_mm, it.height_mm])
+        };
+        // Turn the footprint if the carton is wider than long for it.
+        let o = if o[0] <= inner[0] && o[1] <= inner[1] {
+            o
+        } else {
+            [o[1], o[0], o[2]]
+        };
+        if o[0] > inner[0] || o[1] > inner[1] || o[2] > inner[2] {
+            continue; // Fits only standing on another face: left to the next carton.
+        }
+        for _ in 0..n {
+            if weight.saturating_add(it.weight_g) > payload {
+                break;
+            }
+            if x + o[0] > inner[0] {
+                // Next row.
+                y += row_depth;
+                x = 0;
+                row_depth = 0;
+            }
+            if y + o[1] > inner[1] {
+                // Next layer.
+                z += layer_height;
+                x = 0;
+                y = 0;
+                row_depth = 0;
+                layer_height = 0;
+            }
+            if z + o[2] > inner[2] {
+                return out;
+            }
+            out.push(Placement {
+                line,
+                x_mm: x,
+                y_mm: y,
+                z_mm: z,
+                dx_mm: o[0],
+                dy_mm: o[1],
+                dz_mm: o[2],
+            });
+            x += o[0];
+            row_depth = row_depth.max(o[1]);
+            layer_height = layer_height.max(o[2]);
+            weight += it.weight_g;
+        }
     }
-    Fill {
-        carton: c,
-        counts,
-        placements,
-    }
+    out
 }
 
 /// Removes units until the goods weigh at most `payload`: while the excess is larger
@@ -559,52 +958,57 @@ fn trim_to_weight(items: &[Item], placements: &mut Vec<Placement>, payload: u64)
     });
 }
 
-/// Puts more of the `left` units (largest first) into a filled carton, one at a time, at
-/// the first free corner point found (lowest, then nearest the back wall): a corner of
-/// the carton or a point where a placed unit ends along one axis. The loader fills
-/// empty cartons with blocks and can leave gaps that single units still fit; this
-/// fills them, within the weight limit. Cartons of more than [`TOP_UP_MAX_UNITS`] units
-/// are left as they are (the search is quadratic in the units inside).
-fn top_up(items: &[Item], carton: &Carton, fill: &mut Fill, left: &mut [u32]) {
+/// Puts more of the `left` units (`(line, units left)`, largest unit first) into a
+/// filled carton, one at a time, at the first free corner point found (lowest, then
+/// nearest the back wall): a corner of the carton or a point where a placed unit ends
+/// along one axis. The loader fills empty cartons with blocks and can leave gaps that
+/// single units still fit; this fills them, within the weight limit. Cartons of more
+/// than [`TOP_UP_MAX_UNITS`] units are left as they are (the search is quadratic in the
+/// units inside). Returns how many free spots were looked for.
+fn top_up(
+    items: &[Item],
+    carton: &Carton,
+    takes: impl Fn(usize) -> bool,
+    fill: &mut Fill,
+    left: &mut [(usize, u32)],
+) -> u64 {
     if fill.placements.len() >= TOP_UP_MAX_UNITS {
-        return;
+        return 0;
     }
     let payload = carton.max_weight_g.saturating_sub(carton.empty_weight_g);
-    let mut weight = totals(items, &fill.counts).1;
+    let mut weight = fill.weight;
     let inner = [
         carton.inner_length_mm,
         carton.inner_width_mm,
         carton.inner_height_mm,
     ];
-    let mut lines: Vec<usize> = (0..items.len())
-        .filter(|&l| left[l] > 0 && unit_fits(&items[l], carton))
+    let mut order: Vec<usize> = (0..left.len())
+        .filter(|&i| left[i].1 > 0 && takes(left[i].0))
         .collect();
-    lines.sort_by_key(|&l| {
-        let it = &items[l];
-        let v = u64::from(it.length_mm) * u64::from(it.width_mm) * u64::from(it.height_mm);
-        (std::cmp::Reverse(v), l)
-    });
+    order.sort_by_key(|&i| (std::cmp::Reverse(unit_volume(&items[left[i].0])), left[i].0));
+    let mut tried = 0u64;
     let mut added = false;
-    for line in lines {
+    for i in order {
+        let line = left[i].0;
         let item = &items[line];
-        while left[line] > 0
+        while left[i].1 > 0
             && fill.placements.len() < TOP_UP_MAX_UNITS
             && weight.saturating_add(item.weight_g) <= payload
         {
+            tried += 1;
             let Some(p) = free_spot(&fill.placements, inner, item, line) else {
                 break;
             };
             fill.placements.push(p);
-            fill.counts[line] += 1;
-            left[line] -= 1;
+            left[i].1 -= 1;
             weight += item.weight_g;
             added = true;
         }
     }
     if added {
-        fill.placements
-            .sort_by_key(|p| (p.line, p.z_mm, p.y_mm, p.x_mm));
+        *fill = Fill::new(items, fill.carton, std::mem::take(&mut fill.placements));
     }
+    tried
 }
 
 /// The first position (by height, then `y`, then `x`) at a corner point where one unit
@@ -656,60 +1060,38 @@ fn free_spot(placed: &[Placement], inner: [u32; 3], item: &Item, line: usize) ->
     None
 }
 
-/// Tries to do with one carton fewer, while the count is above the lower bound: the
-/// units of the emptiest carton are put into the free corners of the others
-/// ([`top_up`]); when all of them find room, that carton is dropped.
-fn empty_out(items: &[Item], catalogue: &[Carton], fills: &mut Vec<Fill>, lower_bound: usize) {
-    while fills.len() > lower_bound.max(1) {
-        let volume = |f: &Fill| totals(items, &f.counts).0;
-        let Some(victim) = (0..fills.len()).min_by_key(|&i| (volume(&fills[i]), usize::MAX - i))
-        else {
-            return;
-        };
-        let mut left = fills[victim].counts.clone();
-        let mut rest: Vec<Fill> = fills
-            .iter()
-            .enumerate()
-            .filter(|&(i, _)| i != victim)
-            .map(|(_, f)| f.clone())
-            .collect();
-        for f in rest.iter_mut() {
-            top_up(items, &catalogue[f.carton], f, &mut left);
-            if left.iter().all(|&n| n == 0) {
-                break;
-            }
-        }
-        if left.iter().any(|&n| n > 0) {
-            return;
-        }
-        *fills = rest;
-    }
-}
-
 /// Merges cartons whose contents fit together in one carton, smallest contents first,
-/// until no pair merges (at most [`MERGE_ATTEMPTS`] fit attempts).
+/// until no pair merges (at most [`MERGE_ATTEMPTS`] fit attempts and [`MERGE_PAIRS`]
+/// pairs compared, and not once the split's budget is spent).
 fn merge(ctx: &Ctx, fills: &mut Vec<Fill>) -> Result<(), SplitError> {
-    let items = ctx.items;
     let mut attempts = 0usize;
+    let mut pairs = 0usize;
     'again: loop {
+        if ctx.exhausted() {
+            return Ok(());
+        }
         let mut idx: Vec<usize> = (0..fills.len()).collect();
-        idx.sort_by_key(|&i| (totals(items, &fills[i].counts).0, i));
+        idx.sort_by_key(|&i| (fills[i].volume, i));
         for (a, &i) in idx.iter().enumerate() {
             for &j in &idx[a + 1..] {
-                let both: Vec<u32> = fills[i]
-                    .counts
-                    .iter()
-                    .zip(&fills[j].counts)
-                    .map(|(x, y)| x + y)
-                    .collect();
-                if !ctx.might_fit_one(&both) {
+                // Sorted by volume: once two cannot fit one carton by volume, no later
+                // partner of `i` can.
+                if fills[i].volume.saturating_add(fills[j].volume) > ctx.max_volume {
+                    break;
+                }
+                pairs += 1;
+                if pairs > MERGE_PAIRS {
+                    return Ok(());
+                }
+                if fills[i].weight.saturating_add(fills[j].weight) > ctx.max_payload {
                     continue;
                 }
-                if attempts >= MERGE_ATTEMPTS {
+                if attempts >= MERGE_ATTEMPTS || ctx.exhausted() {
                     return Ok(());
                 }
                 attempts += 1;
-                if let Some(f) = cheapest_single(items, &both, ctx.catalogue, ctx.opts)? {
+                let both = add_counts(&fills[i].counts, &fills[j].counts);
+                if let Some(f) = ctx.cheapest_single(&both, usize::MAX)? {
                     let (lo, hi) = (i.min(j), i.max(j));
                     fills.remove(hi);
                     fills[lo] = f;
@@ -721,12 +1103,22 @@ fn merge(ctx: &Ctx, fills: &mut Vec<Fill>) -> Result<(), SplitError> {
     }
 }
 
-fn shipment(
-    items: &[Item],
-    catalogue: &[Carton],
-    fills: Vec<Fill>,
-    cartons_lower_bound: usize,
-) -> Shipment {
+/// The units of two cartons together, by line.
+fn add_counts(a: &[(usize, u32)], b: &[(usize, u32)]) -> Counts {
+    let mut out: Counts = a.iter().chain(b).copied().collect();
+    out.sort_unstable_by_key(|&(l, _)| l);
+    out.dedup_by(|next, kept| {
+        if next.0 == kept.0 {
+            kept.1 += next.1;
+            true
+        } else {
+            false
+        }
+    });
+    out
+}
+
+fn shipment(catalogue: &[Carton], fills: Vec<Fill>, cartons_lower_bound: usize) -> Shipment {
     let mut total_price = Some(Decimal::ZERO);
     let mut units = 0u64;
     let mut goods_weight_g = 0u64;
@@ -734,8 +1126,8 @@ fn shipment(
         .into_iter()
         .map(|f| {
             let c = &catalogue[f.carton];
-            let (_, w) = totals(items, &f.counts);
-            let n: u64 = f.counts.iter().map(|&n| u64::from(n)).sum();
+            let w = f.weight;
+            let n: u64 = f.counts.iter().map(|&(_, n)| u64::from(n)).sum();
             units += n;
             goods_weight_g += w;
             total_price = match (total_price, c.price) {

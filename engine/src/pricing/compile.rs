@@ -144,6 +144,8 @@ impl CompiledTariff {
     /// assert_eq!(t.method_codes().collect::<Vec<_>>(), ["russian_post_parcel", "ems", "courier", "pickup_point"]);
     /// ```
     pub fn from_toml_str(text: &str) -> Result<CompiledTariff, TariffError> {
+        // Without its byte-order mark, so the same tariff has the same calculation ids.
+        let text = courier_rules::encoding::strip_bom(text);
         let tariff = Tariff::from_toml_str(text)?;
         Ok(CompiledTariff::compile(
             &tariff,

@@ -11,7 +11,7 @@ use serde::Serialize;
 use courier_rules::limits::{cell_takes, Exceeded};
 
 use super::compile::{CMethod, CPremium, CPricing, CompiledTariff};
-use super::money::{ceil_to_step, round_money};
+use super::money::{ceil_to_step, checked_sum, round_money};
 
 /// The parcel as the carrier sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,10 +79,17 @@ pub enum Refusal {
     WeekendNotOffered,
     /// The goods fit no box of the catalogue.
     NoCarton,
-    /// The price would overflow exact arithmetic (an absurd weight on a method without a
-    /// weight limit).
+    /// A component of the price would overflow exact decimal arithmetic: an absurd
+    /// weight on a method without a weight limit, or amounts beyond the range
+    /// `tariff check` accepts (`courier_rules::tariff::MAX_MONEY`). Never a panic.
     Unpriceable {
-        chargeable_weight_g: u64,
+        /// The component that overflowed: `rate`, `fuel`, `cod_fee`, `insurance`,
+        /// `postal_rate`, `preparing_cost`, `cost`, `vat` or (ShipX)
+        /// `calculated_charge_amount`.
+        component: &'static str,
+        /// The weight the rate was looked up with, once known.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        chargeable_weight_g: Option<u64>,
     },
 }
 
@@ -126,8 +133,17 @@ impl Refusal {
             Refusal::WeekendNotOffered => "weekend delivery is not offered".into(),
             Refusal::NoCarton => "the goods fit no box of the catalogue".into(),
             Refusal::Unpriceable {
-                chargeable_weight_g,
-            } => format!("{chargeable_weight_g} g cannot be priced with this method"),
+                component,
+                chargeable_weight_g: Some(g),
+            } => format!(
+                "{g} g cannot be priced with this method (the {component} is beyond exact arithmetic)"
+            ),
+            Refusal::Unpriceable {
+                component,
+                chargeable_weight_g: None,
+            } => format!(
+                "this method cannot price the parcel (the {component} is beyond exact arithmetic)"
+            ),
         }
     }
 }
@@ -210,6 +226,9 @@ impl CompiledTariff {
         let dp = self.dp;
         let p = &s.parcel;
         let mut refusals = Vec::new();
+        // The first component that overflowed exact arithmetic, reported after the
+        // other refusals (which are the more useful answer when there are any).
+        let mut overflow: Option<&'static str> = None;
 
         let exceeded = m.limits.check_box(p.outer_sorted_mm, p.gross_weight_g);
         if !exceeded.is_empty() {
@@ -238,8 +257,15 @@ impl CompiledTariff {
                 }),
                 Some(c) => {
                     let band = c.bands.iter().find(|b| amount <= b.0);
-                    let fee = band.map_or(Decimal::ZERO, |(_, fixed, frac)| fixed + amount * frac);
-                    cod_fee = Some(round_money(fee.max(c.minimum), dp));
+                    let fee = band.map_or(Some(Decimal::ZERO), |(_, fixed, frac)| {
+                        amount.checked_mul(*frac)?.checked_add(*fixed)
+                    });
+                    match fee {
+                        Some(fee) => cod_fee = Some(round_money(fee.max(c.minimum), dp)),
+                        None => {
+                            overflow.get_or_insert("cod_fee");
+                        }
+                    }
                 }
             }
         }
@@ -257,13 +283,24 @@ impl CompiledTariff {
                         CPremium::Rate {
                             fraction,
                             value_step,
-                        } => value_step.map_or(v, |st| ceil_to_step(v, st)) * fraction,
-                        CPremium::Tiers(tiers) => tiers
-                            .iter()
-                            .find(|(up_to, _)| v <= *up_to)
-                            .map_or(Decimal::ZERO, |(_, price)| *price),
+                        } => value_step
+                            .map_or(Some(v), |st| ceil_to_step(v, st))
+                            .and_then(|x| x.checked_mul(*fraction)),
+                        CPremium::Tiers(tiers) => Some(
+                            tiers
+                                .iter()
+                                .find(|(up_to, _)| v <= *up_to)
+                                .map_or(Decimal::ZERO, |(_, price)| *price),
+                        ),
                     };
-                    insurance = Some(round_money(premium.max(ins.minimum), dp));
+                    match premium {
+                        Some(premium) => {
+                            insurance = Some(round_money(premium.max(ins.minimum), dp));
+                        }
+                        None => {
+                            overflow.get_or_insert("insurance");
+                        }
+                    }
                 }
             }
         }
@@ -284,6 +321,12 @@ impl CompiledTariff {
         if !refusals.is_empty() {
             return Err(refusals);
         }
+        if let Some(component) = overflow {
+            return Err(vec![Refusal::Unpriceable {
+                component,
+                chargeable_weight_g: None,
+            }]);
+        }
 
         let [l, w, h] = p.outer_sorted_mm;
         let volumetric = m.volumetric_divisor.map(|div| {
@@ -292,6 +335,12 @@ impl CompiledTariff {
             u64::try_from(g).unwrap_or(u64::MAX)
         });
         let chargeable = volumetric.map_or(p.gross_weight_g, |v| v.max(p.gross_weight_g));
+        let unpriceable = |component| {
+            vec![Refusal::Unpriceable {
+                component,
+                chargeable_weight_g: Some(chargeable),
+            }]
+        };
         let (base, steps, cell) = match m.pricing {
             CPricing::Weight { base_g, step_g } => {
                 let steps = chargeable.saturating_sub(base_g).div_ceil(step_g);
@@ -301,9 +350,7 @@ impl CompiledTariff {
                     .checked_mul(Decimal::from(steps))
                     .and_then(|x| x.checked_add(rate.base))
                 else {
-                    return Err(vec![Refusal::Unpriceable {
-                        chargeable_weight_g: chargeable,
-                    }]);
+                    return Err(unpriceable("rate"));
                 };
                 (price, steps, None)
             }
@@ -320,20 +367,32 @@ impl CompiledTariff {
             }
         };
         let base = round_money(base, dp);
-        let fuel = m.fuel.map(|f| round_money(base * f, dp));
+        let fuel = match m.fuel {
+            None => None,
+            Some(f) => match base.checked_mul(f) {
+                Some(x) => Some(round_money(x, dp)),
+                None => return Err(unpriceable("fuel")),
+            },
+        };
         let notification = m.notification.map(|n| round_money(n, dp));
         let zero = Decimal::ZERO;
-        let postal_rate = base
-            + fuel.unwrap_or(zero)
-            + notification.unwrap_or(zero)
-            + weekend.unwrap_or(zero)
-            + cod_fee.unwrap_or(zero);
+        let Some(postal_rate) = checked_sum([
+            base,
+            fuel.unwrap_or(zero),
+            notification.unwrap_or(zero),
+            weekend.unwrap_or(zero),
+            cod_fee.unwrap_or(zero),
+        ]) else {
+            return Err(unpriceable("postal_rate"));
+        };
         let preparing = if m.preparing {
             round_money(preparing, dp)
         } else {
             round_money(zero, dp)
         };
-        let cost = postal_rate + insurance.unwrap_or(zero) + preparing;
+        let Some(cost) = checked_sum([postal_rate, insurance.unwrap_or(zero), preparing]) else {
+            return Err(unpriceable("cost"));
+        };
         Ok(MethodPrice {
             method,
             zone: zone.unwrap_or(0),

@@ -25,11 +25,20 @@ pub fn round_money(d: Decimal, dp: u32) -> Decimal {
 }
 
 /// `v` rounded up to a whole multiple of `step` (`step > 0`): "per full or partial rouble".
-pub(crate) fn ceil_to_step(v: Decimal, step: Decimal) -> Decimal {
+/// `None` when it overflows exact arithmetic (a step far below the minor unit, which
+/// `tariff check` refuses).
+pub(crate) fn ceil_to_step(v: Decimal, step: Decimal) -> Option<Decimal> {
     if step.is_zero() {
-        return v;
+        return Some(v);
     }
-    (v / step).ceil() * step
+    v.checked_div(step)?.ceil().checked_mul(step)
+}
+
+/// The sum of `parts`, `None` when it overflows exact arithmetic.
+pub(crate) fn checked_sum(parts: impl IntoIterator<Item = Decimal>) -> Option<Decimal> {
+    parts
+        .into_iter()
+        .try_fold(Decimal::ZERO, |acc, d| acc.checked_add(d))
 }
 
 /// `percent / 100`, computed once at compile time.

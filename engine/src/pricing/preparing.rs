@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::compile::CompiledTariff;
-use super::evaluate::Parcel;
+use super::evaluate::{Parcel, Refusal};
 use super::money::round_money;
 
 /// Aplix `TypeOfSeal`: 1 none, 2 bubble wrap, 3 filler.
@@ -65,25 +65,40 @@ struct Part {
     cost: Decimal,
 }
 
+/// What a packaging line or total that overflows exact arithmetic is refused with.
+fn unpriceable() -> Refusal {
+    Refusal::Unpriceable {
+        component: "preparing_cost",
+        chargeable_weight_g: None,
+    }
+}
+
 impl CompiledTariff {
-    fn preparing_parts(&self, p: &Parcel, seal: Seal, sturdy: bool) -> [Option<Part>; 6] {
+    /// The lines, `Err` when a line's `price × qty` overflows exact arithmetic (an
+    /// absurd box or number of units at a price far beyond what `tariff check` accepts).
+    fn preparing_parts(
+        &self,
+        p: &Parcel,
+        seal: Seal,
+        sturdy: bool,
+    ) -> Result<[Option<Part>; 6], Refusal> {
         let mut out = [None; 6];
         let Some(pk) = &self.packaging else {
-            return out;
+            return Ok(out);
         };
         let dp = self.dp;
         let part = |kind, price: Decimal, qty: Decimal| {
-            Some(Part {
+            Ok(Some(Part {
                 kind,
                 price: round_money(price, dp),
                 qty,
-                cost: round_money(price * qty, dp),
-            })
+                cost: round_money(price.checked_mul(qty).ok_or_else(unpriceable)?, dp),
+            }))
         };
         let carton = p.carton.and_then(|i| pk.boxes.get(i));
         let inner = carton.map_or(p.outer_sorted_mm, |c| c.inner_sorted());
         if let Some(c) = carton {
-            out[0] = part("box", c.price.unwrap_or_default(), Decimal::ONE);
+            out[0] = part("box", c.price.unwrap_or_default(), Decimal::ONE)?;
         }
         let [l, w, h] = inner.map(i128::from);
         match seal {
@@ -91,40 +106,51 @@ impl CompiledTariff {
             Seal::BubbleWrap => {
                 let area_mm2 = 2 * (l * w + l * h + w * h);
                 let m2 = Decimal::from_i128_with_scale(area_mm2, 6).normalize();
-                out[1] = part("bubble_wrap", pk.bubble_wrap_per_m2, m2);
+                out[1] = part("bubble_wrap", pk.bubble_wrap_per_m2, m2)?;
             }
             Seal::Filler => {
                 let empty = (l * w * h - i128::from(p.goods_volume_mm3)).max(0);
                 let litres = Decimal::try_from_i128_with_scale(empty, 6)
                     .unwrap_or_default()
                     .normalize();
-                out[2] = part("filler", pk.filler_per_litre, litres);
+                out[2] = part("filler", pk.filler_per_litre, litres)?;
             }
         }
         if sturdy {
-            out[3] = part("sturdy", pk.sturdy, Decimal::ONE);
+            out[3] = part("sturdy", pk.sturdy, Decimal::ONE)?;
         }
-        out[4] = part("label", pk.label, Decimal::ONE);
-        out[5] = part("handling", pk.handling_per_unit, Decimal::from(p.units));
-        out
+        out[4] = part("label", pk.label, Decimal::ONE)?;
+        out[5] = part("handling", pk.handling_per_unit, Decimal::from(p.units))?;
+        // The total must be representable too, so that every line list has a total.
+        checked_total(&out, dp)?;
+        Ok(out)
     }
 
-    /// `PreparingCost`: the sum of the rounded lines, without building them.
-    pub fn preparing_total(&self, p: &Parcel, seal: Seal, sturdy: bool) -> Decimal {
-        let mut total = round_money(Decimal::ZERO, self.dp);
-        for part in self.preparing_parts(p, seal, sturdy).into_iter().flatten() {
-            total += part.cost;
-        }
-        total
+    /// `PreparingCost`: the sum of the rounded lines, without building them. `Err`
+    /// (`unpriceable`) when a line or the sum overflows exact arithmetic.
+    pub fn preparing_total(
+        &self,
+        p: &Parcel,
+        seal: Seal,
+        sturdy: bool,
+    ) -> Result<Decimal, Refusal> {
+        checked_total(&self.preparing_parts(p, seal, sturdy)?, self.dp)
     }
 
-    /// The `GetDetailsOfCost` lines. Empty when the tariff has no packaging prices.
-    pub fn preparing_lines(&self, p: &Parcel, seal: Seal, sturdy: bool) -> Vec<CostLine> {
+    /// The `GetDetailsOfCost` lines. Empty when the tariff has no packaging prices; `Err`
+    /// exactly when [`CompiledTariff::preparing_total`] is.
+    pub fn preparing_lines(
+        &self,
+        p: &Parcel,
+        seal: Seal,
+        sturdy: bool,
+    ) -> Result<Vec<CostLine>, Refusal> {
         let carton = self
             .packaging
             .as_ref()
             .and_then(|pk| pk.boxes.get(p.carton?));
-        self.preparing_parts(p, seal, sturdy)
+        Ok(self
+            .preparing_parts(p, seal, sturdy)?
             .into_iter()
             .flatten()
             .map(|part| {
@@ -150,6 +176,17 @@ impl CompiledTariff {
                     cost: part.cost,
                 }
             })
-            .collect()
+            .collect())
     }
+}
+
+/// The sum of the lines' costs, at the currency's scale `dp` even when there is none.
+fn checked_total(parts: &[Option<Part>; 6], dp: u32) -> Result<Decimal, Refusal> {
+    parts
+        .iter()
+        .flatten()
+        .try_fold(round_money(Decimal::ZERO, dp), |acc, p| {
+            acc.checked_add(p.cost)
+        })
+        .ok_or_else(unpriceable)
 }

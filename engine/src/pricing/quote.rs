@@ -86,7 +86,8 @@ pub struct QuoteRequest {
     #[serde(default)]
     pub weekend_delivery: bool,
     /// Day of shipment, for the VAT rate in effect; without it VAT is not reported.
-    #[serde(default)]
+    /// `YYYY-MM-DD`, years 0001–9999 (`courier_rules::calendar`).
+    #[serde(default, deserialize_with = "courier_rules::calendar::deserialize_opt")]
     pub date: Option<NaiveDate>,
 }
 
@@ -338,8 +339,12 @@ impl CompiledTariff {
                 .then(|| req.cod_amount.unwrap_or(req.declared_value)),
             weekend: req.weekend_delivery,
         };
+        // Err only for packaging prices far beyond what `tariff check` accepts: the
+        // methods that charge packaging are then refused as unpriceable.
         let lines = self.preparing_lines(&parcel, req.type_of_seal, req.sturdy_packaging);
-        let preparing: Decimal = lines.iter().map(|l| l.cost).sum();
+        let preparing = lines
+            .as_ref()
+            .map_or(Decimal::ZERO, |l| l.iter().map(|l| l.cost).sum());
         let dest = self.destination(&req.address.index, &req.address.region);
         let vat_rate = req.date.and_then(|d| self.vat_rate_on(d));
         if req.date.is_none() && !self.vat.is_empty() {
@@ -348,8 +353,22 @@ impl CompiledTariff {
                 .push("no date given: VAT is not reported".into());
         }
         for (i, m) in self.methods.iter().enumerate() {
-            match self.price_method(i, &shipment, &dest, preparing) {
-                Ok(p) => {
+            let priced = match (&lines, m.preparing) {
+                (Err(refusal), true) => Err(vec![refusal.clone()]),
+                _ => self.price_method(i, &shipment, &dest, preparing),
+            };
+            let priced = priced.and_then(|p| match vat_rate {
+                None => Ok((p, None)),
+                Some(r) => match self.vat_of(p.cost, r) {
+                    Some(vat) => Ok((p, Some(vat))),
+                    None => Err(vec![Refusal::Unpriceable {
+                        component: "vat",
+                        chargeable_weight_g: Some(p.chargeable_weight_g),
+                    }]),
+                },
+            });
+            match priced {
+                Ok((p, vat)) => {
                     let point = p.point.and_then(|j| m.points.get(j));
                     let zone = self
                         .zonings
@@ -357,7 +376,6 @@ impl CompiledTariff {
                         .and_then(|z| z.zone_names.get(usize::from(p.zone)))
                         .cloned()
                         .unwrap_or_default();
-                    let vat = vat_rate.map(|r| self.vat_of(p.cost, r));
                     let mut info = m.additional_info.clone();
                     if req.declared_value > Decimal::ZERO && m.insurance.is_none() {
                         if !info.is_empty() {
@@ -416,29 +434,32 @@ impl CompiledTariff {
                 .comments
                 .push("no delivery method can take this parcel to this address".into());
         }
-        quote.preparing_lines = lines;
+        quote.preparing_lines = lines.unwrap_or_default();
         Ok(quote)
     }
 
-    fn vat_of(&self, cost: Decimal, rate_percent: Decimal) -> Vat {
-        let amount = if self.prices_include_vat {
-            round_money(
-                cost * rate_percent / (Decimal::ONE_HUNDRED + rate_percent),
-                self.dp,
-            )
+    /// The VAT of `cost`; `None` when it overflows exact arithmetic (a cost far beyond
+    /// what a checked tariff produces).
+    fn vat_of(&self, cost: Decimal, rate_percent: Decimal) -> Option<Vat> {
+        let divisor = if self.prices_include_vat {
+            Decimal::ONE_HUNDRED.checked_add(rate_percent)?
         } else {
-            round_money(cost * rate_percent / Decimal::ONE_HUNDRED, self.dp)
+            Decimal::ONE_HUNDRED
         };
-        Vat {
+        let amount = round_money(
+            cost.checked_mul(rate_percent)?.checked_div(divisor)?,
+            self.dp,
+        );
+        Some(Vat {
             rate_percent,
             included: self.prices_include_vat,
             amount,
             cost_with_vat: if self.prices_include_vat {
                 cost
             } else {
-                cost + amount
+                cost.checked_add(amount)?
             },
-        }
+        })
     }
 
     /// Aplix `GetDetailsOfCost`: the packaging and marking lines of one offered method;

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::compile::CompiledTariff;
 use super::evaluate::{Parcel, Refusal, Shipment};
-use super::money::round_money;
+use super::money::{checked_sum, round_money};
 
 /// `{"shipments": [...]}`, as POSTed to `/v1/organizations/:id/shipments/calculate`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -333,9 +333,31 @@ impl CompiledTariff {
                 } else {
                     None
                 };
-                let commission = p.cod_fee.unwrap_or(zero) + insurance.unwrap_or(zero);
-                let calculated =
-                    p.rate + p.fuel.unwrap_or(zero) + p.notification.unwrap_or(zero) + commission;
+                // Checked: the components fit (price_method summed them), but these are
+                // other sums; an overflow is refused like any other unpriceable parcel.
+                let sums = checked_sum([p.cod_fee.unwrap_or(zero), insurance.unwrap_or(zero)])
+                    .and_then(|commission| {
+                        let calculated = checked_sum([
+                            p.rate,
+                            p.fuel.unwrap_or(zero),
+                            p.notification.unwrap_or(zero),
+                            commission,
+                        ])?;
+                        let total = calculated.checked_add(p.weekend.unwrap_or(zero))?;
+                        Some((commission, calculated, total))
+                    });
+                let Some((commission, calculated, total)) = sums else {
+                    let r = Refusal::Unpriceable {
+                        component: "calculated_charge_amount",
+                        chargeable_weight_g: Some(p.chargeable_weight_g),
+                    };
+                    return err(
+                        id,
+                        "invalid_parcel",
+                        r.describe(),
+                        vec![r.code().to_string()],
+                    );
+                };
                 ShipxOutcome::Priced(ShipxCalculation {
                     id: id.to_string(),
                     calculated_charge_amount: calculated,
@@ -347,7 +369,7 @@ impl CompiledTariff {
                         || insurance.is_some())
                     .then(|| calculated - commission),
                     end_of_week_collection_charge_amount: p.weekend,
-                    total_charge_amount: calculated + p.weekend.unwrap_or(zero),
+                    total_charge_amount: total,
                 })
             }
             Err(reasons) => {

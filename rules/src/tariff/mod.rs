@@ -62,3 +62,4 @@ pub mod validate;
 
 pub use error::{Problem, TariffError};
 pub use schema::*;
+pub use validate::{MAX_MINOR_UNITS, MAX_MONEY, MAX_PERCENT};

@@ -85,9 +85,7 @@ fn date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
             )))
         }
     };
-    NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|e| {
-        serde::de::Error::custom(format!("expected a date \"YYYY-MM-DD\", got {text:?}: {e}"))
-    })
+    crate::calendar::parse_date(&text).map_err(serde::de::Error::custom)
 }
 
 /// `[[zoning]]`: how an address maps to a zone. Rules are tried in file order and the

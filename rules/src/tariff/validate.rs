@@ -12,10 +12,50 @@ fn negative(d: Decimal) -> bool {
     d.is_sign_negative() && !d.is_zero()
 }
 
+/// The largest amount of money a tariff may hold: 10¹² (a trillion roubles, złoty, …).
+///
+/// Why this bound: `rust_decimal` holds about 7.9 × 10²⁸. With every price, minimum,
+/// maximum and band bound at most 10¹², every percentage at most [`MAX_PERCENT`] and
+/// `value_step` at least one minor unit, each component the engine computes from the
+/// tariff alone (a fee, a premium, a surcharge, a packaging line, their sums, VAT) stays
+/// many orders of magnitude inside the representable range. What can still overflow is a
+/// component driven by an absurd parcel (a weight of 10¹⁹ g on a method without a weight
+/// limit, a box of 4 × 10⁹ mm sides); the engine checks every operation and refuses such a
+/// parcel as `unpriceable`, never panics. See `docs/pricing.md` ("Representable range").
+pub const MAX_MONEY: Decimal = Decimal::from_parts(0xD4A5_1000, 0xE8, 0, false, 0);
+
+/// The largest fuel surcharge, in percent (ten times the rate). VAT, insurance and
+/// cash-on-delivery rates are percentages of a whole and stay within 0–100.
+pub const MAX_PERCENT: Decimal = Decimal::from_parts(1000, 0, 0, false, 0);
+
+/// The most digits of a minor unit a currency may have (`tariff.minor_units`).
+pub const MAX_MINOR_UNITS: u32 = 4;
+
+/// Reports `v` (a money amount at `key`) when it is negative or above [`MAX_MONEY`].
+fn check_money(
+    c: &mut Collector<'_>,
+    span: &Option<std::ops::Range<usize>>,
+    key: String,
+    v: Decimal,
+) {
+    if negative(v) {
+        c.at(span.clone(), key, "must not be negative");
+    } else if v > MAX_MONEY {
+        c.at(span.clone(), key, above_max_money());
+    }
+}
+
+fn above_max_money() -> String {
+    format!("must be at most {MAX_MONEY} (the largest amount courier prices)")
+}
+
 impl Tariff {
     /// Parses and validates a tariff. Every semantic problem is reported, each with its
     /// line and key; a syntax or type error is reported alone.
+    ///
+    /// A leading UTF-8 byte-order mark is ignored (`courier_rules::encoding`).
     pub fn from_toml_str(text: &str) -> Result<Tariff, TariffError> {
+        let text = crate::encoding::strip_bom(text);
         let tariff: Tariff = toml::from_str(text).map_err(|e| {
             let line = e.span().map(|s| line_of(text, s.start));
             TariffError {
@@ -42,6 +82,7 @@ impl Tariff {
         };
         self.validate_header(&mut c);
         let zones = self.validate_zonings(&mut c);
+        let minor_units = self.tariff.get_ref().minor_units.min(MAX_MINOR_UNITS);
         let mut type_ids = BTreeSet::new();
         let mut codes = BTreeSet::new();
         for (i, m) in self.methods.iter().enumerate() {
@@ -63,7 +104,7 @@ impl Tariff {
             if m.name.trim().is_empty() {
                 c.at(span.clone(), format!("{at}.name"), "must not be empty");
             }
-            validate_method(&mut c, m, span, &at, &zones);
+            validate_method(&mut c, m, span, &at, &zones, minor_units);
         }
         if self.methods.is_empty() {
             c.at(None, "method".into(), "at least one [[method]] is required");
@@ -93,7 +134,7 @@ impl Tariff {
                 ),
             );
         }
-        if h.minor_units > 4 {
+        if h.minor_units > MAX_MINOR_UNITS {
             c.at(span, "tariff.minor_units".into(), "must be between 0 and 4");
         }
         let mut dates = BTreeSet::new();
@@ -195,9 +236,113 @@ impl Tariff {
                     }
                 }
             }
+            check_shadowing(c, &span, &at, &z.rules);
             out.insert(z.id.clone(), names);
         }
         out
+    }
+}
+
+/// Rules are tried in file order and the first match wins, so an entry (prefix, range,
+/// region) that an earlier rule of **another zone** matches entirely is never reached:
+/// adding prefix `"6"` to Moscow's rule silently priced Kamchatka (`"684"`, further down)
+/// as Moscow (issue 16). Each such entry is a problem naming the rule that shadows it.
+/// Partial overlaps stay allowed: a specific rule before a broad one is the intended
+/// way to carve out an exception. Redundancy within one zone changes no price and is
+/// not reported.
+fn check_shadowing(
+    c: &mut Collector<'_>,
+    span: &Option<std::ops::Range<usize>>,
+    at: &str,
+    rules: &[ZoneRule],
+) {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    for (j, r) in rules.iter().enumerate() {
+        let earlier = || {
+            rules
+                .iter()
+                .enumerate()
+                .take(j)
+                .filter(|(_, e)| e.zone != r.zone)
+        };
+        let report = |c: &mut Collector<'_>, key: String, what: String, i: usize, by: String| {
+            c.at(
+                span.clone(),
+                key,
+                format!(
+                    "{what} is never reached: rule[{i}] (zone {:?}) {by} matches it first; \
+                     put the more specific rule first",
+                    rules[i].zone
+                ),
+            );
+        };
+        for (k, p) in r.prefix.iter().enumerate().filter(|(_, p)| digits(p)) {
+            let hit = earlier().find_map(|(i, e)| {
+                e.prefix
+                    .iter()
+                    .find(|q| digits(q) && p.starts_with(q.as_str()))
+                    .map(|q| (i, format!("prefix {q:?}")))
+            });
+            if let Some((i, by)) = hit {
+                report(
+                    c,
+                    format!("{at}.rule[{j}].prefix[{k}]"),
+                    format!("prefix {p:?}"),
+                    i,
+                    by,
+                );
+            }
+        }
+        for (k, [lo, hi]) in r.range.iter().enumerate() {
+            if !digits(lo) || !digits(hi) || lo.len() != hi.len() || lo > hi {
+                continue;
+            }
+            let hit = earlier().find_map(|(i, e)| {
+                let by_prefix = e
+                    .prefix
+                    .iter()
+                    .find(|q| digits(q) && lo.starts_with(q.as_str()) && hi.starts_with(q.as_str()))
+                    .map(|q| format!("prefix {q:?}"));
+                let by_range = || {
+                    e.range
+                        .iter()
+                        .find(|[a, b]| a.len() == lo.len() && a <= lo && hi <= b)
+                        .map(|[a, b]| format!("range [{a:?}, {b:?}]"))
+                };
+                by_prefix.or_else(by_range).map(|by| (i, by))
+            });
+            if let Some((i, by)) = hit {
+                report(
+                    c,
+                    format!("{at}.rule[{j}].range[{k}]"),
+                    format!("range [{lo:?}, {hi:?}]"),
+                    i,
+                    by,
+                );
+            }
+        }
+        for (k, g) in r.region.iter().enumerate() {
+            let norm = |s: &str| s.trim().to_lowercase();
+            let g = norm(g);
+            if g.is_empty() {
+                continue;
+            }
+            let hit = earlier().find_map(|(i, e)| {
+                e.region
+                    .iter()
+                    .find(|x| norm(x) == g)
+                    .map(|x| (i, format!("region {x:?}")))
+            });
+            if let Some((i, by)) = hit {
+                report(
+                    c,
+                    format!("{at}.rule[{j}].region[{k}]"),
+                    format!("region {:?}", r.region[k]),
+                    i,
+                    by,
+                );
+            }
+        }
     }
 }
 
@@ -209,10 +354,11 @@ fn validate_method(
     span: Option<std::ops::Range<usize>>,
     at: &str,
     zones: &BTreeMap<String, BTreeSet<String>>,
+    minor_units: u32,
 ) {
     let zone_names = check_method_shape(c, m, &span, at, zones);
     check_rates(c, m, at, zone_names);
-    check_insurance(c, m, at);
+    check_insurance(c, m, at, minor_units);
     check_cod(c, m, at);
     check_surcharges(c, m, &span, at);
     check_points(c, m, &span, at);
@@ -321,10 +467,7 @@ fn check_rates(c: &mut Collector<'_>, m: &Method, at: &str, zone_names: Option<&
                             format!("{rat}.{k}"),
                             "required with weight pricing",
                         ),
-                        Some(d) if negative(d) => {
-                            c.at(rspan.clone(), format!("{rat}.{k}"), "must not be negative")
-                        }
-                        _ => {}
+                        Some(d) => check_money(c, &rspan, format!("{rat}.{k}"), d),
                     }
                 }
                 if !r.cell_prices.is_empty() {
@@ -343,12 +486,9 @@ fn check_rates(c: &mut Collector<'_>, m: &Method, at: &str, zone_names: Option<&
                             format!("{rat}.cell_prices"),
                             format!("no price for cell {:?}", cell.name),
                         ),
-                        Some(d) if negative(*d) => c.at(
-                            rspan.clone(),
-                            format!("{rat}.cell_prices.{}", cell.name),
-                            "must not be negative",
-                        ),
-                        _ => {}
+                        Some(d) => {
+                            check_money(c, &rspan, format!("{rat}.cell_prices.{}", cell.name), *d)
+                        }
                     }
                 }
                 for name in r.cell_prices.keys() {
@@ -373,7 +513,7 @@ fn check_rates(c: &mut Collector<'_>, m: &Method, at: &str, zone_names: Option<&
 }
 
 /// The insurance rule: rates, tiers and bounds.
-fn check_insurance(c: &mut Collector<'_>, m: &Method, at: &str) {
+fn check_insurance(c: &mut Collector<'_>, m: &Method, at: &str, minor_units: u32) {
     if let Some(ins) = &m.insurance {
         let ispan = Some(ins.span());
         let ins = ins.get_ref();
@@ -397,25 +537,42 @@ fn check_insurance(c: &mut Collector<'_>, m: &Method, at: &str) {
                 "must be between 0 and 100",
             );
         }
-        if ins.value_step.is_some_and(|s| s <= Decimal::ZERO) {
-            c.at(
-                ispan.clone(),
-                format!("{iat}.value_step"),
-                "must be greater than 0",
-            );
+        // A step below the minor unit is meaningless (the premium is rounded to it) and,
+        // tiny enough, overflows the division `value / step`.
+        let minor_unit = Decimal::new(1, minor_units);
+        if let Some(s) = ins.value_step {
+            if s <= Decimal::ZERO {
+                c.at(
+                    ispan.clone(),
+                    format!("{iat}.value_step"),
+                    "must be greater than 0",
+                );
+            } else if s < minor_unit {
+                c.at(
+                    ispan.clone(),
+                    format!("{iat}.value_step"),
+                    format!("must be at least one minor unit ({minor_unit})"),
+                );
+            } else if s > MAX_MONEY {
+                c.at(
+                    ispan.clone(),
+                    format!("{iat}.value_step"),
+                    above_max_money(),
+                );
+            }
         }
-        if negative(ins.minimum) {
-            c.at(
-                ispan.clone(),
-                format!("{iat}.minimum"),
-                "must not be negative",
-            );
-        }
+        check_money(c, &ispan, format!("{iat}.minimum"), ins.minimum);
         if ins.max_declared_value <= Decimal::ZERO {
             c.at(
                 ispan.clone(),
                 format!("{iat}.max_declared_value"),
                 "must be greater than 0",
+            );
+        } else if ins.max_declared_value > MAX_MONEY {
+            c.at(
+                ispan.clone(),
+                format!("{iat}.max_declared_value"),
+                above_max_money(),
             );
         }
         check_bands(
@@ -456,18 +613,18 @@ fn check_cod(c: &mut Collector<'_>, m: &Method, at: &str) {
         let cspan = Some(cod.span());
         let cod = cod.get_ref();
         let cat = format!("{at}.cod");
-        if negative(cod.minimum) {
-            c.at(
-                cspan.clone(),
-                format!("{cat}.minimum"),
-                "must not be negative",
-            );
-        }
+        check_money(c, &cspan, format!("{cat}.minimum"), cod.minimum);
         if cod.max_amount <= Decimal::ZERO {
             c.at(
                 cspan.clone(),
                 format!("{cat}.max_amount"),
                 "must be greater than 0",
+            );
+        } else if cod.max_amount > MAX_MONEY {
+            c.at(
+                cspan.clone(),
+                format!("{cat}.max_amount"),
+                above_max_money(),
             );
         }
         if cod.band.is_empty() {
@@ -494,10 +651,26 @@ fn check_cod(c: &mut Collector<'_>, m: &Method, at: &str) {
         }
         // Each band is increasing in the amount; the fee must not drop where one band
         // hands over to the next, so the fee never decreases as the amount grows.
+        // Checked: out-of-range bands are reported above, and must not panic here.
+        let fee_at = |fixed: Decimal, up_to: Decimal, percent: Decimal| {
+            up_to
+                .checked_mul(percent)
+                .map(|x| x / Decimal::ONE_HUNDRED)
+                .and_then(|x| x.checked_add(fixed))
+        };
         for (k, pair) in cod.band.windows(2).enumerate() {
             if let [a, b] = pair {
-                let end_of_a = a.fixed + a.up_to * a.rate_percent / Decimal::ONE_HUNDRED;
-                let start_of_b = b.fixed + a.up_to * b.rate_percent / Decimal::ONE_HUNDRED;
+                let end_of_a = fee_at(a.fixed, a.up_to, a.rate_percent);
+                let b_rate_part = fee_at(Decimal::ZERO, a.up_to, b.rate_percent);
+                let start_of_b = b_rate_part.and_then(|x| x.checked_add(b.fixed));
+                let needed = end_of_a
+                    .zip(b_rate_part)
+                    .and_then(|(e, r)| e.checked_sub(r));
+                let (Some(end_of_a), Some(start_of_b), Some(needed)) =
+                    (end_of_a, start_of_b, needed)
+                else {
+                    continue;
+                };
                 if start_of_b < end_of_a {
                     c.at(
                         cspan.clone(),
@@ -507,7 +680,7 @@ fn check_cod(c: &mut Collector<'_>, m: &Method, at: &str) {
                             end_of_a.normalize(),
                             start_of_b.normalize(),
                             a.up_to,
-                            (end_of_a - a.up_to * b.rate_percent / Decimal::ONE_HUNDRED).normalize()
+                            needed.normalize()
                         ),
                     );
                 }
@@ -536,17 +709,18 @@ fn check_surcharges(
     at: &str,
 ) {
     let s = &m.surcharges;
-    for (k, v) in [
-        ("fuel_percent", s.fuel_percent),
-        ("notification", s.notification),
-        ("weekend", s.weekend),
-    ] {
-        if v.is_some_and(negative) {
+    if let Some(f) = s.fuel_percent {
+        if negative(f) || f > MAX_PERCENT {
             c.at(
                 span.clone(),
-                format!("{at}.surcharges.{k}"),
-                "must not be negative",
+                format!("{at}.surcharges.fuel_percent"),
+                format!("must be between 0 and {MAX_PERCENT}"),
             );
+        }
+    }
+    for (k, v) in [("notification", s.notification), ("weekend", s.weekend)] {
+        if let Some(v) = v {
+            check_money(c, span, format!("{at}.surcharges.{k}"), v);
         }
     }
 }
@@ -612,6 +786,8 @@ fn check_bands<const N: usize>(
                 format!("{at}[{k}].up_to"),
                 "must be greater than 0",
             );
+        } else if up_to > MAX_MONEY {
+            c.at(span.clone(), format!("{at}[{k}].up_to"), above_max_money());
         }
         if prev.is_some_and(|p| up_to <= p) {
             c.at(
@@ -625,6 +801,12 @@ fn check_bands<const N: usize>(
                 span.clone(),
                 format!("{at}[{k}]"),
                 "prices must not be negative",
+            );
+        } else if prices.iter().any(|p| *p > MAX_MONEY) {
+            c.at(
+                span.clone(),
+                format!("{at}[{k}]"),
+                format!("prices {}", above_max_money()),
             );
         }
         prev = Some(up_to);
@@ -641,13 +823,7 @@ fn validate_packaging(c: &mut Collector<'_>, p: &Spanned<Packaging>) {
         ("label", p.label),
         ("handling_per_unit", p.handling_per_unit),
     ] {
-        if negative(v) {
-            c.at(
-                span.clone(),
-                format!("packaging.{k}"),
-                "must not be negative",
-            );
-        }
+        check_money(c, &span, format!("packaging.{k}"), v);
     }
     if p.boxes.is_empty() {
         c.at(
@@ -664,6 +840,9 @@ fn validate_packaging(c: &mut Collector<'_>, p: &Spanned<Packaging>) {
                 .split_once(": ")
                 .unwrap_or((problem.as_str(), "invalid"));
             c.at(span.clone(), key.to_string(), msg.to_string());
+        }
+        if b.price.is_some_and(|v| v > MAX_MONEY) {
+            c.at(span.clone(), format!("{at}.price"), above_max_money());
         }
         if !refs.insert(b.reference.clone()) {
             c.at(

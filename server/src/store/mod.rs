@@ -7,6 +7,8 @@
 //! caller's `decide` closure (where the carrier's lifecycle rule runs) and writes what
 //! it decided — new state, one history row, the event's outcome — before committing.
 //! The caller answers HTTP only after `record` returns, so a 200 always follows a commit.
+//! (The SQLite store shares one commit among the writes queued meanwhile — group commit,
+//! [`group_commit`] — and still returns each only once that commit is made.)
 //!
 //! The store knows nothing about carriers: states, details and summaries are JSON text
 //! that the service modules produce with the rules crate's types. This keeps both
@@ -16,12 +18,16 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+pub mod group_commit;
 mod migrate;
 pub mod postgres;
 pub mod sqlite;
 
-pub use self::postgres::PostgresStore;
-pub use self::sqlite::{SqliteStore, Synchronous};
+use std::num::NonZeroUsize;
+
+pub use self::group_commit::{BatchStats, DEFAULT_MAX_BATCH};
+pub use self::postgres::{PostgresStore, DEFAULT_CONNECTIONS};
+pub use self::sqlite::{SqliteOptions, SqliteStore, Synchronous};
 
 /// Who sent an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -242,13 +248,41 @@ pub struct EventCounts {
     pub deliveries: u64,
 }
 
+/// How a store is opened: the settings of both backends (each uses its own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreOptions {
+    pub sqlite: SqliteOptions,
+    /// How many connections the PostgreSQL store keeps (`postgres_connections`).
+    pub postgres_connections: NonZeroUsize,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        StoreOptions {
+            sqlite: SqliteOptions::default(),
+            postgres_connections: DEFAULT_CONNECTIONS,
+        }
+    }
+}
+
 /// Opens the store named in the configuration: a `postgres://` (or `postgresql://`) URL,
-/// or a SQLite file path; migrations are applied.
+/// or a SQLite file path; migrations are applied. The other settings are their defaults
+/// (enough for `courier import`; the server uses [`open_with`]).
 pub fn open(location: &str, sync: Synchronous) -> Result<Box<dyn Store>, StoreError> {
+    let mut options = StoreOptions::default();
+    options.sqlite.synchronous = sync;
+    open_with(location, &options)
+}
+
+/// As [`open`], with every setting.
+pub fn open_with(location: &str, options: &StoreOptions) -> Result<Box<dyn Store>, StoreError> {
     if location.starts_with("postgres://") || location.starts_with("postgresql://") {
-        Ok(Box::new(PostgresStore::connect(location)?))
+        Ok(Box::new(PostgresStore::connect_with(
+            location,
+            options.postgres_connections,
+        )?))
     } else {
-        Ok(Box::new(SqliteStore::open(location, sync)?))
+        Ok(Box::new(SqliteStore::open_with(location, options.sqlite)?))
     }
 }
 

@@ -1,0 +1,281 @@
+//! Runs larger than memory: the orders split into buckets on disk, each bucket
+//! reconciled alone, the outputs merged in order.
+//!
+//! Reconciliation is independent per order: a parcel, its invoice lines, its tracking
+//! events and its refunds meet only each other, and every repeat rule keys on the order
+//! too. So a run can send each input row to bucket `hash(order_id) / P mod B` (the
+//! documented partition hash, [`Partition::bucket_of`]) in one pass that copies the raw
+//! fields with their original line, reconcile the buckets one after another — each
+//! holding a B-th of the rows — and interleave their sorted tables into the output
+//! ([`crate::merge`]), exactly as a merge of partitions does. The outputs are the same
+//! bytes for any bucket count, which the tests check; only memory and disk use change.
+//! Bucket files live in `DIR/.courier-buckets` and are removed as they are used.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::error::BatchError;
+use crate::merge::{interleave, Counts};
+use crate::output::{write_outputs, write_tables_csv};
+use crate::partition::Partition;
+use crate::profile::FormatProfile;
+use crate::reconcile::{reconcile_files, InputFiles, Options, Setup};
+use crate::records;
+use crate::reject::InputKind;
+use crate::sink::Sink;
+use crate::source::{self, FileFormat, InputFile, Layout, LINE_COLUMN};
+use crate::summary::Summary;
+
+/// Input bytes per bucket when the count is not given: a bucket's rows, parsed and
+/// classified, take a few times their text's size in memory (about 2 GiB at this size,
+/// measured in `BENCHMARKS.md`).
+pub const DEFAULT_BUCKET_BYTES: u64 = 256 << 20;
+
+/// Parquet is compressed: its bytes count this many times toward a bucket.
+const PARQUET_EXPANSION: u64 = 4;
+
+const WORK: &str = ".courier-buckets";
+
+/// The bucket count for these inputs when none is given.
+pub fn auto_buckets(files: &InputFiles) -> u32 {
+    let bytes: u64 = [
+        &files.registry,
+        &files.invoices,
+        &files.tracking,
+        &files.refunds,
+    ]
+    .iter()
+    .flat_map(|fs| fs.iter())
+    .map(|f| {
+        let len = std::fs::metadata(&f.path).map_or(0, |m| m.len());
+        match f.format {
+            FileFormat::Csv => len,
+            FileFormat::Parquet => len.saturating_mul(PARQUET_EXPANSION),
+        }
+    })
+    .sum();
+    bytes.div_ceil(DEFAULT_BUCKET_BYTES).clamp(1, 4096) as u32
+}
+
+/// Runs the reconciliation of `opts` into `out` — in memory when one bucket is enough,
+/// in buckets otherwise — and returns the summary.
+pub fn run(opts: &Options, out: &Path, progress: &dyn Fn(&str)) -> Result<Summary, BatchError> {
+    let setup = Setup::load(opts)?;
+    let files = InputFiles::discover(opts)?;
+    let buckets = match opts.buckets {
+        Some(0) => return Err(BatchError::Option("--buckets must be at least 1".into())),
+        Some(b) => b,
+        None => auto_buckets(&files),
+    };
+    if buckets == 1 {
+        let t = reconcile_files(opts, &setup, files, opts.partition, progress)?;
+        progress("writing outputs");
+        return write_outputs(out, &t);
+    }
+    std::fs::create_dir_all(out).map_err(|e| BatchError::io(out, e))?;
+    let work = out.join(WORK);
+    if work.exists() {
+        std::fs::remove_dir_all(&work).map_err(|e| BatchError::io(&work, e))?;
+    }
+    let result = run_buckets(opts, &setup, files, buckets, &work, out, progress);
+    let _ = std::fs::remove_dir_all(&work);
+    result
+}
+
+fn run_buckets(
+    opts: &Options,
+    setup: &Setup,
+    files: InputFiles,
+    buckets: u32,
+    work: &Path,
+    out: &Path,
+    progress: &dyn Fn(&str),
+) -> Result<Summary, BatchError> {
+    progress(&format!("splitting the inputs into {buckets} buckets"));
+    let split = scatter(setup, &files, opts.partition, buckets, work)?;
+    let mut counts = Counts::default();
+    let mut options = serde_json::Value::Null;
+    let mut dirs = Vec::with_capacity(split.len());
+    for (k, bucket_files) in split.into_iter().enumerate() {
+        progress(&format!("reconciling bucket {} of {buckets}", k + 1));
+        let inputs = bucket_dir(work, k as u32);
+        let t = reconcile_files(opts, setup, bucket_files, Partition::ALL, &|_| {})?;
+        counts.add(&t.files, &t.money_in, t.tracking_used, t.tracking_unused);
+        options = t.options.clone();
+        let dir = work.join(format!("out-{k:04}"));
+        write_tables_csv(&dir, &t)?;
+        drop(t);
+        std::fs::remove_dir_all(&inputs).map_err(|e| BatchError::io(&inputs, e))?;
+        dirs.push(dir);
+    }
+    progress("merging the buckets");
+    let mut sink = Sink::create(out)?;
+    interleave(&dirs, &mut sink)?;
+    sink.finish(
+        &counts.files,
+        &counts.money_in,
+        counts.tracking_used,
+        counts.tracking_unused,
+        &options,
+    )
+}
+
+fn bucket_dir(work: &Path, k: u32) -> PathBuf {
+    work.join(format!("in-{k:04}"))
+}
+
+/// Copies every row of every input file that `part` takes into its bucket's file, raw
+/// fields behind the original line, and returns each bucket's files: one per input file,
+/// in the inputs' order (a bucket with no row of a file gets its header alone, so file
+/// counts and file order are the same in every bucket).
+fn scatter(
+    setup: &Setup,
+    files: &InputFiles,
+    part: Partition,
+    buckets: u32,
+    work: &Path,
+) -> Result<Vec<InputFiles>, BatchError> {
+    let inputs: [(InputKind, &Vec<InputFile>, Layout, &FormatProfile); 4] = [
+        (
+            InputKind::Registry,
+            &files.registry,
+            records::REGISTRY,
+            &setup.canonical,
+        ),
+        (
+            InputKind::Invoices,
+            &files.invoices,
+            records::INVOICES,
+            &setup.invoice_profile,
+        ),
+        (
+            InputKind::Tracking,
+            &files.tracking,
+            records::TRACKING,
+            &setup.canonical,
+        ),
+        (
+            InputKind::Refunds,
+            &files.refunds,
+            records::REFUNDS,
+            &setup.canonical,
+        ),
+    ];
+    for k in 0..buckets {
+        let d = bucket_dir(work, k);
+        std::fs::create_dir_all(&d).map_err(|e| BatchError::io(&d, e))?;
+    }
+    let jobs: Vec<(InputKind, usize, &InputFile, Layout, &FormatProfile)> = inputs
+        .iter()
+        .flat_map(|(kind, fs, layout, profile)| {
+            fs.iter()
+                .enumerate()
+                .map(move |(i, f)| (*kind, i, f, *layout, *profile))
+        })
+        .collect();
+    let done: Vec<Result<Vec<PathBuf>, BatchError>> = jobs
+        .par_iter()
+        .map(|(kind, i, f, layout, profile)| {
+            let paths: Vec<PathBuf> = (0..buckets)
+                .map(|k| bucket_dir(work, k).join(format!("{}-{i:06}.csv", kind.name())))
+                .collect();
+            scatter_file(f, *layout, profile, part, &paths)?;
+            Ok(paths)
+        })
+        .collect();
+    let mut split: Vec<InputFiles> = (0..buckets)
+        .map(|_| InputFiles {
+            registry: Vec::new(),
+            invoices: Vec::new(),
+            tracking: Vec::new(),
+            refunds: Vec::new(),
+        })
+        .collect();
+    for ((kind, _, f, _, _), paths) in jobs.iter().zip(done) {
+        for (bucket, path) in split.iter_mut().zip(paths?) {
+            let file = InputFile {
+                path,
+                format: FileFormat::Csv,
+                origin: Some(f.path.clone()),
+            };
+            match kind {
+                InputKind::Registry => bucket.registry.push(file),
+                InputKind::Invoices => bucket.invoices.push(file),
+                InputKind::Tracking => bucket.tracking.push(file),
+                InputKind::Refunds => bucket.refunds.push(file),
+            }
+        }
+    }
+    Ok(split)
+}
+
+type BucketWriter = csv::Writer<BufWriter<File>>;
+
+fn scatter_file(
+    file: &InputFile,
+    layout: Layout,
+    profile: &FormatProfile,
+    part: Partition,
+    paths: &[PathBuf],
+) -> Result<(), BatchError> {
+    let open = |path: &Path, header: &[String]| -> Result<BucketWriter, BatchError> {
+        let f = File::create(path).map_err(|e| BatchError::io(path, e))?;
+        let mut w = csv::WriterBuilder::new()
+            .delimiter(profile.delimiter())
+            .flexible(true)
+            .from_writer(BufWriter::with_capacity(1 << 16, f));
+        w.write_field(LINE_COLUMN)
+            .and_then(|_| w.write_record(header))
+            .map_err(|e| BatchError::io(path, e))?;
+        Ok(w)
+    };
+    let mut writers: Vec<Option<BucketWriter>> = paths.iter().map(|_| None).collect();
+    let mut failed: Option<BatchError> = None;
+    let buckets = paths.len() as u32;
+    let header = source::for_each_row(file, layout, profile, |line, rec| {
+        if failed.is_some() {
+            return;
+        }
+        let order = rec.get("order_id").ok().flatten().map(str::trim);
+        if !part.takes(order) {
+            return;
+        }
+        let k = part.bucket_of(order, buckets) as usize;
+        let w = match &mut writers[k] {
+            Some(w) => w,
+            slot => match open(&paths[k], rec.header()) {
+                Ok(w) => slot.insert(w),
+                Err(e) => {
+                    failed = Some(e);
+                    return;
+                }
+            },
+        };
+        let wrote = w.write_field(line.to_string()).and_then(|_| {
+            for field in rec.raw_fields() {
+                w.write_field(field)?;
+            }
+            w.write_record(None::<&[u8]>)
+        });
+        if let Err(e) = wrote {
+            failed = Some(BatchError::io(&paths[k], e));
+        }
+    })?;
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    for (w, path) in writers.into_iter().zip(paths) {
+        let w = match w {
+            Some(w) => w,
+            None => open(path, &header)?,
+        };
+        w.into_inner()
+            .map_err(|e| BatchError::io(path, e.into_error()))?
+            .flush()
+            .map_err(|e| BatchError::io(path, e))?;
+    }
+    Ok(())
+}
