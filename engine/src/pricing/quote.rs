@@ -414,6 +414,13 @@ impl CompiledTariff {
         Ok(quote)
     }
 
+    /// The VAT of `cost` on `date` (contained in it or to add to it, as the tariff states
+    /// its prices), when a rate is configured for that day: the same amount a quote
+    /// reports, for callers that price with [`CompiledTariff::price_method`].
+    pub fn vat_on(&self, cost: Decimal, date: NaiveDate) -> Option<Vat> {
+        self.vat_rate_on(date).map(|r| self.vat_of(cost, r))
+    }
+
     fn vat_of(&self, cost: Decimal, rate_percent: Decimal) -> Vat {
         let amount = if self.prices_include_vat {
             round_money(
