@@ -88,7 +88,8 @@ pub fn render(c: &Comparison, t: &Totals, s: &CompareSummary) -> String {
         .filter(|b| t.by_band.iter().any(|v| v[*b].parcels > 0))
         .collect();
     let n = c.tariffs.len().max(1) as i64;
-    let (bar, gap, top, plot) = (18i64, 24i64, 20i64, 220i64);
+    // A gap wide enough for a band's label (`10001-20000 g`) under its group.
+    let (bar, gap, top, plot) = (18i64, 48i64, 20i64, 220i64);
     let group = bar * n + gap;
     let max = t
         .by_band
@@ -96,7 +97,7 @@ pub fn render(c: &Comparison, t: &Totals, s: &CompareSummary) -> String {
         .flat_map(|v| v.iter().map(|s| s.total.minor()))
         .max()
         .unwrap_or(0);
-    let width = 60 + group * bands.len().max(1) as i64;
+    let width = (100 + group * bands.len().max(1) as i64).max(60 + 160 * n);
     let height = top + plot + 60;
     h.push_str(&format!(
         "<svg width=\"{width}\" height=\"{height}\" role=\"img\" aria-label=\"cost by weight band per tariff\">\n<line x1=\"50\" y1=\"{}\" x2=\"{width}\" y2=\"{}\" stroke=\"#333\"/>\n",
