@@ -1,5 +1,6 @@
 //! `courier tariffs compare`: totals checked by hand on a small registry under two small
-//! tariffs, a parcel no tariff can carry, the same bytes at 1 and 4 threads, and a
+//! tariffs, a parcel no tariff can carry, the same bytes at 1 and 4 threads, a Parquet
+//! registry giving the bytes of its CSV, and a
 //! method map naming an unknown method.
 
 mod common;
@@ -372,6 +373,47 @@ fn same_bytes_at_one_and_four_threads() {
         assert_eq!(
             t["priced"].as_u64().unwrap() + t["refused"].as_u64().unwrap(),
             sj["parcels"].as_u64().unwrap()
+        );
+    }
+}
+
+#[test]
+fn a_parquet_registry_compares_as_its_csv() {
+    use polars::prelude::{Column, DataFrame, ParquetWriter};
+    let case = Case::new();
+    let header: Vec<&str> = HEADER.split(',').collect();
+    let mut cols: Vec<Vec<String>> = vec![Vec::new(); header.len()];
+    for r in REGISTRY {
+        for (c, v) in cols.iter_mut().zip(r.split(',')) {
+            c.push(v.to_string());
+        }
+    }
+    let columns = header
+        .iter()
+        .zip(&cols)
+        .map(|(n, v)| Column::new((*n).into(), v.clone()))
+        .collect();
+    let mut df = DataFrame::new(REGISTRY.len(), columns).expect("frame");
+    let folder = case.path("parquet");
+    fs::create_dir_all(&folder).expect("mkdir");
+    let f = fs::File::create(folder.join("registry.parquet")).expect("create");
+    ParquetWriter::new(f).finish(&mut df).expect("parquet");
+
+    let csv_out = case.path("from-csv");
+    let pq_out = case.path("from-parquet");
+    let c = compare(&case.options(Some("map.toml"))).expect("csv");
+    write_comparison(&csv_out, &c).expect("write");
+    let mut opts = case.options(Some("map.toml"));
+    opts.parcels = folder;
+    let p = compare(&opts).expect("parquet");
+    let s = write_comparison(&pq_out, &p).expect("write");
+    assert_eq!(s.parcels, 4);
+    assert_eq!(s.rows_rejected, 1);
+    for f in ["parcels.csv", "aggregates.csv", "differences.csv"] {
+        assert_eq!(
+            fs::read(csv_out.join(f)).expect("csv"),
+            fs::read(pq_out.join(f)).expect("parquet"),
+            "{f}"
         );
     }
 }
