@@ -1,7 +1,6 @@
 //! `courier tariffs compare`: totals checked by hand on a small registry under two small
 //! tariffs, a parcel no tariff can carry, the same bytes at 1 and 4 threads, a Parquet
-//! registry giving the bytes of its CSV, and a
-//! method map naming an unknown method.
+//! registry giving the bytes of its CSV, and a method map naming an unknown method.
 
 mod common;
 
