@@ -245,6 +245,10 @@ impl CompiledTariff {
     pub fn currency(&self) -> &str {
         &self.currency
     }
+    /// Whether the prices include VAT (a quote's VAT is then contained, not added).
+    pub fn prices_include_vat(&self) -> bool {
+        self.prices_include_vat
+    }
     /// Digits of the minor unit.
     pub fn minor_units(&self) -> u32 {
         self.dp

@@ -438,6 +438,14 @@ impl CompiledTariff {
         Ok(quote)
     }
 
+    /// The VAT of `cost` on `date` (contained in it or to add to it, as the tariff states
+    /// its prices), when a rate is configured for that day: the same amount a quote
+    /// reports, for callers that price with [`CompiledTariff::price_method`]. `None`
+    /// also when it overflows exact arithmetic.
+    pub fn vat_on(&self, cost: Decimal, date: NaiveDate) -> Option<Vat> {
+        self.vat_rate_on(date).and_then(|r| self.vat_of(cost, r))
+    }
+
     /// The VAT of `cost`; `None` when it overflows exact arithmetic (a cost far beyond
     /// what a checked tariff produces).
     fn vat_of(&self, cost: Decimal, rate_percent: Decimal) -> Option<Vat> {
