@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Renders a reconciliation report.html to PNG in headless Chromium (Debian's package),
+# Renders a report.html (the reconciliation's or the tariff comparison's) to PNG in
+# headless Chromium (Debian's package),
 # as finance sees it: scripts/report-screenshot.sh OUT_DIR [PNG]
 set -euo pipefail
 dir="${1:?usage: report-screenshot.sh OUT_DIR [PNG]}"

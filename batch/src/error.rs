@@ -34,6 +34,10 @@ pub enum BatchError {
     /// a missing or unreadable output file).
     #[error("merge: {0}")]
     Merge(String),
+    /// A method map of the tariff comparison is invalid (its message names the line and
+    /// the field).
+    #[error("{path}: {message}")]
+    MethodMap { path: PathBuf, message: String },
     /// Writing a Parquet file failed inside polars.
     #[error("{path}: {message}")]
     Parquet { path: PathBuf, message: String },
@@ -52,6 +56,7 @@ impl BatchError {
             BatchError::Identity(_) => "identity",
             BatchError::Merge(_) => "merge",
             BatchError::Parquet { .. } => "parquet",
+            BatchError::MethodMap { .. } => "method_map",
         }
     }
 

@@ -1,7 +1,7 @@
 //! What a registry parcel should cost by contract, and whether the weekend fee is owed:
 //! both asked of the engine and the rules crate, never computed here.
 
-use courier_engine::pricing::{MethodPrice, Parcel, Shipment};
+use courier_engine::pricing::{CompiledTariff, MethodPrice, Parcel, Refusal, Shipment};
 use courier_rules::inpost::refund::{
     ClientType, DispatchEvent, Outcome, ParcelHistory, RefundDecision, RefundPolicy,
 };
@@ -26,7 +26,7 @@ pub struct Expected {
 /// The engine's amounts in minor units. The engine rounds every amount to the minor
 /// unit, so only an amount beyond `i64` minor units can fail: the parcel is then
 /// unpriced, never priced at zero.
-fn amounts_of(p: &MethodPrice, dp: u32) -> Result<Amounts, String> {
+pub fn amounts_of(p: &MethodPrice, dp: u32) -> Result<Amounts, String> {
     let one = |d: rust_decimal::Decimal| {
         Money::from_decimal_exact(d, dp)
             .ok_or_else(|| format!("unpriceable: the amount {d} is out of range"))
@@ -42,6 +42,56 @@ fn amounts_of(p: &MethodPrice, dp: u32) -> Result<Amounts, String> {
         opt(p.weekend)?,
         one(p.cost)?,
     ])
+}
+
+/// Why a parcel's method cannot be priced by a tariff that has no such method.
+pub fn method_not_in_tariff(method: &str, tariff: &CompiledTariff) -> String {
+    format!(
+        "method_not_in_tariff: method {method:?} is not in the {} tariff",
+        tariff.carrier()
+    )
+}
+
+/// The engine's refusals as one line: `code: sentence; code: sentence`.
+pub fn explain(refusals: &[Refusal]) -> String {
+    refusals
+        .iter()
+        .map(|r| format!("{}: {}", r.code(), r.describe()))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Asks the engine for the price of a registry parcel with method `method` of `tariff`
+/// (the parcel as registered; `weekend`: whether the add-on is charged). The parcel's
+/// money is in minor units of `dp` digits. The one pricing call of the crate: the
+/// reconciliation and the tariff comparison both price through it.
+pub fn price(
+    tariff: &CompiledTariff,
+    method: usize,
+    parcel: &RegistryParcel,
+    dp: u32,
+    weekend: bool,
+) -> Result<MethodPrice, Vec<Refusal>> {
+    let [l, w, h] = parcel.sides_mm;
+    let volume = u64::from(l) * u64::from(w) * u64::from(h);
+    let p = Parcel {
+        outer_sorted_mm: parcel.sides_mm,
+        gross_weight_g: parcel.weight_g,
+        goods_volume_mm3: parcel.goods_volume_mm3.unwrap_or(volume),
+        units: u64::from(parcel.units),
+        carton: None,
+    };
+    let shipment = Shipment {
+        parcel: p,
+        declared_value: parcel.declared_value.to_decimal(dp),
+        cod_amount: (parcel.cod_amount > Money::ZERO).then(|| parcel.cod_amount.to_decimal(dp)),
+        weekend,
+    };
+    let dest = tariff.destination(&parcel.postal_index, &parcel.region);
+    let preparing = tariff
+        .preparing_total(&p, parcel.seal, parcel.sturdy)
+        .map_err(|r| vec![r])?;
+    tariff.price_method(method, &shipment, &dest, preparing)
 }
 
 /// Prices one parcel. `events` are the parcel's tracking events (any order).
@@ -86,43 +136,15 @@ pub fn expected(
     };
     let Some(method) = tariff.method_by_code(&parcel.method) else {
         return Expected {
-            amounts: Err(format!(
-                "method_not_in_tariff: method {:?} is not in the {} tariff",
-                parcel.method,
-                tariff.carrier()
-            )),
+            amounts: Err(method_not_in_tariff(&parcel.method, tariff)),
             weekend_fee_owed: charged,
             refund_due: Money::ZERO,
             weekend: decision,
         };
     };
-    let [l, w, h] = parcel.sides_mm;
-    let volume = u64::from(l) * u64::from(w) * u64::from(h);
-    let p = Parcel {
-        outer_sorted_mm: parcel.sides_mm,
-        gross_weight_g: parcel.weight_g,
-        goods_volume_mm3: parcel.goods_volume_mm3.unwrap_or(volume),
-        units: u64::from(parcel.units),
-        carton: None,
-    };
-    let shipment = Shipment {
-        parcel: p,
-        declared_value: parcel.declared_value.to_decimal(dp),
-        cod_amount: (parcel.cod_amount > Money::ZERO).then(|| parcel.cod_amount.to_decimal(dp)),
-        weekend: charged,
-    };
-    let dest = tariff.destination(&parcel.postal_index, &parcel.region);
-    let preparing = tariff.preparing_total(&p, parcel.seal, parcel.sturdy);
-    let priced = preparing
-        .map_err(|r| vec![r])
-        .and_then(|preparing| tariff.price_method(method, &shipment, &dest, preparing));
-    let amounts = match priced {
+    let amounts = match price(tariff, method, parcel, dp, charged) {
         Ok(price) => amounts_of(&price, dp),
-        Err(refusals) => Err(refusals
-            .iter()
-            .map(|r| format!("{}: {}", r.code(), r.describe()))
-            .collect::<Vec<_>>()
-            .join("; ")),
+        Err(refusals) => Err(explain(&refusals)),
     };
     let refund_due = match (&amounts, decision) {
         (Ok(a), Some(d)) if d.outcome == Outcome::PrepaidRefundDue => a[6],

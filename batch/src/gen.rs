@@ -411,6 +411,7 @@ fn gen_parcel(
             order_id: format!("ORD-{i:09}").into(),
             carrier,
             method: method.into(),
+            handover_date: registry_date + Duration::days(1),
             postal_index: index.into(),
             region: "".into(),
             declared_value: declared,

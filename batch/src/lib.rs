@@ -41,15 +41,21 @@
 //! [`reconcile`](mod@reconcile) (the job), [`classify`] (the classes), [`table`],
 //! [`summary`], [`output`], [`sink`], [`report`] (what is written), [`bucket`] (larger
 //! than memory), [`merge`](mod@merge) and [`partition`] (running on several machines),
-//! [`gen`] (realistic datasets with known errors).
+//! [`gen`] (realistic datasets with known errors); the tariff comparison:
+//! [`compare`](mod@compare) (re-pricing a registry under several tariffs),
+//! [`method_map`], [`weight_band`], [`compare_output`], [`compare_report`].
 
 pub mod bucket;
 pub mod classify;
+pub mod compare;
+pub mod compare_output;
+pub mod compare_report;
 pub mod error;
 pub mod expect;
 pub mod fields;
 pub mod gen;
 pub mod merge;
+pub mod method_map;
 pub mod money;
 pub mod output;
 pub mod partition;
@@ -63,9 +69,12 @@ pub mod source;
 pub mod summary;
 pub mod table;
 pub mod tariffs;
+pub mod weight_band;
 
 pub use bucket::run;
 pub use classify::{LineClass, ParcelClass, RefundClass};
+pub use compare::{compare, CompareOptions, Comparison};
+pub use compare_output::{write_comparison, CompareSummary};
 pub use error::BatchError;
 pub use merge::merge;
 pub use money::Money;

@@ -88,15 +88,15 @@ impl Options {
 type FileRows<T> = (Vec<T>, Vec<Reject>, FileCount);
 
 /// Rows read from one input, with its rejects and counts.
-struct Read<T> {
-    rows: Vec<T>,
-    rejects: Vec<Reject>,
-    files: Vec<FileCount>,
-    files_read: Vec<InputFile>,
+pub(crate) struct Read<T> {
+    pub rows: Vec<T>,
+    pub rejects: Vec<Reject>,
+    pub files: Vec<FileCount>,
+    pub files_read: Vec<InputFile>,
 }
 
 #[allow(clippy::too_many_arguments)] // one call per input; a struct would only rename them
-fn read_input<T: Send>(
+pub(crate) fn read_input<T: Send>(
     input: InputKind,
     files: Vec<InputFile>,
     layout: Layout,
@@ -159,10 +159,49 @@ fn read_input<T: Send>(
     Ok(out)
 }
 
-fn file_of(files: &[InputFile], offset: u32, at: records::RowRef) -> String {
+pub(crate) fn file_of(files: &[InputFile], offset: u32, at: records::RowRef) -> String {
     files
         .get((at.file - offset) as usize)
         .map_or_else(String::new, InputFile::name)
+}
+
+/// The registry's parcels, one per (carrier, order), sorted by them; a repeated row is
+/// rejected into `rejects` naming the first. Shared by the reconciliation and the tariff
+/// comparison.
+pub(crate) fn unique_parcels(
+    rows: Vec<RegistryParcel>,
+    files_read: &[InputFile],
+    book: &TariffBook,
+    rejects: &mut Vec<Reject>,
+) -> Vec<RegistryParcel> {
+    let mut parcels = rows;
+    parcels.par_sort_unstable_by(|a, b| {
+        (a.carrier, &a.order_id, a.at).cmp(&(b.carrier, &b.order_id, b.at))
+    });
+    let mut kept: Vec<RegistryParcel> = Vec::with_capacity(parcels.len());
+    for p in parcels {
+        if let Some(first) = kept
+            .last()
+            .filter(|k| k.carrier == p.carrier && k.order_id == p.order_id)
+        {
+            rejects.push(Reject {
+                file: file_of(files_read, 0, p.at),
+                line: p.at.line,
+                input: InputKind::Registry,
+                reason: format!(
+                    "order {:?} of {} is already in the registry at {}:{}",
+                    p.order_id,
+                    book.carrier_name(p.carrier),
+                    file_of(files_read, 0, first.at),
+                    first.at.line
+                ),
+                amount: None,
+            });
+            continue;
+        }
+        kept.push(p);
+    }
+    kept
 }
 
 /// The files of the four inputs.
@@ -329,35 +368,7 @@ pub(crate) fn reconcile_files(
     rejects.extend(trk.rejects);
     rejects.extend(rf.rejects);
 
-    // Registry: one parcel per (carrier, order); a repeated row is rejected.
-    let mut parcels = reg.rows;
-    parcels.par_sort_unstable_by(|a, b| {
-        (a.carrier, &a.order_id, a.at).cmp(&(b.carrier, &b.order_id, b.at))
-    });
-    let mut kept: Vec<RegistryParcel> = Vec::with_capacity(parcels.len());
-    for p in parcels {
-        if let Some(first) = kept
-            .last()
-            .filter(|k| k.carrier == p.carrier && k.order_id == p.order_id)
-        {
-            rejects.push(Reject {
-                file: file_of(&reg.files_read, 0, p.at),
-                line: p.at.line,
-                input: InputKind::Registry,
-                reason: format!(
-                    "order {:?} of {} is already in the registry at {}:{}",
-                    p.order_id,
-                    book.carrier_name(p.carrier),
-                    file_of(&reg.files_read, 0, first.at),
-                    first.at.line
-                ),
-                amount: None,
-            });
-            continue;
-        }
-        kept.push(p);
-    }
-    let parcels = kept;
+    let parcels = unique_parcels(reg.rows, &reg.files_read, book, &mut rejects);
 
     // Tracking: only the events of parcels with the add-on matter to a rule.
     let weekend_orders: HashSet<&str> = parcels

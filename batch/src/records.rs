@@ -81,6 +81,9 @@ pub struct RegistryParcel {
     pub order_id: Box<str>,
     pub carrier: u16,
     pub method: Box<str>,
+    /// The day the parcel was handed to the carrier (the tariff comparison's month and
+    /// VAT date).
+    pub handover_date: NaiveDate,
     pub postal_index: Box<str>,
     pub region: Box<str>,
     pub declared_value: Money,
@@ -356,7 +359,7 @@ fn registry_row(r: &RowReader<'_, '_>) -> Result<RegistryParcel, String> {
     let p = r.cx.profile;
     r.field("registry_id", fields::ident)?;
     r.field("registry_date", |v| fields::date(v, &p.date_format))?;
-    r.field("handover_date", |v| fields::date(v, &p.date_format))?;
+    let handover_date = r.field("handover_date", |v| fields::date(v, &p.date_format))?;
     let order_id = r.field("order_id", fields::ident)?;
     let carrier = r.carrier()?;
     let method = r.field("method", fields::ident)?;
@@ -416,6 +419,7 @@ fn registry_row(r: &RowReader<'_, '_>) -> Result<RegistryParcel, String> {
         order_id: order_id.into(),
         carrier,
         method: method.into(),
+        handover_date,
         postal_index: postal_index.into(),
         region: region.into(),
         declared_value,

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use crate::summary::Summary;
 use crate::table::{Cells, TableKind, Tables};
 
-fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

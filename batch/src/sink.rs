@@ -40,7 +40,7 @@ fn csv_out(path: &Path, columns: &[String]) -> Result<CsvOut, BatchError> {
 
 /// `lines.parquet`: every column as text (amounts stay exact, the same text as the CSV),
 /// written in row groups of [`PARQUET_BATCH`] rows.
-struct ParquetLines {
+pub(crate) struct ParquetLines {
     path: PathBuf,
     columns: Vec<String>,
     buffer: Vec<Vec<String>>,
@@ -48,7 +48,7 @@ struct ParquetLines {
 }
 
 impl ParquetLines {
-    fn create(path: &Path, columns: Vec<String>) -> Result<ParquetLines, BatchError> {
+    pub(crate) fn create(path: &Path, columns: Vec<String>) -> Result<ParquetLines, BatchError> {
         let file = File::create(path).map_err(|e| BatchError::io(path, e))?;
         let empty = Self::frame(path, &columns, &vec![Vec::new(); columns.len()])?;
         let writer = ParquetWriter::new(BufWriter::with_capacity(1 << 20, file))
@@ -82,7 +82,7 @@ impl ParquetLines {
         DataFrame::new(height, columns).map_err(|e| Self::bad(path, e))
     }
 
-    fn push<R: Cells + ?Sized>(&mut self, row: &R) -> Result<(), BatchError> {
+    pub(crate) fn push<R: Cells + ?Sized>(&mut self, row: &R) -> Result<(), BatchError> {
         for (col, cell) in self.buffer.iter_mut().zip(row.cells()) {
             col.push(cell.to_string());
         }
@@ -106,7 +106,7 @@ impl ParquetLines {
         Ok(())
     }
 
-    fn finish(mut self) -> Result<(), BatchError> {
+    pub(crate) fn finish(mut self) -> Result<(), BatchError> {
         self.flush()?;
         self.writer.finish().map_err(|e| Self::bad(&self.path, e))?;
         Ok(())

@@ -41,6 +41,9 @@ enum Command {
     /// Tariff files: validate.
     #[command(subcommand)]
     Tariff(cmd::quote::TariffCommand),
+    /// Tariff benchmarking: what a registry's parcels would have cost under other tariffs.
+    #[command(subcommand)]
+    Tariffs(cmd::tariffs::Command),
     /// InPost weekend delivery add-on: window, eligibility, refunds.
     #[command(subcommand)]
     Inpost(cmd::inpost::Command),
@@ -78,6 +81,7 @@ fn main() -> ExitCode {
         Command::Pack(args) => cmd::pack::run(args, format),
         Command::Quote(args) => cmd::quote::run(args, format),
         Command::Tariff(c) => cmd::quote::run_tariff(c, format),
+        Command::Tariffs(c) => cmd::tariffs::run(c, format),
         Command::Inpost(c) => cmd::inpost::run(c, format),
         Command::Validate(args) => cmd::validate::run(args, format),
         Command::Reconcile(args) => cmd::reconcile::run(args, format),

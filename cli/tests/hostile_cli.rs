@@ -35,9 +35,17 @@ fn extreme_tariff_is_refused_by_check_and_quote_not_a_panic() {
     let out = courier(&["tariff", "check", t], None);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let e = stderr(&out);
+    // The error names the line of the third `[[method]]` table, wherever it is.
+    let line = APLIX
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.trim() == "[[method]]")
+        .nth(2)
+        .map(|(i, _)| i + 1)
+        .unwrap();
     assert!(
         e.contains(&format!(
-            "{t}: line 235: method[2] (courier).surcharges.fuel_percent"
+            "{t}: line {line}: method[2] (courier).surcharges.fuel_percent"
         )),
         "{e}"
     );

@@ -209,6 +209,8 @@ fn refund_json_shape_and_asymmetry() {
     assert_eq!(v["fee_owed"], false);
     assert_eq!(v["outcome"], "prepaid_refund_due");
     // A configurable deadline: Friday 09:00 local makes the Friday 10:00 dispatch late.
+    // The deadline binds the prepaid refund only: a postpaid parcel sent late and placed
+    // on Saturday owes the fee (seed 003: left off only when "not sent").
     let v = json_ok(
         &[
             "inpost",
@@ -219,7 +221,20 @@ fn refund_json_shape_and_asymmetry() {
         ],
         Some(&history("postpaid", true, json!("2026-11-28T10:00:00Z"))),
     );
-    assert_eq!(v["outcome"], "postpaid_not_dispatched");
+    assert_eq!(v["outcome"], "postpaid_invoiced");
+    assert_eq!(v["fee_owed"], true);
+    let v = json_ok(
+        &[
+            "inpost",
+            "refund",
+            "-",
+            "--dispatch-deadline",
+            "friday 09:00",
+        ],
+        Some(&history("prepaid", true, json!("2026-11-30T10:00:00Z"))),
+    );
+    assert_eq!(v["outcome"], "prepaid_not_dispatched");
+    assert_eq!(v["fee_owed"], true);
     let e = error(
         &["inpost", "refund", "-", "--dispatch-deadline", "noon"],
         Some(&history("prepaid", true, Value::Null)),

@@ -86,7 +86,9 @@ fn fastriver_invalid_lists_every_field_without_personal_data() {
     assert_eq!(out.status.code(), Some(1));
     let v = json(&out);
     let fields: Vec<&String> = v["validation_errors"].as_object().unwrap().keys().collect();
-    assert_eq!(fields.len(), 15, "{v}");
+    // 14 fields: external_id is optional by default (seed 001: "обязателен при наличии").
+    assert_eq!(fields.len(), 14, "{v}");
+    assert!(!fields.iter().any(|f| f.as_str() == "external_id"), "{v}");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(!text.contains("7926765432"), "{text}");
     let table = courier(&[
@@ -214,6 +216,36 @@ fn taxomet_and_tastamat() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(!String::from_utf8_lossy(&out.stdout).contains("hunter2"));
+    let v = json(&out);
+    assert_eq!(
+        (v["result"].as_str(), v["order_id"].as_str()),
+        (Some("0"), Some("0"))
+    );
+    assert!(v["error"].as_str().unwrap().starts_with("unit_id: "), "{v}");
+    // A missing required parameter is a refusal in Taxomet's shape (exit 1), not exit 2.
+    let dir = std::env::temp_dir().join(format!("courier-taxomet-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("rating.json");
+    std::fs::write(
+        &f,
+        r#"{"method":"add_driver_rating","operator_login":"my-api","operator_password":"pw","driver_id":2,"points":100}"#,
+    )
+    .unwrap();
+    let out = courier(&[
+        "validate",
+        "taxomet",
+        f.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    assert_eq!(v["result"], "0");
+    assert_eq!(v["order_id"], "0");
+    assert_eq!(v["error"], "lifetime_hours: required; comment: required");
+    std::fs::write(&f, "{not json").unwrap();
+    let out = courier(&["validate", "taxomet", f.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
     let out = courier(&[
         "validate",
         "tastamat",

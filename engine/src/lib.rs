@@ -51,6 +51,8 @@
 //!   `CalculateShippingCost` ([`pricing::CompiledTariff::quote`]), `GetDetailsOfCost`
 //!   ([`pricing::CompiledTariff::details`]), the ShipX calculation
 //!   ([`pricing::CompiledTariff::shipx_calculate`]) and the rounding policy.
+//! - [`aplix`]: Aplix's own request and answer shapes (seed 002 names, metres and
+//!   kilograms rounded up to mm and g) for `CheckDimensions` and `CalculateShippingCost`.
 //! - [`inputs`]: the goods (CSV or JSON) and carton-catalogue (CSV) parsers, text in,
 //!   values out, so every front end (CLI, batch, server, fuzz harness) reads them alike.
 //! - [`rules`]: the carrier rules this engine evaluates (limits, catalogues, tariffs,
@@ -59,6 +61,7 @@
 // Geometry indexes the three axes of several arrays at once; an index loop says it best.
 #![allow(clippy::needless_range_loop)]
 
+pub mod aplix;
 pub mod inputs;
 pub mod packing;
 pub mod pricing;

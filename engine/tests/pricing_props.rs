@@ -105,6 +105,12 @@ proptest! {
         let json = format!(r#"{{"declared_value": "{}", "goods": [{{"length_mm": {l}, "width_mm": {w}, "height_mm": {h}, "weight_g": {weight}, "qty": {qty}}}],
             "address": {{"index": "{}"}}, "type_of_seal": {seal}, "cash_on_delivery": {cod}, "date": "2026-05-01"}}"#, cents(declared), INDEXES[idx]);
         let req: QuoteRequest = serde_json::from_str(&json).unwrap();
+        // "000000" and "" are in no zone: an address error, the same every time.
+        if INDEXES[idx] == "000000" || INDEXES[idx].is_empty() {
+            let e = t.quote(&req).unwrap_err();
+            prop_assert_eq!(e.to_string(), t.quote(&req.clone()).unwrap_err().to_string());
+            return Ok(());
+        }
         let a = serde_json::to_vec(&t.quote(&req).unwrap()).unwrap();
         let b = serde_json::to_vec(&t.quote(&req.clone()).unwrap()).unwrap();
         prop_assert_eq!(&a, &b);

@@ -22,6 +22,13 @@ fn cfg() -> PartnerConfig {
     PartnerConfig::from_toml_str(CONFIG).expect("sample config loads")
 }
 
+/// The shipped configuration in strict mode (`require_external_id = true`).
+fn strict_cfg() -> PartnerConfig {
+    let text = CONFIG.replace("require_external_id = false", "require_external_id = true");
+    assert_ne!(text, CONFIG, "the shipped config names require_external_id");
+    PartnerConfig::from_toml_str(&text).expect("strict config loads")
+}
+
 fn at(rfc3339: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(rfc3339)
         .expect("test instant")
@@ -82,11 +89,14 @@ fn invalid_sample_reports_every_error_at_once() {
         ("callback_url", "not_https"),
         ("company_name", "required"),
         ("inn", "inn_checksum"),
-        ("external_id", "required"),
     ]
     .into_iter()
     .collect();
     assert_eq!(got, want);
+    // In strict mode the missing external_id is one more error.
+    let strict = validate_request(&req, &strict_cfg(), at(NOW));
+    assert_eq!(strict.errors.len(), errs.errors.len() + 1, "{strict:?}");
+    assert!(strict.has("external_id", "required"));
     // No personal data echoed: the bad additional phone is masked.
     let json = serde_json::to_string(&errs).expect("serialises");
     assert!(json.starts_with(r#"{"validation_errors":{"#));
@@ -417,10 +427,16 @@ fn each_rule_table() {
             Some(("inn", "required")),
         ),
         (
-            "external id missing",
+            "external id missing (optional by default)",
             |r| r.external_id = None,
             NOW,
-            Some(("external_id", "required")),
+            None,
+        ),
+        (
+            "external id blank (optional by default)",
+            |r| r.external_id = Some("  ".into()),
+            NOW,
+            None,
         ),
     ];
     let cfg = cfg();
@@ -853,5 +869,40 @@ proptest! {
         let json = serde_json::to_string(&errs).unwrap();
         let shaped = json.starts_with(r#"{"validation_errors":"#);
         prop_assert!(shaped, "{}", json);
+    }
+}
+
+/// Seed 001: external_id is "обязателен при наличии" / "Да, если имеется": optional by
+/// default, required in strict mode, and never an error when given.
+#[test]
+fn external_id_is_optional_by_default_and_required_in_strict_mode() {
+    let lax = cfg();
+    assert!(!lax.require_external_id);
+    let strict = strict_cfg();
+    assert!(strict.require_external_id);
+    // A config that does not mention the key is lax too (the default).
+    let minimal = PartnerConfig::from_toml_str(
+        "[products.credit_card_visa]\n[cities.kazan]\nname = \"Казань\"\ntime_zone = \"Europe/Moscow\"\nsame_day_cutoff = \"15:00\"\n",
+    )
+    .expect("minimal config");
+    assert!(!minimal.require_external_id);
+    let cases: [(Option<&str>, bool, bool); 4] = [
+        // (external_id, valid lax, valid strict)
+        (Some("R-1"), true, true),
+        (None, true, false),
+        (Some(""), true, false),
+        (Some(" "), true, false),
+    ];
+    for (id, lax_ok, strict_ok) in cases {
+        let mut req = valid();
+        req.external_id = id.map(str::to_string);
+        let errs = validate_request(&req, &lax, at(NOW));
+        assert_eq!(errs.is_empty(), lax_ok, "lax {id:?}: {errs:?}");
+        let errs = validate_request(&req, &strict, at(NOW));
+        assert_eq!(errs.is_empty(), strict_ok, "strict {id:?}: {errs:?}");
+        if !strict_ok {
+            assert_eq!(errs.errors.len(), 1, "{errs:?}");
+            assert!(errs.has("external_id", "required"));
+        }
     }
 }

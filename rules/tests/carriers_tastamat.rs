@@ -296,3 +296,130 @@ fn every_status_is_reachable() {
     }
     assert_eq!(seen.len(), S::ALL.len());
 }
+
+/// Seed 000: the SMS goes to a "сотовый номер телефона". Mobile operator codes are the
+/// documented list in `data/carriers/kz-mobile-prefixes.toml`; landlines are refused.
+#[test]
+fn phone_must_be_a_kazakh_mobile_number_from_the_listed_codes() {
+    use courier_rules::tastamat::MobilePrefixes;
+    let shipped = MobilePrefixes::from_toml_str(MobilePrefixes::shipped_toml()).unwrap();
+    assert_eq!(shipped, MobilePrefixes::shipped());
+    assert_eq!(
+        cfg().mobile_prefixes,
+        shipped,
+        "the config defaults to the list"
+    );
+    let listed: Vec<String> = shipped.codes().collect();
+    assert_eq!(
+        listed,
+        [
+            "700", "701", "702", "705", "706", "707", "708", "747", "771", "775", "776", "777",
+            "778"
+        ]
+    );
+    for code in &listed {
+        for form in [
+            format!("+7{code}1234567"),
+            format!("8{code}1234567"),
+            format!("7{code}1234567"),
+            format!("+7 ({code}) 123-45-67"),
+        ] {
+            assert!(shipped.is_mobile(&form), "{form}");
+        }
+    }
+    let refused = [
+        "+77272123456",    // Almaty landline (727): the issue's example
+        "+77172123456",    // Astana landline (717)
+        "+77102123456",    // Karaganda (710), lowest geographic code
+        "+77292123456",    // Mangystau (729), highest geographic code
+        "+77032123456",    // 703: not listed
+        "+77092123456",    // 709: not listed
+        "+77702123456",    // 770: not listed
+        "+77792123456",    // 779: not listed
+        "+77602123456",    // 760: satellite, left out (see the data file)
+        "+77852123456",    // 785: left out
+        "+79261234567",    // a Russian mobile
+        "+87011234567",    // "+8" is not a country code
+        "7+7011234567",    // '+' not first
+        "+7701123456",     // 10 digits
+        "+770112345678",   // 12 digits
+        "+7701123456x",    // a letter
+        "+7 701 123 45 6", // 10 digits with spaces
+        "",
+    ];
+    for p in refused {
+        assert!(!shipped.is_mobile(p), "{p:?}");
+    }
+    // Through the payload, with the field named and the number masked.
+    let p = Payload::from_json(
+        r#"{"parcel_id":"P","locker_index":"050000","phone":"+77272123456","cost":1}"#,
+    )
+    .unwrap();
+    let errs = p.validate(&cfg(), t(0));
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(
+        (errs[0].field.as_str(), errs[0].code),
+        ("phone", "phone_format")
+    );
+    assert!(!errs[0].message.contains("2123456"), "{}", errs[0].message);
+    // A configuration may carry its own list (an operator code added without a release).
+    let own =
+        TastamatConfig::from_toml_str("storage_period_hours = 72\nmobile_prefixes = [\"727\"]")
+            .unwrap();
+    assert!(p.validate(&own, t(0)).is_empty());
+    // Lists that cannot be used are refused, naming the entry.
+    for (bad, what) in [
+        ("mobile_prefixes = [\"7O1\"]", "7O1"),
+        ("mobile_prefixes = [\"7011\"]", "7011"),
+        ("mobile_prefixes = [\"701\", \"701\"]", "twice"),
+        ("mobile_prefixes = []", "empty"),
+    ] {
+        let e = TastamatConfig::from_toml_str(&format!("storage_period_hours = 72\n{bad}"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(what), "{bad}: {e}");
+    }
+    let e = MobilePrefixes::from_toml_str("country = \"RU\"\nprefixes = [\"900\"]").unwrap_err();
+    assert!(e.to_string().contains("KZ"), "{e}");
+}
+
+/// The locker index format is data (`locker_index_format`, Kazakhstan six digits), the
+/// same pattern type as a tariff's `[address]`.
+#[test]
+fn locker_index_format_is_configuration() {
+    assert_eq!(cfg().locker_index_format.pattern(), "NNNNNN");
+    let p = |index: &str| {
+        Payload::from_json(&format!(
+            r#"{{"parcel_id":"P","locker_index":"{index}","phone":"+77011234567","cost":1}}"#
+        ))
+        .unwrap()
+    };
+    for good in ["050000", "010000", " 050000 "] {
+        assert!(codes(&p(good), t(0)).is_empty(), "{good}");
+    }
+    for bad in ["05000", "0500000", "05000A", "050-000", ""] {
+        assert_eq!(
+            codes(&p(bad), t(0)),
+            vec![("locker_index".into(), "index_format")],
+            "{bad:?}"
+        );
+    }
+    // Another format by configuration (an example only: a dash after three digits).
+    let other = TastamatConfig::from_toml_str(
+        "storage_period_hours = 72\nlocker_index_format = \"NNN-NNN\"",
+    )
+    .unwrap();
+    assert!(p("050-000").validate(&other, t(0)).is_empty());
+    assert!(TastamatConfig::from_toml_str(
+        "storage_period_hours = 72\nlocker_index_format = \"---\""
+    )
+    .is_err());
+    // Without the key: six digits.
+    let bare = TastamatConfig::from_toml_str("storage_period_hours = 72").unwrap();
+    assert_eq!(bare.locker_index_format.pattern(), "NNNNNN");
+    // The configuration-free entry point uses the shipped file.
+    let courier_rules::tastamat::Payload::ParcelDetails(d) = p("05000") else {
+        unreachable!()
+    };
+    assert_eq!(d.validate()[0].code, "index_format");
+}

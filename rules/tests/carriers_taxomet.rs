@@ -39,7 +39,7 @@ fn seed_examples_are_valid() {
             r#"{{"method":"add_driver_rating",{CRED},"driver_id":2,"points":100,"lifetime_hours":1000,"comment":"Тестовый рейтинг через API"}}"#
         ),
         format!(
-            r#"{{"method":"add_driver_rating",{CRED},"driver_id":2,"points":-50,"lifetime_hours":1}}"#
+            r#"{{"method":"add_driver_rating",{CRED},"driver_id":2,"points":-50,"lifetime_hours":1,"comment":"штраф"}}"#
         ),
     ];
     for text in &seed_calls {
@@ -133,9 +133,21 @@ fn rules_table() {
         ),
         (
             format!(
-                r#"{{"method":"add_driver_rating",{CRED},"driver_id":2,"points":5,"lifetime_hours":0}}"#
+                r#"{{"method":"add_driver_rating",{CRED},"driver_id":2,"points":5,"lifetime_hours":0,"comment":"x"}}"#
             ),
             vec![("lifetime_hours", "positive")],
+        ),
+        (
+            format!(
+                r#"{{"method":"add_driver_rating",{CRED},"driver_id":2,"points":5,"lifetime_hours":1,"comment":" "}}"#
+            ),
+            vec![("comment", "required")],
+        ),
+        (
+            format!(
+                r#"{{"method":"add_driver_rating",{CRED},"driver_id":2,"points":5,"lifetime_hours":-1}}"#
+            ),
+            vec![("lifetime_hours", "positive"), ("comment", "required")],
         ),
         (
             format!(r#"{{"method":"set_driver",{CRED},"id":10,"driver_id":0,"boarding_time":0}}"#),
@@ -233,4 +245,159 @@ fn replies() {
         parse_reply("<html>"),
         Err(ReplyError::Malformed(_))
     ));
+}
+
+/// Seed 004: "result, error, order_id всегда присутствуют в ответе". Our validation
+/// answer has the same three keys always; a missing or mistyped parameter is a refusal
+/// naming it (`result` "0"), not a parse failure.
+#[test]
+fn validation_answer_has_result_error_and_order_id_always() {
+    use courier_rules::taxomet::Validation;
+    let answer = |text: &str| {
+        Validation::of_json(text)
+            .expect("a JSON object")
+            .answer_json()
+    };
+    let keys = |v: &serde_json::Value| {
+        let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+        k.sort();
+        k
+    };
+    // The seed examples: accepted, error empty, order_id "0" (nothing created) or the
+    // order the request is about.
+    let ok = answer(include_str!(
+        "../../data/samples/carriers/taxomet_seed_add_order.json"
+    ));
+    assert_eq!(
+        (
+            ok["result"].as_str(),
+            ok["error"].as_str(),
+            ok["order_id"].as_str()
+        ),
+        (Some("1"), Some(""), Some("0"))
+    );
+    assert_eq!(
+        keys(&ok),
+        ["error", "errors", "method", "order_id", "result"]
+    );
+    let ok = answer(&format!(r#"{{"method":"cancel_order",{CRED},"id":2342}}"#));
+    assert_eq!(
+        (ok["result"].as_str(), ok["order_id"].as_str()),
+        (Some("1"), Some("2342"))
+    );
+    let ok = answer(include_str!(
+        "../../data/samples/carriers/taxomet_seed_send_sms.json"
+    ));
+    assert_eq!(
+        (ok["result"].as_str(), ok["order_id"].as_str()),
+        (Some("1"), Some("0"))
+    );
+    // Missing required parameters, one answer each, named; order_id "0" on error.
+    let cases: Vec<(String, Vec<(&str, &str)>)> = vec![
+        (
+            format!(
+                r#"{{"method":"add_order",{CRED},"tarif_id":-1,"phone":"+70001112233","to":["A"]}}"#
+            ),
+            vec![("unit_id", "required")],
+        ),
+        (
+            format!(
+                r#"{{"method":"add_order",{CRED},"unit_id":1,"tarif_id":-1,"phone":"+70001112233"}}"#
+            ),
+            vec![("to[]", "required")],
+        ),
+        (
+            format!(r#"{{"method":"add_order",{CRED}}}"#),
+            vec![
+                ("unit_id", "required"),
+                ("tarif_id", "required"),
+                ("phone", "required"),
+                ("to[]", "required"),
+            ],
+        ),
+        (
+            format!(r#"{{"method":"cancel_order",{CRED},"id":null}}"#),
+            vec![("id", "required")],
+        ),
+        (
+            format!(r#"{{"method":"set_driver",{CRED},"id":1}}"#),
+            vec![("driver_id", "required")],
+        ),
+        (
+            format!(r#"{{"method":"send_sms",{CRED},"from":"taxomet","phone":"79670001122"}}"#),
+            vec![("msg", "required")],
+        ),
+        (
+            format!(r#"{{"method":"send_voice_code",{CRED},"code":"1234"}}"#),
+            vec![("phone", "required")],
+        ),
+        (
+            format!(
+                r#"{{"method":"add_driver_rating",{CRED},"driver_id":2,"points":100,"lifetime_hours":1000}}"#
+            ),
+            vec![("comment", "required")],
+        ),
+        (
+            r#"{"method":"get_order","id":1}"#.to_string(),
+            vec![
+                ("operator_login", "required"),
+                ("operator_password", "required"),
+            ],
+        ),
+        (
+            format!(r#"{{{CRED},"id":1}}"#),
+            vec![("method", "required")],
+        ),
+        (
+            format!(r#"{{"method":"fly",{CRED}}}"#),
+            vec![("method", "unknown_method")],
+        ),
+        // Wrong JSON types are refusals too, naming the parameter.
+        (
+            format!(
+                r#"{{"method":"add_driver_rating",{CRED},"driver_id":2,"points":1.5,"lifetime_hours":3,"comment":"x"}}"#
+            ),
+            vec![("points", "integer")],
+        ),
+        (
+            format!(
+                r#"{{"method":"add_order",{CRED},"unit_id":"1","tarif_id":-1,"phone":"+70001112233","to":"A"}}"#
+            ),
+            vec![("unit_id", "integer"), ("to[]", "text_list")],
+        ),
+        (
+            format!(
+                r#"{{"method":"add_order",{CRED},"unit_id":1,"tarif_id":-1,"phone":"+70001112233","to":["A"],"car_option[]":["1"],"fix_price":"abc"}}"#
+            ),
+            vec![("car_option[]", "integer_list"), ("fix_price", "number")],
+        ),
+        // Presence first, then the rules: both reported when types are right.
+        (
+            format!(
+                r#"{{"method":"add_order",{CRED},"unit_id":0,"tarif_id":-1,"phone":"70001112233","to":["A"]}}"#
+            ),
+            vec![("unit_id", "positive"), ("phone", "plus")],
+        ),
+    ];
+    for (text, want) in cases {
+        let a = answer(&text);
+        assert_eq!(a["result"], "0", "{text}");
+        assert_eq!(a["order_id"], "0", "{text}");
+        let got: Vec<(&str, &str)> = a["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| (e["param"].as_str().unwrap(), e["code"].as_str().unwrap()))
+            .collect();
+        assert_eq!(got, want, "{text}");
+        let error = a["error"].as_str().unwrap();
+        assert!(error.starts_with(&format!("{}: ", want[0].0)), "{error}");
+        assert!(
+            !a.to_string().contains("s3cr3t-pw"),
+            "the password never appears"
+        );
+    }
+    // Not a JSON object: malformed input (the CLI's exit 2), not an answer.
+    assert!(Validation::of_json("not json").is_err());
+    assert!(Validation::of_json("[1, 2]").is_err());
 }

@@ -258,7 +258,23 @@ fn policy_loads_from_toml_and_deadline_is_configurable() {
         placed_in_target_at: Some(t(SUNDAY)),
     };
     assert_eq!(shipped.decide(&h).outcome, Outcome::PostpaidInvoiced);
-    assert_eq!(p.decide(&h).outcome, Outcome::PostpaidNotDispatched);
+    // The 10:00 deadline makes the 11:00 local dispatch late: it no longer counts for a
+    // prepaid refund, but a postpaid parcel was still sent and placed on Sunday.
+    assert!(matches!(p.decide(&h).dispatch, Dispatch::TooLate { .. }));
+    assert_eq!(p.decide(&h).outcome, Outcome::PostpaidInvoiced);
+    let prepaid_monday = ParcelHistory {
+        client_type: ClientType::Prepaid,
+        placed_in_target_at: Some(t(MONDAY)),
+        ..h.clone()
+    };
+    assert_eq!(
+        shipped.decide(&prepaid_monday).outcome,
+        Outcome::PrepaidRefundDue
+    );
+    assert_eq!(
+        p.decide(&prepaid_monday).outcome,
+        Outcome::PrepaidNotDispatched
+    );
     assert!(RefundPolicy::from_toml_str(
         "zone = 'Mars/Base'\ndispatch_deadline = 'saturday 10:00'"
     )
@@ -288,4 +304,89 @@ fn history_json_shape() {
     )
     .unwrap_err();
     assert!(err.to_string().contains("credit"));
+}
+
+/// Seed 003, postpaid: the fee is left off only if the parcel "nie została nadana" (was
+/// not sent) or was not placed in the target locker that Saturday/Sunday. The Saturday
+/// pick-up deadline belongs to the prepaid refund, so sending late does not waive it.
+#[test]
+fn postpaid_sent_late_but_placed_at_weekend_owes_the_fee() {
+    let policy = RefundPolicy::default();
+    let case = |client, dispatched_at: &str, placed: Option<&str>| {
+        policy.decide(&ParcelHistory {
+            client_type: client,
+            bought_at: t(BOUGHT),
+            dispatched: vec![DispatchEvent {
+                kind: DispatchKind::SendingLocker,
+                at: t(dispatched_at),
+            }],
+            placed_in_target_at: placed.map(t),
+        })
+    };
+    // Deadline Saturday 13:00 CET = 12:00Z; one second later is late.
+    const DEADLINE: &str = "2026-11-28T12:00:00Z";
+    const LATE: &str = "2026-11-28T12:00:01Z";
+    const LATE_SUNDAY: &str = "2026-11-29T07:00:00Z"; // Sunday 08:00 local
+    const BEFORE_PURCHASE: &str = "2026-11-26T19:29:59Z";
+    use ClientType::{Postpaid, Prepaid};
+    use Outcome::*;
+    // (client, dispatched at, placed, fee_owed, outcome)
+    let rows: [(ClientType, &str, Option<&str>, bool, Outcome); 14] = [
+        (Postpaid, DEADLINE, Some(SUNDAY), true, PostpaidInvoiced),
+        (Postpaid, LATE, Some(SUNDAY), true, PostpaidInvoiced),
+        (Postpaid, LATE, Some(SATURDAY), true, PostpaidInvoiced),
+        (Postpaid, LATE_SUNDAY, Some(SUNDAY), true, PostpaidInvoiced),
+        (
+            Postpaid,
+            BEFORE_PURCHASE,
+            Some(SUNDAY),
+            true,
+            PostpaidInvoiced,
+        ),
+        (
+            Postpaid,
+            LATE,
+            Some(MONDAY),
+            false,
+            PostpaidNotDeliveredAtWeekend,
+        ),
+        (Postpaid, LATE, None, false, PostpaidNotDeliveredAtWeekend),
+        (
+            Postpaid,
+            BEFORE_PURCHASE,
+            None,
+            false,
+            PostpaidNotDeliveredAtWeekend,
+        ),
+        (Prepaid, DEADLINE, Some(MONDAY), false, PrepaidRefundDue),
+        (Prepaid, LATE, Some(MONDAY), true, PrepaidNotDispatched),
+        (Prepaid, LATE, None, true, PrepaidNotDispatched),
+        (Prepaid, BEFORE_PURCHASE, None, true, PrepaidNotDispatched),
+        (Prepaid, LATE, Some(SUNDAY), true, PrepaidDeliveredAtWeekend),
+        (
+            Prepaid,
+            LATE_SUNDAY,
+            Some(SUNDAY),
+            true,
+            PrepaidDeliveredAtWeekend,
+        ),
+    ];
+    for (client, at, placed, fee_owed, outcome) in rows {
+        let d = case(client, at, placed);
+        let label = format!("{client:?} dispatched={at} placed={placed:?}");
+        assert_eq!(d.outcome, outcome, "{label}");
+        assert_eq!(d.fee_owed, fee_owed, "{label}");
+    }
+    let d = case(Postpaid, LATE, Some(SUNDAY));
+    assert!(matches!(d.dispatch, Dispatch::TooLate { .. }));
+    let reason = d.reason();
+    assert!(
+        reason.starts_with("postpaid: fee invoiced")
+            && reason.contains("binds prepaid refunds only"),
+        "{reason}"
+    );
+    // No dispatch event at all: not sent, left off whatever the placement.
+    let d = policy.decide(&history(Postpaid, false, Some(SUNDAY)));
+    assert_eq!(d.outcome, PostpaidNotDispatched);
+    assert!(d.reason().contains("not sent"), "{}", d.reason());
 }

@@ -11,6 +11,7 @@ use courier_engine::rules::inpost::eligibility::{
     apiv2_error_xml, shipx_error_body, weekend_points,
 };
 use courier_engine::rules::inpost::refund::{Dispatch, Placement};
+use courier_engine::rules::inpost::shipx::{Points, ShipxShipment};
 use courier_engine::rules::inpost::{
     check, EndOfWeekCollectionFilter, ParcelHistory, Preset, RefundPolicy, Shipment, TargetPoint,
     WeekTime, Window,
@@ -80,8 +81,18 @@ pub enum Command {
     },
     /// The refusals InPost would give a shipment asking for the add-on.
     Check {
-        /// Shipment JSON file (`-` for standard input).
+        /// Shipment JSON file (`-` for standard input): the project's check input, or a
+        /// ShipX shipment body (`service`, `custom_attributes.target_point`,
+        /// `end_of_week_collection`, …) with --points.
         file: PathBuf,
+        /// Points list for a ShipX body: ShipX's `GET /v1/points` answer (or an array of
+        /// pages, or of `{name, type, location_247}`); the target point is looked up here.
+        #[arg(long, value_name = "FILE")]
+        points: Option<PathBuf>,
+        /// When a ShipX body is ordered (RFC 3339; default: now). The project's input
+        /// carries its own `ordered_at`.
+        #[arg(long)]
+        at: Option<DateTime<Utc>>,
         #[command(flatten)]
         window: WindowArgs,
         /// Print the carrier's error body instead of the refusal list.
@@ -122,10 +133,20 @@ pub fn run(c: Command, format: Format) -> Result<ExitCode, CliError> {
         Command::Window { at, window } => run_window(at.unwrap_or_else(Utc::now), &window, format),
         Command::Check {
             file,
+            points,
+            at,
             window,
             body,
             pack_id,
-        } => run_check(&file, &window, body, &pack_id, format),
+        } => run_check(
+            &file,
+            points.as_deref(),
+            at,
+            &window,
+            body,
+            &pack_id,
+            format,
+        ),
         Command::Refund {
             file,
             dispatch_deadline,
@@ -219,15 +240,49 @@ struct CheckOut {
     refusals: Vec<RefusalOut>,
 }
 
+/// The shipment to check: the project's input, or the seed's ShipX body joined with the
+/// points list (`courier_engine::rules::inpost::shipx`).
+fn read_shipment(
+    path: &Path,
+    points: Option<&Path>,
+    at: Option<DateTime<Utc>>,
+) -> Result<Shipment, CliError> {
+    let text = read_input(path)?;
+    let value: Value =
+        serde_json::from_str(&text).map_err(|e| CliError(format!("{}: {e}", shown(path))))?;
+    // A ShipX body names its point in `custom_attributes`; with --points, a body without
+    // our `target_point` object is read as ShipX too (its point is then missing).
+    let shipx = ShipxShipment::is_shipx_shape(&value)
+        || (points.is_some() && !value.get("target_point").is_some_and(Value::is_object));
+    if !shipx {
+        return serde_json::from_value(value)
+            .map_err(|e| CliError(format!("{}: {e}", shown(path))));
+    }
+    let body: ShipxShipment =
+        serde_json::from_value(value).map_err(|e| CliError(format!("{}: {e}", shown(path))))?;
+    let points_path = points.ok_or_else(|| {
+        CliError(format!(
+            "{}: a ShipX shipment names its target point only: give --points FILE (ShipX points list)",
+            shown(path)
+        ))
+    })?;
+    let points = Points::from_json(&read_input(points_path)?)
+        .map_err(|e| CliError(format!("{}: {e}", shown(points_path))))?;
+    body.to_shipment(&points, at.unwrap_or_else(Utc::now))
+        .map_err(|e| CliError(format!("{}: {e}", shown(path))))
+}
+
 fn run_check(
     path: &Path,
+    points: Option<&Path>,
+    at: Option<DateTime<Utc>>,
     args: &WindowArgs,
     body: Option<Body>,
     pack_id: &str,
     format: Format,
 ) -> Result<(), CliError> {
     let window = args.load()?;
-    let shipment: Shipment = parse_json(path)?;
+    let shipment = read_shipment(path, points, at)?;
     let refusals = check(&window, &shipment);
     match body {
         Some(Body::Shipx) => return print_json(&shipx_error_body(refusals)),

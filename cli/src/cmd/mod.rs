@@ -6,4 +6,5 @@ pub mod pack;
 pub mod quote;
 pub mod reconcile;
 pub mod serve;
+pub mod tariffs;
 pub mod validate;

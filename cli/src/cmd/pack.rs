@@ -6,6 +6,12 @@
 //! header), as the `line` of every placement. The parsing lives in the library
 //! (`courier_engine::inputs`) so the fuzz harness runs the same code.
 //!
+//! Aplix's own CheckDimensions request (`{"DimensionsList": [{"Length", "Width",
+//! "Height", "Weight", "Qty"}]}`, metres and kilograms, seed 002) is read too, rounded up
+//! to mm and g; `--aplix` answers in the seed's shape (`Result`, `Length`, `Width`,
+//! `Height`, `Weight`, `Comment`) against `--methods` (default: the built-in
+//! `data/methods.toml`), whichever shape the goods came in.
+//!
 //! `--boxes FILE --split` prints a shipment instead: the goods split across as few
 //! cartons as possible, then the cheapest (`cartons`, `cartons_count`,
 //! `cartons_lower_bound`, `total_price`); a unit that no carton takes is an error naming
@@ -14,6 +20,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use courier_engine::aplix::{self, check_items, CheckDimensionsRequest};
 use courier_engine::inputs::{cartons_from_csv, goods_from_text};
 use courier_engine::packing::{
     check_parcel, split_into_cartons, CartonChoice, Item, MethodVerdict, PackOptions, Packing,
@@ -43,7 +50,14 @@ pub struct Args {
     /// answer does not depend on the machine's speed).
     #[arg(long)]
     pub budget_ms: Option<u64>,
+    /// Answer in Aplix's CheckDimensions shape (Result, Length, Width, Height in metres,
+    /// Weight in kilograms, Comment), against --methods or the built-in methods.
+    #[arg(long, conflicts_with_all = ["boxes", "split"])]
+    pub aplix: bool,
 }
+
+/// The delivery methods built into the binary (the text of `data/methods.toml`).
+const METHODS_SAMPLE: &str = include_str!("../../../data/methods.toml");
 
 #[derive(Serialize)]
 struct Output {
@@ -64,6 +78,34 @@ pub fn run(args: Args, format: Format) -> Result<ExitCode, CliError> {
         .budget_ms
         .map(PackOptions::with_budget_ms)
         .unwrap_or_default();
+    if args.aplix {
+        let methods = match &args.methods {
+            Some(path) => {
+                let text = read_input(path)?;
+                MethodCatalogue::from_toml_str(&text)
+                    .map_err(|e| CliError(format!("{}: {e}", path.display())))?
+            }
+            None => MethodCatalogue::from_toml_str(METHODS_SAMPLE)
+                .map_err(|e| CliError(format!("built-in methods: {e}")))?,
+        };
+        let answer = check_items(&items, &methods.methods, &opts)
+            .map_err(|e| CliError(format!("{}: {e}", args.goods.display())))?;
+        match format {
+            Format::Json => print_json(&answer)?,
+            Format::Table => print_table(
+                &["Result", "Length", "Width", "Height", "Weight", "Comment"],
+                &[vec![
+                    answer.result.to_string(),
+                    answer.length.to_string(),
+                    answer.width.to_string(),
+                    answer.height.to_string(),
+                    answer.weight.to_string(),
+                    answer.comment.clone(),
+                ]],
+            )?,
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     if args.split {
         return run_split(&args, &items, &opts, format);
     }
@@ -251,7 +293,20 @@ fn gap_percent(v: u64, lb: u64) -> f64 {
 /// (parsing in [`courier_engine::inputs::goods_from_text`]).
 pub fn read_goods(path: &Path) -> Result<Vec<Item>, CliError> {
     let text = read_input(path)?;
+    if let Some(req) = aplix_request(&text) {
+        let req = req.map_err(|e| CliError(format!("{}: {e}", shown(path))))?;
+        return aplix::items(&req).map_err(|e| CliError(format!("{}: {e}", shown(path))));
+    }
     Ok(goods_from_text(&text, &shown(path))?)
+}
+
+/// Aplix's CheckDimensions request, when the text is one (a JSON object with
+/// `DimensionsList` or `Dimensions`).
+fn aplix_request(text: &str) -> Option<Result<CheckDimensionsRequest, serde_json::Error>> {
+    let v: serde_json::Value = serde_json::from_str(text).ok()?;
+    let o = v.as_object()?;
+    (o.contains_key("DimensionsList") || o.contains_key("Dimensions"))
+        .then(|| serde_json::from_value(v))
 }
 
 /// Reads a carton catalogue CSV, validating every record

@@ -10,10 +10,16 @@
 //!
 //! Without `--tariff` the sample tariff built into the binary is used (the Aplix one,
 //! or the InPost one with `--shipx`), the same text as `data/tariffs/*.toml`.
+//!
+//! Aplix's own CalculateShippingCost request (`{"OrderNumber", "DeclaredCost", "Goods":
+//! [{"SKU", "Length", …}], "Address": {"Index", …, "Home"}, "TypeOfSeal", …}`, metres and
+//! kilograms, seed 002) is read too; `--aplix` answers in the seed's shape
+//! (`CalculationId`, `Types[]`, `Comments`), whichever shape the request came in.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use courier_engine::aplix::{self, CalculateShippingCostRequest};
 use courier_engine::pricing::{
     CompiledTariff, QuoteRequest, ShipxCalculationRequest, ShipxOutcome,
 };
@@ -39,6 +45,9 @@ pub struct Args {
     /// The request is a ShipX price calculation `{"shipments": [...]}`.
     #[arg(long)]
     pub shipx: bool,
+    /// Answer in Aplix's CalculateShippingCost shape (CalculationId, Types[], Comments).
+    #[arg(long, conflicts_with_all = ["shipx", "details"])]
+    pub aplix: bool,
 }
 
 #[derive(clap::Subcommand)]
@@ -82,10 +91,58 @@ pub fn run(args: Args, format: Format) -> Result<ExitCode, CliError> {
         };
     }
     let tariff = load_tariff(args.tariff.as_deref(), APLIX_SAMPLE)?;
-    let req: QuoteRequest = parse_json(&text, &args.request)?;
-    let quote = tariff
-        .quote(&req)
-        .map_err(|e| prefixed(&args.request, &e.to_string()))?;
+    let fail = |e: &dyn std::fmt::Display| prefixed(&args.request, &e.to_string());
+    let quote = if is_aplix_request(&text) {
+        // The seed's shape: fields and errors under the seed's names (Address.Index).
+        let req: CalculateShippingCostRequest =
+            serde_json::from_str(&text).map_err(|e| fail(&e))?;
+        aplix::calculate(&req, &tariff).map_err(|e| fail(&e))?.0
+    } else {
+        let req: QuoteRequest = parse_json(&text, &args.request)?;
+        tariff.quote(&req).map_err(|e| fail(&e))?
+    };
+    if args.aplix {
+        let answer = aplix::quote_answer(&quote);
+        return match format {
+            Format::Json => print_json(&answer).map(|_| ExitCode::SUCCESS),
+            Format::Table => {
+                println!("CalculationId {}", answer.calculation_id);
+                let rows: Vec<Vec<String>> = answer
+                    .types
+                    .iter()
+                    .map(|t| {
+                        vec![
+                            t.type_id.to_string(),
+                            t.type_name.clone(),
+                            t.cost.to_string(),
+                            t.insurance.to_string(),
+                            t.postal_rate.to_string(),
+                            t.preparing_cost.to_string(),
+                            format!("{}–{}", t.min_period, t.max_period),
+                            t.address.clone(),
+                        ]
+                    })
+                    .collect();
+                print_table(
+                    &[
+                        "TypeId",
+                        "TypeName",
+                        "Cost",
+                        "Insurance",
+                        "PostalRate",
+                        "PreparingCost",
+                        "MinPeriod–MaxPeriod",
+                        "Address",
+                    ],
+                    &rows,
+                )?;
+                if !answer.comments.is_empty() {
+                    println!("Comments: {}", answer.comments);
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+        };
+    }
     if let Some(type_id) = args.details {
         let lines = tariff.details(&quote, type_id)?;
         let preparing_cost = quote
@@ -314,4 +371,11 @@ pub fn run_tariff(c: TariffCommand, format: Format) -> Result<ExitCode, CliError
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Aplix's CalculateShippingCost request: a JSON object with the seed's `DeclaredCost`.
+fn is_aplix_request(text: &str) -> bool {
+    serde_json::from_str::<serde_json::Value>(text)
+        .ok()
+        .is_some_and(|v| v.get("DeclaredCost").is_some())
 }

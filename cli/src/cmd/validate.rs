@@ -116,14 +116,16 @@ pub fn run(args: Args, format: Format) -> Result<ExitCode, CliError> {
             Report::from_aplix(&errs)?
         }
         Carrier::Taxomet => {
-            let req = taxomet::Request::from_json(&text).map_err(malformed)?;
-            let errs = req.validate();
-            let rows = errs
+            // A missing or mistyped parameter is Taxomet's own refusal (result "0"),
+            // not malformed input; only text that is not a JSON object is.
+            let v = taxomet::Validation::of_json(&text)
+                .map_err(|e| CliError(format!("{file}: malformed JSON: {e}")))?;
+            let rows = v
+                .errors
                 .iter()
                 .map(|e| vec![e.field.clone(), e.code.to_string(), e.message.clone()])
                 .collect();
-            let json = req.response_json(&errs);
-            Report::new(json, rows, !errs.is_empty())
+            Report::new(v.answer_json(), rows, !v.is_valid())
         }
         Carrier::Tastamat => {
             let (cfg, name) = config(TASTAMAT_CONFIG)?;

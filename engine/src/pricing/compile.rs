@@ -29,6 +29,8 @@ pub struct CompiledTariff {
     pub(crate) zonings: Vec<CZoning>,
     pub(crate) methods: Vec<CMethod>,
     pub(crate) packaging: Option<CPackaging>,
+    /// Destination country and postal index format (see `address.rs`).
+    pub(crate) address: Option<courier_rules::postal::AddressRules>,
     /// FNV-1a of the tariff text: part of every calculation id.
     pub(crate) fingerprint: u64,
 }
@@ -226,6 +228,7 @@ impl CompiledTariff {
             zonings,
             methods,
             packaging,
+            address: t.address.clone(),
             fingerprint,
         }
     }
@@ -241,6 +244,10 @@ impl CompiledTariff {
     }
     pub fn currency(&self) -> &str {
         &self.currency
+    }
+    /// Whether the prices include VAT (a quote's VAT is then contained, not added).
+    pub fn prices_include_vat(&self) -> bool {
+        self.prices_include_vat
     }
     /// Digits of the minor unit.
     pub fn minor_units(&self) -> u32 {

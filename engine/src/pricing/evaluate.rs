@@ -193,6 +193,16 @@ impl CompiledTariff {
         }
     }
 
+    /// The name of the zone a price was looked up in (its method's zoning), as the
+    /// tariff file writes it.
+    pub fn zone_name(&self, price: &MethodPrice) -> Option<&str> {
+        let m = self.methods.get(price.method)?;
+        let z = self.zonings.get(m.zoning)?;
+        z.zone_names
+            .get(usize::from(price.zone))
+            .map(String::as_str)
+    }
+
     /// Prices every method, in tariff order, into `out` (cleared first). `preparing` is
     /// the packaging and marking total (see [`CompiledTariff::preparing_lines`]), added to
     /// the methods that charge it. Allocates only for refusals.

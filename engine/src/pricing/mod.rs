@@ -10,6 +10,8 @@
 //! - [`CompiledTariff::quote`] is the whole `CalculateShippingCost`: pack the goods,
 //!   choose the carton, price every method, explain refusals; [`CompiledTariff::details`]
 //!   is `GetDetailsOfCost`.
+//! - [`CompiledTariff::check_address`] refuses a malformed postal index (the tariff's
+//!   `[address]` format) or an address no zone knows, before any method is priced.
 //! - [`CompiledTariff::shipx_calculate`] answers the ShipX price calculation with the
 //!   fields of seed 003.
 //!
@@ -17,6 +19,7 @@
 //! COD fee, insurance, each packaging line) is computed exactly and rounded once, half-up,
 //! to the currency's minor unit; every total is a sum of rounded components.
 
+mod address;
 mod compile;
 mod evaluate;
 mod fingerprint;
@@ -25,6 +28,7 @@ mod preparing;
 mod quote;
 mod shipx;
 
+pub use address::AddressError;
 pub use compile::CompiledTariff;
 pub use evaluate::{Destination, MethodPrice, Parcel, Refusal, Shipment};
 pub use fingerprint::Fnv64;

@@ -193,6 +193,9 @@ pub enum QuoteError {
     CodAmountWithoutCod,
     #[error("tariff {0}: has no [packaging] box catalogue, so goods cannot be quoted with it")]
     NoPackaging(String),
+    /// The address is refused as a whole, before any method is priced.
+    #[error("{0}")]
+    Address(#[from] super::address::AddressError),
 }
 
 /// `details()` for a type id the quote did not offer.
@@ -281,6 +284,9 @@ impl CompiledTariff {
             })
             .collect();
         let choice = choose_carton(&items, &pk.boxes, opts)?;
+        // The address as a whole, after the goods are known to pack and before any
+        // method is priced.
+        self.check_address("address.index", &req.address.index, &req.address.region)?;
         let calculation_id = format!("{:016x}", req.canonical_hash(self.fingerprint));
         let mut quote = Quote {
             calculation_id,
@@ -430,6 +436,14 @@ impl CompiledTariff {
         }
         quote.preparing_lines = lines.unwrap_or_default();
         Ok(quote)
+    }
+
+    /// The VAT of `cost` on `date` (contained in it or to add to it, as the tariff states
+    /// its prices), when a rate is configured for that day: the same amount a quote
+    /// reports, for callers that price with [`CompiledTariff::price_method`]. `None`
+    /// also when it overflows exact arithmetic.
+    pub fn vat_on(&self, cost: Decimal, date: NaiveDate) -> Option<Vat> {
+        self.vat_rate_on(date).and_then(|r| self.vat_of(cost, r))
     }
 
     /// The VAT of `cost`; `None` when it overflows exact arithmetic (a cost far beyond

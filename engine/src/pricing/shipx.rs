@@ -304,13 +304,26 @@ impl CompiledTariff {
             cod_amount: s.cod.as_ref().map(|c| c.amount),
             weekend: s.end_of_week_collection,
         };
-        let post_code = s
+        let raw_post_code = s
             .receiver
             .as_ref()
             .and_then(|r| r.address.as_ref())
             .and_then(|a| a.post_code.as_deref())
-            .unwrap_or("")
-            .replace('-', "");
+            .unwrap_or("");
+        // The format on the code as written (`NN-NNN`), the zones on its digits.
+        let field = "receiver.address.post_code";
+        let post_code = raw_post_code.replace('-', "");
+        if let Err(e) = self
+            .check_index_format(field, raw_post_code)
+            .and_then(|()| self.check_served(field, &post_code, ""))
+        {
+            return err(
+                id,
+                "invalid_post_code",
+                e.to_string(),
+                vec![e.field().into()],
+            );
+        }
         let dest = self.destination(&post_code, "");
         match self.price_method(mi, &shipment, &dest, Decimal::ZERO) {
             Ok(p) => {

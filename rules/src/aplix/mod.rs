@@ -5,7 +5,9 @@
 //!   [`RegistryBook`] across several registries);
 //! - [`tracks`]: the `GetTrackNumbers` incremental feed merged into the current track
 //!   number per order ([`TrackBook`]);
-//! - [`config`]: delivery types, VAT rates and courier hours as data.
+//! - [`config`]: delivery types, VAT rates and courier hours as data;
+//! - [`shapes`]: the `CheckDimensions` and `CalculateShippingCost` request and answer
+//!   bodies in the seed's names and units.
 //!
 //! Aplix is a SOAP service that answers a bad call with a fault; the seed defines no error
 //! shape, so ours is a list of `{field, code, message}` with the seed's field names and a
@@ -14,6 +16,7 @@
 pub mod config;
 pub mod order;
 pub mod registry;
+pub mod shapes;
 pub mod tracks;
 
 pub use config::{AplixConfig, DeliveryType};

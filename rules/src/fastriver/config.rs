@@ -59,7 +59,10 @@ pub struct ProductConfig {
 pub struct PartnerConfig {
     /// The partner coordinates deliveries itself: address, date and a slot are required.
     pub partner_coordinates: bool,
-    /// `external_id` is required ("обязателен при наличии": our systems always have one).
+    /// Strict mode: `external_id` is required on every request. Off by default — seed 001
+    /// says "обязателен при наличии", "Крайне желателен", "Да, если имеется": required only
+    /// when the partner has one, which a request cannot show; a partner whose systems
+    /// always number their requests turns this on to catch a forgotten id.
     pub require_external_id: bool,
     /// Zone for date checks when the city is unknown (birthday).
     pub default_time_zone: Tz,
@@ -73,7 +76,7 @@ pub struct PartnerConfig {
 struct RawConfig {
     #[serde(default)]
     partner_coordinates: bool,
-    #[serde(default = "yes")]
+    #[serde(default)]
     require_external_id: bool,
     #[serde(default = "moscow_zone")]
     default_time_zone: String,
@@ -83,10 +86,6 @@ struct RawConfig {
     cities: BTreeMap<String, RawCity>,
     #[serde(default)]
     payable: PayabilityConfig,
-}
-
-fn yes() -> bool {
-    true
 }
 
 fn moscow_zone() -> String {

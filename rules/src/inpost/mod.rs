@@ -12,7 +12,9 @@
 //!   and the 24/7 parcel-locker filter over points;
 //! * [`refund`] — whether the fee is owed, refunded (prepaid) or left off the invoice
 //!   (postpaid), with the reason;
-//! * [`filter`] — the shipment search filter `end_of_week_collection`.
+//! * [`filter`] — the shipment search filter `end_of_week_collection`;
+//! * [`shipx`] — the seed's ShipX shipment body as input to the check, with the target
+//!   point looked up in a points list.
 //!
 //! Everything is pure: instants are passed in (UTC), nothing reads the clock, and the
 //! decision functions do not allocate.
@@ -22,6 +24,7 @@ pub mod filter;
 pub mod holidays;
 pub mod localtime;
 pub mod refund;
+pub mod shipx;
 pub mod window;
 
 pub use eligibility::{check, PointType, Refusal, Refusals, Shipment, TargetPoint, ADD_ON_SERVICE};

@@ -6,19 +6,27 @@
 //!   in a calendar week, dispatched the parcel as the rules require (ordered a courier
 //!   pick-up, handed it in at a branch or point, put it in a sending locker) and InPost
 //!   did **not** place it in the target locker on that week's Saturday or Sunday;
-//! * **postpaid** — the fee is left off the invoice when the parcel was not dispatched
-//!   **or** was not placed in the target locker on that Saturday or Sunday.
+//! * **postpaid** — the fee is left off the invoice when the parcel *was not sent*
+//!   ("przesyłka nie została nadana") **or** was not placed in the target locker on that
+//!   Saturday or Sunday.
 //!
 //! The asymmetry is deliberate and kept: a prepaid client who never dispatched gets no
-//! automatic refund, a postpaid one is not charged.
+//! automatic refund, a postpaid one is not charged. The dispatch *deadline* belongs to
+//! the prepaid clause only ("nadał przesyłkę zgodnie z regulaminem"): the postpaid clause
+//! asks only whether the parcel was sent, so a postpaid parcel sent after the Saturday
+//! pick-up deadline but still placed in the target locker that Sunday owes the fee.
 //!
 //! Decisions where the seed is silent (see `docs/inpost.md`):
 //!
 //! * the *service week* is the calendar week, Monday to Sunday, in the policy's zone
 //!   (Europe/Warsaw), containing the purchase;
-//! * *dispatched as the rules require* means at least one dispatch event after the
-//!   purchase (inclusive) and no later than the service week's Saturday at the end of
+//! * *dispatched as the rules require* (prepaid) means at least one dispatch event after
+//!   the purchase (inclusive) and no later than the service week's Saturday at the end of
 //!   standard pick-up hours (inclusive; default 13:00, configurable);
+//! * *sent* (postpaid) means at least one dispatch event recorded, whenever it happened
+//!   (before the purchase, in time or after the deadline); a parcel with no dispatch
+//!   event is "not sent" and its fee is left off, whatever the placement says (finance
+//!   goes by the dispatch record; the batch reports the contradiction separately);
 //! * *placed at the weekend* means placed in the target locker on that week's Saturday
 //!   or Sunday, local time; a parcel placed before Saturday was not placed at the
 //!   weekend (the rule's letter), so it is refunded / left off like a late one.
@@ -138,8 +146,14 @@ pub enum Dispatch {
 }
 
 impl Dispatch {
+    /// Dispatched as the prepaid clause requires: after the purchase and by the deadline.
     pub fn as_required(self) -> bool {
         matches!(self, Dispatch::InTime { .. })
+    }
+
+    /// Sent at all (the postpaid clause): any dispatch event, whenever it happened.
+    pub fn sent(self) -> bool {
+        !matches!(self, Dispatch::Never)
     }
 }
 
@@ -171,11 +185,11 @@ pub enum Outcome {
     /// Prepaid, not dispatched as required and not placed at the weekend: no automatic
     /// refund.
     PrepaidNotDispatched,
-    /// Postpaid, dispatched as required and placed at the weekend: the fee is invoiced.
+    /// Postpaid, sent (at any time) and placed at the weekend: the fee is invoiced.
     PostpaidInvoiced,
-    /// Postpaid, not dispatched as required: left off the invoice.
+    /// Postpaid, never sent (no dispatch event): left off the invoice.
     PostpaidNotDispatched,
-    /// Postpaid, dispatched but not placed at the weekend: left off the invoice.
+    /// Postpaid, sent but not placed at the weekend: left off the invoice.
     PostpaidNotDeliveredAtWeekend,
 }
 
@@ -292,17 +306,19 @@ impl RefundPolicy {
                 }
             }
         };
-        let outcome = match (
-            h.client_type,
-            dispatch.as_required(),
-            placement.at_weekend(),
-        ) {
-            (ClientType::Prepaid, _, true) => Outcome::PrepaidDeliveredAtWeekend,
-            (ClientType::Prepaid, true, false) => Outcome::PrepaidRefundDue,
-            (ClientType::Prepaid, false, false) => Outcome::PrepaidNotDispatched,
-            (ClientType::Postpaid, false, _) => Outcome::PostpaidNotDispatched,
-            (ClientType::Postpaid, true, false) => Outcome::PostpaidNotDeliveredAtWeekend,
-            (ClientType::Postpaid, true, true) => Outcome::PostpaidInvoiced,
+        let weekend = placement.at_weekend();
+        let outcome = match h.client_type {
+            ClientType::Prepaid => match (dispatch.as_required(), weekend) {
+                (_, true) => Outcome::PrepaidDeliveredAtWeekend,
+                (true, false) => Outcome::PrepaidRefundDue,
+                (false, false) => Outcome::PrepaidNotDispatched,
+            },
+            // The postpaid clause has no deadline: "not sent" only.
+            ClientType::Postpaid => match (dispatch.sent(), weekend) {
+                (false, _) => Outcome::PostpaidNotDispatched,
+                (true, false) => Outcome::PostpaidNotDeliveredAtWeekend,
+                (true, true) => Outcome::PostpaidInvoiced,
+            },
         };
         RefundDecision {
             fee_owed: outcome.fee_owed(),
@@ -404,7 +420,7 @@ impl RefundDecision {
             }
             Outcome::PostpaidInvoiced => "fee invoiced: delivered at the weekend",
             Outcome::PostpaidNotDispatched => {
-                "fee left off the invoice: the parcel was not dispatched as the rules require"
+                "fee left off the invoice: the parcel was not sent (no dispatch event)"
             }
             Outcome::PostpaidNotDeliveredAtWeekend => {
                 "fee left off the invoice: not placed in the target locker at the weekend"
@@ -417,6 +433,13 @@ impl RefundDecision {
                 kind.describe(),
                 self.fmt_local(at)
             ),
+            Dispatch::TooLate { kind, at } if self.client_type == ClientType::Postpaid => {
+                format!(
+                    "sent after the pick-up deadline ({} {}, deadline {deadline}; the deadline binds prepaid refunds only)",
+                    kind.describe(),
+                    self.fmt_local(at)
+                )
+            }
             Dispatch::TooLate { kind, at } => format!(
                 "dispatched too late ({} {}, after the deadline {deadline})",
                 kind.describe(),

@@ -9,6 +9,7 @@ use toml::Spanned;
 
 use crate::catalogue::Carton;
 use crate::limits::MethodLimits;
+use crate::postal::AddressRules;
 
 /// A whole tariff file.
 #[derive(Debug, Clone, Deserialize)]
@@ -18,6 +19,10 @@ pub struct Tariff {
     /// VAT rates by effective date.
     #[serde(default)]
     pub vat: Vec<Spanned<VatRate>>,
+    /// The destination country and its postal index format (`[address]`), checked
+    /// before any zone is looked up; absent: indexes are not format-checked.
+    #[serde(default)]
+    pub address: Option<AddressRules>,
     /// Zone maps; each method names the one it uses.
     #[serde(default)]
     pub zoning: Vec<Spanned<Zoning>>,

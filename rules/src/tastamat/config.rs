@@ -1,9 +1,13 @@
 //! Tastamat settings that are contract data: how long a parcel waits in a cell before
-//! the courier must withdraw it, and the SMS link's prefix. See
-//! `data/carriers/tastamat.toml`.
+//! the courier must withdraw it, the SMS link's prefix, and the mobile operator codes the
+//! SMS may go to. See `data/carriers/tastamat.toml` and
+//! `data/carriers/kz-mobile-prefixes.toml`.
 
 use chrono::Duration;
 use serde::Deserialize;
+
+use super::phone::MobilePrefixes;
+use crate::postal::PostalIndexFormat;
 
 /// The Tastamat configuration.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -18,6 +22,20 @@ pub struct TastamatConfig {
     /// dated further in the future than this is refused.
     #[serde(default = "default_skew")]
     pub max_clock_skew_seconds: u32,
+    /// The operator codes a recipient's mobile number may have (`mobile_prefixes =
+    /// ["700", …]`); by default the list in `data/carriers/kz-mobile-prefixes.toml`.
+    #[serde(default = "MobilePrefixes::shipped")]
+    pub mobile_prefixes: MobilePrefixes,
+    /// The format of a locker's postal index (Kazakhstan: `NNNNNN`, six digits), as in a
+    /// tariff's `[address]` table (`courier_rules::postal`).
+    #[serde(default = "six_digits")]
+    pub locker_index_format: PostalIndexFormat,
+}
+
+/// Kazakhstan's postal index, when a configuration does not name one (the shipped
+/// `data/carriers/tastamat.toml` does).
+fn six_digits() -> PostalIndexFormat {
+    PostalIndexFormat::digits(6)
 }
 
 fn default_prefix() -> String {
@@ -53,6 +71,11 @@ impl TastamatConfig {
             return Err(TastamatConfigError::StoragePeriod);
         }
         Ok(cfg)
+    }
+
+    /// The configuration shipped as `data/carriers/tastamat.toml`.
+    pub fn shipped_toml() -> &'static str {
+        include_str!("../../../data/carriers/tastamat.toml")
     }
 
     pub fn storage_period(&self) -> Duration {

@@ -6,12 +6,15 @@
 //! - [`lifecycle`]: the parcel's statuses and legal transitions, the storage period and
 //!   which parcels the courier must withdraw at an instant;
 //! - [`payload`]: the two services' payloads and their validation;
-//! - [`config`]: storage period and the SMS link, as data.
+//! - [`config`]: storage period and the SMS link, as data;
+//! - [`phone`]: the Kazakh mobile operator codes the SMS may go to, as data.
 
 pub mod config;
 pub mod lifecycle;
 pub mod payload;
+pub mod phone;
 
 pub use config::TastamatConfig;
 pub use lifecycle::{must_withdraw, OpenCode, Parcel, ParcelStatus, UpdateError, UpdateOutcome};
 pub use payload::{CellSize, ParcelDetails, Payload, StatusUpdate};
+pub use phone::{MobilePrefixes, PrefixError};

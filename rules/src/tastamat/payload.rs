@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::config::TastamatConfig;
 use super::lifecycle::ParcelStatus;
+use super::phone::MobilePrefixes;
 use crate::field::FieldError;
 use crate::mask;
 
@@ -136,53 +137,38 @@ impl Payload {
 
     pub fn validate(&self, cfg: &TastamatConfig, now: DateTime<Utc>) -> Vec<FieldError> {
         match self {
-            Payload::ParcelDetails(d) => d.validate(),
+            Payload::ParcelDetails(d) => d.validate_with(cfg),
             Payload::StatusUpdate(u) => u.validate(cfg, now),
         }
     }
 }
 
-/// A Kazakh postal index: 6 digits.
-fn is_postal_index(s: &str) -> bool {
-    s.len() == 6 && s.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// A Kazakh mobile number the SMS can go to: `+7 7XX XXX XX XX` (`+77…`, `77…` or `87…`,
-/// 11 digits), spaces, brackets and dashes allowed.
-///
-/// ```
-/// use courier_rules::tastamat::payload::is_kz_mobile;
-/// assert!(is_kz_mobile("+7 701 123 45 67"));
-/// assert!(is_kz_mobile("87011234567"));
-/// assert!(!is_kz_mobile("+7 727 123 45 6"));
-/// assert!(!is_kz_mobile("+79261234567")); // a Russian mobile
-/// ```
-pub fn is_kz_mobile(s: &str) -> bool {
-    let mut digits = [0u8; 11];
-    let mut n = 0;
-    for c in s.chars() {
-        if let Some(d) = c.to_digit(10).filter(|_| c.is_ascii_digit()) {
-            if n == 11 {
-                return false;
-            }
-            digits[n] = d as u8;
-            n += 1;
-        } else if !matches!(c, ' ' | '(' | ')' | '-' | '+') {
-            return false;
-        }
-    }
-    n == 11 && matches!(digits[0], 7 | 8) && digits[1] == 7
-}
-
 impl ParcelDetails {
-    /// Every problem with the details.
+    /// Every problem with the details, against the shipped configuration
+    /// (`data/carriers/tastamat.toml`: locker index format, and the mobile operator codes
+    /// of [`MobilePrefixes::shipped`]); parsed on each call — use [`Self::validate_with`]
+    /// on a hot path or with another configuration.
     ///
     /// ```
     /// use courier_rules::tastamat::ParcelDetails;
     /// let d: ParcelDetails = serde_json::from_str(r#"{"parcel_id":"P1","locker_index":"050000","phone":"+77011234567","cost":"1500.00"}"#).unwrap();
     /// assert!(d.validate().is_empty());
+    /// // An Almaty landline (area code 727) cannot receive the SMS.
+    /// let d = ParcelDetails { phone: Some("+77272123456".into()), ..d };
+    /// assert_eq!(d.validate()[0].code, "phone_format");
     /// ```
     pub fn validate(&self) -> Vec<FieldError> {
+        match TastamatConfig::from_toml_str(TastamatConfig::shipped_toml()) {
+            Ok(cfg) => self.validate_with(&cfg),
+            // The shipped file is checked by the crate's tests; should it ever fail to
+            // load, every phone is refused rather than any accepted.
+            Err(e) => vec![FieldError::new("config", "config", e.to_string())],
+        }
+    }
+
+    /// Every problem with the details under `cfg` (locker index format, mobile codes).
+    pub fn validate_with(&self, cfg: &TastamatConfig) -> Vec<FieldError> {
+        let mobile: &MobilePrefixes = &cfg.mobile_prefixes;
         let mut e = Vec::new();
         if self
             .parcel_id
@@ -196,11 +182,14 @@ impl ParcelDetails {
             .as_deref()
             .is_some_and(|s| !s.trim().is_empty());
         match self.locker_index.as_deref() {
-            Some(i) if is_postal_index(i) => {}
+            Some(i) if cfg.locker_index_format.matches(i) => {}
             Some(_) => e.push(FieldError::new(
                 "locker_index",
                 "index_format",
-                "a locker's postal index is 6 digits",
+                format!(
+                    "a locker's postal index is {}",
+                    cfg.locker_index_format.describe()
+                ),
             )),
             None if address => {}
             None => e.push(FieldError::new(
@@ -211,11 +200,11 @@ impl ParcelDetails {
         }
         match self.phone.as_deref() {
             None | Some("") => e.push(FieldError::new("phone", "required", "required for the SMS")),
-            Some(p) if !is_kz_mobile(p) => e.push(FieldError::new(
+            Some(p) if !mobile.is_mobile(p) => e.push(FieldError::new(
                 "phone",
                 "phone_format",
                 format!(
-                    "{} is not a Kazakh mobile number (+7 7XX …)",
+                    "{} is not a Kazakh mobile number (+7 and a mobile operator code such as 701, 777, then 7 digits): the SMS goes to a mobile phone",
                     mask::phone(p)
                 ),
             )),
@@ -299,11 +288,14 @@ impl StatusUpdate {
             }
         }
         if let Some(i) = self.locker_index.as_deref() {
-            if !is_postal_index(i) {
+            if !cfg.locker_index_format.matches(i) {
                 e.push(FieldError::new(
                     "locker_index",
                     "index_format",
-                    "a locker's postal index is 6 digits",
+                    format!(
+                        "a locker's postal index is {}",
+                        cfg.locker_index_format.describe()
+                    ),
                 ));
             }
         }

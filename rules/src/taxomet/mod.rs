@@ -13,6 +13,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::field::FieldError;
 
+mod answer;
+pub use answer::{NotAnObject, Validation, METHODS};
+
 /// The operator's password. Prints as `***`; [`Password::expose`] is the only way out.
 #[derive(Clone, PartialEq, Eq, Deserialize)]
 #[serde(transparent)]
@@ -138,20 +141,29 @@ impl Request {
         serde_json::from_str(text)
     }
 
-    /// The API method's name, e.g. `add_order`.
-    /// The answer Taxomet gives to this request with these errors: `{"result": "1"|"0",
-    /// "method", "errors": [{"param", "code", "message"}]}` — Taxomet names a field a
-    /// `param`, so the shared [`FieldError`] is written under that key here.
+    /// The answer Taxomet gives to this request with these errors, in its shape:
+    /// `{"result": "1"|"0", "error", "order_id", "method", "errors": [{"param", "code",
+    /// "message"}]}` (see [`Validation::answer_json`]) — Taxomet names a field a `param`,
+    /// so the shared [`FieldError`] is written under that key here.
     pub fn response_json(&self, errs: &[FieldError]) -> serde_json::Value {
-        let errors: Vec<serde_json::Value> = errs
-            .iter()
-            .map(|e| serde_json::json!({"param": e.field, "code": e.code, "message": e.message}))
-            .collect();
-        serde_json::json!({
-            "result": if errs.is_empty() { "1" } else { "0" },
-            "method": self.method_name(),
-            "errors": errors,
-        })
+        Validation {
+            method: Some(self.method_name()),
+            request: Some(self.clone()),
+            errors: errs.to_vec(),
+        }
+        .answer_json()
+    }
+
+    /// The id of the order this request is about (`cancel_order`, `get_order`,
+    /// `set_driver`, `remove_driver`); `None` for the others.
+    pub fn order_id(&self) -> Option<i64> {
+        match self.call {
+            Call::CancelOrder { id }
+            | Call::GetOrder { id }
+            | Call::RemoveDriver { id }
+            | Call::SetDriver { id, .. } => Some(id),
+            _ => None,
+        }
     }
 
     /// The API method this request calls (`add_order`, `send_sms`, ...).
@@ -317,10 +329,22 @@ impl Request {
             Call::AddDriverRating {
                 driver_id,
                 lifetime_hours,
+                comment,
                 ..
             } => {
                 positive(&mut e, "driver_id", *driver_id);
+                // The seed says only "целое число (количество часов)"; a lifetime of zero
+                // or fewer hours would add points that never count, so it must be ≥ 1
+                // (decision, docs/carriers.md).
                 positive(&mut e, "lifetime_hours", *lifetime_hours);
+                // Not marked optional in the seed (unlike add_order's comment): required.
+                if comment.as_deref().is_none_or(|c| c.trim().is_empty()) {
+                    e.push(FieldError::new(
+                        "comment",
+                        "required",
+                        "required (the seed does not mark it optional)",
+                    ));
+                }
             }
         }
         e

@@ -1,0 +1,345 @@
+//! What `courier tariffs compare` writes into `--out DIR`: `parcels.csv` and
+//! `parcels.parquet` (one row per parcel, the cost under every tariff or why not),
+//! `aggregates.csv`, `differences.csv` (the difference to the first tariff by cost
+//! component), `rejects.csv`, `summary.json` and `report.html`.
+//!
+//! Every file is computed from the sorted [`Comparison`] alone, in one order, so its
+//! bytes do not depend on the thread count.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::compare::{Cheapest, Comparison, Sums, TariffInfo, Totals, COMPONENTS};
+use crate::compare_report;
+use crate::error::BatchError;
+use crate::sink::ParquetLines;
+use crate::table::FileCount;
+
+/// Amounts per component, as decimals of the currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Components {
+    pub postal_rate: Decimal,
+    pub insurance: Decimal,
+    pub cod_fee: Decimal,
+    pub preparing: Decimal,
+    pub surcharges: Decimal,
+    pub vat: Decimal,
+}
+
+impl Components {
+    fn of(parts: [Decimal; 6]) -> Components {
+        let [postal_rate, insurance, cod_fee, preparing, surcharges, vat] = parts;
+        Components {
+            postal_rate,
+            insurance,
+            cod_fee,
+            preparing,
+            surcharges,
+            vat,
+        }
+    }
+}
+
+/// One tariff's results.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TariffResult {
+    #[serde(flatten)]
+    pub tariff: TariffInfo,
+    /// Parcels it can carry, and their total.
+    pub priced: u64,
+    pub total: Decimal,
+    pub components: Components,
+    /// VAT inside the prices of a tariff that includes it (not a component above).
+    pub vat_contained: Decimal,
+    /// Priced parcels whose handover date has no VAT rate in the tariff (no VAT added).
+    pub no_vat_rate: u64,
+    /// Parcels it cannot carry, and how many refusals of each code (a parcel may have
+    /// several).
+    pub refused: u64,
+    pub refusals: BTreeMap<String, u64>,
+    /// Parcels for which it alone is cheapest.
+    pub cheapest: u64,
+}
+
+/// A tariff against the first (the baseline), over the parcels both can carry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Difference {
+    pub tariff: String,
+    pub against: String,
+    pub parcels: u64,
+    pub against_total: Decimal,
+    pub tariff_total: Decimal,
+    /// `tariff_total - against_total`: the sum of `components`.
+    pub difference: Decimal,
+    pub components: Components,
+}
+
+/// `summary.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CompareSummary {
+    /// Registry rows read, rejected (`rejects.csv`) and compared (`parcels.csv`).
+    pub rows_read: u64,
+    pub rows_rejected: u64,
+    pub parcels: u64,
+    pub currency: String,
+    pub weight_bands_g: Vec<u64>,
+    pub method_map: Option<String>,
+    pub tariffs: Vec<TariffResult>,
+    /// Parcels whose lowest total two or more tariffs share, and that none can carry.
+    pub cheapest_tied: u64,
+    pub carried_by_none: u64,
+    pub differences: Vec<Difference>,
+    pub files: Vec<FileCount>,
+}
+
+/// Columns of `parcels.csv` / `parcels.parquet`.
+pub fn parcel_columns(c: &Comparison) -> Vec<String> {
+    let mut cols: Vec<String> = [
+        "order_id",
+        "carrier",
+        "method",
+        "weight_g",
+        "weight_band",
+        "month",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for t in &c.tariffs {
+        for f in ["method", "zone", "total", "reason"] {
+            cols.push(format!("{}_{f}", t.id));
+        }
+    }
+    cols.push("cheapest".into());
+    cols
+}
+
+fn cheapest_name(c: &Comparison, ch: Cheapest) -> String {
+    match ch {
+        Cheapest::Tariff(i) => c.tariffs[i].id.clone(),
+        Cheapest::Tie => "tie".into(),
+        Cheapest::None => "none".into(),
+    }
+}
+
+type CsvOut = csv::Writer<BufWriter<File>>;
+
+fn csv_out(path: &Path, columns: &[&str]) -> Result<CsvOut, BatchError> {
+    let file = File::create(path).map_err(|e| BatchError::io(path, e))?;
+    let mut w = csv::WriterBuilder::new().from_writer(BufWriter::with_capacity(1 << 20, file));
+    w.write_record(columns)
+        .map_err(|e| BatchError::io(path, e))?;
+    Ok(w)
+}
+
+fn close(path: &Path, w: CsvOut) -> Result<(), BatchError> {
+    w.into_inner()
+        .map_err(|e| BatchError::io(path, e.into_error()))?
+        .flush()
+        .map_err(|e| BatchError::io(path, e))
+}
+
+/// The summary of a comparison and its totals.
+pub fn summarize(c: &Comparison, t: &Totals) -> Result<CompareSummary, BatchError> {
+    let dp = c.dp;
+    let d = |m: crate::Money| m.to_decimal(dp);
+    let parts = |s: &Sums| Components::of(s.parts.map(d));
+    let tariffs: Vec<TariffResult> = c
+        .tariffs
+        .iter()
+        .enumerate()
+        .map(|(i, info)| TariffResult {
+            tariff: info.clone(),
+            priced: t.priced[i].parcels,
+            total: d(t.priced[i].total),
+            components: parts(&t.priced[i]),
+            vat_contained: d(t.vat_contained[i]),
+            no_vat_rate: t.no_vat_rate[i],
+            refused: t.refused[i],
+            refusals: t.refusals[i]
+                .iter()
+                .map(|(k, v)| (k.to_string(), *v))
+                .collect(),
+            cheapest: t.cheapest[i],
+        })
+        .collect();
+    let mut differences = Vec::new();
+    for (j, (base, other)) in t.common.iter().enumerate() {
+        let diff: [crate::Money; 6] = std::array::from_fn(|k| other.parts[k].minus(base.parts[k]));
+        let total = other.total.minus(base.total);
+        let sum = diff.iter().fold(crate::Money::ZERO, |s, m| s.plus(*m));
+        if sum != total {
+            return Err(BatchError::Identity(format!(
+                "the difference of {} by component adds up to {}, not {}",
+                c.tariffs[j + 1].id,
+                sum.display(dp),
+                total.display(dp)
+            )));
+        }
+        differences.push(Difference {
+            tariff: c.tariffs[j + 1].id.clone(),
+            against: c.tariffs[0].id.clone(),
+            parcels: other.parcels,
+            against_total: d(base.total),
+            tariff_total: d(other.total),
+            difference: d(total),
+            components: Components::of(diff.map(d)),
+        });
+    }
+    let rows_rejected = c.rejects.len() as u64;
+    Ok(CompareSummary {
+        rows_read: c.parcels.len() as u64 + rows_rejected,
+        rows_rejected,
+        parcels: c.parcels.len() as u64,
+        currency: c.currency.clone(),
+        weight_bands_g: c.bands.upper_g().to_vec(),
+        method_map: c.method_map.clone(),
+        tariffs,
+        cheapest_tied: t.ties,
+        carried_by_none: t.carried_by_none,
+        differences,
+        files: c.files.clone(),
+    })
+}
+
+/// Writes every output into `dir` (created if missing; files replaced) and returns the
+/// summary.
+pub fn write_comparison(dir: &Path, c: &Comparison) -> Result<CompareSummary, BatchError> {
+    std::fs::create_dir_all(dir).map_err(|e| BatchError::io(dir, e))?;
+    let totals = Totals::of(c);
+    let summary = summarize(c, &totals)?;
+    let dp = c.dp;
+
+    // parcels.csv and parcels.parquet: the same text cells.
+    let columns = parcel_columns(c);
+    let csv_path = dir.join("parcels.csv");
+    let col_refs: Vec<&str> = columns.iter().map(String::as_str).collect();
+    let mut w = csv_out(&csv_path, &col_refs)?;
+    let pq_path = dir.join("parcels.parquet");
+    let mut pq = ParquetLines::create(&pq_path, columns.clone())?;
+    let mut row: Vec<String> = Vec::with_capacity(columns.len());
+    for p in &c.parcels {
+        row.clear();
+        row.push(p.order_id.to_string());
+        row.push(p.carrier.to_string());
+        row.push(p.method.to_string());
+        row.push(p.weight_g.to_string());
+        row.push(c.bands.label(p.band));
+        row.push(p.month.to_string());
+        for cost in &p.costs {
+            row.push(cost.method.to_string());
+            row.push(cost.zone.to_string());
+            match &cost.result {
+                Ok(b) => {
+                    row.push(b.total.display(dp));
+                    row.push(String::new());
+                }
+                Err(r) => {
+                    row.push(String::new());
+                    row.push(r.reason.clone());
+                }
+            }
+        }
+        row.push(cheapest_name(c, p.cheapest));
+        w.write_record(&row)
+            .map_err(|e| BatchError::io(&csv_path, e))?;
+        pq.push(&row)?;
+    }
+    close(&csv_path, w)?;
+    pq.finish()?;
+
+    // aggregates.csv
+    let path = dir.join("aggregates.csv");
+    let mut w = csv_out(
+        &path,
+        &[
+            "tariff",
+            "carrier",
+            "method",
+            "zone",
+            "weight_band",
+            "month",
+            "parcels",
+            "priced",
+            "refused",
+            "total",
+        ],
+    )?;
+    for ((i, carrier, method, zone, band, month), (n, s)) in &totals.aggregates {
+        w.write_record([
+            c.tariffs[*i].id.as_str(),
+            carrier,
+            method,
+            zone,
+            &c.bands.label(*band),
+            month,
+            &n.to_string(),
+            &s.parcels.to_string(),
+            &(n - s.parcels).to_string(),
+            &s.total.display(dp),
+        ])
+        .map_err(|e| BatchError::io(&path, e))?;
+    }
+    close(&path, w)?;
+
+    // differences.csv
+    let path = dir.join("differences.csv");
+    let mut w = csv_out(
+        &path,
+        &[
+            "tariff",
+            "against",
+            "component",
+            "parcels",
+            "against_amount",
+            "tariff_amount",
+            "difference",
+        ],
+    )?;
+    for (j, (base, other)) in totals.common.iter().enumerate() {
+        let names = COMPONENTS.iter().copied().chain(["total"]);
+        for (k, name) in names.enumerate() {
+            let (a, b) = if k < COMPONENTS.len() {
+                (base.parts[k], other.parts[k])
+            } else {
+                (base.total, other.total)
+            };
+            w.write_record([
+                c.tariffs[j + 1].id.as_str(),
+                c.tariffs[0].id.as_str(),
+                name,
+                &other.parcels.to_string(),
+                &a.display(dp),
+                &b.display(dp),
+                &b.minus(a).display(dp),
+            ])
+            .map_err(|e| BatchError::io(&path, e))?;
+        }
+    }
+    close(&path, w)?;
+
+    // rejects.csv
+    let path = dir.join("rejects.csv");
+    let mut w = csv_out(&path, &["file", "line", "reason"])?;
+    for r in &c.rejects {
+        w.write_record([r.file.as_str(), &r.line.to_string(), &r.reason])
+            .map_err(|e| BatchError::io(&path, e))?;
+    }
+    close(&path, w)?;
+
+    // summary.json
+    let path = dir.join("summary.json");
+    let text = serde_json::to_string_pretty(&summary).map_err(|e| BatchError::io(&path, e))?;
+    std::fs::write(&path, format!("{text}\n")).map_err(|e| BatchError::io(&path, e))?;
+
+    // report.html
+    let path = dir.join("report.html");
+    std::fs::write(&path, compare_report::render(c, &totals, &summary))
+        .map_err(|e| BatchError::io(&path, e))?;
+    Ok(summary)
+}
