@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::error::BatchError;
-use crate::merge::{interleave, Counts};
+use crate::merge::interleave;
 use crate::output::{write_outputs, write_tables_csv};
 use crate::partition::Partition;
 use crate::profile::FormatProfile;
@@ -28,6 +28,7 @@ use crate::reject::InputKind;
 use crate::sink::Sink;
 use crate::source::{self, FileFormat, InputFile, Layout, LINE_COLUMN};
 use crate::summary::Summary;
+use crate::table::ReadCounts;
 
 /// Input bytes per bucket when the count is not given: a bucket's rows, parsed and
 /// classified, take a few times their text's size in memory (about 2 GiB at this size,
@@ -96,7 +97,7 @@ fn run_buckets(
 ) -> Result<Summary, BatchError> {
     progress(&format!("splitting the inputs into {buckets} buckets"));
     let split = scatter(setup, &files, opts.partition, buckets, work)?;
-    let mut counts = Counts::default();
+    let mut counts = ReadCounts::default();
     let mut options = serde_json::Value::Null;
     let mut dirs = Vec::with_capacity(split.len());
     for (k, bucket_files) in split.into_iter().enumerate() {
@@ -114,13 +115,7 @@ fn run_buckets(
     progress("merging the buckets");
     let mut sink = Sink::create(out)?;
     interleave(&dirs, &mut sink)?;
-    sink.finish(
-        &counts.files,
-        &counts.money_in,
-        counts.tracking_used,
-        counts.tracking_unused,
-        &options,
-    )
+    sink.finish(&counts, &options)
 }
 
 fn bucket_dir(work: &Path, k: u32) -> PathBuf {

@@ -6,64 +6,12 @@
 //! [`Sink`] a single run writes through, holding one row per partition, not the tables.
 //! A large single run merges its buckets the same way ([`crate::bucket`]).
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::error::BatchError;
 use crate::sink::Sink;
 use crate::summary::Summary;
-use crate::table::{FileCount, MoneyIn, TableKind};
-
-/// What a run read, beside its tables (`partition.json`).
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Counts {
-    pub files: Vec<FileCount>,
-    pub money_in: Vec<MoneyIn>,
-    pub tracking_used: u64,
-    pub tracking_unused: u64,
-}
-
-impl Counts {
-    /// Adds another share's counts: per `(input, file)` and per `(input, currency)`.
-    pub fn add(&mut self, files: &[FileCount], money_in: &[MoneyIn], used: u64, unused: u64) {
-        let mut by_file: BTreeMap<(String, String), FileCount> = self
-            .files
-            .drain(..)
-            .map(|f| ((f.input.clone(), f.file.clone()), f))
-            .collect();
-        for f in files {
-            let e = by_file
-                .entry((f.input.clone(), f.file.clone()))
-                .or_insert(FileCount {
-                    rows: 0,
-                    rejected: 0,
-                    ..f.clone()
-                });
-            e.rows += f.rows;
-            e.rejected += f.rejected;
-        }
-        self.files = by_file.into_values().collect();
-        let mut by_cur: BTreeMap<(String, String), MoneyIn> = self
-            .money_in
-            .drain(..)
-            .map(|m| ((m.input.clone(), m.currency.clone()), m))
-            .collect();
-        for m in money_in {
-            let e = by_cur
-                .entry((m.input.clone(), m.currency.clone()))
-                .or_insert(MoneyIn {
-                    amount: Default::default(),
-                    unreadable_rows: 0,
-                    ..m.clone()
-                });
-            e.amount += m.amount;
-            e.unreadable_rows += m.unreadable_rows;
-        }
-        self.money_in = by_cur.into_values().collect();
-        self.tracking_used += used;
-        self.tracking_unused += unused;
-    }
-}
+use crate::table::{FileCount, MoneyIn, ReadCounts, TableKind};
 
 fn bad(path: &Path, e: impl std::fmt::Display) -> BatchError {
     BatchError::Merge(format!("{}: {e}", path.display()))
@@ -170,7 +118,7 @@ pub fn merge(dirs: &[&Path], out: &Path) -> Result<Summary, BatchError> {
     if let Some(o) = opts.as_object_mut() {
         o.insert("partition_count".into(), 1.into());
     }
-    let mut counts = Counts::default();
+    let mut counts = ReadCounts::default();
     for (path, side) in &sides {
         let files: Vec<FileCount> =
             serde_json::from_value(field(side, "files")).map_err(|e| bad(path, e))?;
@@ -183,11 +131,5 @@ pub fn merge(dirs: &[&Path], out: &Path) -> Result<Summary, BatchError> {
     let dirs: Vec<PathBuf> = dirs.iter().map(|d| d.to_path_buf()).collect();
     let mut sink = Sink::create(out)?;
     interleave(&dirs, &mut sink)?;
-    sink.finish(
-        &counts.files,
-        &counts.money_in,
-        counts.tracking_used,
-        counts.tracking_unused,
-        &opts,
-    )
+    sink.finish(&counts, &opts)
 }

@@ -21,13 +21,7 @@ pub fn write_outputs(dir: &Path, t: &Tables) -> Result<Summary, BatchError> {
             sink.row(kind, r)?;
         }
     }
-    sink.finish(
-        &t.files,
-        &t.money_in,
-        t.tracking_used,
-        t.tracking_unused,
-        &t.options,
-    )
+    sink.finish(&t.counts(), &t.options)
 }
 
 /// Writes the four sorted tables alone as CSV into `dir` (a bucket's share of a large

@@ -19,7 +19,7 @@ use polars::prelude::*;
 use crate::error::BatchError;
 use crate::report::{self, ReportRows};
 use crate::summary::{Summary, SummaryBuilder};
-use crate::table::{Cells, FileCount, MoneyIn, TableKind};
+use crate::table::{Cells, ReadCounts, TableKind};
 
 /// Rows per Parquet row group of `lines.parquet`: a fixed count, so the file's bytes do
 /// not depend on how the rows arrived.
@@ -180,14 +180,11 @@ impl Sink {
     /// and moves every file into the folder. On a failed identity nothing is moved.
     pub fn finish(
         self,
-        files: &[FileCount],
-        money_in: &[MoneyIn],
-        tracking_used: u64,
-        tracking_unused: u64,
+        counts: &ReadCounts,
         options: &serde_json::Value,
     ) -> Result<Summary, BatchError> {
         let partial = self.partial.clone();
-        let result = self.write_rest(files, money_in, tracking_used, tracking_unused, options);
+        let result = self.write_rest(counts, options);
         if result.is_err() {
             let _ = std::fs::remove_dir_all(&partial);
         }
@@ -196,10 +193,7 @@ impl Sink {
 
     fn write_rest(
         self,
-        files: &[FileCount],
-        money_in: &[MoneyIn],
-        tracking_used: u64,
-        tracking_unused: u64,
+        counts: &ReadCounts,
         options: &serde_json::Value,
     ) -> Result<Summary, BatchError> {
         for (w, k) in self.csv.into_iter().zip(TableKind::ALL) {
@@ -210,9 +204,7 @@ impl Sink {
                 .map_err(|e| BatchError::io(&path, e))?;
         }
         self.parquet.finish()?;
-        let summary =
-            self.summary
-                .finish(files, money_in, tracking_used, tracking_unused, options)?;
+        let summary = self.summary.finish(counts, options)?;
         let write = |name: &str, text: String| {
             let path = self.partial.join(name);
             std::fs::write(&path, text).map_err(|e| BatchError::io(&path, e))
@@ -223,10 +215,10 @@ impl Sink {
         write("report.html", report::render(&summary, &self.report))?;
         // A sidecar with the run's counts and money read, which a merge adds up.
         let side = serde_json::json!({
-            "files": files,
-            "money_in": money_in,
-            "tracking_used": tracking_used,
-            "tracking_unused": tracking_unused,
+            "files": counts.files,
+            "money_in": counts.money_in,
+            "tracking_used": counts.tracking_used,
+            "tracking_unused": counts.tracking_unused,
             "options": options,
         });
         let side = serde_json::to_string_pretty(&side).map_err(|e| BatchError::io(&self.dir, e))?;

@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::error::BatchError;
-use crate::table::{Cells, FileCount, MoneyIn, TableKind, Tables};
+use crate::table::{Cells, FileCount, MoneyIn, ReadCounts, TableKind, Tables};
 
 /// Count and money of one class of one carrier.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -209,12 +209,16 @@ impl SummaryBuilder {
     /// identity is an error (the job's own bug), never written as if it were fine.
     pub fn finish(
         self,
-        files: &[FileCount],
-        money_in: &[MoneyIn],
-        tracking_used: u64,
-        tracking_unused: u64,
+        counts: &ReadCounts,
         options: &serde_json::Value,
     ) -> Result<Summary, BatchError> {
+        let ReadCounts {
+            files,
+            money_in,
+            tracking_used,
+            tracking_unused,
+        } = counts;
+        let (tracking_used, tracking_unused) = (*tracking_used, *tracking_unused);
         let flat = |m: BTreeMap<String, BTreeMap<String, Decimal>>| {
             m.into_iter()
                 .flat_map(|(input, by_cur)| {
@@ -305,11 +309,5 @@ pub fn summarise(t: &Tables) -> Result<Summary, BatchError> {
             b.add(kind, r);
         }
     }
-    b.finish(
-        &t.files,
-        &t.money_in,
-        t.tracking_used,
-        t.tracking_unused,
-        &t.options,
-    )
+    b.finish(&t.counts(), &t.options)
 }

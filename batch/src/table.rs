@@ -5,6 +5,7 @@
 //! bytes a single run writes by construction.
 
 use std::cmp::Ordering;
+use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
@@ -158,6 +159,57 @@ pub struct MoneyIn {
     pub unreadable_rows: u64,
 }
 
+/// What a run read, beside its tables (`partition.json`).
+#[derive(Debug, Clone, Default)]
+pub struct ReadCounts {
+    pub files: Vec<FileCount>,
+    pub money_in: Vec<MoneyIn>,
+    pub tracking_used: u64,
+    pub tracking_unused: u64,
+}
+
+impl ReadCounts {
+    /// Adds another share's counts: per `(input, file)` and per `(input, currency)`.
+    pub fn add(&mut self, files: &[FileCount], money_in: &[MoneyIn], used: u64, unused: u64) {
+        let mut by_file: BTreeMap<(String, String), FileCount> = self
+            .files
+            .drain(..)
+            .map(|f| ((f.input.clone(), f.file.clone()), f))
+            .collect();
+        for f in files {
+            let e = by_file
+                .entry((f.input.clone(), f.file.clone()))
+                .or_insert(FileCount {
+                    rows: 0,
+                    rejected: 0,
+                    ..f.clone()
+                });
+            e.rows += f.rows;
+            e.rejected += f.rejected;
+        }
+        self.files = by_file.into_values().collect();
+        let mut by_cur: BTreeMap<(String, String), MoneyIn> = self
+            .money_in
+            .drain(..)
+            .map(|m| ((m.input.clone(), m.currency.clone()), m))
+            .collect();
+        for m in money_in {
+            let e = by_cur
+                .entry((m.input.clone(), m.currency.clone()))
+                .or_insert(MoneyIn {
+                    amount: Default::default(),
+                    unreadable_rows: 0,
+                    ..m.clone()
+                });
+            e.amount += m.amount;
+            e.unreadable_rows += m.unreadable_rows;
+        }
+        self.money_in = by_cur.into_values().collect();
+        self.tracking_used += used;
+        self.tracking_unused += unused;
+    }
+}
+
 /// Everything a run produces before it is written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tables {
@@ -176,6 +228,16 @@ pub struct Tables {
 }
 
 impl Tables {
+    /// What the run read, beside its tables.
+    pub fn counts(&self) -> ReadCounts {
+        ReadCounts {
+            files: self.files.clone(),
+            money_in: self.money_in.clone(),
+            tracking_used: self.tracking_used,
+            tracking_unused: self.tracking_unused,
+        }
+    }
+
     /// The table of `kind`.
     pub fn table(&self, kind: TableKind) -> &Table {
         match kind {
