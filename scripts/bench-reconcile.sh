@@ -11,15 +11,25 @@ n="${1:-1000000}"
 runs="${2:-3}"
 work="${BENCH_DIR:-/tmp/courier-bench}/$n"
 formats="${FORMATS:-csv parquet}"
+# The floor is polars from PyPI (scripts/polars_floor.py, the same engine as
+# batch/examples/polars_floor.rs): building the Rust example in release would compile
+# polars a second time, with the examples' dev-dependency features.
 cargo build --release --quiet -p courier-cli
-cargo build --release --quiet -p courier-batch --example polars_floor --example to_parquet
+python3 -c "import polars" 2>/dev/null || pip install --quiet polars
 bin="${CARGO_TARGET_DIR:-target}/release"
 if [ ! -f "$work/truth.csv" ]; then
   mkdir -p "$work"
   "$bin/courier" gen --parcels "$n" --seed 1 --out "$work" --format json > "$work/gen.json"
 fi
 if [[ "$formats" == *parquet* && ! -f "$work/parquet/refunds.parquet" ]]; then
-  "$bin/examples/to_parquet" "$work"
+  python3 - "$work" <<'PY'
+import sys, os, polars as pl
+d = sys.argv[1]
+os.makedirs(f"{d}/parquet", exist_ok=True)
+for n in ["registry", "invoices", "tracking", "refunds"]:
+    pl.scan_csv(f"{d}/{n}.csv", infer_schema=False, truncate_ragged_lines=True,
+                encoding="utf8-lossy").sink_parquet(f"{d}/parquet/{n}.parquet")
+PY
 fi
 du -sh "$work"/*.csv "$work"/parquet 2>/dev/null || true
 measure() { # label, command...
@@ -38,7 +48,7 @@ measure() { # label, command...
 }
 for fmt in $formats; do
   if [ "$fmt" = parquet ]; then in="$work/parquet"; ext=parquet; else in="$work"; ext=csv; fi
-  measure "floor-$fmt" "$bin/examples/polars_floor" "$in" "$fmt"
+  measure "floor-$fmt" python3 scripts/polars_floor.py "$in" "$fmt"
   measure "reconcile-$fmt" "$bin/courier" reconcile --registry "$in/registry.$ext" --invoices "$in/invoices.$ext" \
     --tracking "$in/tracking.$ext" --refunds "$in/refunds.$ext" --out "$work/out-$fmt" --quiet --format json
   awk -v a="$(cat "/tmp/courier-bench.floor-$fmt")" -v b="$(cat "/tmp/courier-bench.reconcile-$fmt")" \
