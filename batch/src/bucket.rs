@@ -31,8 +31,9 @@ use crate::summary::Summary;
 use crate::table::ReadCounts;
 
 /// Input bytes per bucket when the count is not given: a bucket's rows, parsed and
-/// classified, take a few times their text's size in memory (about 2 GiB at this size,
-/// measured in `BENCHMARKS.md`).
+/// classified, take about 7.7 times their text's size in memory, on top of about
+/// 255 MiB fixed (measured on 200,000 parcels in `BENCHMARKS.md`; about 2.2 GiB per
+/// bucket at this size, extrapolated).
 pub const DEFAULT_BUCKET_BYTES: u64 = 256 << 20;
 
 /// Parquet is compressed: its bytes count this many times toward a bucket.
