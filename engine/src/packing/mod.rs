@@ -36,6 +36,7 @@ mod methods;
 mod minbox;
 mod parcel;
 mod perfect_fit;
+mod refute;
 mod split;
 mod verify;
 
@@ -44,6 +45,7 @@ pub use carton::{choose_carton, fits_in, CartonChoice};
 pub use methods::{check_methods, MethodVerdict};
 pub use parcel::{check_parcel, ParcelCheck};
 pub use perfect_fit::perfect_fit;
+pub use refute::{refute_carton, AxisFunction, Refutation};
 pub use split::{
     split_budget, split_into_cartons, verify_shipment, Shipment, ShippedCarton, SplitError,
     SPLIT_WORK_MIN,

@@ -51,6 +51,7 @@ use serde::Serialize;
 use std::cell::Cell;
 
 use super::carton::{choose_carton_within, load_container_counted, ContainerItem};
+use super::refute;
 use super::{Goods, Item, PackError, PackOptions, Placement};
 
 /// Largest number of carton pairs tried for a merge in one call: bounds the merge pass
@@ -216,6 +217,11 @@ pub fn split_into_cartons(
     // One carton when one will do: the cheapest that holds everything.
     if ctx.might_fit_one(goods.volume_mm3, goods.weight_g) {
         if let Some(f) = ctx.cheapest_single(&ctx.all(), usize::MAX)? {
+            return Ok(shipment(catalogue, vec![f], lower_bound));
+        }
+        // The loader found no single carton; a small order gets the proofs of
+        // `refute_carton`, whose exhaustive search may find the packing instead.
+        if let Some(f) = ctx.single_by_search(&goods) {
             return Ok(shipment(catalogue, vec![f], lower_bound));
         }
     }
@@ -467,6 +473,39 @@ impl<'a> Ctx<'a> {
             p.line = lines.get(p.line).copied().unwrap_or(p.line);
         }
         Ok(Some(Fill::new(items, types[choice.index], placements)))
+    }
+
+    /// The cheapest carton that [`refute::decide`] packs all the goods into by its
+    /// exhaustive search, for orders of at most [`refute::SEARCH_MAX_UNITS`] units; the
+    /// work is charged to the split.
+    fn single_by_search(&self, goods: &Goods) -> Option<Fill> {
+        if goods.units > refute::SEARCH_MAX_UNITS as u64 {
+            return None;
+        }
+        for &c in &self.order {
+            if self.exhausted() {
+                return None;
+            }
+            let mut spent = 0u64;
+            let decision = refute::decide(goods, &self.catalogue[c], self.opts, &mut spent);
+            self.charge(spent);
+            if let refute::Decision::Fits(placed) = decision {
+                let placements = placed
+                    .iter()
+                    .map(|p| Placement {
+                        line: goods.kinds[p.kind].line,
+                        x_mm: p.pos[0],
+                        y_mm: p.pos[1],
+                        z_mm: p.pos[2],
+                        dx_mm: p.size[0],
+                        dy_mm: p.size[1],
+                        dz_mm: p.size[2],
+                    })
+                    .collect();
+                return Some(Fill::new(self.items, c, placements));
+            }
+        }
+        None
     }
 
     /// One complete split under `rule`: fill cartons one at a time (the rest in one
