@@ -174,18 +174,18 @@ pub(crate) enum Decision {
 /// ```
 /// use courier_engine::packing::{refute_carton, Item, PackOptions, Refutation};
 /// use courier_engine::rules::catalogue::Carton;
-/// let flat = Carton {
-///     reference: "flat".into(), inner_length_mm: 100, inner_width_mm: 100, inner_height_mm: 100,
+/// let cube = Carton {
+///     reference: "cube".into(), inner_length_mm: 100, inner_width_mm: 100, inner_height_mm: 100,
 ///     outer_length_mm: 104, outer_width_mm: 104, outer_height_mm: 104,
 ///     empty_weight_g: 100, max_weight_g: 10_000, price: None,
 /// };
-/// // Two 60 mm cubes: a quarter of the volume, yet any two overlap on every axis.
+/// // Two 60 mm cubes: a quarter of the volume, yet they overlap on every axis.
 /// let cubes = Item::new(60, 60, 60, 500, 2);
-/// let why = refute_carton(&[cubes], &flat, &PackOptions::default()).unwrap();
-/// assert!(matches!(why, Some(Refutation::DualFeasible { .. })));
+/// let why = refute_carton(&[cubes], &cube, &PackOptions::default()).unwrap();
+/// assert!(matches!(why, Some(Refutation::Stack { extent_mm: 120, .. })));
 /// // One cube fits: nothing to refute.
 /// let one = Item::new(60, 60, 60, 500, 1);
-/// assert_eq!(refute_carton(&[one], &flat, &PackOptions::default()).unwrap(), None);
+/// assert_eq!(refute_carton(&[one], &cube, &PackOptions::default()).unwrap(), None);
 /// ```
 pub fn refute_carton(
     items: &[Item],

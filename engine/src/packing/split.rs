@@ -13,7 +13,8 @@
 //! is a deterministic heuristic:
 //!
 //! 1. if one carton holds everything, it is the cheapest such carton
-//!    ([`choose_carton`](super::choose_carton));
+//!    ([`choose_carton`](super::choose_carton), then for small orders the exhaustive
+//!    search of [`refute_carton`](super::refute_carton));
 //! 2. otherwise cartons are filled one at a time: each carton type is loaded with the
 //!    remaining units (the block loader of [`load_container`](super::load_container), restricted to units the
 //!    type can take alone), trimmed to its weight limit, and the type that takes the most
@@ -51,6 +52,7 @@ use serde::Serialize;
 use std::cell::Cell;
 
 use super::carton::{choose_carton_within, load_container_counted, ContainerItem};
+use super::kind::Dims;
 use super::refute;
 use super::{Goods, Item, PackError, PackOptions, Placement};
 
@@ -84,6 +86,27 @@ const MERGE_PAIRS: usize = 1 << 16;
 
 /// Cartons the emptiest carton's units may be topped up into, per attempt to drop it.
 const EMPTY_OUT_TARGETS: usize = 64;
+
+/// Work units a greedy carton costs per line it takes, as charged: one loader run over
+/// [`GREEDY_LINES`] lines places about a dozen distinct units for about 2,400 units of
+/// work (measured on 100,000 distinct lines, `split_scaling`). The full search runs only
+/// while the budget keeps this much for every line left.
+const GREEDY_WORK_PER_LINE: u64 = 200;
+
+/// Work units the shelf pass costs per unit it places (a few comparisons and a
+/// placement), and per line (its orientation, an allocation, and its share of the
+/// sort): measured on `split_scaling`, 100,000 distinct lines take about 15 ms of CPU
+/// and 590,000 units of one line about 13 ms, where a work unit of the loader takes
+/// 60–80 ns.
+const SHELF_WORK_PER_UNIT: u64 = 1;
+const SHELF_WORK_PER_LINE: u64 = 2;
+
+/// What [`Ctx::shelf_rest`] is charged for `lines` lines of `units` units in all.
+fn shelf_work(lines: u64, units: u64) -> u64 {
+    units
+        .saturating_mul(SHELF_WORK_PER_UNIT)
+        .saturating_add(lines.saturating_mul(SHELF_WORK_PER_LINE))
+}
 
 /// Least work budget of a whole split (about half a second on the reference machine):
 /// the default `fit_work_budget` is sized for one fit question, a split asks hundreds.
@@ -193,9 +216,10 @@ impl Fill {
 /// total price (see the module docs for the method). Every unit is placed exactly once;
 /// every carton's gross weight stays within its maximum.
 ///
-/// The whole call is bounded by a work budget (see [`split_budget`]): once it is
-/// spent, the remaining units are packed by a fast greedy pass, so the answer is still
-/// complete, valid and deterministic, only less tight.
+/// The whole call is bounded by a work budget (see [`split_budget`]): the full search
+/// runs only while the budget covers a cheaper pass for everything left, then greedy
+/// cartons, then one shelf pass for the rest, so the answer is still complete, valid and
+/// deterministic, only less tight.
 ///
 /// Errors name the line of a unit that fits no carton (too large or too heavy for every
 /// one), or the bad goods field, or the bad carton.
@@ -227,7 +251,9 @@ pub fn split_into_cartons(
     }
     let mut best: Option<(Vec<Fill>, SplitKey)> = None;
     for rule in [Rule::Volume, Rule::Scarce, Rule::Weight] {
-        if rule != Rule::Volume && (!ctx.rule_applies(rule) || ctx.exhausted()) {
+        if rule != Rule::Volume
+            && (!ctx.rule_applies(rule) || ctx.tier(ctx.lines(), 0) != Tier::Full)
+        {
             continue;
         }
         let fills = ctx.split(rule, lower_bound)?;
@@ -250,6 +276,17 @@ pub fn split_into_cartons(
 /// milliseconds asked for, and so does this.
 pub fn split_budget(opts: &PackOptions) -> u64 {
     opts.fit_work_budget.max(SPLIT_WORK_MIN)
+}
+
+/// How much effort the next carton gets (see [`Ctx::tier`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tier {
+    /// Every carton type loaded with a window of lines, topped up, under the rule.
+    Full,
+    /// One greedy loader run over a few lines ([`Ctx::greedy_carton`]).
+    Greedy,
+    /// Shelves for everything left ([`Ctx::shelf_rest`]).
+    Shelves,
 }
 
 /// How a carton type is chosen for the next carton to fill.
@@ -413,6 +450,75 @@ impl<'a> Ctx<'a> {
         self.spent.get() > self.budget
     }
 
+    /// Lines with units (at the start of a split).
+    fn lines(&self) -> u64 {
+        self.items.iter().filter(|i| i.qty > 0).count() as u64
+    }
+
+    /// How the next carton is filled, given the lines and units left: the full search
+    /// while the budget still covers a greedy carton for every line left after it
+    /// ([`GREEDY_WORK_PER_LINE`]), greedy cartons while it covers shelves for every unit
+    /// left ([`shelf_work`]), then shelves for all the rest at once. So the
+    /// budget bounds the whole split, whatever the order's size: each tier reserves
+    /// what the cheaper ones will need.
+    fn tier(&self, lines: u64, units: u64) -> Tier {
+        let spent = self.spent.get();
+        if spent.saturating_add(lines.saturating_mul(GREEDY_WORK_PER_LINE)) <= self.budget {
+            Tier::Full
+        } else if spent.saturating_add(shelf_work(lines, units)) <= self.budget {
+            Tier::Greedy
+        } else {
+            Tier::Shelves
+        }
+    }
+
+    /// Packs every unit left by shelves, in one pass ([`shelf_pass`]): each line goes to
+    /// the largest carton type that takes one of its units (then the cheapest), the
+    /// lines of one type by decreasing height, so that each layer holds units of about
+    /// one height. Linear in the units after one sort; charged [`shelf_work`].
+    fn shelf_rest(&self, remaining: &[u32]) -> Vec<Fill> {
+        let mut groups: Vec<Vec<(usize, Dims)>> = vec![Vec::new(); self.catalogue.len()];
+        let mut units = 0u64;
+        for (l, &n) in remaining.iter().enumerate() {
+            if n == 0 {
+                continue;
+            }
+            units += u64::from(n);
+            let Some(c) = (0..self.catalogue.len())
+                .filter(|&c| self.takes(l, c))
+                .max_by_key(|&c| {
+                    (
+                        self.catalogue[c].inner_volume_mm3(),
+                        std::cmp::Reverse(self.rank[c]),
+                    )
+                })
+            else {
+                continue; // Cannot happen: every line fits some carton alone.
+            };
+            if let Some(o) = lying(&self.items[l], &self.catalogue[c]) {
+                groups[c].push((l, o));
+            }
+        }
+        self.charge(shelf_work(
+            groups.iter().map(|g| g.len() as u64).sum(),
+            units,
+        ));
+        let mut out = Vec::new();
+        for (c, mut lines) in groups.into_iter().enumerate() {
+            lines.sort_unstable_by_key(|&(l, o)| (std::cmp::Reverse(o[2]), l));
+            shelf_pass(
+                self.items,
+                &self.catalogue[c],
+                &lines,
+                remaining,
+                |placements| {
+                    out.push(Fill::new(self.items, c, placements));
+                },
+            );
+        }
+        out
+    }
+
     /// Whether goods of this volume and weight could fit one carton (a quick reject
     /// before a fit attempt).
     fn might_fit_one(&self, volume: u64, weight: u64) -> bool {
@@ -534,9 +640,15 @@ impl<'a> Ctx<'a> {
             })
             .collect();
         let mut fills: Vec<Fill> = Vec::new();
+        let mut rem_lines = self.lines();
         while rem_units > 0 {
-            if !fills.is_empty() && !self.exhausted() && self.might_fit_one(rem_volume, rem_weight)
-            {
+            let tier = self.tier(rem_lines, rem_units);
+            if tier == Tier::Shelves {
+                fills.extend(self.shelf_rest(&remaining));
+                break;
+            }
+            let full = tier == Tier::Full;
+            if !fills.is_empty() && full && self.might_fit_one(rem_volume, rem_weight) {
                 let rest: Counts = alive
                     .window(&remaining, usize::MAX)
                     .into_iter()
@@ -555,7 +667,7 @@ impl<'a> Ctx<'a> {
             window.extend(smallest.window(&remaining, WINDOW_LINES / 4));
             window.sort_by_key(|&l| self.position[l]);
             window.dedup();
-            let fill = if self.exhausted() {
+            let fill = if !full {
                 self.greedy_carton(&remaining, &window, fills.last())
             } else {
                 let offered = if rule == Rule::Scarce {
@@ -576,7 +688,7 @@ impl<'a> Ctx<'a> {
             for &(l, n) in &fill.counts {
                 remaining[l] -= n;
             }
-            if !self.exhausted() {
+            if full {
                 let mut left: Counts = window
                     .iter()
                     .map(|&l| (l, remaining[l]))
@@ -588,6 +700,13 @@ impl<'a> Ctx<'a> {
                 }
             }
             rem_units -= fill.counts.iter().map(|&(_, n)| u64::from(n)).sum::<u64>();
+            // Every line of the carton had units left before it: those with none now
+            // are used up.
+            rem_lines -= fill
+                .counts
+                .iter()
+                .filter(|&&(l, _)| remaining[l] == 0)
+                .count() as u64;
             rem_volume = rem_volume.saturating_sub(fill.volume);
             rem_weight = rem_weight.saturating_sub(fill.weight);
             fills.push(fill);
@@ -863,6 +982,87 @@ fn totals(items: &[Item], counts: &[(usize, u32)]) -> (u64, u64) {
 
 fn unit_volume(it: &Item) -> u64 {
     u64::from(it.length_mm) * u64::from(it.width_mm) * u64::from(it.height_mm)
+}
+
+/// The orientation a unit of `item` takes in `carton` on the shelves: lying on its
+/// largest face, longest side along the carton's length, when that fits; else the
+/// first allowed orientation (lowest first) that fits; `None` when none does.
+fn lying(item: &Item, carton: &Carton) -> Option<Dims> {
+    let inner = [
+        carton.inner_length_mm,
+        carton.inner_width_mm,
+        carton.inner_height_mm,
+    ];
+    let vertical = if item.upright {
+        [false, false, true]
+    } else {
+        [true; 3]
+    };
+    let mut os =
+        super::kind::orientations([item.length_mm, item.width_mm, item.height_mm], vertical);
+    os.sort_by_key(|o| (o[2], std::cmp::Reverse(o[0])));
+    os.into_iter().find(|o| (0..3).all(|a| o[a] <= inner[a]))
+}
+
+/// Packs all `remaining` units of `lines` (each with its shelf orientation, in order)
+/// into as many cartons of one type as it takes, by shelves: units side by side along
+/// the length in rows, rows one behind the other along the width in layers, layers
+/// stacked; a row is as deep as its deepest unit, a layer as high as its tallest. A
+/// carton is closed (handed to `close`) when the next unit would break its weight limit
+/// or rise above it. Every unit fits the carton alone, so each carton takes at least
+/// one. Valid by construction, linear in the units.
+fn shelf_pass(
+    items: &[Item],
+    carton: &Carton,
+    lines: &[(usize, Dims)],
+    remaining: &[u32],
+    mut close: impl FnMut(Vec<Placement>),
+) {
+    let inner = [
+        carton.inner_length_mm,
+        carton.inner_width_mm,
+        carton.inner_height_mm,
+    ];
+    let payload = carton.max_weight_g.saturating_sub(carton.empty_weight_g);
+    let mut out: Vec<Placement> = Vec::new();
+    let (mut x, mut y, mut z, mut row_depth, mut layer_height, mut weight) =
+        (0u32, 0u32, 0u32, 0u32, 0u32, 0u64);
+    for &(line, o) in lines {
+        let w = items[line].weight_g;
+        for _ in 0..remaining[line] {
+            if x + o[0] > inner[0] {
+                y += row_depth;
+                x = 0;
+                row_depth = 0;
+            }
+            if y + o[1] > inner[1] {
+                z += layer_height;
+                (x, y, row_depth, layer_height) = (0, 0, 0, 0);
+            }
+            if z + o[2] > inner[2] || weight.saturating_add(w) > payload {
+                if !out.is_empty() {
+                    close(std::mem::take(&mut out));
+                }
+                (x, y, z, row_depth, layer_height, weight) = (0, 0, 0, 0, 0, 0);
+            }
+            out.push(Placement {
+                line,
+                x_mm: x,
+                y_mm: y,
+                z_mm: z,
+                dx_mm: o[0],
+                dy_mm: o[1],
+                dz_mm: o[2],
+            });
+            x += o[0];
+            row_depth = row_depth.max(o[1]);
+            layer_height = layer_height.max(o[2]);
+            weight += w;
+        }
+    }
+    if !out.is_empty() {
+        close(out);
+    }
 }
 
 /// Packs units of the `offered` lines (in their order) into `carton` by shelves: units
