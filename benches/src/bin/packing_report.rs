@@ -3,7 +3,10 @@
 //! (mean volume packed), beside the published figures. Figures go to BENCHMARKS.md.
 //!
 //! It also splits every order across cartons (`split_into_cartons`), free and upright,
-//! beside BoxPacker's 3D and 2D totals; `--verify` checks every shipment,
+//! beside BoxPacker's 3D and 2D totals, and for every order split into more than one
+//! carton asks `refute_carton` about each carton type: the orders refuted in all of them
+//! are *proven* to need more than one carton, the rest are the gap to the best possible
+//! (`REFUTE_DEBUG=1` lists them); `--verify` checks every shipment,
 //! `--split-budget N` sets the split's work budget, and `SPLIT_DEBUG=1` lists the orders
 //! where the split uses more cartons than BoxPacker.
 //!

@@ -145,6 +145,7 @@ pub struct ShippedCarton {
 pub struct Shipment {
     /// The cartons, in the order they were filled (the fullest first).
     pub cartons: Vec<ShippedCarton>,
+    /// Number of cartons.
     pub cartons_count: usize,
     /// No split of these goods into this catalogue's cartons uses fewer cartons: the
     /// larger of the volume bound (goods volume over the largest inner volume) and the
@@ -164,19 +165,30 @@ pub struct Shipment {
 /// Why goods cannot be split into a catalogue's cartons.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SplitError {
+    /// Bad goods, as in [`pack`](super::pack).
     #[error(transparent)]
     Goods(#[from] PackError),
+    /// The catalogue lists no carton.
     #[error("empty carton catalogue: at least one carton is required")]
     NoCartons,
+    /// Some carton of the catalogue is invalid; the message names each problem.
     #[error("carton catalogue: {0}")]
     BadCarton(String),
     /// Splitting cannot help: even a single unit of this line has no carton.
     #[error("line {line}: one unit fits no carton of the catalogue ({why})")]
-    UnitFitsNoCarton { line: usize, why: &'static str },
+    UnitFitsNoCarton {
+        /// 0-based input row.
+        line: usize,
+        /// Too large, too heavy, or both, for every carton.
+        why: &'static str,
+    },
     /// Defensive: the filling loop placed nothing although every unit fits some carton
     /// alone. Reported instead of looping forever.
     #[error("line {line}: no carton could take another unit")]
-    NoProgress { line: usize },
+    NoProgress {
+        /// 0-based input row of the first line left.
+        line: usize,
+    },
 }
 
 /// A carton being built: its catalogue index, how many units of each line it holds
@@ -601,8 +613,16 @@ impl<'a> Ctx<'a> {
             if self.exhausted() {
                 return None;
             }
+            // Never more than the split's budget has left.
+            let opts = PackOptions {
+                exact_work_budget: self
+                    .opts
+                    .exact_work_budget
+                    .min(self.budget.saturating_sub(self.spent.get())),
+                ..*self.opts
+            };
             let mut spent = 0u64;
-            let decision = refute::decide(goods, &self.catalogue[c], self.opts, &mut spent);
+            let decision = refute::decide(goods, &self.catalogue[c], &opts, &mut spent);
             self.charge(spent);
             if let refute::Decision::Fits(placed) = decision {
                 let placements = placed
@@ -1558,6 +1578,44 @@ mod tests {
         assert_eq!(cartons_lower_bound(2500, 100, &cat), 3);
         assert_eq!(cartons_lower_bound(10, 4001, &cat), 5);
         assert_eq!(cartons_lower_bound(0, 0, &cat), 1);
+    }
+
+    #[test]
+    fn the_shelf_pass_places_every_unit_validly() {
+        // Mixed sizes, weights and upright lines, more than a few cartons' worth: every
+        // unit placed once, inside, without overlap, upright kept, weight limits held.
+        let c = carton("M", [300, 200, 150], 150, 10_000, None);
+        let mut s = 7u64;
+        let mut next = |lo: u32, hi: u32| {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            lo + (s % u64::from(hi - lo + 1)) as u32
+        };
+        let items: Vec<Item> = (0..400)
+            .map(|_| Item {
+                upright: next(0, 3) == 0,
+                ..Item::new(
+                    next(10, 140),
+                    next(10, 140),
+                    next(10, 140),
+                    u64::from(next(10, 3_000)),
+                    next(1, 3),
+                )
+            })
+            .collect();
+        let remaining: Vec<u32> = items.iter().map(|i| i.qty).collect();
+        let mut lines: Vec<(usize, Dims)> = (0..items.len())
+            .map(|l| (l, lying(&items[l], &c).expect("every unit fits alone")))
+            .collect();
+        lines.sort_unstable_by_key(|&(l, o)| (std::cmp::Reverse(o[2]), l));
+        let mut fills = Vec::new();
+        shelf_pass(&items, &c, &lines, &remaining, |p| {
+            fills.push(Fill::new(&items, 0, p))
+        });
+        assert!(fills.len() > 5, "{} cartons", fills.len());
+        let cat = [c];
+        verify_shipment(&items, &cat, &shipment(&cat, fills, 1)).unwrap();
     }
 
     #[test]
