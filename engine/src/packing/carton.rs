@@ -134,7 +134,9 @@ fn fit_counted(
     None
 }
 
-fn to_placements(kinds: &[Kind], placed: &[Placed]) -> Vec<Placement> {
+/// Placements of the packers (kind, corner, size) as the engine reports them: input line
+/// instead of kind, ordered by line, then position.
+pub(crate) fn to_placements(kinds: &[Kind], placed: &[Placed]) -> Vec<Placement> {
     let mut out: Vec<Placement> = placed
         .iter()
         .map(|p| Placement {

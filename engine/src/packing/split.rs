@@ -51,7 +51,7 @@ use serde::Serialize;
 
 use std::cell::Cell;
 
-use super::carton::{choose_carton_within, load_container_counted, ContainerItem};
+use super::carton::{choose_carton_within, load_container_counted, to_placements, ContainerItem};
 use super::kind::Dims;
 use super::refute;
 use super::{Goods, Item, PackError, PackOptions, Placement};
@@ -534,6 +534,7 @@ impl<'a> Ctx<'a> {
                 remaining,
                 |placements| {
                     out.push(Fill::new(self.items, c, placements));
+                    true
                 },
             );
         }
@@ -625,18 +626,7 @@ impl<'a> Ctx<'a> {
             let decision = refute::decide(goods, &self.catalogue[c], &opts, &mut spent);
             self.charge(spent);
             if let refute::Decision::Fits(placed) = decision {
-                let placements = placed
-                    .iter()
-                    .map(|p| Placement {
-                        line: goods.kinds[p.kind].line,
-                        x_mm: p.pos[0],
-                        y_mm: p.pos[1],
-                        z_mm: p.pos[2],
-                        dx_mm: p.size[0],
-                        dy_mm: p.size[1],
-                        dz_mm: p.size[2],
-                    })
-                    .collect();
+                let placements = to_placements(&goods.kinds, &placed);
                 return Some(Fill::new(self.items, c, placements));
             }
         }
@@ -777,7 +767,7 @@ impl<'a> Ctx<'a> {
 
     /// A carton once the budget is spent: the previous carton's contents again while
     /// enough units are left (a large order of few lines repeats one fill many times),
-    /// else a [`shelf_fill`] of the `window` lines in the largest carton type that takes
+    /// else the first carton of a [`shelf_pass`] over the `window` lines in the largest carton type that takes
     /// the first of them. Linear in the units placed, with a small constant: the block
     /// loader's free spaces multiply when many small units are offered.
     fn greedy_carton(
@@ -813,15 +803,21 @@ impl<'a> Ctx<'a> {
         if !f.placements.is_empty() {
             return Some(f);
         }
-        let offered: Counts = window.iter().map(|&l| (l, remaining[l])).collect();
-        let placements = shelf_fill(
-            self.items,
-            &self.catalogue[c],
-            |l| self.takes(l, c),
-            &offered,
-        );
-        self.charge(placements.len() as u64);
-        Some(Fill::new(self.items, c, placements)).filter(|f| !f.placements.is_empty())
+        // The first carton of shelves over the window's lines.
+        let carton = &self.catalogue[c];
+        let mut lines: Vec<(usize, Dims)> = window
+            .iter()
+            .filter(|&&l| remaining[l] > 0 && self.takes(l, c))
+            .filter_map(|&l| Some((l, lying(&self.items[l], carton)?)))
+            .collect();
+        lines.sort_unstable_by_key(|&(l, o)| (std::cmp::Reverse(o[2]), l));
+        let mut first = Vec::new();
+        shelf_pass(self.items, carton, &lines, remaining, |p| {
+            first = p;
+            false
+        });
+        self.charge(first.len() as u64);
+        Some(Fill::new(self.items, c, first)).filter(|f| !f.placements.is_empty())
     }
 
     /// Loads carton `c` with as much of the `offered` units as the block loader places
@@ -1037,15 +1033,15 @@ fn lying(item: &Item, carton: &Carton) -> Option<Dims> {
 /// into as many cartons of one type as it takes, by shelves: units side by side along
 /// the length in rows, rows one behind the other along the width in layers, layers
 /// stacked; a row is as deep as its deepest unit, a layer as high as its tallest. A
-/// carton is closed (handed to `close`) when the next unit would break its weight limit
-/// or rise above it. Every unit fits the carton alone, so each carton takes at least
+/// carton is closed (handed to `close`, which says whether to go on) when the next unit
+/// would break its weight limit or rise above it. Every unit fits the carton alone, so each carton takes at least
 /// one. Valid by construction, linear in the units.
 fn shelf_pass(
     items: &[Item],
     carton: &Carton,
     lines: &[(usize, Dims)],
     remaining: &[u32],
-    mut close: impl FnMut(Vec<Placement>),
+    mut close: impl FnMut(Vec<Placement>) -> bool,
 ) {
     let inner = [
         carton.inner_length_mm,
@@ -1069,8 +1065,8 @@ fn shelf_pass(
                 (x, y, row_depth, layer_height) = (0, 0, 0, 0);
             }
             if z + o[2] > inner[2] || weight.saturating_add(w) > payload {
-                if !out.is_empty() {
-                    close(std::mem::take(&mut out));
+                if !out.is_empty() && !close(std::mem::take(&mut out)) {
+                    return;
                 }
                 (x, y, z, row_depth, layer_height, weight) = (0, 0, 0, 0, 0, 0);
             }
@@ -1092,100 +1088,6 @@ fn shelf_pass(
     if !out.is_empty() {
         close(out);
     }
-}
-
-/// Packs units of the `offered` lines (in their order) into `carton` by shelves: units
-/// side by side along the length in rows, rows one behind the other along the width in
-/// layers, layers stacked; a row is as deep as its deepest unit, a layer as high as its
-/// tallest. Each unit lies on its largest face (an upright unit keeps its height
-/// vertical), longest side along the length. Units that would break the weight limit
-/// are skipped; the carton is closed when a unit does not fit above the last layer.
-/// Valid by construction, linear in the units: the fallback once a split's budget is
-/// spent.
-fn shelf_fill(
-    items: &[Item],
-    carton: &Carton,
-    takes: impl Fn(usize) -> bool,
-    offered: &[(usize, u32)],
-) -> Vec<Placement> {
-    let inner = [
-        carton.inner_length_mm,
-        carton.inner_width_mm,
-        carton.inner_height_mm,
-    ];
-    let payload = carton.max_weight_g.saturating_sub(carton.empty_weight_g);
-    let mut weight = 0u64;
-    let mut out = Vec::new();
-    // Tallest lying height first (then line), so that a layer holds units of similar
-    // heights.
-    let lying = |it: &Item| {
-        if it.upright {
-            it.height_mm
-        } else {
-            sort_desc([it.length_mm, it.width_mm, it.height_mm])[2]
-        }
-    };
-    let mut offered = offered.to_vec();
-    offered.sort_by_cached_key(|&(l, _)| (std::cmp::Reverse(lying(&items[l])), l));
-    let (mut x, mut y, mut z) = (0u32, 0u32, 0u32);
-    let (mut row_depth, mut layer_height) = (0u32, 0u32);
-    for &(line, n) in &offered {
-        let it = &items[line];
-        if !takes(line) {
-            continue;
-        }
-        let o = if it.upright {
-            let [a, b, _] = sort_desc([it.length_mm, it.width_mm, 0]);
-            [a, b, it.height_mm]
-        } else {
-            sort_desc([it.length_mm, it.width_mm, it.height_mm])
-        };
-        // Turn the footprint if the carton is wider than long for it.
-        let o = if o[0] <= inner[0] && o[1] <= inner[1] {
-            o
-        } else {
-            [o[1], o[0], o[2]]
-        };
-        if o[0] > inner[0] || o[1] > inner[1] || o[2] > inner[2] {
-            continue; // Fits only standing on another face: left to the next carton.
-        }
-        for _ in 0..n {
-            if weight.saturating_add(it.weight_g) > payload {
-                break;
-            }
-            if x + o[0] > inner[0] {
-                // Next row.
-                y += row_depth;
-                x = 0;
-                row_depth = 0;
-            }
-            if y + o[1] > inner[1] {
-                // Next layer.
-                z += layer_height;
-                x = 0;
-                y = 0;
-                row_depth = 0;
-                layer_height = 0;
-            }
-            if z + o[2] > inner[2] {
-                return out;
-            }
-            out.push(Placement {
-                line,
-                x_mm: x,
-                y_mm: y,
-                z_mm: z,
-                dx_mm: o[0],
-                dy_mm: o[1],
-                dz_mm: o[2],
-            });
-            x += o[0];
-            row_depth = row_depth.max(o[1]);
-            layer_height = layer_height.max(o[2]);
-            weight += it.weight_g;
-        }
-    }
-    out
 }
 
 /// Removes units until the goods weigh at most `payload`: while the excess is larger
@@ -1611,7 +1513,8 @@ mod tests {
         lines.sort_unstable_by_key(|&(l, o)| (std::cmp::Reverse(o[2]), l));
         let mut fills = Vec::new();
         shelf_pass(&items, &c, &lines, &remaining, |p| {
-            fills.push(Fill::new(&items, 0, p))
+            fills.push(Fill::new(&items, 0, p));
+            true
         });
         assert!(fills.len() > 5, "{} cartons", fills.len());
         let cat = [c];
