@@ -765,11 +765,11 @@ impl<'a> Ctx<'a> {
         best.map(|b| b.0)
     }
 
-    /// A carton once the budget is spent: the previous carton's contents again while
-    /// enough units are left (a large order of few lines repeats one fill many times),
-    /// else the first carton of a [`shelf_pass`] over the `window` lines in the largest carton type that takes
-    /// the first of them. Linear in the units placed, with a small constant: the block
-    /// loader's free spaces multiply when many small units are offered.
+    /// A carton of the greedy tier: the previous carton's contents again while enough
+    /// units are left (a large order of few lines repeats one fill many times), else one
+    /// greedy loader run over [`GREEDY_LINES`] of the `window` lines in the largest
+    /// carton type that takes the first of them, and only if that places nothing the
+    /// first carton of a [`shelf_pass`] over the window.
     fn greedy_carton(
         &self,
         remaining: &[u32],
@@ -1034,8 +1034,8 @@ fn lying(item: &Item, carton: &Carton) -> Option<Dims> {
 /// the length in rows, rows one behind the other along the width in layers, layers
 /// stacked; a row is as deep as its deepest unit, a layer as high as its tallest. A
 /// carton is closed (handed to `close`, which says whether to go on) when the next unit
-/// would break its weight limit or rise above it. Every unit fits the carton alone, so each carton takes at least
-/// one. Valid by construction, linear in the units.
+/// would break its weight limit or rise above it. Every unit fits the carton alone, so
+/// each carton takes at least one. Valid by construction, linear in the units.
 fn shelf_pass(
     items: &[Item],
     carton: &Carton,
