@@ -3,7 +3,10 @@
 //! (mean volume packed), beside the published figures. Figures go to BENCHMARKS.md.
 //!
 //! It also splits every order across cartons (`split_into_cartons`), free and upright,
-//! beside BoxPacker's 3D and 2D totals; `--verify` checks every shipment,
+//! beside BoxPacker's 3D and 2D totals, and for every order split into more than one
+//! carton asks `refute_carton` about each carton type: the orders refuted in all of them
+//! are *proven* to need more than one carton, the rest are the gap to the best possible
+//! (`REFUTE_DEBUG=1` lists them); `--verify` checks every shipment,
 //! `--split-budget N` sets the split's work budget, and `SPLIT_DEBUG=1` lists the orders
 //! where the split uses more cartons than BoxPacker.
 //!
@@ -13,7 +16,8 @@ use std::time::Instant;
 
 use courier_benches::{boxpacker_cartons, boxpacker_orders, reference_or_skip, thpack};
 use courier_engine::packing::{
-    choose_carton, load_container, split_into_cartons, verify_shipment, Item, PackOptions,
+    choose_carton, load_container, refute_carton, split_into_cartons, verify_shipment, Item,
+    PackOptions, Refutation,
 };
 
 fn main() {
@@ -81,6 +85,11 @@ fn main() {
         let (mut total, mut single, mut bound, mut proven) = (0usize, 0usize, 0usize, 0usize);
         let mut hist = std::collections::BTreeMap::<usize, usize>::new();
         let (mut fewer, mut more) = (0usize, 0usize);
+        // Multi-carton orders proven not to fit any single carton, and how each carton
+        // type was refuted (the first argument that worked).
+        let (mut refuted_orders, mut refute_ms) = (0usize, 0.0f64);
+        let mut why = std::collections::BTreeMap::<&'static str, usize>::new();
+        let mut open = Vec::new();
         for (id, items) in &orders {
             let items: Vec<Item> = items.iter().map(|i| Item { upright, ..*i }).collect();
             let s = split_into_cartons(&items, &cartons, &split_opts).expect("split");
@@ -100,6 +109,35 @@ fn main() {
                 }
             }
             *hist.entry(s.cartons_count).or_default() += 1;
+            if s.cartons_count > 1 {
+                let t = Instant::now();
+                let mut all = true;
+                let mut open_types = Vec::new();
+                for c in &cartons {
+                    let r = refute_carton(&items, c, &opts).expect("valid order");
+                    let name = match r {
+                        Some(Refutation::Weight { .. }) => "weight",
+                        Some(Refutation::UnitTooLarge { .. }) => "unit too large",
+                        Some(Refutation::Volume { .. }) => "volume",
+                        Some(Refutation::DualFeasible { .. }) => "dual-feasible",
+                        Some(Refutation::Stack { .. }) => "stack",
+                        Some(Refutation::Exhaustive { .. }) => "exhaustive",
+                        None => {
+                            all = false;
+                            open_types.push(c.reference.clone());
+                            "not refuted"
+                        }
+                    };
+                    *why.entry(name).or_default() += 1;
+                }
+                refute_ms += t.elapsed().as_secs_f64() * 1e3;
+                if all {
+                    refuted_orders += 1;
+                } else {
+                    let units: u32 = items.iter().map(|i| i.qty).sum();
+                    open.push((id.clone(), units, open_types));
+                }
+            }
         }
         println!(
             "Split, {label}: {total} cartons (BoxPacker {bp_total}), {single} single-carton orders (BoxPacker {bp_single}), lower bound {bound}, count proven fewest in {proven} orders, {:.2} s",
@@ -107,6 +145,25 @@ fn main() {
         );
         println!("  cartons per order: {hist:?}");
         println!("  orders with fewer cartons than BoxPacker: {fewer}, with more: {more}");
+        println!(
+            "  proven not to fit any single carton: {refuted_orders} of {} multi-carton orders; gap to the best possible: {} orders ({:.0} ms for the proofs)",
+            orders.len() - single,
+            orders.len() - single - refuted_orders,
+            refute_ms
+        );
+        println!("  carton types refuted by (first argument that worked): {why:?}");
+        if std::env::var_os("REFUTE_DEBUG").is_some() {
+            for (id, units, types) in &open {
+                let items = &orders[id];
+                eprintln!(
+                    "open {id} upright={upright}: {units} units, not refuted in {types:?}; items {:?}",
+                    items
+                        .iter()
+                        .map(|i| (i.length_mm, i.width_mm, i.height_mm, i.weight_g, i.qty))
+                        .collect::<Vec<_>>()
+                );
+            }
+        }
     }
 
     let published = [88.97, 88.96, 88.44, 88.17, 87.62, 87.43, 87.09];

@@ -17,10 +17,15 @@ use super::{check_methods, pack, Item, MethodVerdict, PackError, PackOptions};
 /// One line of goods as Aplix sends it.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct GoodsM {
+    /// Length of one unit, in metres.
     pub length_m: f64,
+    /// Width of one unit, in metres.
     pub width_m: f64,
+    /// Height of one unit, in metres.
     pub height_m: f64,
+    /// Weight of one unit, in kilograms.
     pub weight_kg: f64,
+    /// Number of units.
     pub quantity: u32,
 }
 
@@ -29,7 +34,9 @@ pub struct GoodsM {
 pub struct CheckDimensions {
     /// Sides after optimal packing, longest first, in metres (exact: whole mm / 1000).
     pub length_m: Decimal,
+    /// Middle side, in metres.
     pub width_m: Decimal,
+    /// Shortest side, in metres.
     pub height_m: Decimal,
     /// Total weight of the goods without packaging, in kilograms (whole g / 1000).
     pub weight_kg: Decimal,
@@ -37,6 +44,7 @@ pub struct CheckDimensions {
     pub within_limits: bool,
     /// Every limit exceeded, per method; empty when every method accepts.
     pub comment: String,
+    /// The verdict of each delivery method, in the order of the rules.
     pub methods: Vec<MethodVerdict>,
     /// Whether the reported box is proven minimal.
     pub optimal: bool,

@@ -134,7 +134,9 @@ fn fit_counted(
     None
 }
 
-fn to_placements(kinds: &[Kind], placed: &[Placed]) -> Vec<Placement> {
+/// Placements of the packers (kind, corner, size) as the engine reports them: input line
+/// instead of kind, ordered by line, then position.
+pub(crate) fn to_placements(kinds: &[Kind], placed: &[Placed]) -> Vec<Placement> {
     let mut out: Vec<Placement> = placed
         .iter()
         .map(|p| Placement {
@@ -174,14 +176,19 @@ pub fn fits_in(
 pub struct CartonChoice {
     /// Index into the catalogue slice given to [`choose_carton`].
     pub index: usize,
+    /// The carton's reference.
     pub reference: String,
     /// Every unit, in the carton's inner frame (inner length, width, height as listed).
     pub placements: Vec<Placement>,
+    /// Weight of the goods alone.
     pub goods_weight_g: u64,
     /// Goods plus the empty carton.
     pub gross_weight_g: u64,
+    /// Volume of the units.
     pub goods_volume_mm3: u64,
+    /// The carton's inner sides, longest first.
     pub inner_sorted_mm: [u32; 3],
+    /// The carton's outer sides, longest first (what a carrier measures).
     pub outer_sorted_mm: [u32; 3],
 }
 
@@ -249,16 +256,22 @@ pub(crate) fn choose_carton_within(
 /// how many boxes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ContainerItem {
+    /// Edges of one box, in mm.
     pub dims: [u32; 3],
+    /// Whether edge `i` may stand vertical.
     pub may_be_vertical: [bool; 3],
+    /// Number of boxes.
     pub qty: u32,
 }
 
 /// Result of [`load_container`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContainerLoad {
+    /// Volume of the boxes packed.
     pub packed_volume_mm3: u64,
+    /// Inner volume of the container.
     pub container_volume_mm3: u64,
+    /// Number of boxes packed.
     pub units_packed: u64,
     /// Placements as (item index, position, oriented size).
     pub placements: Vec<(usize, [u32; 3], [u32; 3])>,

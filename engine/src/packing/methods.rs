@@ -18,7 +18,9 @@ use super::{carton, solve, Goods, Item, PackError, PackOptions};
 /// The answer for one delivery method.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MethodVerdict {
+    /// The method's identifier in the carrier rules.
     pub method_id: String,
+    /// The method's display name.
     pub name: String,
     /// Some packing of the goods meets every limit.
     pub within: bool,

@@ -36,6 +36,7 @@ mod methods;
 mod minbox;
 mod parcel;
 mod perfect_fit;
+mod refute;
 mod split;
 mod verify;
 
@@ -44,6 +45,7 @@ pub use carton::{choose_carton, fits_in, CartonChoice};
 pub use methods::{check_methods, MethodVerdict};
 pub use parcel::{check_parcel, ParcelCheck};
 pub use perfect_fit::perfect_fit;
+pub use refute::{refute_carton, AxisFunction, Refutation};
 pub use split::{
     split_budget, split_into_cartons, verify_shipment, Shipment, ShippedCarton, SplitError,
     SPLIT_WORK_MIN,
@@ -69,11 +71,15 @@ pub const MAX_TOTAL_LENGTH_MM: u64 = (u32::MAX / 4) as u64;
 /// One line of goods: a unit's size and weight, and how many units.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Item {
+    /// Length of one unit, in mm.
     pub length_mm: u32,
+    /// Width of one unit, in mm.
     pub width_mm: u32,
+    /// Height of one unit, in mm (the vertical side when `upright`).
     pub height_mm: u32,
     /// Weight of one unit.
     pub weight_g: u64,
+    /// Number of units (at least 1).
     pub qty: u32,
     /// The unit must keep `height_mm` vertical (it may still turn about the vertical axis).
     #[serde(default)]
@@ -156,11 +162,17 @@ impl PackOptions {
 pub struct Placement {
     /// 0-based row of the input this unit comes from.
     pub line: usize,
+    /// Minimum corner along `x`, in mm.
     pub x_mm: u32,
+    /// Minimum corner along `y`, in mm.
     pub y_mm: u32,
+    /// Minimum corner along `z`, in mm.
     pub z_mm: u32,
+    /// Oriented size along `x`, in mm.
     pub dx_mm: u32,
+    /// Oriented size along `y`, in mm.
     pub dy_mm: u32,
+    /// Oriented size along `z`, in mm.
     pub dz_mm: u32,
 }
 
@@ -181,7 +193,9 @@ pub struct LowerBound {
 pub struct Packing {
     /// Sides of the bounding box, longest first.
     pub length_mm: u32,
+    /// Middle side of the bounding box.
     pub width_mm: u32,
+    /// Shortest side of the bounding box.
     pub height_mm: u32,
     /// Total weight of the goods (no packaging).
     pub weight_g: u64,
@@ -189,6 +203,7 @@ pub struct Packing {
     pub volume_mm3: u64,
     /// `lower_bound.volume_mm3`, repeated at top level for scripts.
     pub lower_bound_mm3: u64,
+    /// The bounds the box is measured against.
     pub lower_bound: LowerBound,
     /// True when the box is proven minimal (volume, then longest side, then sum of sides).
     pub optimal: bool,
@@ -203,25 +218,49 @@ pub struct Packing {
 /// Bad goods, naming the line (0-based row) and the field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PackError {
+    /// No line at all.
     #[error("no goods: at least one line with qty ≥ 1 is required")]
     NoGoods,
+    /// A side or the quantity of a line is 0.
     #[error("line {line}: {field} must be greater than 0")]
-    Zero { line: usize, field: &'static str },
+    Zero {
+        /// 0-based input row.
+        line: usize,
+        /// The field's name.
+        field: &'static str,
+    },
+    /// A side of a line exceeds [`MAX_SIDE_MM`].
     #[error("line {line}: {field} = {value} exceeds the maximum of {max}")]
     TooLarge {
+        /// 0-based input row.
         line: usize,
+        /// The field's name.
         field: &'static str,
+        /// The value given.
         value: u64,
+        /// The largest value accepted.
         max: u64,
     },
+    /// More than [`MAX_UNITS`] units in all.
     #[error("too many units: {units} (at most {max} per call)")]
-    TooManyUnits { units: u64, max: u64 },
+    TooManyUnits {
+        /// Units counted up to the line that went over.
+        units: u64,
+        /// The largest number accepted.
+        max: u64,
+    },
+    /// The total weight does not fit in 64 bits of grams.
     #[error("total weight overflows")]
     WeightOverflow,
     /// All units laid end to end would exceed [`MAX_TOTAL_LENGTH_MM`]: coordinates of some
     /// packings could then overflow, so the input is refused rather than mis-packed.
     #[error("goods too large in total: {length_mm} mm end to end (at most {max} mm)")]
-    TotalLengthTooLarge { length_mm: u64, max: u64 },
+    TotalLengthTooLarge {
+        /// Sum of the units' longest sides, up to the line that went over.
+        length_mm: u64,
+        /// The largest sum accepted.
+        max: u64,
+    },
 }
 
 /// Validated goods: kinds for the packers plus totals.

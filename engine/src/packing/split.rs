@@ -13,7 +13,8 @@
 //! is a deterministic heuristic:
 //!
 //! 1. if one carton holds everything, it is the cheapest such carton
-//!    ([`choose_carton`](super::choose_carton));
+//!    ([`choose_carton`](super::choose_carton), then for small orders the exhaustive
+//!    search of [`refute_carton`](super::refute_carton));
 //! 2. otherwise cartons are filled one at a time: each carton type is loaded with the
 //!    remaining units (the block loader of [`load_container`](super::load_container), restricted to units the
 //!    type can take alone), trimmed to its weight limit, and the type that takes the most
@@ -50,7 +51,9 @@ use serde::Serialize;
 
 use std::cell::Cell;
 
-use super::carton::{choose_carton_within, load_container_counted, ContainerItem};
+use super::carton::{choose_carton_within, load_container_counted, to_placements, ContainerItem};
+use super::kind::Dims;
+use super::refute;
 use super::{Goods, Item, PackError, PackOptions, Placement};
 
 /// Largest number of carton pairs tried for a merge in one call: bounds the merge pass
@@ -84,6 +87,32 @@ const MERGE_PAIRS: usize = 1 << 16;
 /// Cartons the emptiest carton's units may be topped up into, per attempt to drop it.
 const EMPTY_OUT_TARGETS: usize = 64;
 
+/// Work units a greedy carton costs per line it takes, as charged: one loader run over
+/// [`GREEDY_LINES`] lines places about a dozen distinct units for about 2,400 units of
+/// work (measured on 100,000 distinct lines, `split_scaling`). The full search runs only
+/// while the budget keeps this much for every line left.
+const GREEDY_WORK_PER_LINE: u64 = 200;
+
+/// Work units the shelf pass costs per unit it places (a few comparisons and a
+/// placement), and per line (its orientation, an allocation, and its share of the
+/// sort): measured on `split_scaling`, 100,000 distinct lines take about 15 ms of CPU
+/// and 590,000 units of one line about 13 ms, where a work unit of the loader takes
+/// 60–80 ns.
+const SHELF_WORK_PER_UNIT: u64 = 1;
+const SHELF_WORK_PER_LINE: u64 = 2;
+
+/// What [`Ctx::shelf_rest`] is charged for `lines` lines of `units` units in all.
+fn shelf_work(lines: u64, units: u64) -> u64 {
+    units
+        .saturating_mul(SHELF_WORK_PER_UNIT)
+        .saturating_add(lines.saturating_mul(SHELF_WORK_PER_LINE))
+}
+
+/// Work units charged per line for setting up a split (validation, orientations, the
+/// window orders), besides one per line and carton type for the table of which type
+/// takes which line.
+const SETUP_WORK_PER_LINE: u64 = 2;
+
 /// Least work budget of a whole split (about half a second on the reference machine):
 /// the default `fit_work_budget` is sized for one fit question, a split asks hundreds.
 /// BoxPacker's orders never reach it (see `BENCHMARKS.md`).
@@ -116,6 +145,7 @@ pub struct ShippedCarton {
 pub struct Shipment {
     /// The cartons, in the order they were filled (the fullest first).
     pub cartons: Vec<ShippedCarton>,
+    /// Number of cartons.
     pub cartons_count: usize,
     /// No split of these goods into this catalogue's cartons uses fewer cartons: the
     /// larger of the volume bound (goods volume over the largest inner volume) and the
@@ -135,19 +165,30 @@ pub struct Shipment {
 /// Why goods cannot be split into a catalogue's cartons.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SplitError {
+    /// Bad goods, as in [`pack`](super::pack).
     #[error(transparent)]
     Goods(#[from] PackError),
+    /// The catalogue lists no carton.
     #[error("empty carton catalogue: at least one carton is required")]
     NoCartons,
+    /// Some carton of the catalogue is invalid; the message names each problem.
     #[error("carton catalogue: {0}")]
     BadCarton(String),
     /// Splitting cannot help: even a single unit of this line has no carton.
     #[error("line {line}: one unit fits no carton of the catalogue ({why})")]
-    UnitFitsNoCarton { line: usize, why: &'static str },
+    UnitFitsNoCarton {
+        /// 0-based input row.
+        line: usize,
+        /// Too large, too heavy, or both, for every carton.
+        why: &'static str,
+    },
     /// Defensive: the filling loop placed nothing although every unit fits some carton
     /// alone. Reported instead of looping forever.
     #[error("line {line}: no carton could take another unit")]
-    NoProgress { line: usize },
+    NoProgress {
+        /// 0-based input row of the first line left.
+        line: usize,
+    },
 }
 
 /// A carton being built: its catalogue index, how many units of each line it holds
@@ -192,9 +233,10 @@ impl Fill {
 /// total price (see the module docs for the method). Every unit is placed exactly once;
 /// every carton's gross weight stays within its maximum.
 ///
-/// The whole call is bounded by a work budget (see [`split_budget`]): once it is
-/// spent, the remaining units are packed by a fast greedy pass, so the answer is still
-/// complete, valid and deterministic, only less tight.
+/// The whole call is bounded by a work budget (see [`split_budget`]): the full search
+/// runs only while the budget covers a cheaper pass for everything left, then greedy
+/// cartons, then one shelf pass for the rest, so the answer is still complete, valid and
+/// deterministic, only less tight.
 ///
 /// Errors name the line of a unit that fits no carton (too large or too heavy for every
 /// one), or the bad goods field, or the bad carton.
@@ -212,16 +254,27 @@ pub fn split_into_cartons(
     }
     let lower_bound = cartons_lower_bound(goods.volume_mm3, goods.weight_g, catalogue);
     let ctx = Ctx::new(items, catalogue, opts).with_lower_bound(lower_bound);
+    // Building the goods and the tables of which type takes which line costs about
+    // 0.4 µs a line (measured on 100,000 lines): charged, so that the budget bounds
+    // the whole call.
+    ctx.charge((items.len() as u64).saturating_mul(SETUP_WORK_PER_LINE + catalogue.len() as u64));
 
     // One carton when one will do: the cheapest that holds everything.
     if ctx.might_fit_one(goods.volume_mm3, goods.weight_g) {
         if let Some(f) = ctx.cheapest_single(&ctx.all(), usize::MAX)? {
             return Ok(shipment(catalogue, vec![f], lower_bound));
         }
+        // The loader found no single carton; a small order gets the proofs of
+        // `refute_carton`, whose exhaustive search may find the packing instead.
+        if let Some(f) = ctx.single_by_search(&goods) {
+            return Ok(shipment(catalogue, vec![f], lower_bound));
+        }
     }
     let mut best: Option<(Vec<Fill>, SplitKey)> = None;
     for rule in [Rule::Volume, Rule::Scarce, Rule::Weight] {
-        if rule != Rule::Volume && (!ctx.rule_applies(rule) || ctx.exhausted()) {
+        if rule != Rule::Volume
+            && (!ctx.rule_applies(rule) || ctx.tier(ctx.lines(), 0) != Tier::Full)
+        {
             continue;
         }
         let fills = ctx.split(rule, lower_bound)?;
@@ -244,6 +297,17 @@ pub fn split_into_cartons(
 /// milliseconds asked for, and so does this.
 pub fn split_budget(opts: &PackOptions) -> u64 {
     opts.fit_work_budget.max(SPLIT_WORK_MIN)
+}
+
+/// How much effort the next carton gets (see [`Ctx::tier`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tier {
+    /// Every carton type loaded with a window of lines, topped up, under the rule.
+    Full,
+    /// One greedy loader run over a few lines ([`Ctx::greedy_carton`]).
+    Greedy,
+    /// Shelves for everything left ([`Ctx::shelf_rest`]).
+    Shelves,
 }
 
 /// How a carton type is chosen for the next carton to fill.
@@ -407,6 +471,76 @@ impl<'a> Ctx<'a> {
         self.spent.get() > self.budget
     }
 
+    /// Lines with units (at the start of a split).
+    fn lines(&self) -> u64 {
+        self.items.iter().filter(|i| i.qty > 0).count() as u64
+    }
+
+    /// How the next carton is filled, given the lines and units left: the full search
+    /// while the budget still covers a greedy carton for every line left after it
+    /// ([`GREEDY_WORK_PER_LINE`]), greedy cartons while it covers shelves for every unit
+    /// left ([`shelf_work`]), then shelves for all the rest at once. So the
+    /// budget bounds the whole split, whatever the order's size: each tier reserves
+    /// what the cheaper ones will need.
+    fn tier(&self, lines: u64, units: u64) -> Tier {
+        let spent = self.spent.get();
+        if spent.saturating_add(lines.saturating_mul(GREEDY_WORK_PER_LINE)) <= self.budget {
+            Tier::Full
+        } else if spent.saturating_add(shelf_work(lines, units)) <= self.budget {
+            Tier::Greedy
+        } else {
+            Tier::Shelves
+        }
+    }
+
+    /// Packs every unit left by shelves, in one pass ([`shelf_pass`]): each line goes to
+    /// the largest carton type that takes one of its units (then the cheapest), the
+    /// lines of one type by decreasing height, so that each layer holds units of about
+    /// one height. Linear in the units after one sort; charged [`shelf_work`].
+    fn shelf_rest(&self, remaining: &[u32]) -> Vec<Fill> {
+        let mut groups: Vec<Vec<(usize, Dims)>> = vec![Vec::new(); self.catalogue.len()];
+        let mut units = 0u64;
+        for (l, &n) in remaining.iter().enumerate() {
+            if n == 0 {
+                continue;
+            }
+            units += u64::from(n);
+            let Some(c) = (0..self.catalogue.len())
+                .filter(|&c| self.takes(l, c))
+                .max_by_key(|&c| {
+                    (
+                        self.catalogue[c].inner_volume_mm3(),
+                        std::cmp::Reverse(self.rank[c]),
+                    )
+                })
+            else {
+                continue; // Cannot happen: every line fits some carton alone.
+            };
+            if let Some(o) = lying(&self.items[l], &self.catalogue[c]) {
+                groups[c].push((l, o));
+            }
+        }
+        self.charge(shelf_work(
+            groups.iter().map(|g| g.len() as u64).sum(),
+            units,
+        ));
+        let mut out = Vec::new();
+        for (c, mut lines) in groups.into_iter().enumerate() {
+            lines.sort_unstable_by_key(|&(l, o)| (std::cmp::Reverse(o[2]), l));
+            shelf_pass(
+                self.items,
+                &self.catalogue[c],
+                &lines,
+                remaining,
+                |placements| {
+                    out.push(Fill::new(self.items, c, placements));
+                    true
+                },
+            );
+        }
+        out
+    }
+
     /// Whether goods of this volume and weight could fit one carton (a quick reject
     /// before a fit attempt).
     fn might_fit_one(&self, volume: u64, weight: u64) -> bool {
@@ -469,6 +603,36 @@ impl<'a> Ctx<'a> {
         Ok(Some(Fill::new(items, types[choice.index], placements)))
     }
 
+    /// The cheapest carton that [`refute::decide`] packs all the goods into by its
+    /// exhaustive search, for orders of at most [`refute::SEARCH_MAX_UNITS`] units; the
+    /// work is charged to the split.
+    fn single_by_search(&self, goods: &Goods) -> Option<Fill> {
+        if goods.units > refute::SEARCH_MAX_UNITS as u64 {
+            return None;
+        }
+        for &c in &self.order {
+            if self.exhausted() {
+                return None;
+            }
+            // Never more than the split's budget has left.
+            let opts = PackOptions {
+                exact_work_budget: self
+                    .opts
+                    .exact_work_budget
+                    .min(self.budget.saturating_sub(self.spent.get())),
+                ..*self.opts
+            };
+            let mut spent = 0u64;
+            let decision = refute::decide(goods, &self.catalogue[c], &opts, &mut spent);
+            self.charge(spent);
+            if let refute::Decision::Fits(placed) = decision {
+                let placements = to_placements(&goods.kinds, &placed);
+                return Some(Fill::new(self.items, c, placements));
+            }
+        }
+        None
+    }
+
     /// One complete split under `rule`: fill cartons one at a time (the rest in one
     /// carton as soon as it fits), merge, empty the emptiest carton into the others
     /// while above the lower bound, then move each carton's contents to the cheapest
@@ -495,9 +659,15 @@ impl<'a> Ctx<'a> {
             })
             .collect();
         let mut fills: Vec<Fill> = Vec::new();
+        let mut rem_lines = self.lines();
         while rem_units > 0 {
-            if !fills.is_empty() && !self.exhausted() && self.might_fit_one(rem_volume, rem_weight)
-            {
+            let tier = self.tier(rem_lines, rem_units);
+            if tier == Tier::Shelves {
+                fills.extend(self.shelf_rest(&remaining));
+                break;
+            }
+            let full = tier == Tier::Full;
+            if !fills.is_empty() && full && self.might_fit_one(rem_volume, rem_weight) {
                 let rest: Counts = alive
                     .window(&remaining, usize::MAX)
                     .into_iter()
@@ -516,7 +686,7 @@ impl<'a> Ctx<'a> {
             window.extend(smallest.window(&remaining, WINDOW_LINES / 4));
             window.sort_by_key(|&l| self.position[l]);
             window.dedup();
-            let fill = if self.exhausted() {
+            let fill = if !full {
                 self.greedy_carton(&remaining, &window, fills.last())
             } else {
                 let offered = if rule == Rule::Scarce {
@@ -537,7 +707,7 @@ impl<'a> Ctx<'a> {
             for &(l, n) in &fill.counts {
                 remaining[l] -= n;
             }
-            if !self.exhausted() {
+            if full {
                 let mut left: Counts = window
                     .iter()
                     .map(|&l| (l, remaining[l]))
@@ -549,6 +719,13 @@ impl<'a> Ctx<'a> {
                 }
             }
             rem_units -= fill.counts.iter().map(|&(_, n)| u64::from(n)).sum::<u64>();
+            // Every line of the carton had units left before it: those with none now
+            // are used up.
+            rem_lines -= fill
+                .counts
+                .iter()
+                .filter(|&&(l, _)| remaining[l] == 0)
+                .count() as u64;
             rem_volume = rem_volume.saturating_sub(fill.volume);
             rem_weight = rem_weight.saturating_sub(fill.weight);
             fills.push(fill);
@@ -588,11 +765,11 @@ impl<'a> Ctx<'a> {
         best.map(|b| b.0)
     }
 
-    /// A carton once the budget is spent: the previous carton's contents again while
-    /// enough units are left (a large order of few lines repeats one fill many times),
-    /// else a [`shelf_fill`] of the `window` lines in the largest carton type that takes
-    /// the first of them. Linear in the units placed, with a small constant: the block
-    /// loader's free spaces multiply when many small units are offered.
+    /// A carton of the greedy tier: the previous carton's contents again while enough
+    /// units are left (a large order of few lines repeats one fill many times), else one
+    /// greedy loader run over [`GREEDY_LINES`] of the `window` lines in the largest
+    /// carton type that takes the first of them, and only if that places nothing the
+    /// first carton of a [`shelf_pass`] over the window.
     fn greedy_carton(
         &self,
         remaining: &[u32],
@@ -626,15 +803,21 @@ impl<'a> Ctx<'a> {
         if !f.placements.is_empty() {
             return Some(f);
         }
-        let offered: Counts = window.iter().map(|&l| (l, remaining[l])).collect();
-        let placements = shelf_fill(
-            self.items,
-            &self.catalogue[c],
-            |l| self.takes(l, c),
-            &offered,
-        );
-        self.charge(placements.len() as u64);
-        Some(Fill::new(self.items, c, placements)).filter(|f| !f.placements.is_empty())
+        // The first carton of shelves over the window's lines.
+        let carton = &self.catalogue[c];
+        let mut lines: Vec<(usize, Dims)> = window
+            .iter()
+            .filter(|&&l| remaining[l] > 0 && self.takes(l, c))
+            .filter_map(|&l| Some((l, lying(&self.items[l], carton)?)))
+            .collect();
+        lines.sort_unstable_by_key(|&(l, o)| (std::cmp::Reverse(o[2]), l));
+        let mut first = Vec::new();
+        shelf_pass(self.items, carton, &lines, remaining, |p| {
+            first = p;
+            false
+        });
+        self.charge(first.len() as u64);
+        Some(Fill::new(self.items, c, first)).filter(|f| !f.placements.is_empty())
     }
 
     /// Loads carton `c` with as much of the `offered` units as the block loader places
@@ -826,81 +1009,66 @@ fn unit_volume(it: &Item) -> u64 {
     u64::from(it.length_mm) * u64::from(it.width_mm) * u64::from(it.height_mm)
 }
 
-/// Packs units of the `offered` lines (in their order) into `carton` by shelves: units
-/// side by side along the length in rows, rows one behind the other along the width in
-/// layers, layers stacked; a row is as deep as its deepest unit, a layer as high as its
-/// tallest. Each unit lies on its largest face (an upright unit keeps its height
-/// vertical), longest side along the length. Units that would break the weight limit
-/// are skipped; the carton is closed when a unit does not fit above the last layer.
-/// Valid by construction, linear in the units: the fallback once a split's budget is
-/// spent.
-fn shelf_fill(
+/// The orientation a unit of `item` takes in `carton` on the shelves: lying on its
+/// largest face, longest side along the carton's length, when that fits; else the
+/// first allowed orientation (lowest first) that fits; `None` when none does.
+fn lying(item: &Item, carton: &Carton) -> Option<Dims> {
+    let inner = [
+        carton.inner_length_mm,
+        carton.inner_width_mm,
+        carton.inner_height_mm,
+    ];
+    let vertical = if item.upright {
+        [false, false, true]
+    } else {
+        [true; 3]
+    };
+    let mut os =
+        super::kind::orientations([item.length_mm, item.width_mm, item.height_mm], vertical);
+    os.sort_by_key(|o| (o[2], std::cmp::Reverse(o[0])));
+    os.into_iter().find(|o| (0..3).all(|a| o[a] <= inner[a]))
+}
+
+/// Packs all `remaining` units of `lines` (each with its shelf orientation, in order)
+/// into as many cartons of one type as it takes, by shelves: units side by side along
+/// the length in rows, rows one behind the other along the width in layers, layers
+/// stacked; a row is as deep as its deepest unit, a layer as high as its tallest. A
+/// carton is closed (handed to `close`, which says whether to go on) when the next unit
+/// would break its weight limit or rise above it. Every unit fits the carton alone, so
+/// each carton takes at least one. Valid by construction, linear in the units.
+fn shelf_pass(
     items: &[Item],
     carton: &Carton,
-    takes: impl Fn(usize) -> bool,
-    offered: &[(usize, u32)],
-) -> Vec<Placement> {
+    lines: &[(usize, Dims)],
+    remaining: &[u32],
+    mut close: impl FnMut(Vec<Placement>) -> bool,
+) {
     let inner = [
         carton.inner_length_mm,
         carton.inner_width_mm,
         carton.inner_height_mm,
     ];
     let payload = carton.max_weight_g.saturating_sub(carton.empty_weight_g);
-    let mut weight = 0u64;
-    let mut out = Vec::new();
-    // Tallest lying height first (then line), so that a layer holds units of similar
-    // heights.
-    let lying = |it: &Item| {
-        if it.upright {
-            it.height_mm
-        } else {
-            sort_desc([it.length_mm, it.width_mm, it.height_mm])[2]
-        }
-    };
-    let mut offered = offered.to_vec();
-    offered.sort_by_cached_key(|&(l, _)| (std::cmp::Reverse(lying(&items[l])), l));
-    let (mut x, mut y, mut z) = (0u32, 0u32, 0u32);
-    let (mut row_depth, mut layer_height) = (0u32, 0u32);
-    for &(line, n) in &offered {
-        let it = &items[line];
-        if !takes(line) {
-            continue;
-        }
-        let o = if it.upright {
-            let [a, b, _] = sort_desc([it.length_mm, it.width_mm, 0]);
-            [a, b, it.height_mm]
-        } else {
-            sort_desc([it.length_mm, it.width_mm, it.height_mm])
-        };
-        // Turn the footprint if the carton is wider than long for it.
-        let o = if o[0] <= inner[0] && o[1] <= inner[1] {
-            o
-        } else {
-            [o[1], o[0], o[2]]
-        };
-        if o[0] > inner[0] || o[1] > inner[1] || o[2] > inner[2] {
-            continue; // Fits only standing on another face: left to the next carton.
-        }
-        for _ in 0..n {
-            if weight.saturating_add(it.weight_g) > payload {
-                break;
-            }
+    let mut out: Vec<Placement> = Vec::new();
+    let (mut x, mut y, mut z, mut row_depth, mut layer_height, mut weight) =
+        (0u32, 0u32, 0u32, 0u32, 0u32, 0u64);
+    for &(line, o) in lines {
+        let w = items[line].weight_g;
+        for _ in 0..remaining[line] {
             if x + o[0] > inner[0] {
-                // Next row.
                 y += row_depth;
                 x = 0;
                 row_depth = 0;
             }
             if y + o[1] > inner[1] {
-                // Next layer.
                 z += layer_height;
-                x = 0;
-                y = 0;
-                row_depth = 0;
-                layer_height = 0;
+                (x, y, row_depth, layer_height) = (0, 0, 0, 0);
             }
-            if z + o[2] > inner[2] {
-                return out;
+            if z + o[2] > inner[2] || weight.saturating_add(w) > payload {
+                if !out.is_empty() && !close(std::mem::take(&mut out)) {
+                    return;
+                }
+                (x, y, z, row_depth, layer_height, weight) = (0, 0, 0, 0, 0, 0);
             }
             out.push(Placement {
                 line,
@@ -914,10 +1082,12 @@ fn shelf_fill(
             x += o[0];
             row_depth = row_depth.max(o[1]);
             layer_height = layer_height.max(o[2]);
-            weight += it.weight_g;
+            weight += w;
         }
     }
-    out
+    if !out.is_empty() {
+        close(out);
+    }
 }
 
 /// Removes units until the goods weigh at most `payload`: while the excess is larger
@@ -1310,6 +1480,45 @@ mod tests {
         assert_eq!(cartons_lower_bound(2500, 100, &cat), 3);
         assert_eq!(cartons_lower_bound(10, 4001, &cat), 5);
         assert_eq!(cartons_lower_bound(0, 0, &cat), 1);
+    }
+
+    #[test]
+    fn the_shelf_pass_places_every_unit_validly() {
+        // Mixed sizes, weights and upright lines, more than a few cartons' worth: every
+        // unit placed once, inside, without overlap, upright kept, weight limits held.
+        let c = carton("M", [300, 200, 150], 150, 10_000, None);
+        let mut s = 7u64;
+        let mut next = |lo: u32, hi: u32| {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            lo + (s % u64::from(hi - lo + 1)) as u32
+        };
+        let items: Vec<Item> = (0..400)
+            .map(|_| Item {
+                upright: next(0, 3) == 0,
+                ..Item::new(
+                    next(10, 140),
+                    next(10, 140),
+                    next(10, 140),
+                    u64::from(next(10, 3_000)),
+                    next(1, 3),
+                )
+            })
+            .collect();
+        let remaining: Vec<u32> = items.iter().map(|i| i.qty).collect();
+        let mut lines: Vec<(usize, Dims)> = (0..items.len())
+            .map(|l| (l, lying(&items[l], &c).expect("every unit fits alone")))
+            .collect();
+        lines.sort_unstable_by_key(|&(l, o)| (std::cmp::Reverse(o[2]), l));
+        let mut fills = Vec::new();
+        shelf_pass(&items, &c, &lines, &remaining, |p| {
+            fills.push(Fill::new(&items, 0, p));
+            true
+        });
+        assert!(fills.len() > 5, "{} cartons", fills.len());
+        let cat = [c];
+        verify_shipment(&items, &cat, &shipment(&cat, fills, 1)).unwrap();
     }
 
     #[test]
