@@ -301,9 +301,10 @@ fn verify_shipment_catches_lost_duplicated_and_overweight_units() {
 
 #[test]
 fn a_large_order_is_split_within_the_budget_validly_and_deterministically() {
-    // 6,000 distinct lines spend the whole split budget; the rest goes to the greedy
-    // pass (repeated or shelf-packed cartons). Every unit must still be placed exactly
-    // once, within the weight limits, the same way every time.
+    // 6,000 distinct lines spend the whole split budget, so later cartons come from the
+    // cheaper tiers (greedy cartons, then one shelf pass: docs/packing.md, "Budget and
+    // growth"). Every unit must still be placed exactly once, within the weight limits,
+    // the same way every time.
     let cat = [
         carton("S", [200, 150, 100], 90, 5_000, Some(dec!(18))),
         carton("M", [300, 200, 150], 150, 10_000, Some(dec!(26))),
