@@ -81,13 +81,17 @@ minimum = "5.00"
 max_declared_value = "100000"
 "#;
 
-const CONSTRAINTS: &str = r#"
+/// Bounds as shares of the parcels: Aplix at least 40 %, its courier at most 15 %, the
+/// rival at most 25 %, lockers at least 35 %.
+fn constraints(n: usize) -> String {
+    format!(
+        r#"
 [carrier.aplix]
-min_parcels_per_month = 4000000
+min_parcels_per_month = {}
 [carrier.aplix.method.courier]
-max_parcels_per_month = 1500000
+max_parcels_per_month = {}
 [carrier.rival]
-max_parcels_per_month = 2500000
+max_parcels_per_month = {}
 
 [[exclude]]
 id = "no-courier-spb"
@@ -98,7 +102,12 @@ postal_prefixes = ["19"]
 [locker]
 methods = ["aplix.pickup_point", "rival.locker"]
 min_share_percent = "35"
-"#;
+"#,
+        n * 40 / 100,
+        n * 15 / 100,
+        n * 25 / 100
+    )
+}
 
 fn parcels(n: usize) -> Vec<RegistryParcel> {
     // 1,000 attribute sets: 10 weights × 50 declared values × 2 destinations.
@@ -145,7 +154,7 @@ fn main() {
     let repeats: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(3);
     let dir = tempfile_dir();
     std::fs::write(dir.join("rival.toml"), RIVAL).expect("write");
-    std::fs::write(dir.join("constraints.toml"), CONSTRAINTS).expect("write");
+    std::fs::write(dir.join("constraints.toml"), constraints(n)).expect("write");
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let opts = AllocateOptions {
         parcels: dir.join("unused.csv"),

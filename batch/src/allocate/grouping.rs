@@ -14,7 +14,7 @@
 //! differs inside a group. Groups are in key order.
 
 use std::collections::{BTreeMap, HashMap};
-use std::hash::Hash;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 use chrono::NaiveDate;
 use courier_engine::pricing::CompiledTariff;
@@ -74,7 +74,8 @@ pub struct Group {
     pub parcels: u64,
     pub weight_min_g: u64,
     pub weight_max_g: u64,
-    /// The smallest order id of the group (to find an example in the registry).
+    /// The order id of the group's first parcel in input order (the registry as read is
+    /// sorted by carrier and order id, so its smallest order id): an example to look up.
     pub example_order: String,
     /// Per candidate, in candidate order.
     pub outcomes: Vec<Outcome>,
@@ -130,7 +131,60 @@ impl<'a> PriceKey<'a> {
     }
 }
 
-/// Identical parcels: how many, and the one with the smallest order id (index).
+/// A fast non-cryptographic hasher for the counting maps (the Fx multiply-rotate of
+/// rustc): the keys are our own parcels, not an attacker's, and the map's order is never
+/// read (the keys are sorted afterwards), so only speed matters here.
+#[derive(Default, Clone, Copy)]
+struct FxHasher(u64);
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        let mut w = [0u8; 8];
+        w[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+        self.add(u64::from_le_bytes(w) ^ bytes.len() as u64);
+    }
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    #[inline]
+    fn write_u16(&mut self, i: u16) {
+        self.add(u64::from(i));
+    }
+    #[inline]
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type Counts<'a> = HashMap<PriceKey<'a>, Count, BuildHasherDefault<FxHasher>>;
+
+/// Identical parcels: how many, and the first of them in input order (its index).
 #[derive(Debug, Clone, Copy)]
 struct Count {
     parcels: u64,
@@ -138,19 +192,13 @@ struct Count {
 }
 
 /// Two partial counts as one (the larger map absorbs the smaller).
-fn merge_counts<'a>(
-    parcels: &'a [RegistryParcel],
-    a: HashMap<PriceKey<'a>, Count>,
-    b: HashMap<PriceKey<'a>, Count>,
-) -> HashMap<PriceKey<'a>, Count> {
+fn merge_counts<'a>(a: Counts<'a>, b: Counts<'a>) -> Counts<'a> {
     let (mut big, small) = if a.len() >= b.len() { (a, b) } else { (b, a) };
     for (k, v) in small {
         big.entry(k)
             .and_modify(|c| {
                 c.parcels += v.parcels;
-                if parcels[v.first].order_id < parcels[c.first].order_id {
-                    c.first = v.first;
-                }
+                c.first = c.first.min(v.first);
             })
             .or_insert(v);
     }
@@ -162,13 +210,11 @@ fn count_keys(parcels: &[RegistryParcel]) -> Vec<(PriceKey<'_>, Count)> {
     let counts = parcels
         .par_iter()
         .enumerate()
-        .fold(HashMap::<PriceKey<'_>, Count>::new, |mut m, (i, p)| {
+        .fold(Counts::default, |mut m, (i, p)| {
             m.entry(PriceKey::of(p))
                 .and_modify(|c| {
                     c.parcels += 1;
-                    if p.order_id < parcels[c.first].order_id {
-                        c.first = i;
-                    }
+                    c.first = c.first.min(i);
                 })
                 .or_insert(Count {
                     parcels: 1,
@@ -176,7 +222,7 @@ fn count_keys(parcels: &[RegistryParcel]) -> Vec<(PriceKey<'_>, Count)> {
                 });
             m
         })
-        .reduce(HashMap::new, |a, b| merge_counts(parcels, a, b));
+        .reduce(Counts::default, merge_counts);
     let mut keys: Vec<(PriceKey, Count)> = counts.into_iter().collect();
     keys.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     keys
@@ -284,28 +330,35 @@ pub fn group(
         })
         .collect();
     type MergeKey<'a> = (String, u16, &'a str, Vec<Outcome>);
-    let mut groups: BTreeMap<MergeKey<'_>, Group> = BTreeMap::new();
+    // With each group, the index of its first parcel in input order.
+    let mut groups: BTreeMap<MergeKey<'_>, (Group, usize)> = BTreeMap::new();
     for ((key, count), (outcomes, reasons)) in keys.into_iter().zip(priced) {
         let p = &parcels[count.first];
         let month = key.date.format("%Y-%m").to_string();
         let merge_key = (month.clone(), key.carrier, key.method, outcomes.clone());
-        let g = groups.entry(merge_key).or_insert_with(|| Group {
-            month,
-            carrier: key.carrier,
-            method: key.method.to_string(),
-            parcels: 0,
-            weight_min_g: key.weight_g,
-            weight_max_g: key.weight_g,
-            example_order: p.order_id.to_string(),
-            outcomes,
-            reasons,
+        let (g, first) = groups.entry(merge_key).or_insert_with(|| {
+            (
+                Group {
+                    month,
+                    carrier: key.carrier,
+                    method: key.method.to_string(),
+                    parcels: 0,
+                    weight_min_g: key.weight_g,
+                    weight_max_g: key.weight_g,
+                    example_order: p.order_id.to_string(),
+                    outcomes,
+                    reasons,
+                },
+                count.first,
+            )
         });
+        if count.first < *first {
+            *first = count.first;
+            g.example_order = p.order_id.to_string();
+        }
         g.parcels += count.parcels;
         g.weight_min_g = g.weight_min_g.min(key.weight_g);
         g.weight_max_g = g.weight_max_g.max(key.weight_g);
-        if *p.order_id < *g.example_order {
-            g.example_order = p.order_id.to_string();
-        }
     }
-    groups.into_values().collect()
+    groups.into_values().map(|(g, _)| g).collect()
 }

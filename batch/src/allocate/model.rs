@@ -206,13 +206,19 @@ fn in_scope(inst: &Instance, row: &Row, candidate: usize) -> bool {
     }
 }
 
+/// The solver's values, per group per choice.
+type Values = Vec<Vec<f64>>;
+
+/// Whole parcels per group per choice, the relaxation's optimum, whether it branched.
+type Point = (Vec<Vec<u64>>, f64, bool);
+
 /// A relaxation or integer solve: `Ok(None)` when infeasible; values per group per
 /// choice (0 for a choice not allowed).
 fn solve_once(
     inst: &Instance,
     active: &Active,
     integer: bool,
-) -> Result<Option<(Vec<Vec<f64>>, f64)>, String> {
+) -> Result<Option<(Values, f64)>, String> {
     let mut vars = ProblemVariables::new();
     let mut x: Vec<Vec<Option<Variable>>> = Vec::with_capacity(inst.groups.len());
     let mut objective = Expression::from(0.0);
@@ -356,7 +362,7 @@ pub fn cost_of(inst: &Instance, sent: &[Vec<u64>]) -> i128 {
 
 /// The optimum with `active`: relaxation first, branch and bound when it is fractional.
 /// `Ok(None)`: infeasible.
-fn optimum(inst: &Instance, active: &Active) -> Result<Option<(Vec<Vec<u64>>, f64, bool)>, String> {
+fn optimum(inst: &Instance, active: &Active) -> Result<Option<Point>, String> {
     let Some((values, relaxation)) = solve_once(inst, active, false)? else {
         return Ok(None);
     };
