@@ -533,6 +533,88 @@ fn a_method_map_confines_a_move_to_the_mapped_method() {
 
 // ---------------------------------------------------------------- the programme alone
 
+fn choice(candidate: usize, cost: i64) -> Choice {
+    Choice {
+        candidate,
+        cost,
+        excluded_by: vec![],
+    }
+}
+
+#[test]
+fn a_fractional_relaxation_is_branched_to_the_integer_optimum() {
+    // Candidates: 0 carrier 0, 1 carrier 0 locker, 2 carrier 1, 3 carrier 1 locker.
+    // G1 (3): c0 0, c1 0, c3 1. G2 (3): c1 4, c2 15. G3 (3): c0 17, c3 18.
+    // Lockers ≤ 4, carrier 1 ≥ 2. Unconstrained: 0 + 3×4 + 3×17 = 63 with 3 lockers
+    // and nothing on carrier 1. Moving x (G1, G3 → c3, +1 each) and z (G2 → c2, +11):
+    // x + z ≥ 2 and x − z ≤ 1, so z ≥ 1/2: the relaxation takes z = 1/2, x = 3/2
+    // (63 + 7 = 70); in whole parcels z = 1, x = 1: 63 + 12 = 75.
+    let candidates = vec![
+        Candidate {
+            carrier: 0,
+            locker: false,
+        },
+        Candidate {
+            carrier: 0,
+            locker: true,
+        },
+        Candidate {
+            carrier: 1,
+            locker: false,
+        },
+        Candidate {
+            carrier: 1,
+            locker: true,
+        },
+    ];
+    let inst = Instance {
+        candidates,
+        months: vec!["2026-11".into()],
+        groups: vec![
+            ModelGroup {
+                month: 0,
+                parcels: 3,
+                choices: vec![choice(0, 0), choice(1, 0), choice(3, 1)],
+            },
+            ModelGroup {
+                month: 0,
+                parcels: 3,
+                choices: vec![choice(1, 4), choice(2, 15)],
+            },
+            ModelGroup {
+                month: 0,
+                parcels: 3,
+                choices: vec![choice(0, 17), choice(3, 18)],
+            },
+        ],
+        rows: vec![
+            Row {
+                id: "lockers".into(),
+                month: 0,
+                scope: Scope::Locker,
+                sense: Sense::AtMost,
+                bound: 4,
+            },
+            Row {
+                id: "carrier 1".into(),
+                month: 0,
+                scope: Scope::Carrier(1),
+                sense: Sense::AtLeast,
+                bound: 2,
+            },
+        ],
+        exclusions: vec![],
+    };
+    let Outcome::Optimal(o) = model::solve(&inst).unwrap() else {
+        panic!("feasible")
+    };
+    assert!(o.branched);
+    assert!((o.relaxation - 70.0).abs() < 1e-6, "{}", o.relaxation);
+    assert_eq!(o.cost, 75);
+    assert_eq!(o.sent[1], [2, 1]);
+    assert_eq!(brute_force(&inst), Some(75));
+}
+
 /// Every integer allocation of a small instance: the cheapest feasible one, by brute
 /// force.
 fn brute_force(inst: &Instance) -> Option<i128> {

@@ -366,19 +366,56 @@ fn optimum(inst: &Instance, active: &Active) -> Result<Option<Point>, String> {
     let Some((values, relaxation)) = solve_once(inst, active, false)? else {
         return Ok(None);
     };
-    let (values, branched) = if integral(&values) {
-        (values, false)
-    } else {
-        match solve_once(inst, active, true)? {
-            Some((v, _)) => (v, true),
-            None => return Ok(None),
+    if integral(&values) {
+        let sent = whole(&values);
+        if holds(inst, active, &sent) {
+            return Ok(Some((sent, relaxation, false)));
         }
+        // Float noise pushed a rounded point off a bound: let branch and bound decide.
+    }
+    let Some((values, _)) = solve_once(inst, active, true)? else {
+        return Ok(None);
     };
-    let sent: Vec<Vec<u64>> = values
+    let sent = whole(&values);
+    if !holds(inst, active, &sent) {
+        return Err("the solver's point, rounded to whole parcels, breaks a constraint".into());
+    }
+    Ok(Some((sent, relaxation, true)))
+}
+
+fn whole(values: &[Vec<f64>]) -> Vec<Vec<u64>> {
+    values
         .iter()
         .map(|row| row.iter().map(|v| v.round().max(0.0) as u64).collect())
-        .collect();
-    Ok(Some((sent, relaxation, branched)))
+        .collect()
+}
+
+/// Whether a whole-parcel point meets every constraint in force, exactly.
+fn holds(inst: &Instance, active: &Active, sent: &[Vec<u64>]) -> bool {
+    let groups_ok = inst.groups.iter().zip(sent).all(|(g, s)| {
+        s.iter().sum::<u64>() == g.parcels
+            && g.choices
+                .iter()
+                .zip(s)
+                .all(|(c, n)| *n == 0 || active.allowed(c))
+    });
+    groups_ok
+        && inst
+            .rows
+            .iter()
+            .zip(levels(inst, sent))
+            .enumerate()
+            .filter(|(i, _)| active.rows[*i])
+            .all(|(i, (r, level))| {
+                let bound = match active.bound {
+                    Some((j, b)) if j == i => b,
+                    _ => r.bound,
+                };
+                match r.sense {
+                    Sense::AtLeast => level >= bound,
+                    Sense::AtMost => level <= bound,
+                }
+            })
 }
 
 fn feasible(inst: &Instance, active: &Active) -> Result<bool, String> {
