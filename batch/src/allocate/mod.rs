@@ -295,7 +295,6 @@ fn build(
         .filter(|g| g.carriable())
         .map(|g| g.month.clone())
         .collect();
-    months.dedup();
     months.sort();
     months.dedup();
     let mut inst = model::Instance {
