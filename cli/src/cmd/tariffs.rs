@@ -144,25 +144,31 @@ fn render_allocation(s: &AllocateSummary, format: Format) -> Result<(), CliError
             ];
             print_table(&["cost", s.currency.as_str()], &rows)?;
             if !s.split.is_empty() {
+                // An infeasible file has no allocation: only the current split is shown.
+                let solved = s.infeasible.is_none();
                 let rows: Vec<Vec<String>> = s
                     .split
                     .iter()
                     .map(|p| {
-                        vec![
+                        let mut row = vec![
                             p.month.clone(),
                             p.carrier.clone(),
                             p.method.clone(),
                             p.current_parcels.to_string(),
-                            p.parcels.to_string(),
-                            p.cost.to_string(),
-                        ]
+                        ];
+                        if solved {
+                            row.extend([p.parcels.to_string(), p.cost.to_string()]);
+                        }
+                        row
                     })
                     .collect();
+                let header: &[&str] = if solved {
+                    &["month", "carrier", "method", "current", "allocated", "cost"]
+                } else {
+                    &["month", "carrier", "method", "current"]
+                };
                 println!();
-                print_table(
-                    &["month", "carrier", "method", "current", "allocated", "cost"],
-                    &rows,
-                )?;
+                print_table(header, &rows)?;
             }
             let rows: Vec<Vec<String>> = s
                 .constraints
@@ -208,8 +214,17 @@ fn render_allocation(s: &AllocateSummary, format: Format) -> Result<(), CliError
                 }
             }
             println!(
-                "\n{} parcels in {} groups, {} rows rejected (rejects.csv); {} carried by no candidate ({} groups, allocation.csv)",
-                s.parcels, s.groups, s.rows_rejected, s.carried_by_none, s.groups_carried_by_none
+                "\n{} parcels in {} groups, {} rows rejected (rejects.csv); {} carried by no candidate ({} groups, {})",
+                s.parcels,
+                s.groups,
+                s.rows_rejected,
+                s.carried_by_none,
+                s.groups_carried_by_none,
+                if s.infeasible.is_none() {
+                    "allocation.csv"
+                } else {
+                    "candidates.csv"
+                }
             );
             Ok(())
         }
