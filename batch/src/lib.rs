@@ -43,8 +43,10 @@
 //! than memory), [`merge`](mod@merge) and [`partition`] (running on several machines),
 //! [`gen`] (realistic datasets with known errors); the tariff comparison:
 //! [`compare`](mod@compare) (re-pricing a registry under several tariffs),
-//! [`method_map`], [`weight_band`], [`compare_output`], [`compare_report`].
+//! [`method_map`], [`weight_band`], [`compare_output`], [`compare_report`]; the volume
+//! split: [`allocate`](mod@allocate) (a MILP over groups of identical parcels).
 
+pub mod allocate;
 pub mod bucket;
 pub mod classify;
 pub mod compare;
@@ -71,6 +73,7 @@ pub mod table;
 pub mod tariffs;
 pub mod weight_band;
 
+pub use allocate::{allocate, write_allocation, AllocateError, AllocateOptions, AllocateSummary};
 pub use bucket::run;
 pub use classify::{LineClass, ParcelClass, RefundClass};
 pub use compare::{compare, CompareOptions, Comparison};
