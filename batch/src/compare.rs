@@ -157,7 +157,14 @@ pub struct Comparison {
     pub method_map: Option<String>,
 }
 
-fn load_tariffs(paths: &[PathBuf]) -> Result<Vec<(CompiledTariff, String)>, BatchError> {
+/// Reads and compiles the tariff files, in order, with the file each came from: at
+/// least one, all in one currency and number of minor digits (`job` names what needs
+/// that in the message: "a comparison", "an allocation"), and no two with one id (the
+/// outputs name tariffs by id). Shared by `tariffs compare` and `tariffs allocate`.
+pub(crate) fn load_tariffs(
+    paths: &[PathBuf],
+    job: &str,
+) -> Result<Vec<(CompiledTariff, String)>, BatchError> {
     if paths.is_empty() {
         return Err(BatchError::Option(
             "give at least one tariff file (--tariff FILE)".into(),
@@ -177,7 +184,7 @@ fn load_tariffs(paths: &[PathBuf]) -> Result<Vec<(CompiledTariff, String)>, Batc
         if let Some((first, file)) = out.first() {
             if t.currency() != first.currency() || t.minor_units() != first.minor_units() {
                 return Err(bad(format!(
-                    "tariff {} is in {} ({} minor digits), {} of {file} in {} ({}): a comparison is in one currency",
+                    "tariff {} is in {} ({} minor digits), {} of {file} in {} ({}): {job} is in one currency",
                     t.id(),
                     t.currency(),
                     t.minor_units(),
@@ -300,7 +307,7 @@ fn cheapest(costs: &[Cost]) -> Cheapest {
 /// Reads the registry and prices every parcel under every tariff (nothing is written;
 /// see [`crate::compare_output::write_comparison`]).
 pub fn compare(opts: &CompareOptions) -> Result<Comparison, BatchError> {
-    let loaded = load_tariffs(&opts.tariffs)?;
+    let loaded = load_tariffs(&opts.tariffs, "a comparison")?;
     let refs: Vec<(&CompiledTariff, &str)> = loaded.iter().map(|(t, f)| (t, f.as_str())).collect();
     let map = match &opts.method_map {
         Some(p) => MethodMap::load(p, &refs)?,

@@ -127,9 +127,11 @@ fn cheapest_name(c: &Comparison, ch: Cheapest) -> String {
     }
 }
 
-type CsvOut = csv::Writer<BufWriter<File>>;
+/// A buffered CSV file being written (shared with `tariffs allocate`'s outputs).
+pub(crate) type CsvOut = csv::Writer<BufWriter<File>>;
 
-fn csv_out(path: &Path, columns: &[&str]) -> Result<CsvOut, BatchError> {
+/// Creates `path` and writes its header row.
+pub(crate) fn csv_out(path: &Path, columns: &[&str]) -> Result<CsvOut, BatchError> {
     let file = File::create(path).map_err(|e| BatchError::io(path, e))?;
     let mut w = csv::WriterBuilder::new().from_writer(BufWriter::with_capacity(1 << 20, file));
     w.write_record(columns)
@@ -137,7 +139,8 @@ fn csv_out(path: &Path, columns: &[&str]) -> Result<CsvOut, BatchError> {
     Ok(w)
 }
 
-fn close(path: &Path, w: CsvOut) -> Result<(), BatchError> {
+/// Flushes a CSV file, naming it on failure.
+pub(crate) fn close(path: &Path, w: CsvOut) -> Result<(), BatchError> {
     w.into_inner()
         .map_err(|e| BatchError::io(path, e.into_error()))?
         .flush()

@@ -92,37 +92,7 @@ impl Setup {
     /// Loads the tariffs (one per carrier, one currency), the method map and the
     /// constraints file.
     pub fn load(opts: &AllocateOptions) -> Result<Setup, AllocateError> {
-        if opts.tariffs.is_empty() {
-            return Err(
-                BatchError::Option("give at least one tariff file (--tariff FILE)".into()).into(),
-            );
-        }
-        let mut loaded: Vec<(CompiledTariff, String)> = Vec::new();
-        for p in &opts.tariffs {
-            let text = std::fs::read_to_string(p).map_err(|e| BatchError::io(p, e))?;
-            let t = CompiledTariff::from_toml_str(&text).map_err(|e| BatchError::Tariff {
-                path: p.clone(),
-                message: e.to_string(),
-            })?;
-            if let Some((first, file)) = loaded.first() {
-                if t.currency() != first.currency() || t.minor_units() != first.minor_units() {
-                    return Err(BatchError::Tariff {
-                        path: p.clone(),
-                        message: format!(
-                            "tariff {} is in {} ({} minor digits), {} of {file} in {} ({}): an allocation is in one currency",
-                            t.id(),
-                            t.currency(),
-                            t.minor_units(),
-                            first.id(),
-                            first.currency(),
-                            first.minor_units()
-                        ),
-                    }
-                    .into());
-                }
-            }
-            loaded.push((t, p.display().to_string()));
-        }
+        let loaded = crate::compare::load_tariffs(&opts.tariffs, "an allocation")?;
         let (currency, dp) = (
             loaded[0].0.currency().to_string(),
             loaded[0].0.minor_units(),

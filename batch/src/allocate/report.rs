@@ -10,8 +10,6 @@
 //! zero to a hundredth of the minor unit.
 
 use std::collections::BTreeMap;
-use std::fs::File;
-use std::io::{BufWriter, Write};
 use std::path::Path;
 
 use rust_decimal::prelude::FromPrimitive;
@@ -326,22 +324,7 @@ pub fn summarize(a: &Allocation) -> AllocateSummary {
     }
 }
 
-type CsvOut = csv::Writer<BufWriter<File>>;
-
-fn csv_out(path: &Path, columns: &[&str]) -> Result<CsvOut, BatchError> {
-    let file = File::create(path).map_err(|e| BatchError::io(path, e))?;
-    let mut w = csv::WriterBuilder::new().from_writer(BufWriter::with_capacity(1 << 20, file));
-    w.write_record(columns)
-        .map_err(|e| BatchError::io(path, e))?;
-    Ok(w)
-}
-
-fn close(path: &Path, w: CsvOut) -> Result<(), BatchError> {
-    let mut inner = w
-        .into_inner()
-        .map_err(|e| BatchError::io(path, e.error()))?;
-    inner.flush().map_err(|e| BatchError::io(path, e))
-}
+use crate::compare_output::{close, csv_out};
 
 /// Writes the outputs into `dir` (created if missing) and returns the summary. An
 /// infeasible allocation writes everything but `allocation.csv` (an older one is
