@@ -13,6 +13,7 @@ pub mod encoding;
 pub mod field;
 pub mod limits;
 pub mod mask;
+pub mod payload;
 pub mod postal;
 
 pub mod aplix;

@@ -99,7 +99,7 @@ impl ShipXConfig {
                     path: path.display().to_string(),
                     detail: e.to_string(),
                 })?;
-                Window::from_toml_str(&text)
+                Window::from_toml_str(courier_rules::encoding::strip_bom(&text))
             }
         };
         loaded.map_err(|e| Error::Config(format!("inpost: window {}: {e}", self.window)))

@@ -30,6 +30,7 @@ pub mod window;
 pub use eligibility::{check, PointType, Refusal, Refusals, Shipment, TargetPoint, ADD_ON_SERVICE};
 pub use filter::EndOfWeekCollectionFilter;
 pub use refund::{
-    ClientType, DispatchEvent, DispatchKind, ParcelHistory, RefundDecision, RefundPolicy,
+    ClientType, DispatchEvent, DispatchKind, HistoryError, ParcelHistory, PolicyError,
+    RefundDecision, RefundPolicy,
 };
 pub use window::{Opening, Preset, WeekTime, Window, WindowError};

@@ -138,6 +138,7 @@ const MAX_UNIX_SECONDS: i64 = 99_999_999_999;
 impl Request {
     /// Parses `{"method": "add_order", "operator_login": …, "operator_password": …, …}`.
     pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
+        crate::payload::expect_object(text)?;
         serde_json::from_str(text)
     }
 
