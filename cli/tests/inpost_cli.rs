@@ -245,6 +245,40 @@ fn refund_json_shape_and_asymmetry() {
         Some(r#"{"client_type": "prepaid", "bought_at": "yesterday"}"#),
     );
     assert!(e.contains("standard input"), "{e}");
+    // Issue 16: placed in the target locker before the add-on was bought is refused
+    // (it was answered as a refund due), naming the field.
+    let e = error(
+        &["inpost", "refund", "-"],
+        Some(&history("prepaid", true, json!("2026-11-20T10:00:00Z"))),
+    );
+    assert!(
+        e.contains("standard input") && e.contains("placed_in_target_at"),
+        "{e}"
+    );
+    // Issue 16: a bad --policy file is named as the policy file, not a "window
+    // configuration".
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("refund.toml");
+    std::fs::write(
+        &policy,
+        "zone = 'Europe/Warsaw'\ndispatch_deadline = 'noon'\n",
+    )
+    .unwrap();
+    let e = error(
+        &[
+            "inpost",
+            "refund",
+            "-",
+            "--policy",
+            policy.to_str().unwrap(),
+        ],
+        Some(&history("prepaid", true, Value::Null)),
+    );
+    assert!(
+        e.contains("refund.toml: refund policy, field `dispatch_deadline`"),
+        "{e}"
+    );
+    assert!(!e.contains("window"), "{e}");
 }
 
 #[test]

@@ -350,7 +350,9 @@ fn run_refund(
             WeekTime::parse(text).map_err(|e| CliError(format!("--dispatch-deadline: {e}")))?;
     }
     let history: ParcelHistory = parse_json(path)?;
-    let d = policy.decide(&history);
+    let d = policy
+        .try_decide(&history)
+        .map_err(|e| CliError(format!("{}: {e}", shown(path))))?;
     let out = RefundOut {
         fee_owed: d.fee_owed,
         reason: d.reason(),
