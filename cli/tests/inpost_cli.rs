@@ -175,6 +175,15 @@ fn check_bad_input_names_the_field() {
     assert!(e.contains("kiosk"), "{e}");
     let e = error(&["inpost", "check", "/nonexistent/shipment.json"], None);
     assert!(e.contains("/nonexistent/shipment.json"), "{e}");
+    // Issue 16: a misspelt key in our own check input is an error, not "no refusal".
+    let e = error(
+        &["inpost", "check", "-"],
+        Some(&SHIPMENT.replace("end_of_week_collection", "end_of_week_colection")),
+    );
+    assert!(
+        e.contains("standard input") && e.contains("end_of_week_colection"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -322,7 +331,11 @@ fn search_and_points_filters() {
         &["inpost", "search", "-", "--end-of-week-collection", "maybe"],
         Some(list),
     );
-    assert!(e.contains("end_of_week_collection"), "{e}");
+    // Issue 16: the flag as typed, not with the query parameter's underscores.
+    assert!(
+        e.contains("--end-of-week-collection: expected `true` or `false`, got `maybe`"),
+        "{e}"
+    );
     let points = r#"[{"name": "A", "type": "parcel_locker", "location_247": true},
                      {"name": "B", "type": "pop", "location_247": true},
                      {"name": "C", "type": "parcel_locker", "location_247": false}]"#;

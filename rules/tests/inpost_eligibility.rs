@@ -108,6 +108,16 @@ fn shipment_json_defaults_the_add_on_to_false() {
             "target_point":{"name":"KRA010","type":"locker","location_247":false}}"#,
     );
     assert!(bad.unwrap_err().to_string().contains("locker"));
+    // Issue 16: a misspelt key is an error naming it, not an add-on silently not asked for.
+    let misspelt = serde_json::from_str::<Shipment>(
+        r#"{"service":"inpost_locker_standard","ordered_at":"2026-11-24T10:00:00Z",
+            "end_of_week_colection":true,
+            "target_point":{"name":"KRA010","type":"pop","location_247":false}}"#,
+    );
+    assert!(misspelt
+        .unwrap_err()
+        .to_string()
+        .contains("end_of_week_colection"));
 }
 
 #[test]

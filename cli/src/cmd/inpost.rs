@@ -382,7 +382,12 @@ fn run_refund(
 fn run_search(path: &Path, flag: Option<&str>, format: Format) -> Result<(), CliError> {
     let filter = match flag {
         None => EndOfWeekCollectionFilter::Any,
-        Some(v) => EndOfWeekCollectionFilter::parse(v).map_err(|e| CliError(format!("--{e}")))?,
+        // The flag as typed, not the query parameter's underscores (issue 16).
+        Some(v) => EndOfWeekCollectionFilter::parse(v).map_err(|_| {
+            CliError(format!(
+                "--end-of-week-collection: expected `true` or `false`, got `{v}`"
+            ))
+        })?,
     };
     let items: Vec<Value> = parse_json(path)?;
     let mut flags = Vec::with_capacity(items.len());

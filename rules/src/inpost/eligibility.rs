@@ -75,8 +75,11 @@ pub fn weekend_points(points: &[TargetPoint]) -> impl Iterator<Item = &TargetPoi
     points.iter().filter(|p| p.takes_weekend_delivery())
 }
 
-/// A shipment as far as the add-on is concerned.
+/// A shipment as far as the add-on is concerned (the project's own check input: an
+/// unknown or misspelt key is an error, issue 16 — `end_of_week_colection` used to be
+/// ignored and the add-on taken as not asked for, so no refusal at all).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Shipment {
     /// ShipX service, e.g. `inpost_locker_standard`.
     pub service: String,
