@@ -403,7 +403,7 @@ mod tests {
         assert_eq!(cfg.listen.to_string(), "127.0.0.1:8080");
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("server.toml");
-        std::fs::write(&path, format!("\u{FEFF}store = \"courier.db\"\n")).unwrap();
+        std::fs::write(&path, "\u{FEFF}store = \"courier.db\"\n").unwrap();
         let (store, _) = store_location(&path, &|_| None).unwrap();
         assert!(store.expose().ends_with("courier.db"), "{}", store.expose());
     }
