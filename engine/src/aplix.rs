@@ -28,6 +28,7 @@ use crate::pricing::{
 
 /// A seed-shaped request the engine cannot take, naming the seed's field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum AplixShapeError {
     #[error("{field}: required")]
     Required { field: String },

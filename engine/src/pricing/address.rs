@@ -14,6 +14,7 @@ use super::compile::CompiledTariff;
 
 /// An address the tariff cannot take, found before pricing.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum AddressError {
     /// The index does not have the country's format.
     #[error("{field}: {value:?} is not a postal index of {country}: expected {expected}")]

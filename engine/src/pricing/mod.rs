@@ -33,7 +33,7 @@ pub use compile::CompiledTariff;
 pub use evaluate::{Destination, MethodPrice, Parcel, Refusal, Shipment};
 pub use fingerprint::Fnv64;
 pub use money::round_money;
-pub use preparing::{CostLine, Seal};
+pub use preparing::{CostLine, Seal, SealError};
 pub use quote::{
     Address, DeliveryOption, DetailsError, GoodsLine, ParcelInfo, Quote, QuoteError, QuoteRequest,
     RateComponents, RefusedMethod, Vat,

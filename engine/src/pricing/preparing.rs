@@ -14,24 +14,42 @@ use super::evaluate::{Parcel, Refusal};
 use super::money::round_money;
 
 /// Aplix `TypeOfSeal`: 1 none, 2 bubble wrap, 3 filler.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "u8", into = "u8")]
 pub enum Seal {
+    /// 1: no sealing (the default: Aplix charges nothing extra).
+    #[default]
     None,
     BubbleWrap,
     Filler,
 }
 
 impl TryFrom<u8> for Seal {
-    type Error = String;
-    fn try_from(v: u8) -> Result<Seal, String> {
+    type Error = SealError;
+    fn try_from(v: u8) -> Result<Seal, SealError> {
         match v {
             1 => Ok(Seal::None),
             2 => Ok(Seal::BubbleWrap),
             3 => Ok(Seal::Filler),
-            _ => Err(format!(
-                "type_of_seal must be 1 (none), 2 (bubble wrap) or 3 (filler), got {v}"
-            )),
+            _ => Err(SealError::Unknown(v)),
+        }
+    }
+}
+
+/// A `type_of_seal` that is not 1, 2 or 3.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SealError {
+    /// The number given.
+    #[error("type_of_seal must be 1 (none), 2 (bubble wrap) or 3 (filler), got {0}")]
+    Unknown(u8),
+}
+
+impl SealError {
+    /// A stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SealError::Unknown(_) => "type_of_seal",
         }
     }
 }

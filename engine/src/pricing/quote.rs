@@ -64,7 +64,24 @@ pub struct Address {
 }
 
 /// A `CalculateShippingCost` request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// Build one with [`QuoteRequest::new`] (the four fields every request has) and set the
+/// optional ones, or from JSON; [`Default`] is an empty, uninsured request without a seal,
+/// for struct-update syntax.
+///
+/// ```
+/// use courier_engine::pricing::{Address, GoodsLine, QuoteRequest, Seal};
+/// use courier_engine::Decimal;
+/// let goods = vec![GoodsLine::new(240, 170, 30, 520, 2)];
+/// let address = Address { index: "125009".into(), ..Address::default() };
+/// let req = QuoteRequest {
+///     weekend_delivery: true,
+///     ..QuoteRequest::new(Decimal::new(100_000, 2), goods, address, Seal::None)
+/// };
+/// assert_eq!(req.declared_value.to_string(), "1000.00");
+/// assert!(!req.cash_on_delivery);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct QuoteRequest {
     #[serde(default)]
@@ -89,6 +106,43 @@ pub struct QuoteRequest {
     /// `YYYY-MM-DD`, years 0001–9999 (`courier_rules::calendar`).
     #[serde(default, deserialize_with = "courier_rules::calendar::deserialize_opt")]
     pub date: Option<NaiveDate>,
+}
+
+impl QuoteRequest {
+    /// A request with what every request has — the declared value (`0`: not insured),
+    /// the goods, the address and the seal — and every option off: no order number, no
+    /// sturdy packaging, no cash on delivery, no weekend delivery, no date (VAT not
+    /// reported).
+    pub fn new(
+        declared_value: Decimal,
+        goods: Vec<GoodsLine>,
+        address: Address,
+        type_of_seal: Seal,
+    ) -> Self {
+        QuoteRequest {
+            declared_value,
+            goods,
+            address,
+            type_of_seal,
+            ..QuoteRequest::default()
+        }
+    }
+}
+
+impl GoodsLine {
+    /// A line of `qty` units of one size and weight, without SKU or name, free to turn.
+    pub fn new(length_mm: u32, width_mm: u32, height_mm: u32, weight_g: u64, qty: u32) -> Self {
+        GoodsLine {
+            sku: String::new(),
+            name: String::new(),
+            length_mm,
+            width_mm,
+            height_mm,
+            weight_g,
+            qty,
+            upright: false,
+        }
+    }
 }
 
 /// The parcel the goods made.
@@ -182,6 +236,7 @@ pub struct Quote {
 
 /// A request the engine cannot price.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum QuoteError {
     #[error("goods: {0}")]
     Goods(#[from] PackError),
@@ -198,8 +253,24 @@ pub enum QuoteError {
     Address(#[from] super::address::AddressError),
 }
 
+impl QuoteError {
+    /// A stable machine-readable code (snake_case): what a caller matches on; messages
+    /// may be reworded, codes are not.
+    pub fn code(&self) -> &'static str {
+        match self {
+            QuoteError::Goods { .. } => "goods",
+            QuoteError::NegativeDeclaredValue { .. } => "negative_declared_value",
+            QuoteError::NegativeCodAmount { .. } => "negative_cod_amount",
+            QuoteError::CodAmountWithoutCod => "cod_amount_without_cod",
+            QuoteError::NoPackaging { .. } => "no_packaging",
+            QuoteError::Address(e) => e.code(),
+        }
+    }
+}
+
 /// `details()` for a type id the quote did not offer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum DetailsError {
     #[error("type_id {type_id}: no such delivery method in tariff {tariff}")]
     UnknownType { type_id: u32, tariff: String },
@@ -211,15 +282,71 @@ pub enum DetailsError {
         made_with: String,
         tariff: String,
     },
+    /// [`CompiledTariff::details_for`]: the request itself cannot be quoted.
+    #[error("{0}")]
+    Quote(QuoteError),
+}
+
+impl DetailsError {
+    /// A stable machine-readable code (snake_case): what a caller matches on; messages
+    /// may be reworded, codes are not.
+    pub fn code(&self) -> &'static str {
+        match self {
+            DetailsError::UnknownType { .. } => "unknown_type",
+            DetailsError::NotOffered { .. } => "not_offered",
+            DetailsError::OtherTariff { .. } => "other_tariff",
+            DetailsError::Quote(e) => e.code(),
+        }
+    }
+}
+
+/// The request as [`QuoteRequest::canonical_hash`] serialises it: the same fields, names
+/// and order as the derived `Serialize` of [`QuoteRequest`] (so the same bytes, and the
+/// calculation ids of before), borrowed instead of cloned, decimals normalised.
+#[derive(Serialize)]
+struct CanonicalRequest<'a> {
+    order_number: &'a Option<String>,
+    declared_value: Decimal,
+    goods: &'a [GoodsLine],
+    address: &'a Address,
+    type_of_seal: Seal,
+    sturdy_packaging: bool,
+    cash_on_delivery: bool,
+    cod_amount: Option<Decimal>,
+    weekend_delivery: bool,
+    date: Option<NaiveDate>,
 }
 
 impl QuoteRequest {
     /// Hash of a canonical serialisation: decimals normalised (`36370` = `36370.00`),
-    /// fields in declaration order, goods in input order.
+    /// fields in declaration order, goods in input order. Streams into the hasher; the
+    /// request is not cloned.
     fn canonical_hash(&self, tariff_fingerprint: u64) -> u64 {
-        let mut canon = self.clone();
-        canon.declared_value = canon.declared_value.normalize();
-        canon.cod_amount = canon.cod_amount.map(|d| d.normalize());
+        // Destructured, so that a field added to the request must be added here too.
+        let QuoteRequest {
+            order_number,
+            declared_value,
+            goods,
+            address,
+            type_of_seal,
+            sturdy_packaging,
+            cash_on_delivery,
+            cod_amount,
+            weekend_delivery,
+            date,
+        } = self;
+        let canon = CanonicalRequest {
+            order_number,
+            declared_value: declared_value.normalize(),
+            goods,
+            address,
+            type_of_seal: *type_of_seal,
+            sturdy_packaging: *sturdy_packaging,
+            cash_on_delivery: *cash_on_delivery,
+            cod_amount: cod_amount.map(|d| d.normalize()),
+            weekend_delivery: *weekend_delivery,
+            date: *date,
+        };
         let mut h = Fnv64::default();
         h.update(&tariff_fingerprint.to_le_bytes());
         // Writing to the hasher cannot fail, and every field serialises.
@@ -499,5 +626,60 @@ impl CompiledTariff {
             return Ok(Vec::new());
         }
         Ok(quote.preparing_lines.clone())
+    }
+
+    /// `GetDetailsOfCost` for a stateless service: the lines of method `type_id` for the
+    /// request a calculation was made from, without the in-memory [`Quote`]. The engine
+    /// is deterministic, so quoting the same request under the same tariff again gives
+    /// the same calculation id and the same lines as [`CompiledTariff::details`] on the
+    /// first quote; a service keeps the request (or has the client send it again) under
+    /// the calculation id, as Aplix's protocol passes only the id and the type.
+    ///
+    /// ```
+    /// use courier_engine::pricing::{Address, CompiledTariff, GoodsLine, QuoteRequest, Seal};
+    /// let tariff = CompiledTariff::from_toml_str(include_str!("../../../data/tariffs/aplix.toml")).unwrap();
+    /// let address = Address { index: "101000".into(), region: "Москва".into(), ..Address::default() };
+    /// let req = QuoteRequest::new("1000".parse().unwrap(), vec![GoodsLine::new(200, 150, 100, 700, 1)], address, Seal::None);
+    /// let quote = tariff.quote(&req).unwrap();          // first request: CalculateShippingCost
+    /// let type_id = quote.options[0].type_id;
+    /// let later = tariff.details_for(&req, type_id).unwrap(); // a later one: GetDetailsOfCost
+    /// assert_eq!(later, tariff.details(&quote, type_id).unwrap());
+    /// ```
+    pub fn details_for(
+        &self,
+        req: &QuoteRequest,
+        type_id: u32,
+    ) -> Result<Vec<CostLine>, DetailsError> {
+        let quote = self.quote(req).map_err(DetailsError::Quote)?;
+        self.details(&quote, type_id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The borrowed canonical form hashes exactly what the normalised clone did (the
+    /// calculation ids of before stay the same).
+    #[test]
+    fn canonical_hash_is_the_hash_of_the_normalised_request() {
+        let mut req: QuoteRequest = serde_json::from_str(
+            r#"{"order_number": "A-1", "declared_value": "36370.00",
+                "goods": [{"sku": "s", "length_mm": 1, "width_mm": 2, "height_mm": 3, "weight_g": 4, "qty": 5, "upright": true}],
+                "address": {"index": "101000", "region": "Москва", "flat": "7"},
+                "type_of_seal": 2, "sturdy_packaging": true, "cash_on_delivery": true,
+                "cod_amount": "100.50", "weekend_delivery": true, "date": "2026-01-02"}"#,
+        )
+        .unwrap();
+        for _ in 0..2 {
+            let mut canon = req.clone();
+            canon.declared_value = canon.declared_value.normalize();
+            canon.cod_amount = canon.cod_amount.map(|d| d.normalize());
+            let mut h = Fnv64::default();
+            h.update(&7u64.to_le_bytes());
+            serde_json::to_writer(&mut h, &canon).unwrap();
+            assert_eq!(req.canonical_hash(7), h.finish());
+            req = QuoteRequest::default();
+        }
     }
 }

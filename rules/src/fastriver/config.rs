@@ -14,6 +14,7 @@ use super::payable::PayabilityConfig;
 
 /// A configuration file that cannot be used, naming the entry at fault.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ConfigError {
     #[error("fastriver config: {0}")]
     Toml(String),
@@ -27,6 +28,21 @@ pub enum ConfigError {
     DuplicateSlot { city: String, id: i64 },
     #[error("fastriver config: no city enabled")]
     NoCity,
+}
+
+impl ConfigError {
+    /// A stable machine-readable code (snake_case): what a caller matches on; messages
+    /// may be reworded, codes are not.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ConfigError::Toml { .. } => "config_syntax",
+            ConfigError::TimeZone { .. } => "unknown_time_zone",
+            ConfigError::Cutoff { .. } => "bad_cutoff",
+            ConfigError::Slot { .. } => "bad_slot",
+            ConfigError::DuplicateSlot { .. } => "duplicate_slot",
+            ConfigError::NoCity => "no_city",
+        }
+    }
 }
 
 /// One enabled delivery city.

@@ -30,6 +30,7 @@ pub struct TimeInterval {
 
 /// Why a slot or a slot name is not valid.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum IntervalError {
     #[error("interval name must be HH:MM-HH:MM, got {0:?}")]
     Name(String),
@@ -46,6 +47,20 @@ pub enum IntervalError {
     },
     #[error("check_days must be 1 to 7, got {0}")]
     CheckDays(i64),
+}
+
+impl IntervalError {
+    /// A stable machine-readable code (snake_case): what a caller matches on; messages
+    /// may be reworded, codes are not.
+    pub fn code(&self) -> &'static str {
+        match self {
+            IntervalError::Name { .. } => "interval_name",
+            IntervalError::Minutes { .. } => "minutes_range",
+            IntervalError::Empty { .. } => "empty_interval",
+            IntervalError::NameMismatch { .. } => "name_mismatch",
+            IntervalError::CheckDays { .. } => "check_days",
+        }
+    }
 }
 
 /// `HH:MM` of a minute of the day.

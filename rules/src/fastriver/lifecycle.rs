@@ -186,6 +186,7 @@ impl<'de> Deserialize<'de> for Event {
 
 /// Why a callback does not agree with the seed's event table.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum EventError {
     #[error("unknown event {0:?}")]
     Unknown(String),
@@ -201,6 +202,18 @@ pub enum EventError {
         expected: &'static [DeliveryStatus],
         got: DeliveryStatus,
     },
+}
+
+impl EventError {
+    /// A stable machine-readable code (snake_case): what a caller matches on; messages
+    /// may be reworded, codes are not.
+    pub fn code(&self) -> &'static str {
+        match self {
+            EventError::Unknown { .. } => "unknown_event",
+            EventError::RequestStatus { .. } => "request_status_mismatch",
+            EventError::DeliveryStatus { .. } => "delivery_status_mismatch",
+        }
+    }
 }
 
 /// Checks the statuses a callback carries against the event table.
@@ -262,6 +275,18 @@ pub struct Refusal {
     /// contradicts the table).
     pub http_status: u16,
     pub message: String,
+}
+
+impl Refusal {
+    /// A stable machine-readable code from the HTTP status Fastriver answers:
+    /// `not_allowed` (405: the state does not allow the request) or `unprocessable`
+    /// (422: the request cannot be carried out).
+    pub fn code(&self) -> &'static str {
+        match self.http_status {
+            405 => "not_allowed",
+            _ => "unprocessable",
+        }
+    }
 }
 
 fn refuse(http_status: u16, message: impl Into<String>) -> Refusal {
@@ -553,11 +578,23 @@ pub enum Received {
 
 /// A callback that cannot be taken.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum CallbackError {
     #[error(transparent)]
     Table(#[from] EventError),
     #[error(transparent)]
     Refused(#[from] Refusal),
+}
+
+impl CallbackError {
+    /// A stable machine-readable code (snake_case): what a caller matches on; messages
+    /// may be reworded, codes are not.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CallbackError::Table(e) => e.code(),
+            CallbackError::Refused(e) => e.code(),
+        }
+    }
 }
 
 /// The receiving end of one request's callbacks. Fastriver retries a callback up to 10

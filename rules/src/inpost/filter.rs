@@ -55,13 +55,11 @@ impl EndOfWeekCollectionFilter {
     /// assert_eq!(F::parse("true"), Ok(F::Only(true)));
     /// assert!(F::parse("yes").is_err());
     /// ```
-    pub fn parse(value: &str) -> Result<Self, String> {
+    pub fn parse(value: &str) -> Result<Self, FilterError> {
         match value {
             "true" => Ok(Self::Only(true)),
             "false" => Ok(Self::Only(false)),
-            other => Err(format!(
-                "end_of_week_collection: expected `true` or `false`, got `{other}`"
-            )),
+            other => Err(FilterError::NotABoolean(other.to_string())),
         }
     }
 
@@ -87,5 +85,23 @@ impl EndOfWeekCollectionFilter {
         shipments: &'a [S],
     ) -> impl Iterator<Item = &'a S> + 'a {
         shipments.iter().filter(move |s| self.matches(*s))
+    }
+}
+
+/// A filter value that is neither `true` nor `false`; the message names the parameter.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum FilterError {
+    /// The value given.
+    #[error("end_of_week_collection: expected `true` or `false`, got `{0}`")]
+    NotABoolean(String),
+}
+
+impl FilterError {
+    /// A stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            FilterError::NotABoolean(_) => "not_a_boolean",
+        }
     }
 }

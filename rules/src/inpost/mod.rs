@@ -28,9 +28,9 @@ pub mod shipx;
 pub mod window;
 
 pub use eligibility::{check, PointType, Refusal, Refusals, Shipment, TargetPoint, ADD_ON_SERVICE};
-pub use filter::EndOfWeekCollectionFilter;
+pub use filter::{EndOfWeekCollectionFilter, FilterError};
 pub use refund::{
     ClientType, DispatchEvent, DispatchKind, HistoryError, ParcelHistory, PolicyError,
     RefundDecision, RefundPolicy,
 };
-pub use window::{Opening, Preset, WeekTime, Window, WindowError};
+pub use window::{Opening, Preset, WeekTime, WeekTimeError, Window, WindowError};

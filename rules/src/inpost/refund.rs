@@ -197,7 +197,7 @@ pub enum PolicyError {
     #[error("refund policy, field `dispatch_deadline`: {reason}")]
     BadDeadline {
         /// What is wrong with it.
-        reason: String,
+        reason: super::window::WeekTimeError,
     },
 }
 

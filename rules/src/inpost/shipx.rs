@@ -51,6 +51,7 @@ pub struct ShipxShipment {
 
 /// A ShipX shipment that cannot be checked, naming the field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ShipxInputError {
     #[error("service: required (e.g. \"inpost_locker_standard\")")]
     NoService,
@@ -81,6 +82,7 @@ impl ShipxInputError {
 
 /// A points list that cannot be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum PointsError {
     #[error("points: {0}")]
     Json(String),
@@ -92,6 +94,18 @@ pub enum PointsError {
     },
     #[error("points: {0:?} is listed twice")]
     Duplicate(String),
+}
+
+impl PointsError {
+    /// A stable machine-readable code (snake_case): what a caller matches on; messages
+    /// may be reworded, codes are not.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PointsError::Json { .. } => "points_syntax",
+            PointsError::Item { .. } => "bad_item",
+            PointsError::Duplicate { .. } => "duplicate_point",
+        }
+    }
 }
 
 /// Target points by name, from ShipX's points API answer (`{"items": [{"name", "type":

@@ -125,6 +125,7 @@ pub enum UpdateOutcome {
 
 /// A status update refused (not acknowledged: the sender retries).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum UpdateError {
     #[error("parcel {parcel_id}: {from} → {to} is not a transition of the lifecycle")]
     Illegal {
@@ -141,6 +142,19 @@ pub enum UpdateError {
     MissingOpenCode(String),
     #[error("update for parcel {got} applied to parcel {expected}")]
     WrongParcel { expected: String, got: String },
+}
+
+impl UpdateError {
+    /// A stable machine-readable code (snake_case): what a caller matches on; messages
+    /// may be reworded, codes are not.
+    pub fn code(&self) -> &'static str {
+        match self {
+            UpdateError::Illegal { .. } => "illegal_transition",
+            UpdateError::WithdrawnEarly { .. } => "withdrawn_before_storage_end",
+            UpdateError::MissingOpenCode { .. } => "open_code_required",
+            UpdateError::WrongParcel { .. } => "wrong_parcel",
+        }
+    }
 }
 
 impl Parcel {

@@ -23,6 +23,7 @@ impl std::fmt::Debug for MobilePrefixes {
 
 /// A prefix list that cannot be used, naming the entry.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum PrefixError {
     #[error("mobile prefixes: {0}")]
     Toml(String),
@@ -34,6 +35,20 @@ pub enum PrefixError {
     Empty,
     #[error("mobile prefixes: country {0:?}: only Kazakhstan (\"KZ\", +7) is supported")]
     Country(String),
+}
+
+impl PrefixError {
+    /// A stable machine-readable code (snake_case): what a caller matches on; messages
+    /// may be reworded, codes are not.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PrefixError::Toml { .. } => "prefixes_syntax",
+            PrefixError::NotThreeDigits { .. } => "not_three_digits",
+            PrefixError::Duplicate { .. } => "duplicate_prefix",
+            PrefixError::Empty => "empty_list",
+            PrefixError::Country { .. } => "unsupported_country",
+        }
+    }
 }
 
 #[derive(Deserialize)]

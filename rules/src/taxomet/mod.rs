@@ -520,6 +520,7 @@ pub struct Reply {
 
 /// A reply that is not a success.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ReplyError {
     #[error("taxomet reply is not JSON: {0}")]
     Malformed(String),
@@ -528,6 +529,18 @@ pub enum ReplyError {
     /// `result` is not `1`: Taxomet refused, with its text.
     #[error("taxomet refused (result {result}): {error}")]
     Refused { result: String, error: String },
+}
+
+impl ReplyError {
+    /// A stable machine-readable code (snake_case): what a caller matches on; messages
+    /// may be reworded, codes are not.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ReplyError::Malformed { .. } => "malformed_reply",
+            ReplyError::Missing { .. } => "missing_field",
+            ReplyError::Refused { .. } => "refused",
+        }
+    }
 }
 
 /// Parses a reply: success only when `result` is `"1"` (or the number 1).
