@@ -233,15 +233,19 @@ impl CompiledTariff {
         }
     }
 
+    /// The tariff's `id` (`aplix-sample-2026`): quotes and calculation ids name it.
     pub fn id(&self) -> &str {
         &self.id
     }
+    /// The carrier the tariff prices (`aplix`, `inpost`).
     pub fn carrier(&self) -> &str {
         &self.carrier
     }
+    /// The tariff's human name.
     pub fn name(&self) -> &str {
         &self.name
     }
+    /// ISO 4217 currency of every amount the tariff gives.
     pub fn currency(&self) -> &str {
         &self.currency
     }
@@ -253,6 +257,7 @@ impl CompiledTariff {
     pub fn minor_units(&self) -> u32 {
         self.dp
     }
+    /// A hash of the tariff text: part of every calculation id, so a changed tariff gives new ids.
     pub fn fingerprint(&self) -> u64 {
         self.fingerprint
     }
@@ -260,6 +265,7 @@ impl CompiledTariff {
     pub fn method_codes(&self) -> impl Iterator<Item = &str> {
         self.methods.iter().map(|m| m.code.as_str())
     }
+    /// How many delivery methods the tariff has.
     pub fn method_count(&self) -> usize {
         self.methods.len()
     }

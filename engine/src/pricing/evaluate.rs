@@ -31,6 +31,7 @@ pub struct Parcel {
 /// What the shipment asks for, beside the parcel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shipment {
+    /// The prepared parcel (outer size, gross weight, volume, units, carton).
     pub parcel: Parcel,
     /// Declared value (insured amount); zero means not insured.
     pub declared_value: Decimal,
@@ -55,24 +56,33 @@ pub struct Destination {
 pub enum Refusal {
     /// The parcel exceeds the method's limits.
     LimitExceeded {
+        /// Each limit exceeded, with the value measured and the maximum.
         exceeded: Vec<Exceeded>,
     },
     /// The address is in no zone this method serves.
     ZoneNotServed {
+        /// The postal index looked up.
         postal_index: String,
     },
     /// The method needs a pick-up point and none serves the address.
     NoPickupPoint {
+        /// The postal index looked up.
         postal_index: String,
     },
     /// Cash on delivery was asked for and the method does not offer it.
     CodNotOffered,
+    /// Cash on delivery above the method's maximum amount.
     CodAmountTooHigh {
+        /// The amount to collect.
         amount: Decimal,
+        /// The method's maximum.
         max: Decimal,
     },
+    /// A declared value above the method's maximum insured value.
     DeclaredValueTooHigh {
+        /// The declared value.
         value: Decimal,
+        /// The method's maximum.
         max: Decimal,
     },
     /// Weekend delivery was asked for and the method does not offer it.
@@ -155,6 +165,7 @@ impl Refusal {
 pub struct MethodPrice {
     /// Index of the method in the tariff.
     pub method: usize,
+    /// Zone id within the method's zoning (an index into its zone names).
     pub zone: u16,
     /// Weight the rate was looked up with: max(gross, volumetric).
     pub chargeable_weight_g: u64,
@@ -164,16 +175,27 @@ pub struct MethodPrice {
     pub steps: u64,
     /// Cell that set the price (cell pricing), index into the method's cells.
     pub cell: Option<usize>,
+    /// The weight-rate price for the zone and chargeable weight.
     pub rate: Decimal,
+    /// Fuel surcharge, when the method has one.
     pub fuel: Option<Decimal>,
+    /// Notification fee, when the method charges one.
     pub notification: Option<Decimal>,
+    /// Weekend delivery fee, when asked for.
     pub weekend: Option<Decimal>,
+    /// Cash-on-delivery fee, when asked for.
     pub cod_fee: Option<Decimal>,
+    /// `rate + fuel + notification + weekend + cod_fee`.
     pub postal_rate: Decimal,
+    /// Insurance of the declared value, when the method insures.
     pub insurance: Option<Decimal>,
+    /// Packaging and marking total (`GetDetailsOfCost` lines), zero when the method has none.
     pub preparing: Decimal,
+    /// `postal_rate + insurance + preparing`.
     pub cost: Decimal,
+    /// Shortest delivery time for the zone, in days.
     pub days_min: u32,
+    /// Longest delivery time for the zone, in days.
     pub days_max: u32,
     /// Pick-up point or post office serving the address, index into the method's points.
     pub point: Option<usize>,

@@ -20,7 +20,9 @@ pub enum Seal {
     /// 1: no sealing (the default: Aplix charges nothing extra).
     #[default]
     None,
+    /// 2: bubble wrap, priced per square metre of the box's surface.
     BubbleWrap,
+    /// 3: filler, priced per litre of the box's empty volume.
     Filler,
 }
 
@@ -69,9 +71,13 @@ impl From<Seal> for u8 {
 pub struct CostLine {
     /// Machine-readable kind: `box`, `bubble_wrap`, `filler`, `sturdy`, `label`, `handling`.
     pub kind: &'static str,
+    /// What the line is for, for a person (`box M-300x200x150`).
     pub description: String,
+    /// Unit price.
     pub price: Decimal,
+    /// Quantity (units, m², litres), exact.
     pub qty: Decimal,
+    /// `price × qty`, rounded to the minor unit.
     pub cost: Decimal,
 }
 

@@ -24,15 +24,21 @@ use super::preparing::{CostLine, Seal};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GoodsLine {
+    /// The shop's article number, echoed; not used in pricing.
     #[serde(default)]
     pub sku: String,
+    /// The article's name, echoed; not used in pricing.
     #[serde(default)]
     pub name: String,
+    /// Length of one unit.
     pub length_mm: u32,
+    /// Width of one unit.
     pub width_mm: u32,
+    /// Height of one unit.
     pub height_mm: u32,
     /// Weight of one unit.
     pub weight_g: u64,
+    /// Number of units (at least 1).
     pub qty: u32,
     /// Must stay upright (may still turn about the vertical axis).
     #[serde(default)]
@@ -43,22 +49,31 @@ pub struct GoodsLine {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Address {
+    /// Postal index: what zones match first.
     #[serde(default)]
     pub index: String,
+    /// Region: what zones match when no index rule does.
     #[serde(default)]
     pub region: String,
+    /// District (echoed, not priced).
     #[serde(default)]
     pub district: String,
+    /// City (echoed, not priced).
     #[serde(default)]
     pub city: String,
+    /// Settlement (echoed, not priced).
     #[serde(default)]
     pub settlement: String,
+    /// Street (echoed, not priced).
     #[serde(default)]
     pub street: String,
+    /// House (echoed, not priced).
     #[serde(default)]
     pub house: String,
+    /// Building (echoed, not priced).
     #[serde(default)]
     pub building: String,
+    /// Flat (echoed, not priced).
     #[serde(default)]
     pub flat: String,
 }
@@ -84,16 +99,21 @@ pub struct Address {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct QuoteRequest {
+    /// The shop's order number, echoed in the quote.
     #[serde(default)]
     pub order_number: Option<String>,
     /// Declared value, insured; `0` means not insured.
     pub declared_value: Decimal,
+    /// The goods, in input order (the order is part of the calculation id).
     pub goods: Vec<GoodsLine>,
+    /// Where the parcel goes; its index or region picks the zone.
     pub address: Address,
     /// 1 none, 2 bubble wrap, 3 filler.
     pub type_of_seal: Seal,
+    /// Sturdy packaging asked for (a packaging line when the tariff prices it).
     #[serde(default)]
     pub sturdy_packaging: bool,
+    /// Cash on delivery asked for.
     #[serde(default)]
     pub cash_on_delivery: bool,
     /// Amount to collect when `cash_on_delivery`; defaults to the declared value.
@@ -148,32 +168,46 @@ impl GoodsLine {
 /// The parcel the goods made.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ParcelInfo {
+    /// The carton chosen from the tariff's catalogue.
     #[serde(rename = "box")]
     pub box_reference: Option<String>,
+    /// Outer sides of the parcel, longest first.
     pub outer_mm: [u32; 3],
+    /// Inner sides of the carton, longest first.
     pub inner_mm: Option<[u32; 3]>,
+    /// Weight of the goods alone.
     pub goods_weight_g: u64,
+    /// Goods plus carton.
     pub gross_weight_g: u64,
+    /// Volume of the goods.
     pub goods_volume_mm3: u64,
+    /// Units packed.
     pub units: u64,
 }
 
 /// The postal-rate components of an option.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RateComponents {
+    /// The weight-rate price.
     pub rate: Decimal,
+    /// Fuel surcharge.
     pub fuel: Option<Decimal>,
+    /// Notification fee.
     pub notification: Option<Decimal>,
+    /// Weekend delivery fee.
     pub weekend: Option<Decimal>,
+    /// Cash-on-delivery fee.
     pub cod_fee: Option<Decimal>,
 }
 
 /// VAT contained in (or to add to) an option's cost.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Vat {
+    /// The rate in effect on the request's date, in percent.
     pub rate_percent: Decimal,
     /// Whether `cost` already includes it.
     pub included: bool,
+    /// The VAT amount, rounded to the minor unit.
     pub amount: Decimal,
     /// Cost including VAT.
     pub cost_with_vat: Decimal,
@@ -182,35 +216,56 @@ pub struct Vat {
 /// One delivery method that can take the parcel (Aplix `DeliveryType`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DeliveryOption {
+    /// Aplix `TypeID` of the method (what `details` takes).
     pub type_id: u32,
+    /// The method's stable code (`russian_post_parcel`).
     pub code: String,
+    /// The method's name (`TypeName`).
     pub type_name: String,
+    /// The method's description (`TypeDescription`).
     pub type_description: String,
     /// `postal_rate + insurance + preparing_cost`.
     pub cost: Decimal,
+    /// Insurance of the declared value (zero when not insured).
     pub insurance: Decimal,
+    /// `rate` plus the surcharges (see `components`).
     pub postal_rate: Decimal,
+    /// Packaging and marking (`GetDetailsOfCost` adds up to it).
     pub preparing_cost: Decimal,
     /// Code of the pick-up point or post office, where the method has one.
     pub point_code: Option<String>,
+    /// Address of the point or office, where the method has one.
     pub address: Option<String>,
+    /// Opening hours of the point or office.
     pub worktime: Option<String>,
+    /// Shortest delivery time, in days.
     pub min_period: u32,
+    /// Longest delivery time, in days.
     pub max_period: u32,
+    /// Notes for the customer (e.g. that the method does not insure).
     pub additional_information: String,
+    /// The zone the address fell in.
     pub zone: String,
+    /// Weight the rate was looked up with: max(gross, volumetric).
     pub chargeable_weight_g: u64,
+    /// Volumetric weight, when the method uses it.
     pub volumetric_weight_g: Option<u64>,
+    /// The postal rate's parts.
     pub components: RateComponents,
+    /// VAT, when the request has a date and the tariff a rate for it.
     pub vat: Option<Vat>,
 }
 
 /// A method that cannot take the parcel, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RefusedMethod {
+    /// Aplix `TypeID` of the method.
     pub type_id: u32,
+    /// The method's stable code.
     pub code: String,
+    /// The method's name.
     pub type_name: String,
+    /// Every reason, machine-readable.
     pub reasons: Vec<Refusal>,
     /// The reasons in one English sentence each, joined.
     pub comment: String,
@@ -222,12 +277,19 @@ pub struct Quote {
     /// 16 hex digits, a hash of the tariff text and the canonical request: the same
     /// request under the same tariff always gets the same id.
     pub calculation_id: String,
+    /// The tariff's id.
     pub tariff_id: String,
+    /// ISO 4217 currency of every amount.
     pub currency: String,
+    /// The request's order number, echoed.
     pub order_number: Option<String>,
+    /// The parcel the goods made; `None` when they fit no box.
     pub parcel: Option<ParcelInfo>,
+    /// The methods that take the parcel, priced, in tariff order.
     pub options: Vec<DeliveryOption>,
+    /// The methods that do not, with their reasons, in tariff order.
     pub refused: Vec<RefusedMethod>,
+    /// Notes for the whole quote (no date: VAT not reported; no method can take it).
     pub comments: Vec<String>,
     /// The `GetDetailsOfCost` lines (the same for every method that charges packaging).
     #[serde(skip)]
@@ -238,14 +300,19 @@ pub struct Quote {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum QuoteError {
+    /// The goods cannot be packed (naming the line and field).
     #[error("goods: {0}")]
     Goods(#[from] PackError),
+    /// A negative declared value.
     #[error("declared_value: must not be negative (got {0})")]
     NegativeDeclaredValue(Decimal),
+    /// A negative cash-on-delivery amount.
     #[error("cod_amount: must not be negative (got {0})")]
     NegativeCodAmount(Decimal),
+    /// A cash-on-delivery amount without cash on delivery.
     #[error("cod_amount: given but cash_on_delivery is false")]
     CodAmountWithoutCod,
+    /// The tariff has no box catalogue (its id), so goods cannot be boxed.
     #[error("tariff {0}: has no [packaging] box catalogue, so goods cannot be quoted with it")]
     NoPackaging(String),
     /// The address is refused as a whole, before any method is priced.
@@ -273,13 +340,29 @@ impl QuoteError {
 #[non_exhaustive]
 pub enum DetailsError {
     #[error("type_id {type_id}: no such delivery method in tariff {tariff}")]
-    UnknownType { type_id: u32, tariff: String },
+    /// The tariff has no method with this type id.
+    UnknownType {
+        /// The type id asked for.
+        type_id: u32,
+        /// The tariff's id.
+        tariff: String,
+    },
     #[error("type_id {type_id}: not offered for this calculation ({reason})")]
-    NotOffered { type_id: u32, reason: String },
+    /// The quote refused this method.
+    NotOffered {
+        /// The type id asked for.
+        type_id: u32,
+        /// Why the quote refused it.
+        reason: String,
+    },
+    /// The quote was made with another tariff.
     #[error("calculation {calculation_id} was made with tariff {made_with}, not {tariff}")]
     OtherTariff {
+        /// The quote's calculation id.
         calculation_id: String,
+        /// The tariff the quote was made with.
         made_with: String,
+        /// The tariff asked.
         tariff: String,
     },
     /// [`CompiledTariff::details_for`]: the request itself cannot be quoted.
