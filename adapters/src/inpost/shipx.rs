@@ -24,8 +24,8 @@ use serde::{Deserialize, Serialize, Serializer};
 use super::shipx_error::shipx_error;
 use crate::error::{Error, FieldIssue};
 use crate::rules_api::{
-    check_weekend, mask, weekend_points, EndOfWeekCollectionFilter, PointType, Preset, Refusal,
-    TargetPoint, WeekendShipment, Window,
+    check_weekend, mask, weekend_points, EndOfWeekCollectionFilter, PointType, Preset, TargetPoint,
+    WeekendRefusal, WeekendShipment, Window,
 };
 use crate::secret::Secret;
 use crate::transport::{Auth, Call, Response, Transport, TransportConfig};
@@ -357,7 +357,7 @@ impl ShipXClient {
         };
         check_weekend(&self.window, &probe)
             .iter()
-            .map(|r: Refusal| {
+            .map(|r: WeekendRefusal| {
                 FieldIssue::new(r.shipx_field().join("."), r.shipx_key(), r.message_en())
             })
             .collect()

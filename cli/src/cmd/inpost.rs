@@ -13,8 +13,8 @@ use courier_engine::rules::inpost::eligibility::{
 use courier_engine::rules::inpost::refund::{Dispatch, Placement};
 use courier_engine::rules::inpost::shipx::{Points, ShipxShipment};
 use courier_engine::rules::inpost::{
-    check, EndOfWeekCollectionFilter, ParcelHistory, Preset, RefundPolicy, Shipment, TargetPoint,
-    WeekTime, Window,
+    check, EndOfWeekCollectionFilter, ParcelHistory, Preset, RefundPolicy, TargetPoint, WeekTime,
+    WeekendShipment, Window,
 };
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -246,7 +246,7 @@ fn read_shipment(
     path: &Path,
     points: Option<&Path>,
     at: Option<DateTime<Utc>>,
-) -> Result<Shipment, CliError> {
+) -> Result<WeekendShipment, CliError> {
     let text = read_input(path)?;
     let value: Value =
         serde_json::from_str(&text).map_err(|e| CliError(format!("{}: {e}", shown(path))))?;

@@ -10,8 +10,9 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::compile::CompiledTariff;
-use super::evaluate::{Parcel, Refusal};
+use super::consignment::Parcel;
 use super::money::round_money;
+use super::refusal::MethodRefusal;
 
 /// Aplix `TypeOfSeal`: 1 none, 2 bubble wrap, 3 filler.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -90,8 +91,8 @@ struct Part {
 }
 
 /// What a packaging line or total that overflows exact arithmetic is refused with.
-fn unpriceable() -> Refusal {
-    Refusal::Unpriceable {
+fn unpriceable() -> MethodRefusal {
+    MethodRefusal::Unpriceable {
         component: "preparing_cost",
         chargeable_weight_g: None,
     }
@@ -105,7 +106,7 @@ impl CompiledTariff {
         p: &Parcel,
         seal: Seal,
         sturdy: bool,
-    ) -> Result<[Option<Part>; 6], Refusal> {
+    ) -> Result<[Option<Part>; 6], MethodRefusal> {
         let mut out = [None; 6];
         let Some(pk) = &self.packaging else {
             return Ok(out);
@@ -157,7 +158,7 @@ impl CompiledTariff {
         p: &Parcel,
         seal: Seal,
         sturdy: bool,
-    ) -> Result<Decimal, Refusal> {
+    ) -> Result<Decimal, MethodRefusal> {
         checked_total(&self.preparing_parts(p, seal, sturdy)?, self.dp)
     }
 
@@ -168,7 +169,7 @@ impl CompiledTariff {
         p: &Parcel,
         seal: Seal,
         sturdy: bool,
-    ) -> Result<Vec<CostLine>, Refusal> {
+    ) -> Result<Vec<CostLine>, MethodRefusal> {
         let carton = self
             .packaging
             .as_ref()
@@ -205,7 +206,7 @@ impl CompiledTariff {
 }
 
 /// The sum of the lines' costs, at the currency's scale `dp` even when there is none.
-fn checked_total(parts: &[Option<Part>; 6], dp: u32) -> Result<Decimal, Refusal> {
+fn checked_total(parts: &[Option<Part>; 6], dp: u32) -> Result<Decimal, MethodRefusal> {
     parts
         .iter()
         .flatten()

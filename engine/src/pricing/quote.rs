@@ -15,10 +15,11 @@ use serde::{Deserialize, Serialize};
 use crate::packing::{choose_carton, Item, PackError, PackOptions};
 
 use super::compile::CompiledTariff;
-use super::evaluate::{Parcel, Refusal, Shipment};
+use super::consignment::{Consignment, Parcel};
 use super::fingerprint::Fnv64;
 use super::money::round_money;
 use super::preparing::{CostLine, Seal};
+use super::refusal::MethodRefusal;
 
 /// One line of goods (Aplix `Goods`), in millimetres and grams.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -266,7 +267,7 @@ pub struct RefusedMethod {
     /// The method's name.
     pub type_name: String,
     /// Every reason, machine-readable.
-    pub reasons: Vec<Refusal>,
+    pub reasons: Vec<MethodRefusal>,
     /// The reasons in one English sentence each, joined.
     pub comment: String,
 }
@@ -518,8 +519,8 @@ impl CompiledTariff {
                     type_id: m.type_id,
                     code: m.code.clone(),
                     type_name: m.name.clone(),
-                    reasons: vec![Refusal::NoCarton],
-                    comment: Refusal::NoCarton.describe(),
+                    reasons: vec![MethodRefusal::NoCarton],
+                    comment: MethodRefusal::NoCarton.describe(),
                 });
             }
             return Ok(quote);
@@ -541,7 +542,7 @@ impl CompiledTariff {
             goods_volume_mm3: choice.goods_volume_mm3,
             units,
         });
-        let shipment = Shipment {
+        let shipment = Consignment {
             parcel,
             declared_value: req.declared_value,
             cod_amount: req
@@ -571,7 +572,7 @@ impl CompiledTariff {
                 None => Ok((p, None)),
                 Some(r) => match self.vat_of(p.cost, r) {
                     Some(vat) => Ok((p, Some(vat))),
-                    None => Err(vec![Refusal::Unpriceable {
+                    None => Err(vec![MethodRefusal::Unpriceable {
                         component: "vat",
                         chargeable_weight_g: Some(p.chargeable_weight_g),
                     }]),

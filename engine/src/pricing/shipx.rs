@@ -16,8 +16,9 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::compile::CompiledTariff;
-use super::evaluate::{Parcel, Refusal, Shipment};
+use super::consignment::{Consignment, Parcel};
 use super::money::{checked_sum, round_money};
+use super::refusal::MethodRefusal;
 
 /// `{"shipments": [...]}`, as POSTed to `/v1/organizations/:id/shipments/calculate`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -329,7 +330,7 @@ impl CompiledTariff {
                 )
             }
         };
-        let shipment = Shipment {
+        let shipment = Consignment {
             parcel: Parcel {
                 outer_sorted_mm: sides,
                 gross_weight_g: weight_g,
@@ -384,7 +385,7 @@ impl CompiledTariff {
                         Some((commission, calculated, total))
                     });
                 let Some((commission, calculated, total)) = sums else {
-                    let r = Refusal::Unpriceable {
+                    let r = MethodRefusal::Unpriceable {
                         component: "calculated_charge_amount",
                         chargeable_weight_g: Some(p.chargeable_weight_g),
                     };
@@ -411,14 +412,14 @@ impl CompiledTariff {
             }
             Err(reasons) => {
                 let error = match reasons.first() {
-                    Some(Refusal::LimitExceeded { .. } | Refusal::Unpriceable { .. }) => {
-                        "invalid_parcel"
-                    }
-                    Some(Refusal::CodNotOffered | Refusal::CodAmountTooHigh { .. }) => {
+                    Some(
+                        MethodRefusal::LimitExceeded { .. } | MethodRefusal::Unpriceable { .. },
+                    ) => "invalid_parcel",
+                    Some(MethodRefusal::CodNotOffered | MethodRefusal::CodAmountTooHigh { .. }) => {
                         "invalid_cod"
                     }
-                    Some(Refusal::DeclaredValueTooHigh { .. }) => "invalid_insurance",
-                    Some(Refusal::WeekendNotOffered) => "invalid_end_of_week_collection",
+                    Some(MethodRefusal::DeclaredValueTooHigh { .. }) => "invalid_insurance",
+                    Some(MethodRefusal::WeekendNotOffered) => "invalid_end_of_week_collection",
                     _ => "invalid_service",
                 };
                 err(

@@ -269,7 +269,7 @@ pub enum Step {
 /// A step refused: the HTTP status the API answers and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
 #[error("HTTP {http_status}: {message}")]
-pub struct Refusal {
+pub struct OperationRefusal {
     /// 405 when the state does not allow the request, 422 when the request cannot be
     /// carried out (cancel after execution, changes after the meeting, an event that
     /// contradicts the table).
@@ -277,7 +277,7 @@ pub struct Refusal {
     pub message: String,
 }
 
-impl Refusal {
+impl OperationRefusal {
     /// A stable machine-readable code from the HTTP status Fastriver answers:
     /// `not_allowed` (405: the state does not allow the request) or `unprocessable`
     /// (422: the request cannot be carried out).
@@ -289,8 +289,12 @@ impl Refusal {
     }
 }
 
-fn refuse(http_status: u16, message: impl Into<String>) -> Refusal {
-    Refusal {
+/// The former name of [`OperationRefusal`] (issue 14: three `Refusal`s clashed across the
+/// crates), kept while the remaining callers move.
+pub type Refusal = OperationRefusal;
+
+fn refuse(http_status: u16, message: impl Into<String>) -> OperationRefusal {
+    OperationRefusal {
         http_status,
         message: message.into(),
     }
@@ -353,7 +357,7 @@ impl Lifecycle {
     }
 
     /// Whether `op` is allowed now, without changing anything.
-    pub fn allows(&self, op: Operation) -> Result<(), Refusal> {
+    pub fn allows(&self, op: Operation) -> Result<(), OperationRefusal> {
         let mut copy = *self;
         copy.apply(Step::Op(op), DateTime::<Utc>::MIN_UTC)
     }
@@ -373,7 +377,7 @@ impl Lifecycle {
     /// l.apply(Step::Op(Operation::Confirm), t).unwrap();
     /// assert_eq!((l.request, l.delivery), (R::Confirmed, D::Completed));
     /// ```
-    pub fn apply(&mut self, step: Step, at: DateTime<Utc>) -> Result<(), Refusal> {
+    pub fn apply(&mut self, step: Step, at: DateTime<Utc>) -> Result<(), OperationRefusal> {
         let (request, delivery) = self.next(step, at)?;
         if request == RequestStatus::Executed && self.request != RequestStatus::Executed {
             self.executed_at = Some(at);
@@ -387,7 +391,7 @@ impl Lifecycle {
         &self,
         step: Step,
         at: DateTime<Utc>,
-    ) -> Result<(RequestStatus, DeliveryStatus), Refusal> {
+    ) -> Result<(RequestStatus, DeliveryStatus), OperationRefusal> {
         use DeliveryStatus as D;
         use RequestStatus as R;
         let (r, d) = (self.request, self.delivery);
@@ -467,7 +471,10 @@ impl Lifecycle {
         }
     }
 
-    fn operation(&self, op: Operation) -> Result<(RequestStatus, DeliveryStatus), Refusal> {
+    fn operation(
+        &self,
+        op: Operation,
+    ) -> Result<(RequestStatus, DeliveryStatus), OperationRefusal> {
         use DeliveryStatus as D;
         use RequestStatus as R;
         let (r, d) = (self.request, self.delivery);
@@ -583,7 +590,7 @@ pub enum CallbackError {
     #[error(transparent)]
     Table(#[from] EventError),
     #[error(transparent)]
-    Refused(#[from] Refusal),
+    Refused(#[from] OperationRefusal),
 }
 
 impl CallbackError {

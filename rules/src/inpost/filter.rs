@@ -5,7 +5,7 @@
 //! The filter is a small Copy value with a predicate, so the batch mode can reuse it
 //! over any shipment type that implements [`HasEndOfWeekCollection`].
 
-use super::eligibility::Shipment;
+use super::eligibility::WeekendShipment;
 
 /// Anything that may carry the add-on. A shipment without the attribute has it `false`
 /// (the attribute is optional and defaults to false).
@@ -13,7 +13,7 @@ pub trait HasEndOfWeekCollection {
     fn end_of_week_collection(&self) -> bool;
 }
 
-impl HasEndOfWeekCollection for Shipment {
+impl HasEndOfWeekCollection for WeekendShipment {
     fn end_of_week_collection(&self) -> bool {
         self.end_of_week_collection
     }

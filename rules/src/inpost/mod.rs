@@ -27,7 +27,10 @@ pub mod refund;
 pub mod shipx;
 pub mod window;
 
-pub use eligibility::{check, PointType, Refusal, Refusals, Shipment, TargetPoint, ADD_ON_SERVICE};
+pub use eligibility::{
+    check, PointType, Refusal, Refusals, Shipment, TargetPoint, WeekendRefusal, WeekendShipment,
+    ADD_ON_SERVICE,
+};
 pub use filter::{EndOfWeekCollectionFilter, FilterError};
 pub use refund::{
     ClientType, DispatchEvent, DispatchKind, HistoryError, ParcelHistory, PolicyError,

@@ -5,7 +5,7 @@
 //! (`custom_attributes.target_point: "KRA010"`); whether it is a parcel locker or a POP
 //! and whether it is open 24/7 are the point's attributes in ShipX's points API
 //! (`GET /v1/points`: `type`, `location_247`). [`ShipxShipment::to_shipment`] joins the
-//! two into the [`Shipment`] that [`super::check`] decides on. Other ShipX fields
+//! two into the [`WeekendShipment`] that [`super::check`] decides on. Other ShipX fields
 //! (receiver, parcels, insurance, cod, …) are accepted and ignored here.
 //!
 //! Decisions (docs/inpost.md):
@@ -24,7 +24,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::eligibility::{PointType, Shipment, TargetPoint};
+use super::eligibility::{PointType, TargetPoint, WeekendShipment};
 
 /// `custom_attributes` of a ShipX shipment, as far as the add-on is concerned.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -238,7 +238,7 @@ impl ShipxShipment {
         &self,
         points: &Points,
         ordered_at: DateTime<Utc>,
-    ) -> Result<Shipment, ShipxInputError> {
+    ) -> Result<WeekendShipment, ShipxInputError> {
         let service = self
             .service
             .as_deref()
@@ -263,7 +263,7 @@ impl ShipxShipment {
                 _ => true,
             })
         };
-        Ok(Shipment {
+        Ok(WeekendShipment {
             service: service.to_string(),
             allegro: present(&attrs.allegro_transaction_id) || present(&attrs.allegro_user_id),
             end_of_week_collection: self.end_of_week_collection,
