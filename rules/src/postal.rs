@@ -19,8 +19,10 @@ pub struct PostalIndexFormat {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum FormatError {
+    /// No `N` (a digit) in the pattern (the pattern).
     #[error("postal index format {0:?}: must contain at least one N (a digit)")]
     NoDigit(String),
+    /// Characters a postal index cannot have, or longer than 16 (the pattern).
     #[error("postal index format {0:?}: only printable ASCII, at most 16 characters, no spaces")]
     Characters(String),
 }

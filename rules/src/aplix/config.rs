@@ -44,10 +44,13 @@ fn all_day() -> [u8; 2] {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum AplixConfigError {
+    /// Not TOML, or an unknown key (toml's message, with the line).
     #[error("aplix config: {0}")]
     Toml(String),
+    /// A delivery type id listed twice.
     #[error("aplix config: delivery type {0} appears twice")]
     DuplicateType(i64),
+    /// `courier_hours` not within 0 ≤ first < last ≤ 24.
     #[error("aplix config: courier_hours must be 0 ≤ first < last ≤ 24")]
     Hours,
 }

@@ -65,8 +65,10 @@ pub struct MergeReport {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum TrackError {
+    /// `NewDateOfLastGetting` is not a date and time (the text).
     #[error("NewDateOfLastGetting {0:?} is not a date and time")]
     Watermark(String),
+    /// A track line without order id or number (its index).
     #[error("TrackNumbers[{0}]: empty OrderID or Number")]
     EmptyLine(usize),
 }

@@ -188,18 +188,27 @@ impl<'de> Deserialize<'de> for Event {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum EventError {
+    /// An event the seed's table does not have (its name).
     #[error("unknown event {0:?}")]
     Unknown(String),
+    /// The event carries another request status than the table gives.
     #[error("event {event} carries delivery_request_status {expected:?}, not {got:?}")]
     RequestStatus {
+        /// The event.
         event: &'static str,
+        /// What the table gives.
         expected: RequestStatus,
+        /// What the callback carried.
         got: RequestStatus,
     },
+    /// The event carries a delivery status the table does not allow for it.
     #[error("event {event} carries delivery_status {expected:?}, not {got:?}")]
     DeliveryStatus {
+        /// The event.
         event: &'static str,
+        /// What the table allows.
         expected: &'static [DeliveryStatus],
+        /// What the callback carried.
         got: DeliveryStatus,
     },
 }
@@ -587,8 +596,10 @@ pub enum Received {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CallbackError {
+    /// The callback disagrees with the event table.
     #[error(transparent)]
     Table(#[from] EventError),
+    /// The lifecycle refuses the step the callback reports.
     #[error(transparent)]
     Refused(#[from] OperationRefusal),
 }

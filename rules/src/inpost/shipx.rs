@@ -53,10 +53,13 @@ pub struct ShipxShipment {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ShipxInputError {
+    /// No `service` in the body.
     #[error("service: required (e.g. \"inpost_locker_standard\")")]
     NoService,
+    /// A locker shipment without `custom_attributes.target_point`.
     #[error("custom_attributes.target_point: required for a locker shipment")]
     NoTargetPoint,
+    /// The target point is not in the points list (its name).
     #[error("custom_attributes.target_point: point {0:?} is not in the points list")]
     UnknownPoint(String),
 }
@@ -84,14 +87,20 @@ impl ShipxInputError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum PointsError {
+    /// Not JSON, or not one of the accepted shapes (serde_json's message).
     #[error("points: {0}")]
     Json(String),
+    /// A point with a missing or wrong field.
     #[error("points: items[{index}].{field}: {message}")]
     Item {
+        /// The point's position in the list.
         index: usize,
+        /// The field.
         field: &'static str,
+        /// What is wrong.
         message: String,
     },
+    /// A point name listed twice.
     #[error("points: {0:?} is listed twice")]
     Duplicate(String),
 }

@@ -149,17 +149,29 @@ impl WeekTimeError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum WindowError {
+    /// Not TOML, or a missing or unknown key (toml's message, with the line).
     #[error("window configuration: {0}")]
     Toml(String),
+    /// `zone` is not an IANA time zone (the name).
     #[error("window configuration, field `zone`: unknown time zone `{0}` (use an IANA name such as `Europe/Warsaw`)")]
     UnknownZone(String),
+    /// `opens` or `closes` is not `<weekday> HH:MM`.
     #[error("window configuration, field `{field}`: {reason}")]
     BadWeekTime {
+        /// `opens` or `closes`.
         field: &'static str,
+        /// Why.
         reason: WeekTimeError,
     },
     #[error("window configuration: `closes` ({closes}) must be after `opens` ({opens}) within one week (Monday 00:00 to Sunday 24:00)")]
-    EndNotAfterStart { opens: String, closes: String },
+    /// `closes` is not after `opens` within one week.
+    EndNotAfterStart {
+        /// `opens`, as written back.
+        opens: String,
+        /// `closes`, as written back.
+        closes: String,
+    },
+    /// A window from Monday 00:00 to Sunday 24:00, which never closes.
     #[error("window configuration: a window from Monday 00:00 to Sunday 24:00 never closes")]
     WholeWeek,
 }

@@ -50,8 +50,10 @@ fn default_skew() -> u32 {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum TastamatConfigError {
+    /// Not TOML, or an unknown key (toml's message, with the line).
     #[error("tastamat config: {0}")]
     Toml(String),
+    /// `storage_period_hours` is zero.
     #[error("tastamat config: storage_period_hours must be positive")]
     StoragePeriod,
 }

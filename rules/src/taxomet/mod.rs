@@ -522,13 +522,20 @@ pub struct Reply {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ReplyError {
+    /// Not JSON (serde_json's message).
     #[error("taxomet reply is not JSON: {0}")]
     Malformed(String),
+    /// A key every reply has is missing (the key).
     #[error("taxomet reply lacks {0:?}")]
     Missing(&'static str),
     /// `result` is not `1`: Taxomet refused, with its text.
     #[error("taxomet refused (result {result}): {error}")]
-    Refused { result: String, error: String },
+    Refused {
+        /// `result` as Taxomet sent it.
+        result: String,
+        /// Taxomet's `error` text.
+        error: String,
+    },
 }
 
 impl ReplyError {
