@@ -22,9 +22,11 @@ pub fn load_toml<T: DeserializeOwned>(path: &Path) -> Result<T, Error> {
     parse_toml(&text).map_err(|e| Error::Config(format!("{}: {e}", path.display())))
 }
 
-/// Parses a TOML configuration text.
+/// Parses a TOML configuration text; a leading UTF-8 byte-order mark is ignored, as in
+/// every reader of the workspace ([`courier_rules::encoding`]).
 pub fn parse_toml<T: DeserializeOwned>(text: &str) -> Result<T, String> {
-    toml::from_str(text).map_err(|e| e.to_string().trim_end().to_string())
+    toml::from_str(courier_rules::encoding::strip_bom(text))
+        .map_err(|e| e.to_string().trim_end().to_string())
 }
 
 /// The secret held by environment variable `var`.
@@ -47,5 +49,32 @@ pub fn secret_from(var: &str, lookup: impl Fn(&str) -> Option<String>) -> Result
         _ => Err(Error::Config(format!(
             "environment variable {var} is not set or empty"
         ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::inpost::shipx::ShipXConfig;
+
+    const INPOST: &str = include_str!("../../data/adapters/inpost.toml");
+
+    /// Issue 16: a byte-order mark (Windows editors write one) was a TOML syntax error in
+    /// the adapters' configuration and window files while the CLI accepted it.
+    #[test]
+    fn a_byte_order_mark_is_accepted_in_config_and_window_files() {
+        let plain: ShipXConfig = super::parse_toml(INPOST).unwrap();
+        let marked: ShipXConfig = super::parse_toml(&format!("\u{FEFF}{INPOST}")).unwrap();
+        assert_eq!(plain, marked);
+        let dir = std::env::temp_dir().join(format!("courier-bom-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let window = include_str!("../../data/inpost/current.toml");
+        std::fs::write(dir.join("current.toml"), format!("\u{FEFF}{window}")).unwrap();
+        let cfg = ShipXConfig {
+            window: "current.toml".into(),
+            ..marked
+        };
+        let loaded = cfg.load_window(&dir);
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(loaded.unwrap().excludes_public_holidays());
     }
 }

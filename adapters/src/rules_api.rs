@@ -15,8 +15,8 @@ pub(crate) use courier_rules::fastriver::{
 };
 pub(crate) use courier_rules::inpost::eligibility::weekend_points;
 pub(crate) use courier_rules::inpost::{
-    check as check_weekend, EndOfWeekCollectionFilter, PointType, Preset, Refusal,
-    Shipment as WeekendShipment, TargetPoint, Window, ADD_ON_SERVICE,
+    check as check_weekend, EndOfWeekCollectionFilter, PointType, Preset, TargetPoint,
+    WeekendRefusal, WeekendShipment, Window, ADD_ON_SERVICE,
 };
 pub(crate) use courier_rules::mask;
 pub(crate) use courier_rules::taxomet::{

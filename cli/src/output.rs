@@ -104,12 +104,7 @@ pub fn read_input(path: &std::path::Path) -> Result<String, CliError> {
             e.utf8_error().valid_up_to()
         ))
     })?;
-    Ok(
-        match text.strip_prefix(courier_engine::rules::encoding::BOM) {
-            Some(rest) => rest.to_string(),
-            None => text,
-        },
-    )
+    Ok(courier_engine::rules::encoding::without_bom(text))
 }
 
 /// Parses JSON read from `path`, naming in an error the file and the field's path in the

@@ -110,7 +110,7 @@ fn standard_input_is_named() {
     );
     assert_eq!(out.status.code(), Some(2));
     let e = stderr(&out);
-    assert!(e.contains("standard input: row 0, column width_mm"), "{e}");
+    assert!(e.contains("standard input: line 2, column width_mm"), "{e}");
     assert!(!e.contains("-: "), "{e}");
 }
 

@@ -175,6 +175,15 @@ fn check_bad_input_names_the_field() {
     assert!(e.contains("kiosk"), "{e}");
     let e = error(&["inpost", "check", "/nonexistent/shipment.json"], None);
     assert!(e.contains("/nonexistent/shipment.json"), "{e}");
+    // Issue 16: a misspelt key in our own check input is an error, not "no refusal".
+    let e = error(
+        &["inpost", "check", "-"],
+        Some(&SHIPMENT.replace("end_of_week_collection", "end_of_week_colection")),
+    );
+    assert!(
+        e.contains("standard input") && e.contains("end_of_week_colection"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -245,6 +254,40 @@ fn refund_json_shape_and_asymmetry() {
         Some(r#"{"client_type": "prepaid", "bought_at": "yesterday"}"#),
     );
     assert!(e.contains("standard input"), "{e}");
+    // Issue 16: placed in the target locker before the add-on was bought is refused
+    // (it was answered as a refund due), naming the field.
+    let e = error(
+        &["inpost", "refund", "-"],
+        Some(&history("prepaid", true, json!("2026-11-20T10:00:00Z"))),
+    );
+    assert!(
+        e.contains("standard input") && e.contains("placed_in_target_at"),
+        "{e}"
+    );
+    // Issue 16: a bad --policy file is named as the policy file, not a "window
+    // configuration".
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("refund.toml");
+    std::fs::write(
+        &policy,
+        "zone = 'Europe/Warsaw'\ndispatch_deadline = 'noon'\n",
+    )
+    .unwrap();
+    let e = error(
+        &[
+            "inpost",
+            "refund",
+            "-",
+            "--policy",
+            policy.to_str().unwrap(),
+        ],
+        Some(&history("prepaid", true, Value::Null)),
+    );
+    assert!(
+        e.contains("refund.toml: refund policy, field `dispatch_deadline`"),
+        "{e}"
+    );
+    assert!(!e.contains("window"), "{e}");
 }
 
 #[test]
@@ -288,7 +331,11 @@ fn search_and_points_filters() {
         &["inpost", "search", "-", "--end-of-week-collection", "maybe"],
         Some(list),
     );
-    assert!(e.contains("end_of_week_collection"), "{e}");
+    // Issue 16: the flag as typed, not with the query parameter's underscores.
+    assert!(
+        e.contains("--end-of-week-collection: expected `true` or `false`, got `maybe`"),
+        "{e}"
+    );
     let points = r#"[{"name": "A", "type": "parcel_locker", "location_247": true},
                      {"name": "B", "type": "pop", "location_247": true},
                      {"name": "C", "type": "parcel_locker", "location_247": false}]"#;

@@ -94,19 +94,19 @@ fn bad_goods_name_the_row_and_column() {
     );
     fails_with(
         &format!("{head}10,10,10,5,1\n10,0,10,5,1\n"),
-        "row 1, column width_mm: must be greater than 0",
+        "line 3, column width_mm: must be greater than 0",
     );
     fails_with(
         &format!("{head}10,-3,10,5,1\n"),
-        "row 0, column width_mm: `-3`",
+        "line 2, column width_mm: `-3`",
     );
     fails_with(
         &format!("{head}10,abc,10,5,1\n"),
-        "row 0, column width_mm: `abc`",
+        "line 2, column width_mm: `abc`",
     );
     fails_with(
         &format!("{head}10,10,10,5,0\n"),
-        "row 0, column qty: must be greater than 0",
+        "line 2, column qty: must be greater than 0",
     );
     fails_with(&format!("{head}10,10,NaN,5,1\n"), "column height_mm");
     fails_with(head, "no goods rows");
@@ -149,6 +149,6 @@ fn bad_methods_and_boxes_files_are_clear_errors() {
         None,
     );
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("row 0: inner dimensions"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("line 2: inner dimensions"));
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -140,7 +140,7 @@ fn bad_input_is_reported_as_by_pack() {
     let out = courier(&SPLIT, Some(goods));
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("row 0") && err.contains("width_mm"), "{err}");
+    assert!(err.contains("line 2") && err.contains("width_mm"), "{err}");
     // --split needs a catalogue.
     let out = courier(&["pack", "data/basket.csv", "--split"], None);
     assert!(!out.status.success());
@@ -153,7 +153,7 @@ fn bad_input_is_reported_as_by_pack() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("row 0") && err.contains("inner_length_mm"),
+        err.contains("line 2") && err.contains("inner_length_mm"),
         "{err}"
     );
 }

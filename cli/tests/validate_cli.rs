@@ -286,3 +286,42 @@ fn unreadable_or_malformed_input_exits_2() {
     ]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// Issue 16: a payload wrapped in an array (`[{…}]`) got a page of bogus `required`
+/// errors (the derived readers take an array for a struct); every carrier's reader now
+/// refuses it as malformed input, exit 2, "expected a JSON object".
+#[test]
+fn a_payload_wrapped_in_an_array_is_not_an_object() {
+    let dir = tempfile::tempdir().unwrap();
+    for (carrier, file) in [
+        ("fastriver", "fastriver_seed_request.json"),
+        ("tastamat", "tastamat_parcel_details.json"),
+        ("tastamat", "tastamat_status_deposited.json"),
+        ("taxomet", "taxomet_seed_add_order.json"),
+        ("aplix-order", "aplix_seed_order.json"),
+        ("aplix-registry", "aplix_seed_registry.json"),
+    ] {
+        let text = std::fs::read_to_string(sample(file)).unwrap();
+        let path = dir.path().join(file);
+        std::fs::write(&path, format!("[{text}]")).unwrap();
+        let path = path.display().to_string();
+        let orders = sample("aplix_known_orders.json");
+        let mut args = vec![
+            "validate",
+            carrier,
+            &path,
+            "--now",
+            "2020-08-19T10:00:00+03:00",
+        ];
+        if carrier == "aplix-registry" {
+            args.extend(["--orders", &orders]);
+        }
+        let out = courier(&args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{carrier} {file}: {err}");
+        assert!(err.contains(&path), "{carrier}: {err}");
+        assert!(err.contains("JSON object"), "{carrier}: {err}");
+        assert!(!err.contains("required"), "{carrier}: {err}");
+        assert!(out.stdout.is_empty(), "{carrier}");
+    }
+}

@@ -28,13 +28,31 @@ use crate::pricing::{
 
 /// A seed-shaped request the engine cannot take, naming the seed's field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum AplixShapeError {
     #[error("{field}: required")]
-    Required { field: String },
+    /// A field the seed requires is missing.
+    Required {
+        /// The seed's field path (`DimensionsList[0].Length`).
+        field: String,
+    },
     #[error("{field}: must be greater than 0 (got {value})")]
-    NotPositive { field: String, value: String },
+    /// A size, weight or quantity that is zero or negative.
+    NotPositive {
+        /// The seed's field path.
+        field: String,
+        /// The value as given.
+        value: String,
+    },
     #[error("{field}: {value} is too large")]
-    TooLarge { field: String, value: String },
+    /// A size or weight beyond what whole millimetres and grams hold.
+    TooLarge {
+        /// The seed's field path.
+        field: String,
+        /// The value as given.
+        value: String,
+    },
+    /// The seed's `TypeOfSeal` is not 1, 2 or 3 (the number given).
     #[error("TypeOfSeal: must be 1 (none), 2 (bubble wrap) or 3 (filler), got {0}")]
     Seal(u8),
     /// The packing refused the goods (e.g. too many units), with its message.

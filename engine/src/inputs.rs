@@ -1,19 +1,165 @@
 //! Parsing of `courier pack`'s input files: goods (CSV or JSON) and carton catalogues
 //! (CSV). The functions take the text already read and the name to show in messages, so
-//! they do no I/O and can be fuzzed; every problem names the file, the row and the column.
+//! they do no I/O and can be fuzzed; every problem names the file, the line and the
+//! column.
+//!
+//! Lines are the lines a text editor shows: the CSV header is line 1, the first data
+//! row line 2 (issue 14: messages used to count data rows from 0). A JSON item is named
+//! by its index in the list (`item 0`) and serde_json adds the line and column.
 
 use crate::packing::Item;
 use courier_rules::catalogue::Carton;
 
-/// A problem with an input file; the message names the file, row and field.
+/// A problem with an input file; the message names the file, the line and the field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct InputError(pub String);
+#[non_exhaustive]
+pub enum InputError {
+    /// Nothing but white space.
+    #[error("{file}: empty file, no goods")]
+    Empty {
+        /// The file as messages name it.
+        file: String,
+    },
+    /// JSON goods that do not read: syntax, an unknown or repeated key, a wrong type
+    /// (the message names the item and key, serde_json the line and column).
+    #[error("{file}: {message}")]
+    Json {
+        /// The file as messages name it.
+        file: String,
+        /// serde_json's message.
+        message: String,
+    },
+    /// The CSV header does not read.
+    #[error("{file}: header: {message}")]
+    Header {
+        /// The file as messages name it.
+        file: String,
+        /// The CSV reader's message.
+        message: String,
+    },
+    /// A column named twice in the header (the reader would silently take the first).
+    #[error("{file}: header: column `{column}` appears twice (columns {first} and {second})")]
+    DuplicateColumn {
+        /// The file as messages name it.
+        file: String,
+        /// The repeated header.
+        column: String,
+        /// 1-based position of the first copy.
+        first: usize,
+        /// 1-based position of the second copy.
+        second: usize,
+    },
+    /// A required goods column is missing.
+    #[error("{file}: missing column `{column}` (header must have length_mm,width_mm,height_mm,weight_g,qty)")]
+    MissingColumn {
+        /// The file as messages name it.
+        file: String,
+        /// The missing header.
+        column: &'static str,
+    },
+    /// A CSV record that does not read (a wrong number of fields, bad quoting).
+    #[error("{file}: line {line}: {message}")]
+    Record {
+        /// The file as messages name it.
+        file: String,
+        /// The line the record starts on (header = line 1).
+        line: u64,
+        /// The CSV reader's message.
+        message: String,
+    },
+    /// A field that is not a valid value for its column.
+    #[error("{file}: line {line}, column {column}: {problem}")]
+    Value {
+        /// The file as messages name it.
+        file: String,
+        /// The line of the record (header = line 1).
+        line: u64,
+        /// The column's header.
+        column: &'static str,
+        /// What is wrong.
+        problem: String,
+    },
+    /// A header and no goods.
+    #[error("{file}: no goods rows")]
+    NoRows {
+        /// The file as messages name it.
+        file: String,
+    },
+    /// Every problem of a carton catalogue, one a line, each naming the file, the line
+    /// and the column.
+    #[error("{}", problems.join("\n"))]
+    Catalogue {
+        /// The problems, in file order.
+        problems: Vec<String>,
+    },
+}
+
+impl InputError {
+    /// A stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            InputError::Empty { .. } => "empty_file",
+            InputError::Json { .. } => "json",
+            InputError::Header { .. } => "csv_header",
+            InputError::DuplicateColumn { .. } => "duplicate_column",
+            InputError::MissingColumn { .. } => "missing_column",
+            InputError::Record { .. } => "csv_record",
+            InputError::Value { .. } => "bad_value",
+            InputError::NoRows { .. } => "no_rows",
+            InputError::Catalogue { .. } => "bad_catalogue",
+        }
+    }
+}
+
+/// The line a record starts on, as an editor shows it (header = line 1), from the byte
+/// offset the CSV reader gives (its own line count skips blank lines). Counts forward
+/// from the previous record, so a whole file costs one pass.
+struct LineCounter<'a> {
+    text: &'a [u8],
+    byte: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        LineCounter {
+            text: text.as_bytes(),
+            byte: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of a record at `position`; `row` (0-based data row) when there is none.
+    fn line(&mut self, position: Option<&csv::Position>, row: usize) -> u64 {
+        let Some(p) = position else {
+            return row as u64 + 2;
+        };
+        let mut at = usize::try_from(p.byte())
+            .unwrap_or(usize::MAX)
+            .min(self.text.len());
+        // The reader's position is where it started reading, before the blank lines it
+        // skips; a record itself never starts with a line break.
+        while matches!(self.text.get(at), Some(b'\n' | b'\r')) {
+            at += 1;
+        }
+        if at < self.byte {
+            self.byte = 0;
+            self.line = 1;
+        }
+        self.line += self.text[self.byte..at]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64;
+        self.byte = at;
+        self.line
+    }
+}
 
 /// Parses goods from CSV or JSON, chosen by the first non-blank character (`[` or `{`
 /// for JSON), after a UTF-8 byte-order mark if there is one. `name` prefixes every
-/// message. Rows are numbered from 0, the first row after the CSV header (the `line` of
-/// every placement).
+/// message. Messages name the line an editor shows (the CSV header is line 1); the
+/// items are returned in file order, and their 0-based index is the `line` of every
+/// placement the packing answers.
 ///
 /// In JSON an unknown key (`uprigth`), a repeated key or a value of the wrong type is an
 /// error naming the item, the key and the line; in CSV a repeated column is.
@@ -23,7 +169,8 @@ pub struct InputError(pub String);
 /// let items = goods_from_text("length_mm,width_mm,height_mm,weight_g,qty\n300,200,30,500,2\n", "basket.csv").unwrap();
 /// assert_eq!((items[0].length_mm, items[0].qty), (300, 2));
 /// let err = goods_from_text("length_mm,width_mm,height_mm,weight_g,qty\n300,0,30,500,2\n", "basket.csv").unwrap_err();
-/// assert_eq!(err.to_string(), "basket.csv: row 0, column width_mm: must be greater than 0");
+/// assert_eq!(err.to_string(), "basket.csv: line 2, column width_mm: must be greater than 0");
+/// assert_eq!(err.code(), "bad_value");
 /// let err = goods_from_text(r#"[{"length_mm": 1, "width_mm": 1, "height_mm": 1, "weight_g": 1, "qty": 1, "uprigth": true}]"#, "b.json").unwrap_err();
 /// assert!(err.to_string().starts_with("b.json: item 0: unknown key `uprigth`"), "{err}");
 /// ```
@@ -32,13 +179,17 @@ pub fn goods_from_text(text: &str, name: &str) -> Result<Vec<Item>, InputError> 
     match text.trim_start().chars().next() {
         Some('[') | Some('{') => goods_from_json(text, name),
         Some(_) => goods_from_csv(text, name),
-        None => Err(InputError(format!("{name}: empty file, no goods"))),
+        None => Err(InputError::Empty {
+            file: name.to_string(),
+        }),
     }
 }
 
 fn goods_from_json(text: &str, name: &str) -> Result<Vec<Item>, InputError> {
-    let GoodsDoc(items) =
-        serde_json::from_str(text).map_err(|e| InputError(format!("{name}: {e}")))?;
+    let GoodsDoc(items) = serde_json::from_str(text).map_err(|e| InputError::Json {
+        file: name.to_string(),
+        message: e.to_string(),
+    })?;
     Ok(items)
 }
 
@@ -197,16 +348,37 @@ impl<'de> serde::de::Visitor<'de> for ItemAt {
     }
 }
 
+/// A CSV reader over `text` (fields trimmed) and its header, which must read and name
+/// no column twice.
+fn csv_with_headers<'t>(
+    text: &'t str,
+    name: &str,
+) -> Result<(csv::Reader<&'t [u8]>, csv::StringRecord), InputError> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers = rdr
+        .headers()
+        .map_err(|e| InputError::Header {
+            file: name.to_string(),
+            message: e.to_string(),
+        })?
+        .clone();
+    no_duplicate_columns(&headers, name)?;
+    Ok((rdr, headers))
+}
+
 /// `{name}: header: column `x` appears twice` when a CSV header repeats a column: the
 /// reader would take the first copy and silently drop the other.
 fn no_duplicate_columns(headers: &csv::StringRecord, name: &str) -> Result<(), InputError> {
     for (i, h) in headers.iter().enumerate() {
         if let Some(j) = headers.iter().skip(i + 1).position(|x| x == h) {
-            return Err(InputError(format!(
-                "{name}: header: column `{h}` appears twice (columns {} and {})",
-                i + 1,
-                i + j + 2
-            )));
+            return Err(InputError::DuplicateColumn {
+                file: name.to_string(),
+                column: h.to_string(),
+                first: i + 1,
+                second: i + j + 2,
+            });
         }
     }
     Ok(())
@@ -215,57 +387,51 @@ fn no_duplicate_columns(headers: &csv::StringRecord, name: &str) -> Result<(), I
 const REQUIRED: [&str; 5] = ["length_mm", "width_mm", "height_mm", "weight_g", "qty"];
 
 fn goods_from_csv(text: &str, name: &str) -> Result<Vec<Item>, InputError> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let headers = rdr
-        .headers()
-        .map_err(|e| InputError(format!("{name}: header: {e}")))?
-        .clone();
-    no_duplicate_columns(&headers, name)?;
+    let (mut rdr, headers) = csv_with_headers(text, name)?;
     let col = |h: &str| headers.iter().position(|x| x == h);
     let mut idx = [0usize; 5];
     for (i, h) in REQUIRED.iter().enumerate() {
-        idx[i] = col(h).ok_or_else(|| {
-            InputError(format!(
-                "{name}: missing column `{h}` (header must have {})",
-                REQUIRED.join(",")
-            ))
+        idx[i] = col(h).ok_or_else(|| InputError::MissingColumn {
+            file: name.to_string(),
+            column: h,
         })?;
     }
     let upright_col = col("upright");
+    let mut lines = LineCounter::new(text);
     let mut items = Vec::new();
     for (row, rec) in rdr.records().enumerate() {
-        let rec = rec.map_err(|e| InputError(format!("{name}: row {row}: {e}")))?;
-        let field = |c: usize, h: &str, zero_ok: bool| -> Result<u64, InputError> {
+        let rec = rec.map_err(|e| InputError::Record {
+            file: name.to_string(),
+            line: lines.line(e.position(), row),
+            message: e.to_string(),
+        })?;
+        let line = lines.line(rec.position(), row);
+        let bad = |column: &'static str, problem: String| InputError::Value {
+            file: name.to_string(),
+            line,
+            column,
+            problem,
+        };
+        let field = |c: usize, h: &'static str, zero_ok: bool| -> Result<u64, InputError> {
             let raw = rec.get(c).unwrap_or("");
-            let v: u64 = raw.parse().map_err(|_| {
-                InputError(format!(
-                    "{name}: row {row}, column {h}: `{raw}` is not a whole non-negative number"
-                ))
-            })?;
+            let v: u64 = raw
+                .parse()
+                .map_err(|_| bad(h, format!("`{raw}` is not a whole non-negative number")))?;
             if v == 0 && !zero_ok {
-                return Err(InputError(format!(
-                    "{name}: row {row}, column {h}: must be greater than 0"
-                )));
+                return Err(bad(h, "must be greater than 0".into()));
             }
             Ok(v)
         };
-        let small = |c: usize, h: &str| -> Result<u32, InputError> {
+        let small = |c: usize, h: &'static str| -> Result<u32, InputError> {
             let v = field(c, h, false)?;
-            u32::try_from(v)
-                .map_err(|_| InputError(format!("{name}: row {row}, column {h}: {v} is too large")))
+            u32::try_from(v).map_err(|_| bad(h, format!("{v} is too large")))
         };
         let upright = match upright_col.map(|c| rec.get(c).unwrap_or("").to_ascii_lowercase()) {
             None => false,
             Some(s) => match s.as_str() {
                 "" | "false" | "0" | "no" => false,
                 "true" | "1" | "yes" => true,
-                other => {
-                    return Err(InputError(format!(
-                        "{name}: row {row}, column upright: `{other}` is not true/false"
-                    )))
-                }
+                other => return Err(bad("upright", format!("`{other}` is not true/false"))),
             },
         };
         items.push(Item {
@@ -278,7 +444,9 @@ fn goods_from_csv(text: &str, name: &str) -> Result<Vec<Item>, InputError> {
         });
     }
     if items.is_empty() {
-        return Err(InputError(format!("{name}: no goods rows")));
+        return Err(InputError::NoRows {
+            file: name.to_string(),
+        });
     }
     Ok(items)
 }
@@ -296,31 +464,35 @@ fn goods_from_csv(text: &str, name: &str) -> Result<Vec<Item>, InputError> {
 /// ```
 pub fn cartons_from_csv(text: &str, name: &str) -> Result<Vec<Carton>, InputError> {
     let text = courier_rules::encoding::strip_bom(text);
-    let mut rdr = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let headers = rdr
-        .headers()
-        .map_err(|e| InputError(format!("{name}: header: {e}")))?
-        .clone();
-    no_duplicate_columns(&headers, name)?;
+    let (mut rdr, headers) = csv_with_headers(text, name)?;
     let mut cartons: Vec<Carton> = Vec::new();
+    let mut counter = LineCounter::new(text);
+    // The line of each carton, for a repeated reference.
+    let mut lines: Vec<u64> = Vec::new();
     let mut problems = Vec::new();
-    for (row, rec) in rdr.deserialize::<Carton>().enumerate() {
-        match rec {
+    for (row, rec) in rdr.records().enumerate() {
+        let (line, parsed) = match rec {
+            Ok(rec) => (
+                counter.line(rec.position(), row),
+                rec.deserialize::<Carton>(Some(&headers)),
+            ),
+            Err(e) => (counter.line(e.position(), row), Err(e)),
+        };
+        match parsed {
             Ok(c) => {
-                problems.extend(c.validate(&format!("{name}: row {row}")));
+                problems.extend(c.validate(&format!("{name}: line {line}")));
                 // The answer names the carton by reference: two cartons with one name
                 // would make it ambiguous.
                 if let Some(first) = cartons.iter().position(|x| x.reference == c.reference) {
                     problems.push(format!(
-                        "{name}: row {row}, column reference: `{}` repeats row {first}",
-                        c.reference
+                        "{name}: line {line}, column reference: `{}` repeats line {}",
+                        c.reference, lines[first]
                     ));
                 }
                 cartons.push(c);
+                lines.push(line);
             }
-            Err(e) => problems.push(csv_problem(&e, &headers, name, row)),
+            Err(e) => problems.push(csv_problem(&e, &headers, name, line)),
         }
     }
     if cartons.is_empty() && problems.is_empty() {
@@ -329,17 +501,17 @@ pub fn cartons_from_csv(text: &str, name: &str) -> Result<Vec<Carton>, InputErro
     if problems.is_empty() {
         Ok(cartons)
     } else {
-        Err(InputError(problems.join("\n")))
+        Err(InputError::Catalogue { problems })
     }
 }
 
 /// A CSV record error naming the column by its header (`column price: invalid float
 /// literal`), not by its index ("field 9").
-fn csv_problem(e: &csv::Error, headers: &csv::StringRecord, name: &str, row: usize) -> String {
+fn csv_problem(e: &csv::Error, headers: &csv::StringRecord, name: &str, line: u64) -> String {
     if let csv::ErrorKind::Deserialize { err, .. } = e.kind() {
         if let Some(column) = err.field().and_then(|i| headers.get(i as usize)) {
-            return format!("{name}: row {row}, column {column}: {}", err.kind());
+            return format!("{name}: line {line}, column {column}: {}", err.kind());
         }
     }
-    format!("{name}: row {row}: {e}")
+    format!("{name}: line {line}: {e}")
 }

@@ -132,7 +132,7 @@ fn duplicated_carton_reference_is_an_error() {
     let e = cartons_from_csv(boxes, "boxes.csv")
         .unwrap_err()
         .to_string();
-    assert_eq!(e, "boxes.csv: row 2, column reference: `S` repeats row 0");
+    assert_eq!(e, "boxes.csv: line 4, column reference: `S` repeats line 2");
 }
 
 #[test]
@@ -144,6 +144,26 @@ fn box_field_errors_name_the_column() {
         .to_string();
     assert_eq!(
         e,
-        "boxes.csv: row 0, column inner_length_mm: invalid digit found in string"
+        "boxes.csv: line 2, column inner_length_mm: invalid digit found in string"
+    );
+}
+
+/// Issue 14: messages name the line an editor shows (header = line 1), also when a
+/// quoted field spans lines, and every error has a stable code.
+#[test]
+fn csv_errors_name_the_editor_line() {
+    use courier_engine::inputs::goods_from_text;
+    let goods = "length_mm,width_mm,height_mm,weight_g,qty,upright\n10,10,10,5,1,\"no\"\n10,10,10,5,1,\"multi\nline\"\n10,0,10,5,1,no\n";
+    let e = goods_from_text(goods, "g.csv").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "g.csv: line 3, column upright: `multi\nline` is not true/false"
+    );
+    assert_eq!(e.code(), "bad_value");
+    let goods = "length_mm,width_mm,height_mm,weight_g,qty\n10,10,10,5,1\n\n10,0,10,5,1\n";
+    let e = goods_from_text(goods, "g.csv").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "g.csv: line 4, column width_mm: must be greater than 0"
     );
 }

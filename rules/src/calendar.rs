@@ -17,12 +17,14 @@ pub const MAX_YEAR: i32 = 9999;
 /// ```
 /// use courier_rules::calendar::parse_date;
 /// assert_eq!(parse_date("2026-01-01").unwrap().to_string(), "2026-01-01");
-/// assert!(parse_date("0000-01-01").unwrap_err().contains("year"));
+/// let e = parse_date("0000-01-01").unwrap_err();
+/// assert_eq!(e.code(), "year_out_of_range");
+/// assert!(e.to_string().contains("year"));
 /// assert!(parse_date("-0001-01-01").is_err());
 /// assert!(parse_date("+10000-01-01").is_err());
 /// assert!(parse_date("2026-02-30").is_err());
 /// ```
-pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
+pub fn parse_date(text: &str) -> Result<NaiveDate, DateError> {
     let b = text.as_bytes();
     let shape = b.len() == 10
         && b[4] == b'-'
@@ -31,16 +33,47 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
             .enumerate()
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     if !shape {
-        return Err(format!("expected a date \"YYYY-MM-DD\", got {text:?}"));
+        return Err(DateError::Shape(text.to_string()));
     }
-    let d = NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|e| format!("expected a date \"YYYY-MM-DD\", got {text:?}: {e}"))?;
+    let d = NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|e| DateError::NoSuchDate {
+        text: text.to_string(),
+        reason: e,
+    })?;
     if !(MIN_YEAR..=MAX_YEAR).contains(&d.year()) {
-        return Err(format!(
-            "{text:?}: the year must be between {MIN_YEAR:04} and {MAX_YEAR}"
-        ));
+        return Err(DateError::YearOutOfRange(text.to_string()));
     }
     Ok(d)
+}
+
+/// Why a date was refused by [`parse_date`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DateError {
+    /// Not ten characters `YYYY-MM-DD` (a sign, five digits, another separator).
+    #[error("expected a date \"YYYY-MM-DD\", got {0:?}")]
+    Shape(String),
+    /// The shape is right but the day does not exist (`2026-02-30`).
+    #[error("expected a date \"YYYY-MM-DD\", got {text:?}: {reason}")]
+    NoSuchDate {
+        /// The text read.
+        text: String,
+        /// chrono's reason.
+        reason: chrono::ParseError,
+    },
+    /// Year 0 (years 0001–9999 only).
+    #[error("{0:?}: the year must be between {MIN_YEAR:04} and {MAX_YEAR}")]
+    YearOutOfRange(String),
+}
+
+impl DateError {
+    /// A stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            DateError::Shape(_) => "date_format",
+            DateError::NoSuchDate { .. } => "no_such_date",
+            DateError::YearOutOfRange(_) => "year_out_of_range",
+        }
+    }
 }
 
 /// `#[serde(deserialize_with = "courier_rules::calendar::deserialize")]` for a

@@ -20,3 +20,18 @@ pub const BOM: char = '\u{FEFF}';
 pub fn strip_bom(text: &str) -> &str {
     text.strip_prefix(BOM).unwrap_or(text)
 }
+
+/// `text` without a leading byte-order mark, for a reader that owns what it read (the
+/// text is moved, not copied, when there is no mark).
+///
+/// ```
+/// use courier_rules::encoding::without_bom;
+/// assert_eq!(without_bom("\u{FEFF}a = 1".to_string()), "a = 1");
+/// assert_eq!(without_bom("a = 1".to_string()), "a = 1");
+/// ```
+pub fn without_bom(text: String) -> String {
+    match text.strip_prefix(BOM) {
+        Some(rest) => rest.to_string(),
+        None => text,
+    }
+}

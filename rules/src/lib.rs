@@ -13,6 +13,7 @@ pub mod encoding;
 pub mod field;
 pub mod limits;
 pub mod mask;
+pub mod payload;
 pub mod postal;
 
 pub mod aplix;
@@ -21,3 +22,17 @@ pub mod inpost;
 pub mod tariff;
 pub mod tastamat;
 pub mod taxomet;
+
+/// Exact decimal money, as every tariff and carrier amount holds it (re-exported so a
+/// caller needs no direct `rust_decimal` dependency of a matching version).
+pub use rust_decimal::Decimal;
+
+/// Instants (always UTC in the API) and calendar dates, as the rules take them.
+pub use chrono::{DateTime, NaiveDate, Utc};
+
+/// IANA time zones (InPost's Warsaw, Fastriver's cities), as windows and policies hold them.
+pub use chrono_tz::Tz;
+
+/// A value with its byte span in the TOML text, as [`tariff::Tariff`]'s sections hold
+/// them (the span gives the line of a problem).
+pub use toml::Spanned;

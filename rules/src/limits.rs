@@ -340,10 +340,27 @@ pub struct MethodCatalogue {
     pub methods: Vec<DeliveryMethod>,
 }
 
-/// A problem found while loading a data file; names the key and, where known, the line.
+/// A method catalogue that cannot be used; names the key and, where known, the line.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct DataError(pub String);
+#[non_exhaustive]
+pub enum DataError {
+    /// Not TOML, or an unknown or misspelt key (toml's message, with the line).
+    #[error("{0}")]
+    Toml(String),
+    /// Every problem with the methods' values, one a line, each naming its key.
+    #[error("{}", .0.join("\n"))]
+    Invalid(Vec<String>),
+}
+
+impl DataError {
+    /// A stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            DataError::Toml(_) => "methods_syntax",
+            DataError::Invalid(_) => "invalid_limits",
+        }
+    }
+}
 
 impl MethodCatalogue {
     /// Parses and validates a method catalogue; every problem is reported at once.
@@ -351,7 +368,8 @@ impl MethodCatalogue {
     /// byte-order mark is ignored.
     pub fn from_toml_str(text: &str) -> Result<Self, DataError> {
         let text = crate::encoding::strip_bom(text);
-        let cat: MethodCatalogue = toml::from_str(text).map_err(|e| DataError(e.to_string()))?;
+        let cat: MethodCatalogue =
+            toml::from_str(text).map_err(|e| DataError::Toml(e.to_string()))?;
         let mut problems = Vec::new();
         let mut seen = std::collections::BTreeSet::new();
         for (i, m) in cat.methods.iter().enumerate() {
@@ -370,7 +388,7 @@ impl MethodCatalogue {
         if problems.is_empty() {
             Ok(cat)
         } else {
-            Err(DataError(problems.join("\n")))
+            Err(DataError::Invalid(problems))
         }
     }
 }

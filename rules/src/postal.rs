@@ -17,11 +17,25 @@ pub struct PostalIndexFormat {
 
 /// A pattern that cannot be a postal index format.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum FormatError {
+    /// No `N` (a digit) in the pattern (the pattern).
     #[error("postal index format {0:?}: must contain at least one N (a digit)")]
     NoDigit(String),
+    /// Characters a postal index cannot have, or longer than 16 (the pattern).
     #[error("postal index format {0:?}: only printable ASCII, at most 16 characters, no spaces")]
     Characters(String),
+}
+
+impl FormatError {
+    /// A stable machine-readable code (snake_case): what a caller matches on; messages
+    /// may be reworded, codes are not.
+    pub fn code(&self) -> &'static str {
+        match self {
+            FormatError::NoDigit { .. } => "no_digit",
+            FormatError::Characters { .. } => "bad_characters",
+        }
+    }
 }
 
 impl PostalIndexFormat {

@@ -906,3 +906,84 @@ fn external_id_is_optional_by_default_and_required_in_strict_mode() {
         }
     }
 }
+
+/// Issue 16: `documents` was carried unchecked (any JSON type, any item, a NUL byte in an
+/// address). Each problem is now a field error with the item's path.
+#[test]
+fn documents_are_validated_with_the_item_path() {
+    let with = |documents: &str| {
+        let mut req = valid();
+        req.documents = Some(serde_json::from_str(documents).expect("test json"));
+        let errs = validate_request(&req, &cfg(), at(NOW));
+        let mut got: Vec<(String, &str)> = errs
+            .errors
+            .iter()
+            .map(|e| (e.field.clone(), e.code))
+            .collect();
+        got.sort();
+        got
+    };
+    fn pairs(v: &[(&str, &'static str)]) -> Vec<(String, &'static str)> {
+        let mut v: Vec<(String, &str)> = v.iter().map(|(f, c)| (f.to_string(), *c)).collect();
+        v.sort();
+        v
+    }
+    let passport = r#"{"type":"rf_passport","series":"4515","number":"123456",
+        "issued_at":"20.01.2019","valid_to":"20.01.2029","issuer":"ОВД Москвы",
+        "issuer_departner":"123-321","registration_address":"Воробьёвы горы, влд. 1"}"#;
+    assert_eq!(with(&format!("[{passport}]")), pairs(&[]));
+    assert_eq!(with("[]"), pairs(&[]));
+    assert_eq!(with("null"), pairs(&[]));
+    assert_eq!(
+        with(r#"{"type":"rf_passport"}"#),
+        pairs(&[("documents", "invalid_type")])
+    );
+    assert_eq!(
+        with(r#""passport""#),
+        pairs(&[("documents", "invalid_type")])
+    );
+    let nul = passport.replace("Воробьёвы горы", "Воробьёвы\\u0000горы");
+    assert_eq!(
+        with(&format!("[{passport}, 7, {nul}]")),
+        pairs(&[
+            ("documents[1]", "invalid_type"),
+            ("documents[2].registration_address", "control_character"),
+        ])
+    );
+    assert_eq!(
+        with(
+            r#"[{"type":"zagran","series":45,"number":"12345","issued_at":"2026-01-01",
+                  "valid_to":"01.01.2020","issuer":" ","issuer_departner":"123321"}]"#
+        ),
+        pairs(&[
+            ("documents[0].issued_at", "in_future"),
+            ("documents[0].issuer", "blank"),
+            ("documents[0].issuer_departner", "department_code_format"),
+            ("documents[0].number", "number_format"),
+            ("documents[0].series", "invalid_type"),
+            ("documents[0].type", "document_type_unknown"),
+            ("documents[0].valid_to", "before_issued_at"),
+        ])
+    );
+    assert_eq!(
+        with(
+            r#"[{"seires":"4515","number":"123456","issued_at":"31.02.2019",
+                  "valid_to":"01.01.2024"}]"#
+        ),
+        pairs(&[
+            ("documents[0].issued_at", "date_format"),
+            ("documents[0].series", "required"),
+            ("documents[0].type", "required"),
+            ("documents[0].valid_to", "expired"),
+        ])
+    );
+    // Fastriver's shape keys the messages by the path; the value is never echoed.
+    let mut req = valid();
+    req.documents = Some(serde_json::from_str(&format!("[{nul}]")).unwrap());
+    let shape = serde_json::to_string(&validate_request(&req, &cfg(), at(NOW))).unwrap();
+    assert!(
+        shape.contains("\"documents[0].registration_address\""),
+        "{shape}"
+    );
+    assert!(!shape.contains("Воробьёвы"), "{shape}");
+}

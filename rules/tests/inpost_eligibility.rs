@@ -7,14 +7,15 @@ use courier_rules::inpost::holidays::{
     easter_sunday, public_holiday, public_holidays, PublicHoliday,
 };
 use courier_rules::inpost::{
-    check, EndOfWeekCollectionFilter, PointType, Preset, Refusal, Refusals, Shipment, TargetPoint,
+    check, EndOfWeekCollectionFilter, PointType, Preset, Refusals, TargetPoint, WeekendRefusal,
+    WeekendShipment,
 };
 
 const INSIDE: &str = "2026-11-27T10:00:00Z"; // Friday 11:00 CET
 const OUTSIDE: &str = "2026-11-28T12:00:00Z"; // Saturday 13:00 CET: the closing edge
 
-fn shipment(outside: bool, pop: bool, not_247: bool, allegro: bool) -> Shipment {
-    Shipment {
+fn shipment(outside: bool, pop: bool, not_247: bool, allegro: bool) -> WeekendShipment {
+    WeekendShipment {
         service: "inpost_locker_standard".into(),
         allegro,
         end_of_week_collection: true,
@@ -39,19 +40,19 @@ fn every_refusal_alone_and_combined_in_order() {
             (bits & 1 != 0, bits & 2 != 0, bits & 4 != 0, bits & 8 != 0);
         let mut expected = Vec::new();
         if outside {
-            expected.push(Refusal::OutsideWindow);
+            expected.push(WeekendRefusal::OutsideWindow);
         }
         if pop {
-            expected.push(Refusal::PopTarget);
+            expected.push(WeekendRefusal::PopTarget);
         }
         if not_247 {
-            expected.push(Refusal::NotOpen247);
+            expected.push(WeekendRefusal::NotOpen247);
         }
         if allegro {
-            expected.push(Refusal::Allegro);
+            expected.push(WeekendRefusal::Allegro);
         }
         let s = shipment(outside, pop, not_247, allegro);
-        let got: Vec<Refusal> = check(&window, &s).iter().collect();
+        let got: Vec<WeekendRefusal> = check(&window, &s).iter().collect();
         assert_eq!(
             got, expected,
             "outside={outside} pop={pop} not_247={not_247} allegro={allegro}"
@@ -67,14 +68,14 @@ fn every_refusal_alone_and_combined_in_order() {
 #[test]
 fn keys_and_messages_of_both_dialects() {
     let rows = [
-        (Refusal::OutsideWindow, "invalid_end_of_week_collection", Some("invalidEndOfWeekCollection"),
+        (WeekendRefusal::OutsideWindow, "invalid_end_of_week_collection", Some("invalidEndOfWeekCollection"),
          "Wybrana usługa dodatkowa jest poza określonym przedziałem czasowym. Przedziały czasowe w których można skorzystać z usługi opisane są w regulaminie."),
-        (Refusal::PopTarget, "invalid_target_point_for_end_of_week_collection",
+        (WeekendRefusal::PopTarget, "invalid_target_point_for_end_of_week_collection",
          Some("invalidBoxMachineNameForEndOfWeekCollection"),
          "Wybrany punkt odbioru nie może być Punktem Obsługi Przesyłek."),
-        (Refusal::NotOpen247, "invalid_target_point_247_for_end_of_week_collection", None,
+        (WeekendRefusal::NotOpen247, "invalid_target_point_247_for_end_of_week_collection", None,
          "Wybrany paczkomat nie jest dostępny 24/7. Dostawy Weekendowe obsługują tylko paczkomaty dostępne całą dobę."),
-        (Refusal::Allegro, "invalid_allegro_for_end_of_week_collection",
+        (WeekendRefusal::Allegro, "invalid_allegro_for_end_of_week_collection",
          Some("invalidAllegroForEndOfWeekCollection"),
          "Usługa Dostawy Weekendowej nie jest dostępna dla przesyłek Allegro."),
     ];
@@ -90,33 +91,49 @@ fn add_on_exists_only_for_the_locker_service() {
     let window = Preset::Seed.window().unwrap();
     let mut s = shipment(true, false, false, false);
     s.service = "inpost_courier_standard".into();
-    let got: Vec<Refusal> = check(&window, &s).iter().collect();
-    assert_eq!(got, [Refusal::ServiceWithoutAddOn, Refusal::OutsideWindow]);
+    let got: Vec<WeekendRefusal> = check(&window, &s).iter().collect();
+    assert_eq!(
+        got,
+        [
+            WeekendRefusal::ServiceWithoutAddOn,
+            WeekendRefusal::OutsideWindow
+        ]
+    );
 }
 
 #[test]
 fn shipment_json_defaults_the_add_on_to_false() {
-    let s: Shipment = serde_json::from_str(
+    let s: WeekendShipment = serde_json::from_str(
         r#"{"service":"inpost_locker_standard","ordered_at":"2026-11-24T10:00:00Z",
             "target_point":{"name":"KRA010","type":"pop","location_247":false}}"#,
     )
     .unwrap();
     assert!(!s.end_of_week_collection && !s.allegro);
     assert!(check(&Preset::Seed.window().unwrap(), &s).is_empty());
-    let bad = serde_json::from_str::<Shipment>(
+    let bad = serde_json::from_str::<WeekendShipment>(
         r#"{"service":"x","ordered_at":"2026-11-24T10:00:00Z",
             "target_point":{"name":"KRA010","type":"locker","location_247":false}}"#,
     );
     assert!(bad.unwrap_err().to_string().contains("locker"));
+    // Issue 16: a misspelt key is an error naming it, not an add-on silently not asked for.
+    let misspelt = serde_json::from_str::<WeekendShipment>(
+        r#"{"service":"inpost_locker_standard","ordered_at":"2026-11-24T10:00:00Z",
+            "end_of_week_colection":true,
+            "target_point":{"name":"KRA010","type":"pop","location_247":false}}"#,
+    );
+    assert!(misspelt
+        .unwrap_err()
+        .to_string()
+        .contains("end_of_week_colection"));
 }
 
 #[test]
 fn shipx_body_nests_details_per_field() {
     let all: Refusals = [
-        Refusal::OutsideWindow,
-        Refusal::PopTarget,
-        Refusal::NotOpen247,
-        Refusal::Allegro,
+        WeekendRefusal::OutsideWindow,
+        WeekendRefusal::PopTarget,
+        WeekendRefusal::NotOpen247,
+        WeekendRefusal::Allegro,
     ]
     .into_iter()
     .collect();
@@ -124,7 +141,7 @@ fn shipx_body_nests_details_per_field() {
     let expected = serde_json::json!({
         "status": 400,
         "error": "invalid_end_of_week_collection",
-        "message": Refusal::OutsideWindow.message_en(),
+        "message": WeekendRefusal::OutsideWindow.message_en(),
         "details": {
             "end_of_week_collection": ["invalid_end_of_week_collection",
                                        "invalid_allegro_for_end_of_week_collection"],
@@ -144,9 +161,13 @@ fn shipx_body_nests_details_per_field() {
 
 #[test]
 fn apiv2_xml_follows_the_seed() {
-    let r: Refusals = [Refusal::PopTarget, Refusal::NotOpen247, Refusal::Allegro]
-        .into_iter()
-        .collect();
+    let r: Refusals = [
+        WeekendRefusal::PopTarget,
+        WeekendRefusal::NotOpen247,
+        WeekendRefusal::Allegro,
+    ]
+    .into_iter()
+    .collect();
     let xml = apiv2_error_xml("a<1>", r);
     assert_eq!(
         xml,

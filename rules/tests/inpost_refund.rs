@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use courier_rules::inpost::refund::{
-    ClientType, Dispatch, DispatchEvent, DispatchKind, Outcome, ParcelHistory, Placement,
-    RefundPolicy,
+    ClientType, Dispatch, DispatchEvent, DispatchKind, HistoryError, Outcome, ParcelHistory,
+    Placement, RefundPolicy,
 };
 
 fn t(s: &str) -> DateTime<Utc> {
@@ -389,4 +389,62 @@ fn postpaid_sent_late_but_placed_at_weekend_owes_the_fee() {
     let d = policy.decide(&history(Postpaid, false, Some(SUNDAY)));
     assert_eq!(d.outcome, PostpaidNotDispatched);
     assert!(d.reason().contains("not sent"), "{}", d.reason());
+}
+
+/// Issue 16: a history placed in the target locker before its add-on was bought used to
+/// be answered as a refund due (the placement fell "before the weekend"); it is refused,
+/// naming the field, both when read from JSON and by `try_decide`.
+#[test]
+fn placed_before_purchase_is_refused_naming_the_field() {
+    let h = history(ClientType::Prepaid, true, Some("2026-11-26T19:29:59Z"));
+    let e = RefundPolicy::default().try_decide(&h).unwrap_err();
+    assert!(
+        matches!(e, HistoryError::PlacedBeforePurchase { .. }),
+        "{e:?}"
+    );
+    assert_eq!(
+        (e.code(), e.field()),
+        ("placed_before_purchase", "placed_in_target_at")
+    );
+    assert!(e.to_string().starts_with("placed_in_target_at: "), "{e}");
+    let err = serde_json::from_str::<ParcelHistory>(
+        r#"{"client_type":"prepaid","bought_at":"2026-11-26T19:30:00Z",
+            "dispatched":[{"kind":"branch","at":"2026-11-27T09:00:00Z"}],
+            "placed_in_target_at":"2026-11-20T10:00:00Z"}"#,
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("placed_in_target_at"), "{err}");
+    // The instant of purchase itself is not "before" it; unknown keys stay refused.
+    let same = history(ClientType::Prepaid, true, Some(BOUGHT));
+    assert!(RefundPolicy::default().try_decide(&same).is_ok());
+    assert!(serde_json::from_str::<ParcelHistory>(
+        r#"{"client_type":"prepaid","bought_at":"2026-11-26T19:30:00Z","placed":null}"#
+    )
+    .is_err());
+}
+
+/// Issue 16: a bad policy file called itself a "window configuration".
+#[test]
+fn policy_errors_name_the_policy_not_the_window() {
+    use courier_rules::inpost::PolicyError;
+    for (text, code) in [
+        (
+            "zone = 'Mars/Base'\ndispatch_deadline = 'saturday 10:00'",
+            "unknown_zone",
+        ),
+        (
+            "zone = 'Europe/Warsaw'\ndispatch_deadline = 'noon'",
+            "bad_dispatch_deadline",
+        ),
+        (
+            "zone = 'Europe/Warsaw'\ndispatch_deadlin = 'saturday 10:00'",
+            "policy_syntax",
+        ),
+    ] {
+        let e: PolicyError = RefundPolicy::from_toml_str(text).unwrap_err();
+        assert_eq!(e.code(), code, "{e}");
+        let m = e.to_string();
+        assert!(m.starts_with("refund policy"), "{m}");
+        assert!(!m.contains("window"), "{m}");
+    }
 }

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use courier_rules::inpost::shipx::{Points, PointsError, ShipxInputError, ShipxShipment};
-use courier_rules::inpost::{check, PointType, Preset, Refusal};
+use courier_rules::inpost::{check, PointType, Preset, WeekendRefusal};
 
 const SEED: &str = include_str!("../../data/samples/inpost/shipx_seed_shipment.json");
 const POINTS: &str = include_str!("../../data/samples/inpost/points.json");
@@ -20,7 +20,7 @@ const BEFORE: &str = "2026-11-26T18:59:59Z";
 const LAST: &str = "2026-11-28T11:59:59Z";
 const CLOSES: &str = "2026-11-28T12:00:00Z";
 
-fn refusals(body: &str, at: &str) -> Vec<Refusal> {
+fn refusals(body: &str, at: &str) -> Vec<WeekendRefusal> {
     let points = Points::from_json(POINTS).unwrap();
     let s = ShipxShipment::from_json(body).unwrap();
     let shipment = s.to_shipment(&points, t(at)).unwrap();
@@ -33,8 +33,8 @@ fn refusals(body: &str, at: &str) -> Vec<Refusal> {
 fn the_seed_shipment_is_accepted_inside_the_window_only() {
     assert_eq!(refusals(SEED, OPENS), []);
     assert_eq!(refusals(SEED, LAST), []);
-    assert_eq!(refusals(SEED, BEFORE), [Refusal::OutsideWindow]);
-    assert_eq!(refusals(SEED, CLOSES), [Refusal::OutsideWindow]);
+    assert_eq!(refusals(SEED, BEFORE), [WeekendRefusal::OutsideWindow]);
+    assert_eq!(refusals(SEED, CLOSES), [WeekendRefusal::OutsideWindow]);
 }
 
 #[test]
@@ -42,11 +42,17 @@ fn point_attributes_come_from_the_points_list() {
     let with_point = |name: &str| SEED.replace("\"KRA010\"", &format!("{name:?}"));
     assert_eq!(
         refusals(&with_point("KRA020"), OPENS),
-        [Refusal::NotOpen247]
+        [WeekendRefusal::NotOpen247]
     );
-    assert_eq!(refusals(&with_point("KRA01N"), OPENS), [Refusal::PopTarget]);
+    assert_eq!(
+        refusals(&with_point("KRA01N"), OPENS),
+        [WeekendRefusal::PopTarget]
+    );
     // A point that is both a locker and a POP is not "parcel_locker_only".
-    assert_eq!(refusals(&with_point("KRA30M"), OPENS), [Refusal::PopTarget]);
+    assert_eq!(
+        refusals(&with_point("KRA30M"), OPENS),
+        [WeekendRefusal::PopTarget]
+    );
     // All refusals at once, in the seed's order.
     let allegro = with_point("KRA01N")
         .replace(
@@ -57,10 +63,10 @@ fn point_attributes_come_from_the_points_list() {
     assert_eq!(
         refusals(&allegro, BEFORE),
         [
-            Refusal::ServiceWithoutAddOn,
-            Refusal::OutsideWindow,
-            Refusal::PopTarget,
-            Refusal::Allegro
+            WeekendRefusal::ServiceWithoutAddOn,
+            WeekendRefusal::OutsideWindow,
+            WeekendRefusal::PopTarget,
+            WeekendRefusal::Allegro
         ]
     );
     // Without the add-on nothing is refused, whatever the point.
@@ -77,7 +83,7 @@ fn point_attributes_come_from_the_points_list() {
         "\"target_point\"",
         "\"allegro_user_id\": 42, \"target_point\"",
     );
-    assert_eq!(refusals(&user, OPENS), [Refusal::Allegro]);
+    assert_eq!(refusals(&user, OPENS), [WeekendRefusal::Allegro]);
     let empty = SEED.replace(
         "\"target_point\"",
         "\"allegro_transaction_id\": \"\", \"target_point\"",

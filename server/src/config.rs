@@ -150,11 +150,15 @@ impl ConfigError {
     }
 }
 
+/// Reads a configuration, rules or secret file; a leading UTF-8 byte-order mark (Windows
+/// editors write one) is dropped, as every reader of the workspace does
+/// ([`courier_rules::encoding`]).
 fn read(path: &Path) -> Result<String, ConfigError> {
-    std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
         file: path.display().to_string(),
         message: e.to_string(),
-    })
+    })?;
+    Ok(courier_rules::encoding::without_bom(text))
 }
 
 /// A secret from the environment, a file or the config file, in that order.
@@ -234,9 +238,11 @@ impl ServerConfig {
         base: &Path,
         env: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Self, ConfigError> {
-        let f: File = toml::from_str(text).map_err(|e| ConfigError::Toml {
-            file: name.to_string(),
-            message: e.to_string(),
+        let f: File = toml::from_str(courier_rules::encoding::strip_bom(text)).map_err(|e| {
+            ConfigError::Toml {
+                file: name.to_string(),
+                message: e.to_string(),
+            }
         })?;
         let listen_text = env("COURIER_LISTEN").unwrap_or(f.listen);
         let listen = listen_text.parse().map_err(|_| ConfigError::Invalid {
@@ -385,6 +391,21 @@ mod tests {
             let setting = bad.split(' ').next().unwrap();
             assert!(err.to_string().starts_with(setting), "{bad}: {err}");
         }
+    }
+
+    /// Issue 16: a byte-order mark (Windows editors write one) was a TOML syntax error
+    /// here while the CLI accepted it; the server's files now read as the CLI's do.
+    #[test]
+    fn a_byte_order_mark_is_accepted() {
+        let env = |k: &str| (k == "COURIER_TASTAMAT_HMAC_KEY").then(|| "k".to_string());
+        let with_bom = format!("\u{FEFF}{SAMPLE}");
+        let cfg = ServerConfig::from_toml(&with_bom, "server.toml", &base(), &env).unwrap();
+        assert_eq!(cfg.listen.to_string(), "127.0.0.1:8080");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("server.toml");
+        std::fs::write(&path, "\u{FEFF}store = \"courier.db\"\n").unwrap();
+        let (store, _) = store_location(&path, &|_| None).unwrap();
+        assert!(store.expose().ends_with("courier.db"), "{}", store.expose());
     }
 
     #[test]

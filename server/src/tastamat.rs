@@ -132,14 +132,9 @@ fn event_key(u: &StatusUpdate) -> String {
     format!("tastamat:{}:{}:{}", u.parcel_id, u.status, at)
 }
 
-/// The code naming the rule that refused an update.
+/// The code naming the rule that refused an update (the rules' own, [`UpdateError::code`]).
 fn refusal_code(e: &UpdateError) -> &'static str {
-    match e {
-        UpdateError::Illegal { .. } => "illegal_transition",
-        UpdateError::WithdrawnEarly { .. } => "withdrawn_before_storage_end",
-        UpdateError::MissingOpenCode(_) => "open_code_required",
-        UpdateError::WrongParcel { .. } => "wrong_parcel",
-    }
+    e.code()
 }
 
 /// The rules' verdict on `update` given the parcel's stored state.

@@ -24,8 +24,8 @@ use serde::{Deserialize, Serialize, Serializer};
 use super::shipx_error::shipx_error;
 use crate::error::{Error, FieldIssue};
 use crate::rules_api::{
-    check_weekend, mask, weekend_points, EndOfWeekCollectionFilter, PointType, Preset, Refusal,
-    TargetPoint, WeekendShipment, Window,
+    check_weekend, mask, weekend_points, EndOfWeekCollectionFilter, PointType, Preset, TargetPoint,
+    WeekendRefusal, WeekendShipment, Window,
 };
 use crate::secret::Secret;
 use crate::transport::{Auth, Call, Response, Transport, TransportConfig};
@@ -99,7 +99,7 @@ impl ShipXConfig {
                     path: path.display().to_string(),
                     detail: e.to_string(),
                 })?;
-                Window::from_toml_str(&text)
+                Window::from_toml_str(courier_rules::encoding::strip_bom(&text))
             }
         };
         loaded.map_err(|e| Error::Config(format!("inpost: window {}: {e}", self.window)))
@@ -357,7 +357,7 @@ impl ShipXClient {
         };
         check_weekend(&self.window, &probe)
             .iter()
-            .map(|r: Refusal| {
+            .map(|r: WeekendRefusal| {
                 FieldIssue::new(r.shipx_field().join("."), r.shipx_key(), r.message_en())
             })
             .collect()

@@ -13,8 +13,8 @@ use courier_engine::rules::inpost::eligibility::{
 use courier_engine::rules::inpost::refund::{Dispatch, Placement};
 use courier_engine::rules::inpost::shipx::{Points, ShipxShipment};
 use courier_engine::rules::inpost::{
-    check, EndOfWeekCollectionFilter, ParcelHistory, Preset, RefundPolicy, Shipment, TargetPoint,
-    WeekTime, Window,
+    check, EndOfWeekCollectionFilter, ParcelHistory, Preset, RefundPolicy, TargetPoint, WeekTime,
+    WeekendShipment, Window,
 };
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -246,7 +246,7 @@ fn read_shipment(
     path: &Path,
     points: Option<&Path>,
     at: Option<DateTime<Utc>>,
-) -> Result<Shipment, CliError> {
+) -> Result<WeekendShipment, CliError> {
     let text = read_input(path)?;
     let value: Value =
         serde_json::from_str(&text).map_err(|e| CliError(format!("{}: {e}", shown(path))))?;
@@ -350,7 +350,9 @@ fn run_refund(
             WeekTime::parse(text).map_err(|e| CliError(format!("--dispatch-deadline: {e}")))?;
     }
     let history: ParcelHistory = parse_json(path)?;
-    let d = policy.decide(&history);
+    let d = policy
+        .try_decide(&history)
+        .map_err(|e| CliError(format!("{}: {e}", shown(path))))?;
     let out = RefundOut {
         fee_owed: d.fee_owed,
         reason: d.reason(),
@@ -380,7 +382,12 @@ fn run_refund(
 fn run_search(path: &Path, flag: Option<&str>, format: Format) -> Result<(), CliError> {
     let filter = match flag {
         None => EndOfWeekCollectionFilter::Any,
-        Some(v) => EndOfWeekCollectionFilter::parse(v).map_err(|e| CliError(format!("--{e}")))?,
+        // The flag as typed, not the query parameter's underscores (issue 16).
+        Some(v) => EndOfWeekCollectionFilter::parse(v).map_err(|_| {
+            CliError(format!(
+                "--end-of-week-collection: expected `true` or `false`, got `{v}`"
+            ))
+        })?,
     };
     let items: Vec<Value> = parse_json(path)?;
     let mut flags = Vec::with_capacity(items.len());

@@ -14,21 +14,30 @@ use super::compile::CompiledTariff;
 
 /// An address the tariff cannot take, found before pricing.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum AddressError {
     /// The index does not have the country's format.
     #[error("{field}: {value:?} is not a postal index of {country}: expected {expected}")]
     IndexFormat {
+        /// The field the index came from (`address.index`, `receiver.address.post_code`).
         field: String,
+        /// The index as given.
         value: String,
+        /// The country of the tariff's address rules.
         country: String,
+        /// The expected format, as the rules write it (`NNNNNN`).
         expected: String,
     },
     /// Neither the index nor the region is in any zone of the tariff.
     #[error("{field}: postal index {value:?} (region {region:?}) is in no zone of tariff {tariff}: no method serves it")]
     NotServed {
+        /// The field the index came from.
         field: String,
+        /// The index as given.
         value: String,
+        /// The region as given (zones may match on it instead).
         region: String,
+        /// The tariff's id.
         tariff: String,
     },
 }

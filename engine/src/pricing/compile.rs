@@ -233,15 +233,19 @@ impl CompiledTariff {
         }
     }
 
+    /// The tariff's `id` (`aplix-sample-2026`): quotes and calculation ids name it.
     pub fn id(&self) -> &str {
         &self.id
     }
+    /// The carrier the tariff prices (`aplix`, `inpost`).
     pub fn carrier(&self) -> &str {
         &self.carrier
     }
+    /// The tariff's human name.
     pub fn name(&self) -> &str {
         &self.name
     }
+    /// ISO 4217 currency of every amount the tariff gives.
     pub fn currency(&self) -> &str {
         &self.currency
     }
@@ -253,6 +257,7 @@ impl CompiledTariff {
     pub fn minor_units(&self) -> u32 {
         self.dp
     }
+    /// A hash of the tariff text: part of every calculation id, so a changed tariff gives new ids.
     pub fn fingerprint(&self) -> u64 {
         self.fingerprint
     }
@@ -260,9 +265,34 @@ impl CompiledTariff {
     pub fn method_codes(&self) -> impl Iterator<Item = &str> {
         self.methods.iter().map(|m| m.code.as_str())
     }
+    /// How many delivery methods the tariff has.
     pub fn method_count(&self) -> usize {
         self.methods.len()
     }
+    /// The delivery methods with their limits, in tariff order, in the shape the packing
+    /// checks take ([`crate::packing::check_methods`], [`crate::packing::check_parcel`]):
+    /// `id` is the method's `code`. The tariff is the one source of a method's limits
+    /// (issue 14: a caller used to parse the file twice, or use `data/methods.toml`,
+    /// whose limits disagreed).
+    ///
+    /// ```
+    /// use courier_engine::pricing::CompiledTariff;
+    /// let t = CompiledTariff::from_toml_str(include_str!("../../../data/tariffs/aplix.toml")).unwrap();
+    /// let methods = t.delivery_methods();
+    /// let post = methods.iter().find(|m| m.id == "russian_post_parcel").unwrap();
+    /// assert_eq!(post.limits.max_sum_of_sides_mm, Some(1400));
+    /// ```
+    pub fn delivery_methods(&self) -> Vec<courier_rules::limits::DeliveryMethod> {
+        self.methods
+            .iter()
+            .map(|m| courier_rules::limits::DeliveryMethod {
+                id: m.code.clone(),
+                name: m.name.clone(),
+                limits: m.limits.clone(),
+            })
+            .collect()
+    }
+
     /// The box catalogue, when the tariff has packaging prices.
     pub fn boxes(&self) -> &[Carton] {
         self.packaging.as_ref().map_or(&[], |p| p.boxes.as_slice())

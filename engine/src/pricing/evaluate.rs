@@ -1,152 +1,18 @@
 //! Pricing a prepared parcel with one method or all of them: the hot path.
 //!
-//! Input is the parcel as the carrier sees it ([`Parcel`]: outer sides, gross weight,
-//! goods volume, carton) plus what the shipment asks for ([`Shipment`]) and where it
+//! Input is the parcel as the carrier sees it ([`Parcel`](super::Parcel): outer sides, gross weight,
+//! goods volume, carton) plus what the shipment asks for ([`Consignment`]) and where it
 //! goes ([`Destination`], resolved once). Output is a compact [`MethodPrice`] (no strings,
 //! no allocation) or the reasons the method refuses.
 
 use rust_decimal::Decimal;
-use serde::Serialize;
 
-use courier_rules::limits::{cell_takes, Exceeded};
+use courier_rules::limits::cell_takes;
 
 use super::compile::{CMethod, CPremium, CPricing, CompiledTariff};
+use super::consignment::{Consignment, Destination};
 use super::money::{ceil_to_step, checked_sum, round_money};
-
-/// The parcel as the carrier sees it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Parcel {
-    /// Outer sides, longest first.
-    pub outer_sorted_mm: [u32; 3],
-    /// Goods plus packaging.
-    pub gross_weight_g: u64,
-    /// Volume of the goods themselves (for the filler line).
-    pub goods_volume_mm3: u64,
-    /// Units of goods (for the handling line).
-    pub units: u64,
-    /// Index of the box in the tariff's catalogue, when the goods were boxed.
-    pub carton: Option<usize>,
-}
-
-/// What the shipment asks for, beside the parcel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Shipment {
-    pub parcel: Parcel,
-    /// Declared value (insured amount); zero means not insured.
-    pub declared_value: Decimal,
-    /// Amount to collect on delivery; `None`: no cash on delivery.
-    pub cod_amount: Option<Decimal>,
-    /// Weekend delivery add-on (InPost `end_of_week_collection`).
-    pub weekend: bool,
-}
-
-/// An address resolved against every zoning of a tariff, once per request.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Destination {
-    /// Zone id per zoning (same order as the tariff's zonings).
-    zones: Vec<Option<u16>>,
-    /// Postal index, trimmed (for pick-up points).
-    index: String,
-}
-
-/// Why a method cannot take the parcel.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "reason", rename_all = "snake_case")]
-pub enum Refusal {
-    /// The parcel exceeds the method's limits.
-    LimitExceeded {
-        exceeded: Vec<Exceeded>,
-    },
-    /// The address is in no zone this method serves.
-    ZoneNotServed {
-        postal_index: String,
-    },
-    /// The method needs a pick-up point and none serves the address.
-    NoPickupPoint {
-        postal_index: String,
-    },
-    /// Cash on delivery was asked for and the method does not offer it.
-    CodNotOffered,
-    CodAmountTooHigh {
-        amount: Decimal,
-        max: Decimal,
-    },
-    DeclaredValueTooHigh {
-        value: Decimal,
-        max: Decimal,
-    },
-    /// Weekend delivery was asked for and the method does not offer it.
-    WeekendNotOffered,
-    /// The goods fit no box of the catalogue.
-    NoCarton,
-    /// A component of the price would overflow exact decimal arithmetic: an absurd
-    /// weight on a method without a weight limit, or amounts beyond the range
-    /// `tariff check` accepts (`courier_rules::tariff::MAX_MONEY`). Never a panic.
-    Unpriceable {
-        /// The component that overflowed: `rate`, `fuel`, `cod_fee`, `insurance`,
-        /// `postal_rate`, `preparing_cost`, `cost`, `vat` or (ShipX)
-        /// `calculated_charge_amount`.
-        component: &'static str,
-        /// The weight the rate was looked up with, once known.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        chargeable_weight_g: Option<u64>,
-    },
-}
-
-impl Refusal {
-    /// Short machine-readable code.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Refusal::LimitExceeded { .. } => "limit_exceeded",
-            Refusal::ZoneNotServed { .. } => "zone_not_served",
-            Refusal::NoPickupPoint { .. } => "no_pickup_point",
-            Refusal::CodNotOffered => "cod_not_offered",
-            Refusal::CodAmountTooHigh { .. } => "cod_amount_too_high",
-            Refusal::DeclaredValueTooHigh { .. } => "declared_value_too_high",
-            Refusal::WeekendNotOffered => "weekend_not_offered",
-            Refusal::NoCarton => "no_carton",
-            Refusal::Unpriceable { .. } => "unpriceable",
-        }
-    }
-
-    /// One English sentence.
-    pub fn describe(&self) -> String {
-        match self {
-            Refusal::LimitExceeded { exceeded } => exceeded
-                .iter()
-                .map(|e| e.describe())
-                .collect::<Vec<_>>()
-                .join("; "),
-            Refusal::ZoneNotServed { postal_index } => {
-                format!("address (index {postal_index:?}) is in no zone this method serves")
-            }
-            Refusal::NoPickupPoint { postal_index } => {
-                format!("no pick-up point serves index {postal_index:?}")
-            }
-            Refusal::CodNotOffered => "cash on delivery is not offered".into(),
-            Refusal::CodAmountTooHigh { amount, max } => {
-                format!("cash-on-delivery amount {amount} exceeds the maximum {max}")
-            }
-            Refusal::DeclaredValueTooHigh { value, max } => {
-                format!("declared value {value} exceeds the maximum {max}")
-            }
-            Refusal::WeekendNotOffered => "weekend delivery is not offered".into(),
-            Refusal::NoCarton => "the goods fit no box of the catalogue".into(),
-            Refusal::Unpriceable {
-                component,
-                chargeable_weight_g: Some(g),
-            } => format!(
-                "{g} g cannot be priced with this method (the {component} is beyond exact arithmetic)"
-            ),
-            Refusal::Unpriceable {
-                component,
-                chargeable_weight_g: None,
-            } => format!(
-                "this method cannot price the parcel (the {component} is beyond exact arithmetic)"
-            ),
-        }
-    }
-}
+use super::refusal::MethodRefusal;
 
 /// The price of one method for one shipment. Every amount is rounded to the minor unit;
 /// `postal_rate = rate + fuel + notification + weekend + cod_fee` and
@@ -155,6 +21,7 @@ impl Refusal {
 pub struct MethodPrice {
     /// Index of the method in the tariff.
     pub method: usize,
+    /// Zone id within the method's zoning (an index into its zone names).
     pub zone: u16,
     /// Weight the rate was looked up with: max(gross, volumetric).
     pub chargeable_weight_g: u64,
@@ -164,16 +31,27 @@ pub struct MethodPrice {
     pub steps: u64,
     /// Cell that set the price (cell pricing), index into the method's cells.
     pub cell: Option<usize>,
+    /// The weight-rate price for the zone and chargeable weight.
     pub rate: Decimal,
+    /// Fuel surcharge, when the method has one.
     pub fuel: Option<Decimal>,
+    /// Notification fee, when the method charges one.
     pub notification: Option<Decimal>,
+    /// Weekend delivery fee, when asked for.
     pub weekend: Option<Decimal>,
+    /// Cash-on-delivery fee, when asked for.
     pub cod_fee: Option<Decimal>,
+    /// `rate + fuel + notification + weekend + cod_fee`.
     pub postal_rate: Decimal,
+    /// Insurance of the declared value, when the method insures.
     pub insurance: Option<Decimal>,
+    /// Packaging and marking total (`GetDetailsOfCost` lines), zero when the method has none.
     pub preparing: Decimal,
+    /// `postal_rate + insurance + preparing`.
     pub cost: Decimal,
+    /// Shortest delivery time for the zone, in days.
     pub days_min: u32,
+    /// Longest delivery time for the zone, in days.
     pub days_max: u32,
     /// Pick-up point or post office serving the address, index into the method's points.
     pub point: Option<usize>,
@@ -208,10 +86,10 @@ impl CompiledTariff {
     /// the methods that charge it. Allocates only for refusals.
     pub fn price_all(
         &self,
-        s: &Shipment,
+        s: &Consignment,
         dest: &Destination,
         preparing: Decimal,
-        out: &mut Vec<Result<MethodPrice, Vec<Refusal>>>,
+        out: &mut Vec<Result<MethodPrice, Vec<MethodRefusal>>>,
     ) {
         out.clear();
         for i in 0..self.methods.len() {
@@ -224,12 +102,12 @@ impl CompiledTariff {
     pub fn price_method(
         &self,
         method: usize,
-        s: &Shipment,
+        s: &Consignment,
         dest: &Destination,
         preparing: Decimal,
-    ) -> Result<MethodPrice, Vec<Refusal>> {
+    ) -> Result<MethodPrice, Vec<MethodRefusal>> {
         let Some(m) = self.methods.get(method) else {
-            return Err(vec![Refusal::ZoneNotServed {
+            return Err(vec![MethodRefusal::ZoneNotServed {
                 postal_index: dest.index.clone(),
             }]);
         };
@@ -242,29 +120,31 @@ impl CompiledTariff {
 
         let exceeded = m.limits.check_box(p.outer_sorted_mm, p.gross_weight_g);
         if !exceeded.is_empty() {
-            refusals.push(Refusal::LimitExceeded { exceeded });
+            refusals.push(MethodRefusal::LimitExceeded { exceeded });
         }
         let zone = dest.zones.get(m.zoning).copied().flatten();
         let rate = zone.and_then(|z| m.rates.get(usize::from(z))?.as_ref());
         if rate.is_none() {
-            refusals.push(Refusal::ZoneNotServed {
+            refusals.push(MethodRefusal::ZoneNotServed {
                 postal_index: dest.index.clone(),
             });
         }
         let point = find_point(m, &dest.index);
         if m.requires_point && point.is_none() {
-            refusals.push(Refusal::NoPickupPoint {
+            refusals.push(MethodRefusal::NoPickupPoint {
                 postal_index: dest.index.clone(),
             });
         }
         let mut cod_fee = None;
         if let Some(amount) = s.cod_amount {
             match &m.cod {
-                None => refusals.push(Refusal::CodNotOffered),
-                Some(c) if amount > c.max_amount => refusals.push(Refusal::CodAmountTooHigh {
-                    amount,
-                    max: c.max_amount,
-                }),
+                None => refusals.push(MethodRefusal::CodNotOffered),
+                Some(c) if amount > c.max_amount => {
+                    refusals.push(MethodRefusal::CodAmountTooHigh {
+                        amount,
+                        max: c.max_amount,
+                    })
+                }
                 Some(c) => {
                     let band = c.bands.iter().find(|b| amount <= b.0);
                     let fee = band.map_or(Some(Decimal::ZERO), |(_, fixed, frac)| {
@@ -284,7 +164,7 @@ impl CompiledTariff {
             if let Some(ins) = &m.insurance {
                 let v = s.declared_value;
                 if v > ins.max_declared_value {
-                    refusals.push(Refusal::DeclaredValueTooHigh {
+                    refusals.push(MethodRefusal::DeclaredValueTooHigh {
                         value: v,
                         max: ins.max_declared_value,
                     });
@@ -317,7 +197,7 @@ impl CompiledTariff {
         let weekend = if s.weekend {
             match m.weekend {
                 None => {
-                    refusals.push(Refusal::WeekendNotOffered);
+                    refusals.push(MethodRefusal::WeekendNotOffered);
                     None
                 }
                 Some(w) => Some(round_money(w, dp)),
@@ -332,7 +212,7 @@ impl CompiledTariff {
             return Err(refusals);
         }
         if let Some(component) = overflow {
-            return Err(vec![Refusal::Unpriceable {
+            return Err(vec![MethodRefusal::Unpriceable {
                 component,
                 chargeable_weight_g: None,
             }]);
@@ -346,7 +226,7 @@ impl CompiledTariff {
         });
         let chargeable = volumetric.map_or(p.gross_weight_g, |v| v.max(p.gross_weight_g));
         let unpriceable = |component| {
-            vec![Refusal::Unpriceable {
+            vec![MethodRefusal::Unpriceable {
                 component,
                 chargeable_weight_g: Some(chargeable),
             }]

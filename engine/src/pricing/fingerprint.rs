@@ -16,6 +16,7 @@ impl Default for Fnv64 {
 }
 
 impl Fnv64 {
+    /// Feeds bytes into the hash.
     pub fn update(&mut self, bytes: &[u8]) {
         for &b in bytes {
             self.0 ^= u64::from(b);
@@ -23,6 +24,7 @@ impl Fnv64 {
         }
     }
 
+    /// The hash of every byte fed so far.
     pub fn finish(&self) -> u64 {
         self.0
     }

@@ -10,28 +10,49 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::compile::CompiledTariff;
-use super::evaluate::{Parcel, Refusal};
+use super::consignment::Parcel;
 use super::money::round_money;
+use super::refusal::MethodRefusal;
 
 /// Aplix `TypeOfSeal`: 1 none, 2 bubble wrap, 3 filler.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "u8", into = "u8")]
 pub enum Seal {
+    /// 1: no sealing (the default: Aplix charges nothing extra).
+    #[default]
     None,
+    /// 2: bubble wrap, priced per square metre of the box's surface.
     BubbleWrap,
+    /// 3: filler, priced per litre of the box's empty volume.
     Filler,
 }
 
 impl TryFrom<u8> for Seal {
-    type Error = String;
-    fn try_from(v: u8) -> Result<Seal, String> {
+    type Error = SealError;
+    fn try_from(v: u8) -> Result<Seal, SealError> {
         match v {
             1 => Ok(Seal::None),
             2 => Ok(Seal::BubbleWrap),
             3 => Ok(Seal::Filler),
-            _ => Err(format!(
-                "type_of_seal must be 1 (none), 2 (bubble wrap) or 3 (filler), got {v}"
-            )),
+            _ => Err(SealError::Unknown(v)),
+        }
+    }
+}
+
+/// A `type_of_seal` that is not 1, 2 or 3.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SealError {
+    /// The number given.
+    #[error("type_of_seal must be 1 (none), 2 (bubble wrap) or 3 (filler), got {0}")]
+    Unknown(u8),
+}
+
+impl SealError {
+    /// A stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SealError::Unknown(_) => "type_of_seal",
         }
     }
 }
@@ -51,9 +72,13 @@ impl From<Seal> for u8 {
 pub struct CostLine {
     /// Machine-readable kind: `box`, `bubble_wrap`, `filler`, `sturdy`, `label`, `handling`.
     pub kind: &'static str,
+    /// What the line is for, for a person (`box M-300x200x150`).
     pub description: String,
+    /// Unit price.
     pub price: Decimal,
+    /// Quantity (units, m², litres), exact.
     pub qty: Decimal,
+    /// `price × qty`, rounded to the minor unit.
     pub cost: Decimal,
 }
 
@@ -66,8 +91,8 @@ struct Part {
 }
 
 /// What a packaging line or total that overflows exact arithmetic is refused with.
-fn unpriceable() -> Refusal {
-    Refusal::Unpriceable {
+fn unpriceable() -> MethodRefusal {
+    MethodRefusal::Unpriceable {
         component: "preparing_cost",
         chargeable_weight_g: None,
     }
@@ -81,7 +106,7 @@ impl CompiledTariff {
         p: &Parcel,
         seal: Seal,
         sturdy: bool,
-    ) -> Result<[Option<Part>; 6], Refusal> {
+    ) -> Result<[Option<Part>; 6], MethodRefusal> {
         let mut out = [None; 6];
         let Some(pk) = &self.packaging else {
             return Ok(out);
@@ -133,7 +158,7 @@ impl CompiledTariff {
         p: &Parcel,
         seal: Seal,
         sturdy: bool,
-    ) -> Result<Decimal, Refusal> {
+    ) -> Result<Decimal, MethodRefusal> {
         checked_total(&self.preparing_parts(p, seal, sturdy)?, self.dp)
     }
 
@@ -144,7 +169,7 @@ impl CompiledTariff {
         p: &Parcel,
         seal: Seal,
         sturdy: bool,
-    ) -> Result<Vec<CostLine>, Refusal> {
+    ) -> Result<Vec<CostLine>, MethodRefusal> {
         let carton = self
             .packaging
             .as_ref()
@@ -181,7 +206,7 @@ impl CompiledTariff {
 }
 
 /// The sum of the lines' costs, at the currency's scale `dp` even when there is none.
-fn checked_total(parts: &[Option<Part>; 6], dp: u32) -> Result<Decimal, Refusal> {
+fn checked_total(parts: &[Option<Part>; 6], dp: u32) -> Result<Decimal, MethodRefusal> {
     parts
         .iter()
         .flatten()

@@ -15,24 +15,31 @@ use serde::{Deserialize, Serialize};
 use crate::packing::{choose_carton, Item, PackError, PackOptions};
 
 use super::compile::CompiledTariff;
-use super::evaluate::{Parcel, Refusal, Shipment};
+use super::consignment::{Consignment, Parcel};
 use super::fingerprint::Fnv64;
 use super::money::round_money;
 use super::preparing::{CostLine, Seal};
+use super::refusal::MethodRefusal;
 
 /// One line of goods (Aplix `Goods`), in millimetres and grams.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GoodsLine {
+    /// The shop's article number, echoed; not used in pricing.
     #[serde(default)]
     pub sku: String,
+    /// The article's name, echoed; not used in pricing.
     #[serde(default)]
     pub name: String,
+    /// Length of one unit.
     pub length_mm: u32,
+    /// Width of one unit.
     pub width_mm: u32,
+    /// Height of one unit.
     pub height_mm: u32,
     /// Weight of one unit.
     pub weight_g: u64,
+    /// Number of units (at least 1).
     pub qty: u32,
     /// Must stay upright (may still turn about the vertical axis).
     #[serde(default)]
@@ -43,40 +50,71 @@ pub struct GoodsLine {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Address {
+    /// Postal index: what zones match first.
     #[serde(default)]
     pub index: String,
+    /// Region: what zones match when no index rule does.
     #[serde(default)]
     pub region: String,
+    /// District (echoed, not priced).
     #[serde(default)]
     pub district: String,
+    /// City (echoed, not priced).
     #[serde(default)]
     pub city: String,
+    /// Settlement (echoed, not priced).
     #[serde(default)]
     pub settlement: String,
+    /// Street (echoed, not priced).
     #[serde(default)]
     pub street: String,
+    /// House (echoed, not priced).
     #[serde(default)]
     pub house: String,
+    /// Building (echoed, not priced).
     #[serde(default)]
     pub building: String,
+    /// Flat (echoed, not priced).
     #[serde(default)]
     pub flat: String,
 }
 
 /// A `CalculateShippingCost` request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// Build one with [`QuoteRequest::new`] (the four fields every request has) and set the
+/// optional ones, or from JSON; [`Default`] is an empty, uninsured request without a seal,
+/// for struct-update syntax.
+///
+/// ```
+/// use courier_engine::pricing::{Address, GoodsLine, QuoteRequest, Seal};
+/// use courier_engine::Decimal;
+/// let goods = vec![GoodsLine::new(240, 170, 30, 520, 2)];
+/// let address = Address { index: "125009".into(), ..Address::default() };
+/// let req = QuoteRequest {
+///     weekend_delivery: true,
+///     ..QuoteRequest::new(Decimal::new(100_000, 2), goods, address, Seal::None)
+/// };
+/// assert_eq!(req.declared_value.to_string(), "1000.00");
+/// assert!(!req.cash_on_delivery);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct QuoteRequest {
+    /// The shop's order number, echoed in the quote.
     #[serde(default)]
     pub order_number: Option<String>,
     /// Declared value, insured; `0` means not insured.
     pub declared_value: Decimal,
+    /// The goods, in input order (the order is part of the calculation id).
     pub goods: Vec<GoodsLine>,
+    /// Where the parcel goes; its index or region picks the zone.
     pub address: Address,
     /// 1 none, 2 bubble wrap, 3 filler.
     pub type_of_seal: Seal,
+    /// Sturdy packaging asked for (a packaging line when the tariff prices it).
     #[serde(default)]
     pub sturdy_packaging: bool,
+    /// Cash on delivery asked for.
     #[serde(default)]
     pub cash_on_delivery: bool,
     /// Amount to collect when `cash_on_delivery`; defaults to the declared value.
@@ -91,35 +129,86 @@ pub struct QuoteRequest {
     pub date: Option<NaiveDate>,
 }
 
+impl QuoteRequest {
+    /// A request with what every request has — the declared value (`0`: not insured),
+    /// the goods, the address and the seal — and every option off: no order number, no
+    /// sturdy packaging, no cash on delivery, no weekend delivery, no date (VAT not
+    /// reported).
+    pub fn new(
+        declared_value: Decimal,
+        goods: Vec<GoodsLine>,
+        address: Address,
+        type_of_seal: Seal,
+    ) -> Self {
+        QuoteRequest {
+            declared_value,
+            goods,
+            address,
+            type_of_seal,
+            ..QuoteRequest::default()
+        }
+    }
+}
+
+impl GoodsLine {
+    /// A line of `qty` units of one size and weight, without SKU or name, free to turn.
+    pub fn new(length_mm: u32, width_mm: u32, height_mm: u32, weight_g: u64, qty: u32) -> Self {
+        GoodsLine {
+            sku: String::new(),
+            name: String::new(),
+            length_mm,
+            width_mm,
+            height_mm,
+            weight_g,
+            qty,
+            upright: false,
+        }
+    }
+}
+
 /// The parcel the goods made.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ParcelInfo {
+    /// The carton chosen from the tariff's catalogue.
     #[serde(rename = "box")]
     pub box_reference: Option<String>,
+    /// Outer sides of the parcel, longest first.
     pub outer_mm: [u32; 3],
+    /// Inner sides of the carton, longest first.
     pub inner_mm: Option<[u32; 3]>,
+    /// Weight of the goods alone.
     pub goods_weight_g: u64,
+    /// Goods plus carton.
     pub gross_weight_g: u64,
+    /// Volume of the goods.
     pub goods_volume_mm3: u64,
+    /// Units packed.
     pub units: u64,
 }
 
 /// The postal-rate components of an option.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RateComponents {
+    /// The weight-rate price.
     pub rate: Decimal,
+    /// Fuel surcharge.
     pub fuel: Option<Decimal>,
+    /// Notification fee.
     pub notification: Option<Decimal>,
+    /// Weekend delivery fee.
     pub weekend: Option<Decimal>,
+    /// Cash-on-delivery fee.
     pub cod_fee: Option<Decimal>,
 }
 
 /// VAT contained in (or to add to) an option's cost.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Vat {
+    /// The rate in effect on the request's date, in percent.
     pub rate_percent: Decimal,
     /// Whether `cost` already includes it.
     pub included: bool,
+    /// The VAT amount, rounded to the minor unit.
     pub amount: Decimal,
     /// Cost including VAT.
     pub cost_with_vat: Decimal,
@@ -128,36 +217,57 @@ pub struct Vat {
 /// One delivery method that can take the parcel (Aplix `DeliveryType`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DeliveryOption {
+    /// Aplix `TypeID` of the method (what `details` takes).
     pub type_id: u32,
+    /// The method's stable code (`russian_post_parcel`).
     pub code: String,
+    /// The method's name (`TypeName`).
     pub type_name: String,
+    /// The method's description (`TypeDescription`).
     pub type_description: String,
     /// `postal_rate + insurance + preparing_cost`.
     pub cost: Decimal,
+    /// Insurance of the declared value (zero when not insured).
     pub insurance: Decimal,
+    /// `rate` plus the surcharges (see `components`).
     pub postal_rate: Decimal,
+    /// Packaging and marking (`GetDetailsOfCost` adds up to it).
     pub preparing_cost: Decimal,
     /// Code of the pick-up point or post office, where the method has one.
     pub point_code: Option<String>,
+    /// Address of the point or office, where the method has one.
     pub address: Option<String>,
+    /// Opening hours of the point or office.
     pub worktime: Option<String>,
+    /// Shortest delivery time, in days.
     pub min_period: u32,
+    /// Longest delivery time, in days.
     pub max_period: u32,
+    /// Notes for the customer (e.g. that the method does not insure).
     pub additional_information: String,
+    /// The zone the address fell in.
     pub zone: String,
+    /// Weight the rate was looked up with: max(gross, volumetric).
     pub chargeable_weight_g: u64,
+    /// Volumetric weight, when the method uses it.
     pub volumetric_weight_g: Option<u64>,
+    /// The postal rate's parts.
     pub components: RateComponents,
+    /// VAT, when the request has a date and the tariff a rate for it.
     pub vat: Option<Vat>,
 }
 
 /// A method that cannot take the parcel, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RefusedMethod {
+    /// Aplix `TypeID` of the method.
     pub type_id: u32,
+    /// The method's stable code.
     pub code: String,
+    /// The method's name.
     pub type_name: String,
-    pub reasons: Vec<Refusal>,
+    /// Every reason, machine-readable.
+    pub reasons: Vec<MethodRefusal>,
     /// The reasons in one English sentence each, joined.
     pub comment: String,
 }
@@ -168,12 +278,19 @@ pub struct Quote {
     /// 16 hex digits, a hash of the tariff text and the canonical request: the same
     /// request under the same tariff always gets the same id.
     pub calculation_id: String,
+    /// The tariff's id.
     pub tariff_id: String,
+    /// ISO 4217 currency of every amount.
     pub currency: String,
+    /// The request's order number, echoed.
     pub order_number: Option<String>,
+    /// The parcel the goods made; `None` when they fit no box.
     pub parcel: Option<ParcelInfo>,
+    /// The methods that take the parcel, priced, in tariff order.
     pub options: Vec<DeliveryOption>,
+    /// The methods that do not, with their reasons, in tariff order.
     pub refused: Vec<RefusedMethod>,
+    /// Notes for the whole quote (no date: VAT not reported; no method can take it).
     pub comments: Vec<String>,
     /// The `GetDetailsOfCost` lines (the same for every method that charges packaging).
     #[serde(skip)]
@@ -182,15 +299,21 @@ pub struct Quote {
 
 /// A request the engine cannot price.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum QuoteError {
+    /// The goods cannot be packed (naming the line and field).
     #[error("goods: {0}")]
     Goods(#[from] PackError),
+    /// A negative declared value.
     #[error("declared_value: must not be negative (got {0})")]
     NegativeDeclaredValue(Decimal),
+    /// A negative cash-on-delivery amount.
     #[error("cod_amount: must not be negative (got {0})")]
     NegativeCodAmount(Decimal),
+    /// A cash-on-delivery amount without cash on delivery.
     #[error("cod_amount: given but cash_on_delivery is false")]
     CodAmountWithoutCod,
+    /// The tariff has no box catalogue (its id), so goods cannot be boxed.
     #[error("tariff {0}: has no [packaging] box catalogue, so goods cannot be quoted with it")]
     NoPackaging(String),
     /// The address is refused as a whole, before any method is priced.
@@ -198,28 +321,116 @@ pub enum QuoteError {
     Address(#[from] super::address::AddressError),
 }
 
+impl QuoteError {
+    /// A stable machine-readable code (snake_case): what a caller matches on; messages
+    /// may be reworded, codes are not.
+    pub fn code(&self) -> &'static str {
+        match self {
+            QuoteError::Goods { .. } => "goods",
+            QuoteError::NegativeDeclaredValue { .. } => "negative_declared_value",
+            QuoteError::NegativeCodAmount { .. } => "negative_cod_amount",
+            QuoteError::CodAmountWithoutCod => "cod_amount_without_cod",
+            QuoteError::NoPackaging { .. } => "no_packaging",
+            QuoteError::Address(e) => e.code(),
+        }
+    }
+}
+
 /// `details()` for a type id the quote did not offer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum DetailsError {
     #[error("type_id {type_id}: no such delivery method in tariff {tariff}")]
-    UnknownType { type_id: u32, tariff: String },
-    #[error("type_id {type_id}: not offered for this calculation ({reason})")]
-    NotOffered { type_id: u32, reason: String },
-    #[error("calculation {calculation_id} was made with tariff {made_with}, not {tariff}")]
-    OtherTariff {
-        calculation_id: String,
-        made_with: String,
+    /// The tariff has no method with this type id.
+    UnknownType {
+        /// The type id asked for.
+        type_id: u32,
+        /// The tariff's id.
         tariff: String,
     },
+    #[error("type_id {type_id}: not offered for this calculation ({reason})")]
+    /// The quote refused this method.
+    NotOffered {
+        /// The type id asked for.
+        type_id: u32,
+        /// Why the quote refused it.
+        reason: String,
+    },
+    /// The quote was made with another tariff.
+    #[error("calculation {calculation_id} was made with tariff {made_with}, not {tariff}")]
+    OtherTariff {
+        /// The quote's calculation id.
+        calculation_id: String,
+        /// The tariff the quote was made with.
+        made_with: String,
+        /// The tariff asked.
+        tariff: String,
+    },
+    /// [`CompiledTariff::details_for`]: the request itself cannot be quoted.
+    #[error("{0}")]
+    Quote(QuoteError),
+}
+
+impl DetailsError {
+    /// A stable machine-readable code (snake_case): what a caller matches on; messages
+    /// may be reworded, codes are not.
+    pub fn code(&self) -> &'static str {
+        match self {
+            DetailsError::UnknownType { .. } => "unknown_type",
+            DetailsError::NotOffered { .. } => "not_offered",
+            DetailsError::OtherTariff { .. } => "other_tariff",
+            DetailsError::Quote(e) => e.code(),
+        }
+    }
+}
+
+/// The request as [`QuoteRequest::canonical_hash`] serialises it: the same fields, names
+/// and order as the derived `Serialize` of [`QuoteRequest`] (so the same bytes, and the
+/// calculation ids of before), borrowed instead of cloned, decimals normalised.
+#[derive(Serialize)]
+struct CanonicalRequest<'a> {
+    order_number: &'a Option<String>,
+    declared_value: Decimal,
+    goods: &'a [GoodsLine],
+    address: &'a Address,
+    type_of_seal: Seal,
+    sturdy_packaging: bool,
+    cash_on_delivery: bool,
+    cod_amount: Option<Decimal>,
+    weekend_delivery: bool,
+    date: Option<NaiveDate>,
 }
 
 impl QuoteRequest {
     /// Hash of a canonical serialisation: decimals normalised (`36370` = `36370.00`),
-    /// fields in declaration order, goods in input order.
+    /// fields in declaration order, goods in input order. Streams into the hasher; the
+    /// request is not cloned.
     fn canonical_hash(&self, tariff_fingerprint: u64) -> u64 {
-        let mut canon = self.clone();
-        canon.declared_value = canon.declared_value.normalize();
-        canon.cod_amount = canon.cod_amount.map(|d| d.normalize());
+        // Destructured, so that a field added to the request must be added here too.
+        let QuoteRequest {
+            order_number,
+            declared_value,
+            goods,
+            address,
+            type_of_seal,
+            sturdy_packaging,
+            cash_on_delivery,
+            cod_amount,
+            weekend_delivery,
+            date,
+        } = self;
+        let canon = CanonicalRequest {
+            order_number,
+            declared_value: declared_value.normalize(),
+            goods,
+            address,
+            type_of_seal: *type_of_seal,
+            sturdy_packaging: *sturdy_packaging,
+            cash_on_delivery: *cash_on_delivery,
+            cod_amount: cod_amount.map(|d| d.normalize()),
+            weekend_delivery: *weekend_delivery,
+            date: *date,
+        };
         let mut h = Fnv64::default();
         h.update(&tariff_fingerprint.to_le_bytes());
         // Writing to the hasher cannot fail, and every field serialises.
@@ -308,8 +519,8 @@ impl CompiledTariff {
                     type_id: m.type_id,
                     code: m.code.clone(),
                     type_name: m.name.clone(),
-                    reasons: vec![Refusal::NoCarton],
-                    comment: Refusal::NoCarton.describe(),
+                    reasons: vec![MethodRefusal::NoCarton],
+                    comment: MethodRefusal::NoCarton.describe(),
                 });
             }
             return Ok(quote);
@@ -331,7 +542,7 @@ impl CompiledTariff {
             goods_volume_mm3: choice.goods_volume_mm3,
             units,
         });
-        let shipment = Shipment {
+        let shipment = Consignment {
             parcel,
             declared_value: req.declared_value,
             cod_amount: req
@@ -361,7 +572,7 @@ impl CompiledTariff {
                 None => Ok((p, None)),
                 Some(r) => match self.vat_of(p.cost, r) {
                     Some(vat) => Ok((p, Some(vat))),
-                    None => Err(vec![Refusal::Unpriceable {
+                    None => Err(vec![MethodRefusal::Unpriceable {
                         component: "vat",
                         chargeable_weight_g: Some(p.chargeable_weight_g),
                     }]),
@@ -499,5 +710,60 @@ impl CompiledTariff {
             return Ok(Vec::new());
         }
         Ok(quote.preparing_lines.clone())
+    }
+
+    /// `GetDetailsOfCost` for a stateless service: the lines of method `type_id` for the
+    /// request a calculation was made from, without the in-memory [`Quote`]. The engine
+    /// is deterministic, so quoting the same request under the same tariff again gives
+    /// the same calculation id and the same lines as [`CompiledTariff::details`] on the
+    /// first quote; a service keeps the request (or has the client send it again) under
+    /// the calculation id, as Aplix's protocol passes only the id and the type.
+    ///
+    /// ```
+    /// use courier_engine::pricing::{Address, CompiledTariff, GoodsLine, QuoteRequest, Seal};
+    /// let tariff = CompiledTariff::from_toml_str(include_str!("../../../data/tariffs/aplix.toml")).unwrap();
+    /// let address = Address { index: "101000".into(), region: "Москва".into(), ..Address::default() };
+    /// let req = QuoteRequest::new("1000".parse().unwrap(), vec![GoodsLine::new(200, 150, 100, 700, 1)], address, Seal::None);
+    /// let quote = tariff.quote(&req).unwrap();          // first request: CalculateShippingCost
+    /// let type_id = quote.options[0].type_id;
+    /// let later = tariff.details_for(&req, type_id).unwrap(); // a later one: GetDetailsOfCost
+    /// assert_eq!(later, tariff.details(&quote, type_id).unwrap());
+    /// ```
+    pub fn details_for(
+        &self,
+        req: &QuoteRequest,
+        type_id: u32,
+    ) -> Result<Vec<CostLine>, DetailsError> {
+        let quote = self.quote(req).map_err(DetailsError::Quote)?;
+        self.details(&quote, type_id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The borrowed canonical form hashes exactly what the normalised clone did (the
+    /// calculation ids of before stay the same).
+    #[test]
+    fn canonical_hash_is_the_hash_of_the_normalised_request() {
+        let mut req: QuoteRequest = serde_json::from_str(
+            r#"{"order_number": "A-1", "declared_value": "36370.00",
+                "goods": [{"sku": "s", "length_mm": 1, "width_mm": 2, "height_mm": 3, "weight_g": 4, "qty": 5, "upright": true}],
+                "address": {"index": "101000", "region": "Москва", "flat": "7"},
+                "type_of_seal": 2, "sturdy_packaging": true, "cash_on_delivery": true,
+                "cod_amount": "100.50", "weekend_delivery": true, "date": "2026-01-02"}"#,
+        )
+        .unwrap();
+        for _ in 0..2 {
+            let mut canon = req.clone();
+            canon.declared_value = canon.declared_value.normalize();
+            canon.cod_amount = canon.cod_amount.map(|d| d.normalize());
+            let mut h = Fnv64::default();
+            h.update(&7u64.to_le_bytes());
+            serde_json::to_writer(&mut h, &canon).unwrap();
+            assert_eq!(req.canonical_hash(7), h.finish());
+            req = QuoteRequest::default();
+        }
     }
 }

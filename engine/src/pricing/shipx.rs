@@ -16,12 +16,14 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::compile::CompiledTariff;
-use super::evaluate::{Parcel, Refusal, Shipment};
+use super::consignment::{Consignment, Parcel};
 use super::money::{checked_sum, round_money};
+use super::refusal::MethodRefusal;
 
 /// `{"shipments": [...]}`, as POSTed to `/v1/organizations/:id/shipments/calculate`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShipxCalculationRequest {
+    /// The shipments to price, answered in the same order.
     pub shipments: Vec<ShipxShipment>,
 }
 
@@ -29,17 +31,24 @@ pub struct ShipxCalculationRequest {
 /// custom attributes, reference, ...) are accepted and ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShipxShipment {
+    /// The shipment's id, echoed in its answer.
     #[serde(default)]
     pub id: String,
+    /// ShipX service (default `inpost_locker_standard`).
     #[serde(default = "locker_standard")]
     pub service: String,
+    /// The parcels (ShipX prices the first).
     pub parcels: Vec<ShipxParcel>,
+    /// Insurance amount asked for.
     #[serde(default)]
     pub insurance: Option<ShipxMoney>,
+    /// Cash-on-delivery amount asked for.
     #[serde(default)]
     pub cod: Option<ShipxMoney>,
+    /// The weekend delivery add-on asked for.
     #[serde(default)]
     pub end_of_week_collection: bool,
+    /// The receiver, for the post code (zoning).
     #[serde(default)]
     pub receiver: Option<ShipxReceiver>,
 }
@@ -51,7 +60,9 @@ fn locker_standard() -> String {
 /// `{"amount": 25, "currency": "PLN"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShipxMoney {
+    /// The amount, exact.
     pub amount: Decimal,
+    /// ISO 4217 currency; when given it must be the tariff's.
     #[serde(default)]
     pub currency: Option<String>,
 }
@@ -59,12 +70,15 @@ pub struct ShipxMoney {
 /// Only the post code is used (for zoning).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShipxReceiver {
+    /// The receiver's address.
     #[serde(default)]
     pub address: Option<ShipxAddress>,
 }
 
+/// The receiver's address; only the post code is read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShipxAddress {
+    /// Post code (`00-001`), for zoning.
     #[serde(default)]
     pub post_code: Option<String>,
 }
@@ -72,10 +86,13 @@ pub struct ShipxAddress {
 /// A parcel: a template (`small`/`medium`/`large`, or `A`/`B`/`C`), or dimensions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShipxParcel {
+    /// A template (`small`/`medium`/`large` or `A`/`B`/`C`): the cell it names.
     #[serde(default)]
     pub template: Option<String>,
+    /// Dimensions, when no template is given.
     #[serde(default)]
     pub dimensions: Option<ShipxDimensions>,
+    /// Weight of the parcel.
     #[serde(default)]
     pub weight: Option<ShipxWeight>,
 }
@@ -83,9 +100,13 @@ pub struct ShipxParcel {
 /// Sides in `unit` (`mm`, the ShipX default, or `cm`), rounded up to whole mm.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShipxDimensions {
+    /// Length, in `unit`.
     pub length: Decimal,
+    /// Width, in `unit`.
     pub width: Decimal,
+    /// Height, in `unit`.
     pub height: Decimal,
+    /// `mm` (default) or `cm`.
     #[serde(default)]
     pub unit: Option<String>,
 }
@@ -93,7 +114,9 @@ pub struct ShipxDimensions {
 /// Weight in `unit` (`kg`, the ShipX default, or `g`), rounded up to whole grams.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShipxWeight {
+    /// Weight, in `unit`.
     pub amount: Decimal,
+    /// `kg` (default) or `g`.
     #[serde(default)]
     pub unit: Option<String>,
 }
@@ -101,13 +124,21 @@ pub struct ShipxWeight {
 /// One priced shipment: the seed's fields (plus `total_charge_amount`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ShipxCalculation {
+    /// The shipment's id.
     pub id: String,
+    /// ShipX's `calculated_charge_amount`: the price without the weekend fee.
     pub calculated_charge_amount: Decimal,
+    /// Fuel surcharge.
     pub fuel_charge_amount: Option<Decimal>,
+    /// Notification fee.
     pub notification_charge_amount: Option<Decimal>,
+    /// Cash-on-delivery fee.
     pub cod_charge_amount: Option<Decimal>,
+    /// Insurance fee.
     pub insurance_charge_amount: Option<Decimal>,
+    /// The price without commission-type fees (COD, insurance).
     pub calculated_charge_amount_non_commission: Option<Decimal>,
+    /// The weekend add-on's fee, when asked for.
     pub end_of_week_collection_charge_amount: Option<Decimal>,
     /// Our addition: `calculated_charge_amount` + the weekend fee.
     pub total_charge_amount: Decimal,
@@ -116,10 +147,15 @@ pub struct ShipxCalculation {
 /// A shipment that cannot be priced, in ShipX's error shape.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ShipxPriceError {
+    /// The shipment's id.
     pub id: String,
+    /// HTTP status ShipX would answer (400).
     pub status: u16,
+    /// ShipX's error name (`invalid_post_code`).
     pub error: String,
+    /// The message, for a person.
     pub message: String,
+    /// The request fields at fault.
     pub details: Vec<String>,
 }
 
@@ -127,7 +163,9 @@ pub struct ShipxPriceError {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum ShipxOutcome {
+    /// Priced.
     Priced(ShipxCalculation),
+    /// Refused, in ShipX's error shape.
     Refused(ShipxPriceError),
 }
 
@@ -292,7 +330,7 @@ impl CompiledTariff {
                 )
             }
         };
-        let shipment = Shipment {
+        let shipment = Consignment {
             parcel: Parcel {
                 outer_sorted_mm: sides,
                 gross_weight_g: weight_g,
@@ -347,7 +385,7 @@ impl CompiledTariff {
                         Some((commission, calculated, total))
                     });
                 let Some((commission, calculated, total)) = sums else {
-                    let r = Refusal::Unpriceable {
+                    let r = MethodRefusal::Unpriceable {
                         component: "calculated_charge_amount",
                         chargeable_weight_g: Some(p.chargeable_weight_g),
                     };
@@ -374,14 +412,14 @@ impl CompiledTariff {
             }
             Err(reasons) => {
                 let error = match reasons.first() {
-                    Some(Refusal::LimitExceeded { .. } | Refusal::Unpriceable { .. }) => {
-                        "invalid_parcel"
-                    }
-                    Some(Refusal::CodNotOffered | Refusal::CodAmountTooHigh { .. }) => {
+                    Some(
+                        MethodRefusal::LimitExceeded { .. } | MethodRefusal::Unpriceable { .. },
+                    ) => "invalid_parcel",
+                    Some(MethodRefusal::CodNotOffered | MethodRefusal::CodAmountTooHigh { .. }) => {
                         "invalid_cod"
                     }
-                    Some(Refusal::DeclaredValueTooHigh { .. }) => "invalid_insurance",
-                    Some(Refusal::WeekendNotOffered) => "invalid_end_of_week_collection",
+                    Some(MethodRefusal::DeclaredValueTooHigh { .. }) => "invalid_insurance",
+                    Some(MethodRefusal::WeekendNotOffered) => "invalid_end_of_week_collection",
                     _ => "invalid_service",
                 };
                 err(

@@ -42,13 +42,29 @@ fn all_day() -> [u8; 2] {
 
 /// A configuration that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum AplixConfigError {
+    /// Not TOML, or an unknown key (toml's message, with the line).
     #[error("aplix config: {0}")]
     Toml(String),
+    /// A delivery type id listed twice.
     #[error("aplix config: delivery type {0} appears twice")]
     DuplicateType(i64),
+    /// `courier_hours` not within 0 ≤ first < last ≤ 24.
     #[error("aplix config: courier_hours must be 0 ≤ first < last ≤ 24")]
     Hours,
+}
+
+impl AplixConfigError {
+    /// A stable machine-readable code (snake_case): what a caller matches on; messages
+    /// may be reworded, codes are not.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AplixConfigError::Toml { .. } => "config_syntax",
+            AplixConfigError::DuplicateType { .. } => "duplicate_type",
+            AplixConfigError::Hours => "bad_courier_hours",
+        }
+    }
 }
 
 impl AplixConfig {

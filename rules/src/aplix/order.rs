@@ -135,6 +135,7 @@ fn active() -> bool {
 impl PushOrder {
     /// Parses a `PushOrder` payload from JSON.
     pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
+        crate::payload::expect_object(text)?;
         serde_json::from_str(text)
     }
 }

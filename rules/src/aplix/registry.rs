@@ -27,6 +27,7 @@ pub struct PushReestr {
 
 impl PushReestr {
     pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
+        crate::payload::expect_object(text)?;
         serde_json::from_str(text)
     }
 }

@@ -63,11 +63,25 @@ pub struct MergeReport {
 
 /// Why an increment cannot be merged.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum TrackError {
+    /// `NewDateOfLastGetting` is not a date and time (the text).
     #[error("NewDateOfLastGetting {0:?} is not a date and time")]
     Watermark(String),
+    /// A track line without order id or number (its index).
     #[error("TrackNumbers[{0}]: empty OrderID or Number")]
     EmptyLine(usize),
+}
+
+impl TrackError {
+    /// A stable machine-readable code (snake_case): what a caller matches on; messages
+    /// may be reworded, codes are not.
+    pub fn code(&self) -> &'static str {
+        match self {
+            TrackError::Watermark { .. } => "bad_watermark",
+            TrackError::EmptyLine { .. } => "empty_line",
+        }
+    }
 }
 
 /// The current track number of every order, and the watermark.

@@ -14,19 +14,61 @@ use super::payable::PayabilityConfig;
 
 /// A configuration file that cannot be used, naming the entry at fault.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ConfigError {
+    /// Not TOML, or an unknown key (toml's message, with the line).
     #[error("fastriver config: {0}")]
     Toml(String),
     #[error("fastriver config: city {city}: unknown time zone {zone:?}")]
-    TimeZone { city: String, zone: String },
+    /// A city's time zone is not an IANA name.
+    TimeZone {
+        /// The city's code.
+        city: String,
+        /// The zone as written.
+        zone: String,
+    },
     #[error("fastriver config: city {city}: same_day_cutoff: {source}")]
-    Cutoff { city: String, source: IntervalError },
+    /// A city's same-day cut-off is not a time of day.
+    Cutoff {
+        /// The city's code.
+        city: String,
+        /// Why.
+        source: IntervalError,
+    },
     #[error("fastriver config: city {city}: slot: {source}")]
-    Slot { city: String, source: IntervalError },
+    /// A city's slot is not a valid interval.
+    Slot {
+        /// The city's code.
+        city: String,
+        /// Why.
+        source: IntervalError,
+    },
     #[error("fastriver config: city {city}: slot id {id} appears twice")]
-    DuplicateSlot { city: String, id: i64 },
+    /// Two slots of a city share an id.
+    DuplicateSlot {
+        /// The city's code.
+        city: String,
+        /// The repeated id.
+        id: i64,
+    },
+    /// No city is enabled: no request could validate.
     #[error("fastriver config: no city enabled")]
     NoCity,
+}
+
+impl ConfigError {
+    /// A stable machine-readable code (snake_case): what a caller matches on; messages
+    /// may be reworded, codes are not.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ConfigError::Toml { .. } => "config_syntax",
+            ConfigError::TimeZone { .. } => "unknown_time_zone",
+            ConfigError::Cutoff { .. } => "bad_cutoff",
+            ConfigError::Slot { .. } => "bad_slot",
+            ConfigError::DuplicateSlot { .. } => "duplicate_slot",
+            ConfigError::NoCity => "no_city",
+        }
+    }
 }
 
 /// One enabled delivery city.

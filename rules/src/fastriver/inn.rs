@@ -13,11 +13,23 @@ const W12: [u32; 11] = [3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8];
 
 /// Why an INN is not valid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum InnError {
     /// Not 10 or 12 ASCII digits.
     Format,
     /// The right length but a check digit does not match.
     CheckDigit,
+}
+
+impl InnError {
+    /// A stable machine-readable code (snake_case): what a caller matches on; messages
+    /// may be reworded, codes are not.
+    pub fn code(&self) -> &'static str {
+        match self {
+            InnError::Format => "inn_format",
+            InnError::CheckDigit => "inn_checksum",
+        }
+    }
 }
 
 /// What kind of taxpayer an INN belongs to, known from its length.

@@ -30,22 +30,51 @@ pub struct TimeInterval {
 
 /// Why a slot or a slot name is not valid.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum IntervalError {
+    /// Not `HH:MM-HH:MM` (the text).
     #[error("interval name must be HH:MM-HH:MM, got {0:?}")]
     Name(String),
+    /// Minutes from midnight beyond 1440.
     #[error("minutes must be within 0..=1440, got {0}")]
     Minutes(u32),
     #[error("interval must end after it starts ({from}..{to})")]
-    Empty { from: u16, to: u16 },
-    #[error("slot {id}: name {name:?} does not match from={from}, to={to}")]
-    NameMismatch {
-        id: i64,
-        name: String,
+    /// The interval ends at or before its start.
+    Empty {
+        /// Start, minutes from midnight.
         from: u16,
+        /// End, minutes from midnight.
         to: u16,
     },
+    /// A slot's name says other times than its minutes.
+    #[error("slot {id}: name {name:?} does not match from={from}, to={to}")]
+    NameMismatch {
+        /// The slot's id.
+        id: i64,
+        /// The slot's name.
+        name: String,
+        /// Start, minutes from midnight.
+        from: u16,
+        /// End, minutes from midnight.
+        to: u16,
+    },
+    /// `check_days` outside 1 to 7.
     #[error("check_days must be 1 to 7, got {0}")]
     CheckDays(i64),
+}
+
+impl IntervalError {
+    /// A stable machine-readable code (snake_case): what a caller matches on; messages
+    /// may be reworded, codes are not.
+    pub fn code(&self) -> &'static str {
+        match self {
+            IntervalError::Name { .. } => "interval_name",
+            IntervalError::Minutes { .. } => "minutes_range",
+            IntervalError::Empty { .. } => "empty_interval",
+            IntervalError::NameMismatch { .. } => "name_mismatch",
+            IntervalError::CheckDays { .. } => "check_days",
+        }
+    }
 }
 
 /// `HH:MM` of a minute of the day.

@@ -186,21 +186,43 @@ impl<'de> Deserialize<'de> for Event {
 
 /// Why a callback does not agree with the seed's event table.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum EventError {
+    /// An event the seed's table does not have (its name).
     #[error("unknown event {0:?}")]
     Unknown(String),
+    /// The event carries another request status than the table gives.
     #[error("event {event} carries delivery_request_status {expected:?}, not {got:?}")]
     RequestStatus {
+        /// The event.
         event: &'static str,
+        /// What the table gives.
         expected: RequestStatus,
+        /// What the callback carried.
         got: RequestStatus,
     },
+    /// The event carries a delivery status the table does not allow for it.
     #[error("event {event} carries delivery_status {expected:?}, not {got:?}")]
     DeliveryStatus {
+        /// The event.
         event: &'static str,
+        /// What the table allows.
         expected: &'static [DeliveryStatus],
+        /// What the callback carried.
         got: DeliveryStatus,
     },
+}
+
+impl EventError {
+    /// A stable machine-readable code (snake_case): what a caller matches on; messages
+    /// may be reworded, codes are not.
+    pub fn code(&self) -> &'static str {
+        match self {
+            EventError::Unknown { .. } => "unknown_event",
+            EventError::RequestStatus { .. } => "request_status_mismatch",
+            EventError::DeliveryStatus { .. } => "delivery_status_mismatch",
+        }
+    }
 }
 
 /// Checks the statuses a callback carries against the event table.
@@ -256,7 +278,7 @@ pub enum Step {
 /// A step refused: the HTTP status the API answers and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
 #[error("HTTP {http_status}: {message}")]
-pub struct Refusal {
+pub struct OperationRefusal {
     /// 405 when the state does not allow the request, 422 when the request cannot be
     /// carried out (cancel after execution, changes after the meeting, an event that
     /// contradicts the table).
@@ -264,8 +286,24 @@ pub struct Refusal {
     pub message: String,
 }
 
-fn refuse(http_status: u16, message: impl Into<String>) -> Refusal {
-    Refusal {
+impl OperationRefusal {
+    /// A stable machine-readable code from the HTTP status Fastriver answers:
+    /// `not_allowed` (405: the state does not allow the request) or `unprocessable`
+    /// (422: the request cannot be carried out).
+    pub fn code(&self) -> &'static str {
+        match self.http_status {
+            405 => "not_allowed",
+            _ => "unprocessable",
+        }
+    }
+}
+
+/// The former name of [`OperationRefusal`] (issue 14: three `Refusal`s clashed across the
+/// crates), kept while the remaining callers move.
+pub type Refusal = OperationRefusal;
+
+fn refuse(http_status: u16, message: impl Into<String>) -> OperationRefusal {
+    OperationRefusal {
         http_status,
         message: message.into(),
     }
@@ -328,7 +366,7 @@ impl Lifecycle {
     }
 
     /// Whether `op` is allowed now, without changing anything.
-    pub fn allows(&self, op: Operation) -> Result<(), Refusal> {
+    pub fn allows(&self, op: Operation) -> Result<(), OperationRefusal> {
         let mut copy = *self;
         copy.apply(Step::Op(op), DateTime::<Utc>::MIN_UTC)
     }
@@ -348,7 +386,7 @@ impl Lifecycle {
     /// l.apply(Step::Op(Operation::Confirm), t).unwrap();
     /// assert_eq!((l.request, l.delivery), (R::Confirmed, D::Completed));
     /// ```
-    pub fn apply(&mut self, step: Step, at: DateTime<Utc>) -> Result<(), Refusal> {
+    pub fn apply(&mut self, step: Step, at: DateTime<Utc>) -> Result<(), OperationRefusal> {
         let (request, delivery) = self.next(step, at)?;
         if request == RequestStatus::Executed && self.request != RequestStatus::Executed {
             self.executed_at = Some(at);
@@ -362,7 +400,7 @@ impl Lifecycle {
         &self,
         step: Step,
         at: DateTime<Utc>,
-    ) -> Result<(RequestStatus, DeliveryStatus), Refusal> {
+    ) -> Result<(RequestStatus, DeliveryStatus), OperationRefusal> {
         use DeliveryStatus as D;
         use RequestStatus as R;
         let (r, d) = (self.request, self.delivery);
@@ -442,7 +480,10 @@ impl Lifecycle {
         }
     }
 
-    fn operation(&self, op: Operation) -> Result<(RequestStatus, DeliveryStatus), Refusal> {
+    fn operation(
+        &self,
+        op: Operation,
+    ) -> Result<(RequestStatus, DeliveryStatus), OperationRefusal> {
         use DeliveryStatus as D;
         use RequestStatus as R;
         let (r, d) = (self.request, self.delivery);
@@ -553,11 +594,25 @@ pub enum Received {
 
 /// A callback that cannot be taken.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum CallbackError {
+    /// The callback disagrees with the event table.
     #[error(transparent)]
     Table(#[from] EventError),
+    /// The lifecycle refuses the step the callback reports.
     #[error(transparent)]
-    Refused(#[from] Refusal),
+    Refused(#[from] OperationRefusal),
+}
+
+impl CallbackError {
+    /// A stable machine-readable code (snake_case): what a caller matches on; messages
+    /// may be reworded, codes are not.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CallbackError::Table(e) => e.code(),
+            CallbackError::Refused(e) => e.code(),
+        }
+    }
 }
 
 /// The receiving end of one request's callbacks. Fastriver retries a callback up to 10

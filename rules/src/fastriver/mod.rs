@@ -5,6 +5,7 @@
 //! learns every problem at once, before sending, in the same shape:
 //!
 //! - [`request`]: the delivery request and its validation ([`validate_request`]);
+//! - [`documents`]: the client's identity documents in a request, and their checks;
 //! - [`config`]: what is configured per partner (enabled cities and products, the
 //!   cities' time zones, same-day cut-offs and slots), loadable from TOML;
 //! - [`interval`]: time intervals (minutes from midnight ↔ `HH:MM-HH:MM`) and `check_days`;
@@ -18,6 +19,7 @@
 //! Everything here is pure: time is passed in as an instant in UTC.
 
 pub mod config;
+pub mod documents;
 pub mod inn;
 pub mod interval;
 pub mod lifecycle;
@@ -26,6 +28,8 @@ pub mod request;
 
 pub use config::{CityConfig, ConfigError, PartnerConfig};
 pub use interval::{CheckDays, TimeInterval};
-pub use lifecycle::{DeliveryStatus, Event, Lifecycle, Operation, Refusal, RequestStatus, Step};
+pub use lifecycle::{
+    DeliveryStatus, Event, Lifecycle, Operation, OperationRefusal, Refusal, RequestStatus, Step,
+};
 pub use payable::{Payability, PayabilityConfig};
 pub use request::{validate_request, DeliveryRequest, ValidationErrors};

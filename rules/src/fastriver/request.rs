@@ -11,6 +11,7 @@ use chrono::{DateTime, NaiveDate, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::config::{CityConfig, PartnerConfig};
+use super::documents::check_documents;
 use super::inn::{self, InnError};
 use crate::field::{is_email, is_https_url, FieldError};
 use crate::mask;
@@ -41,7 +42,9 @@ pub struct DeliveryRequest {
     /// `DD.MM.YYYY` (the seed's format) or `YYYY-MM-DD`.
     #[serde(default)]
     pub birthday: Option<String>,
-    /// Client documents; "TBD" in the seed, carried but not validated.
+    /// Client documents (identity, for verification): carried as JSON so that a wrong
+    /// type is a field error, not malformed input; [`validate_request`] checks them
+    /// (see [`super::documents`]).
     #[serde(default)]
     pub documents: Option<serde_json::Value>,
     /// City code (`moscow`) or name (`Москва`).
@@ -167,6 +170,7 @@ impl DeliveryRequest {
     pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
         // Typed, without an intermediate `Value`: the envelope pass skips every other
         // key; without `data`, the text is the attributes themselves.
+        crate::payload::expect_object(text)?;
         match serde_json::from_str::<Envelope>(text)?.data {
             Some(data) => Ok(data.attributes),
             None => serde_json::from_str(text),
@@ -272,6 +276,11 @@ impl ValidationErrors {
     }
 
     fn push(&mut self, field: &'static str, code: &'static str, message: impl Into<String>) {
+        self.errors.push(FieldError::new(field, code, message));
+    }
+
+    /// A problem with a field named by a path (`documents[2].series`).
+    pub(crate) fn push_at(&mut self, field: String, code: &'static str, message: &str) {
         self.errors.push(FieldError::new(field, code, message));
     }
 }
@@ -384,6 +393,10 @@ pub fn validate_request(
             }
             Some(_) => {}
         }
+    }
+
+    if let Some(documents) = &req.documents {
+        check_documents(&mut errs, documents, today);
     }
 
     let product = match present(req.product.as_deref()) {

@@ -75,9 +75,12 @@ pub fn weekend_points(points: &[TargetPoint]) -> impl Iterator<Item = &TargetPoi
     points.iter().filter(|p| p.takes_weekend_delivery())
 }
 
-/// A shipment as far as the add-on is concerned.
+/// A shipment as far as the add-on is concerned (the project's own check input: an
+/// unknown or misspelt key is an error, issue 16 — `end_of_week_colection` used to be
+/// ignored and the add-on taken as not asked for, so no refusal at all).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Shipment {
+#[serde(deny_unknown_fields)]
+pub struct WeekendShipment {
     /// ShipX service, e.g. `inpost_locker_standard`.
     pub service: String,
     /// An Allegro shipment.
@@ -91,10 +94,17 @@ pub struct Shipment {
     pub target_point: TargetPoint,
 }
 
+/// The former name of [`WeekendShipment`] (issue 14: three `Shipment`s clashed across
+/// the crates), kept while the benches and fuzz targets move to the new name.
+pub type Shipment = WeekendShipment;
+
+/// The former name of [`WeekendRefusal`], kept while the remaining callers move.
+pub type Refusal = WeekendRefusal;
+
 /// One reason InPost refuses the add-on. The declaration order is the reporting order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Refusal {
+pub enum WeekendRefusal {
     /// The add-on is asked for on a service other than `inpost_locker_standard`.
     ServiceWithoutAddOn = 0,
     /// Ordered outside the weekly window.
@@ -107,34 +117,34 @@ pub enum Refusal {
     Allegro = 4,
 }
 
-impl Refusal {
+impl WeekendRefusal {
     /// All refusals in reporting order.
-    pub const ALL: [Refusal; 5] = [
-        Refusal::ServiceWithoutAddOn,
-        Refusal::OutsideWindow,
-        Refusal::PopTarget,
-        Refusal::NotOpen247,
-        Refusal::Allegro,
+    pub const ALL: [WeekendRefusal; 5] = [
+        WeekendRefusal::ServiceWithoutAddOn,
+        WeekendRefusal::OutsideWindow,
+        WeekendRefusal::PopTarget,
+        WeekendRefusal::NotOpen247,
+        WeekendRefusal::Allegro,
     ];
 
     /// ShipX `error` name.
     pub fn shipx_key(self) -> &'static str {
         match self {
-            Refusal::ServiceWithoutAddOn => "invalid_service_for_end_of_week_collection",
-            Refusal::OutsideWindow => "invalid_end_of_week_collection",
-            Refusal::PopTarget => "invalid_target_point_for_end_of_week_collection",
-            Refusal::NotOpen247 => "invalid_target_point_247_for_end_of_week_collection",
-            Refusal::Allegro => "invalid_allegro_for_end_of_week_collection",
+            WeekendRefusal::ServiceWithoutAddOn => "invalid_service_for_end_of_week_collection",
+            WeekendRefusal::OutsideWindow => "invalid_end_of_week_collection",
+            WeekendRefusal::PopTarget => "invalid_target_point_for_end_of_week_collection",
+            WeekendRefusal::NotOpen247 => "invalid_target_point_247_for_end_of_week_collection",
+            WeekendRefusal::Allegro => "invalid_allegro_for_end_of_week_collection",
         }
     }
 
     /// apiv2 error `key`, where apiv2 has the check.
     pub fn apiv2_key(self) -> Option<&'static str> {
         match self {
-            Refusal::ServiceWithoutAddOn | Refusal::NotOpen247 => None,
-            Refusal::OutsideWindow => Some("invalidEndOfWeekCollection"),
-            Refusal::PopTarget => Some("invalidBoxMachineNameForEndOfWeekCollection"),
-            Refusal::Allegro => Some("invalidAllegroForEndOfWeekCollection"),
+            WeekendRefusal::ServiceWithoutAddOn | WeekendRefusal::NotOpen247 => None,
+            WeekendRefusal::OutsideWindow => Some("invalidEndOfWeekCollection"),
+            WeekendRefusal::PopTarget => Some("invalidBoxMachineNameForEndOfWeekCollection"),
+            WeekendRefusal::Allegro => Some("invalidAllegroForEndOfWeekCollection"),
         }
     }
 
@@ -142,41 +152,43 @@ impl Refusal {
     /// project's in the same style.
     pub fn message_pl(self) -> &'static str {
         match self {
-            Refusal::ServiceWithoutAddOn => {
+            WeekendRefusal::ServiceWithoutAddOn => {
                 "Usługa Dostawy Weekendowej jest dostępna tylko dla usługi inpost_locker_standard."
             }
-            Refusal::OutsideWindow => {
+            WeekendRefusal::OutsideWindow => {
                 "Wybrana usługa dodatkowa jest poza określonym przedziałem czasowym. Przedziały czasowe w których można skorzystać z usługi opisane są w regulaminie."
             }
-            Refusal::PopTarget => "Wybrany punkt odbioru nie może być Punktem Obsługi Przesyłek.",
-            Refusal::NotOpen247 => {
+            WeekendRefusal::PopTarget => "Wybrany punkt odbioru nie może być Punktem Obsługi Przesyłek.",
+            WeekendRefusal::NotOpen247 => {
                 "Wybrany paczkomat nie jest dostępny 24/7. Dostawy Weekendowe obsługują tylko paczkomaty dostępne całą dobę."
             }
-            Refusal::Allegro => "Usługa Dostawy Weekendowej nie jest dostępna dla przesyłek Allegro.",
+            WeekendRefusal::Allegro => "Usługa Dostawy Weekendowej nie jest dostępna dla przesyłek Allegro.",
         }
     }
 
     /// English message, for ShipX bodies and logs.
     pub fn message_en(self) -> &'static str {
         match self {
-            Refusal::ServiceWithoutAddOn => {
+            WeekendRefusal::ServiceWithoutAddOn => {
                 "Weekend delivery is available only for the service inpost_locker_standard."
             }
-            Refusal::OutsideWindow => {
+            WeekendRefusal::OutsideWindow => {
                 "Weekend delivery was chosen outside the time window in which it can be ordered (see the terms of service)."
             }
-            Refusal::PopTarget => "The target point of a weekend delivery cannot be a parcel service point (POP).",
-            Refusal::NotOpen247 => "The target parcel locker of a weekend delivery must be open 24/7.",
-            Refusal::Allegro => "Weekend delivery is not available for Allegro shipments.",
+            WeekendRefusal::PopTarget => "The target point of a weekend delivery cannot be a parcel service point (POP).",
+            WeekendRefusal::NotOpen247 => "The target parcel locker of a weekend delivery must be open 24/7.",
+            WeekendRefusal::Allegro => "Weekend delivery is not available for Allegro shipments.",
         }
     }
 
     /// The ShipX request field the refusal is reported under (`details` path).
     pub fn shipx_field(self) -> &'static [&'static str] {
         match self {
-            Refusal::ServiceWithoutAddOn => &["service"],
-            Refusal::OutsideWindow | Refusal::Allegro => &["end_of_week_collection"],
-            Refusal::PopTarget | Refusal::NotOpen247 => &["custom_attributes", "target_point"],
+            WeekendRefusal::ServiceWithoutAddOn => &["service"],
+            WeekendRefusal::OutsideWindow | WeekendRefusal::Allegro => &["end_of_week_collection"],
+            WeekendRefusal::PopTarget | WeekendRefusal::NotOpen247 => {
+                &["custom_attributes", "target_point"]
+            }
         }
     }
 }
@@ -189,11 +201,11 @@ impl Refusals {
     pub const NONE: Refusals = Refusals(0);
 
     #[inline]
-    pub fn insert(&mut self, r: Refusal) {
+    pub fn insert(&mut self, r: WeekendRefusal) {
         self.0 |= 1 << (r as u8);
     }
     #[inline]
-    pub fn contains(self, r: Refusal) -> bool {
+    pub fn contains(self, r: WeekendRefusal) -> bool {
         self.0 & (1 << (r as u8)) != 0
     }
     /// No refusal: InPost accepts the shipment as asked.
@@ -209,17 +221,19 @@ impl Refusals {
         self.0
     }
     /// The refusals in reporting order.
-    pub fn iter(self) -> impl Iterator<Item = Refusal> {
-        Refusal::ALL.into_iter().filter(move |r| self.contains(*r))
+    pub fn iter(self) -> impl Iterator<Item = WeekendRefusal> {
+        WeekendRefusal::ALL
+            .into_iter()
+            .filter(move |r| self.contains(*r))
     }
     /// The first refusal, which gives a ShipX body its `error`.
-    pub fn first(self) -> Option<Refusal> {
+    pub fn first(self) -> Option<WeekendRefusal> {
         self.iter().next()
     }
 }
 
-impl FromIterator<Refusal> for Refusals {
-    fn from_iter<I: IntoIterator<Item = Refusal>>(iter: I) -> Self {
+impl FromIterator<WeekendRefusal> for Refusals {
+    fn from_iter<I: IntoIterator<Item = WeekendRefusal>>(iter: I) -> Self {
         let mut set = Refusals::NONE;
         for r in iter {
             set.insert(r);
@@ -232,9 +246,9 @@ impl FromIterator<Refusal> for Refusals {
 /// when the add-on is not asked for.
 ///
 /// ```
-/// use courier_rules::inpost::{check, Preset, PointType, Refusal, Shipment, TargetPoint};
+/// use courier_rules::inpost::{check, Preset, PointType, WeekendRefusal, WeekendShipment, TargetPoint};
 /// let window = Preset::Seed.window().unwrap();
-/// let shipment = Shipment {
+/// let shipment = WeekendShipment {
 ///     service: "inpost_locker_standard".into(),
 ///     allegro: true,
 ///     end_of_week_collection: true,
@@ -242,28 +256,28 @@ impl FromIterator<Refusal> for Refusals {
 ///     target_point: TargetPoint { name: "KRA010".into(), point_type: PointType::ParcelLocker, location_247: true },
 /// };
 /// let refusals: Vec<_> = check(&window, &shipment).iter().collect();
-/// assert_eq!(refusals, [Refusal::OutsideWindow, Refusal::Allegro]);
+/// assert_eq!(refusals, [WeekendRefusal::OutsideWindow, WeekendRefusal::Allegro]);
 /// ```
 #[inline]
-pub fn check(window: &Window, shipment: &Shipment) -> Refusals {
+pub fn check(window: &Window, shipment: &WeekendShipment) -> Refusals {
     if !shipment.end_of_week_collection {
         return Refusals::NONE;
     }
     let mut out = Refusals::NONE;
     if shipment.service != ADD_ON_SERVICE {
-        out.insert(Refusal::ServiceWithoutAddOn);
+        out.insert(WeekendRefusal::ServiceWithoutAddOn);
     }
     if !window.is_open(shipment.ordered_at) {
-        out.insert(Refusal::OutsideWindow);
+        out.insert(WeekendRefusal::OutsideWindow);
     }
     if shipment.target_point.point_type == PointType::Pop {
-        out.insert(Refusal::PopTarget);
+        out.insert(WeekendRefusal::PopTarget);
     }
     if !shipment.target_point.location_247 {
-        out.insert(Refusal::NotOpen247);
+        out.insert(WeekendRefusal::NotOpen247);
     }
     if shipment.allegro {
-        out.insert(Refusal::Allegro);
+        out.insert(WeekendRefusal::Allegro);
     }
     out
 }
@@ -275,8 +289,8 @@ pub fn check(window: &Window, shipment: &Shipment) -> Refusals {
 /// is nothing to refuse.
 ///
 /// ```
-/// use courier_rules::inpost::eligibility::{shipx_error_body, Refusal, Refusals};
-/// let body = shipx_error_body([Refusal::PopTarget, Refusal::Allegro].into_iter().collect()).unwrap();
+/// use courier_rules::inpost::eligibility::{shipx_error_body, WeekendRefusal, Refusals};
+/// let body = shipx_error_body([WeekendRefusal::PopTarget, WeekendRefusal::Allegro].into_iter().collect()).unwrap();
 /// assert_eq!(body.error, "invalid_target_point_for_end_of_week_collection");
 /// assert_eq!(body.details["custom_attributes"]["target_point"][0],
 ///            "invalid_target_point_for_end_of_week_collection");
@@ -333,8 +347,8 @@ fn insert_detail(map: &mut Map<String, Value>, path: &[&str], key: &str) {
 /// apiv2 has no key for (24/7, service) are left out, as apiv2 does not check them.
 ///
 /// ```
-/// use courier_rules::inpost::eligibility::{apiv2_error_xml, Refusal};
-/// let xml = apiv2_error_xml("pack-1", [Refusal::Allegro].into_iter().collect());
+/// use courier_rules::inpost::eligibility::{apiv2_error_xml, WeekendRefusal};
+/// let xml = apiv2_error_xml("pack-1", [WeekendRefusal::Allegro].into_iter().collect());
 /// assert!(xml.contains(r#"<error key="invalidAllegroForEndOfWeekCollection">"#));
 /// ```
 pub fn apiv2_error_xml(pack_id: &str, refusals: Refusals) -> String {

@@ -5,7 +5,7 @@
 //! The filter is a small Copy value with a predicate, so the batch mode can reuse it
 //! over any shipment type that implements [`HasEndOfWeekCollection`].
 
-use super::eligibility::Shipment;
+use super::eligibility::WeekendShipment;
 
 /// Anything that may carry the add-on. A shipment without the attribute has it `false`
 /// (the attribute is optional and defaults to false).
@@ -13,7 +13,7 @@ pub trait HasEndOfWeekCollection {
     fn end_of_week_collection(&self) -> bool;
 }
 
-impl HasEndOfWeekCollection for Shipment {
+impl HasEndOfWeekCollection for WeekendShipment {
     fn end_of_week_collection(&self) -> bool {
         self.end_of_week_collection
     }
@@ -55,13 +55,11 @@ impl EndOfWeekCollectionFilter {
     /// assert_eq!(F::parse("true"), Ok(F::Only(true)));
     /// assert!(F::parse("yes").is_err());
     /// ```
-    pub fn parse(value: &str) -> Result<Self, String> {
+    pub fn parse(value: &str) -> Result<Self, FilterError> {
         match value {
             "true" => Ok(Self::Only(true)),
             "false" => Ok(Self::Only(false)),
-            other => Err(format!(
-                "end_of_week_collection: expected `true` or `false`, got `{other}`"
-            )),
+            other => Err(FilterError::NotABoolean(other.to_string())),
         }
     }
 
@@ -87,5 +85,23 @@ impl EndOfWeekCollectionFilter {
         shipments: &'a [S],
     ) -> impl Iterator<Item = &'a S> + 'a {
         shipments.iter().filter(move |s| self.matches(*s))
+    }
+}
+
+/// A filter value that is neither `true` nor `false`; the message names the parameter.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum FilterError {
+    /// The value given.
+    #[error("end_of_week_collection: expected `true` or `false`, got `{0}`")]
+    NotABoolean(String),
+}
+
+impl FilterError {
+    /// A stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            FilterError::NotABoolean(_) => "not_a_boolean",
+        }
     }
 }

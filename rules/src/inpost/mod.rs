@@ -27,9 +27,13 @@ pub mod refund;
 pub mod shipx;
 pub mod window;
 
-pub use eligibility::{check, PointType, Refusal, Refusals, Shipment, TargetPoint, ADD_ON_SERVICE};
-pub use filter::EndOfWeekCollectionFilter;
-pub use refund::{
-    ClientType, DispatchEvent, DispatchKind, ParcelHistory, RefundDecision, RefundPolicy,
+pub use eligibility::{
+    check, PointType, Refusal, Refusals, Shipment, TargetPoint, WeekendRefusal, WeekendShipment,
+    ADD_ON_SERVICE,
 };
-pub use window::{Opening, Preset, WeekTime, Window, WindowError};
+pub use filter::{EndOfWeekCollectionFilter, FilterError};
+pub use refund::{
+    ClientType, DispatchEvent, DispatchKind, HistoryError, ParcelHistory, PolicyError,
+    RefundDecision, RefundPolicy,
+};
+pub use window::{Opening, Preset, WeekTime, WeekTimeError, Window, WindowError};

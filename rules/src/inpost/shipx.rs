@@ -5,7 +5,7 @@
 //! (`custom_attributes.target_point: "KRA010"`); whether it is a parcel locker or a POP
 //! and whether it is open 24/7 are the point's attributes in ShipX's points API
 //! (`GET /v1/points`: `type`, `location_247`). [`ShipxShipment::to_shipment`] joins the
-//! two into the [`Shipment`] that [`super::check`] decides on. Other ShipX fields
+//! two into the [`WeekendShipment`] that [`super::check`] decides on. Other ShipX fields
 //! (receiver, parcels, insurance, cod, …) are accepted and ignored here.
 //!
 //! Decisions (docs/inpost.md):
@@ -24,7 +24,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::eligibility::{PointType, Shipment, TargetPoint};
+use super::eligibility::{PointType, TargetPoint, WeekendShipment};
 
 /// `custom_attributes` of a ShipX shipment, as far as the add-on is concerned.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -51,11 +51,15 @@ pub struct ShipxShipment {
 
 /// A ShipX shipment that cannot be checked, naming the field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ShipxInputError {
+    /// No `service` in the body.
     #[error("service: required (e.g. \"inpost_locker_standard\")")]
     NoService,
+    /// A locker shipment without `custom_attributes.target_point`.
     #[error("custom_attributes.target_point: required for a locker shipment")]
     NoTargetPoint,
+    /// The target point is not in the points list (its name).
     #[error("custom_attributes.target_point: point {0:?} is not in the points list")]
     UnknownPoint(String),
 }
@@ -81,17 +85,36 @@ impl ShipxInputError {
 
 /// A points list that cannot be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum PointsError {
+    /// Not JSON, or not one of the accepted shapes (serde_json's message).
     #[error("points: {0}")]
     Json(String),
+    /// A point with a missing or wrong field.
     #[error("points: items[{index}].{field}: {message}")]
     Item {
+        /// The point's position in the list.
         index: usize,
+        /// The field.
         field: &'static str,
+        /// What is wrong.
         message: String,
     },
+    /// A point name listed twice.
     #[error("points: {0:?} is listed twice")]
     Duplicate(String),
+}
+
+impl PointsError {
+    /// A stable machine-readable code (snake_case): what a caller matches on; messages
+    /// may be reworded, codes are not.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PointsError::Json { .. } => "points_syntax",
+            PointsError::Item { .. } => "bad_item",
+            PointsError::Duplicate { .. } => "duplicate_point",
+        }
+    }
 }
 
 /// Target points by name, from ShipX's points API answer (`{"items": [{"name", "type":
@@ -224,7 +247,7 @@ impl ShipxShipment {
         &self,
         points: &Points,
         ordered_at: DateTime<Utc>,
-    ) -> Result<Shipment, ShipxInputError> {
+    ) -> Result<WeekendShipment, ShipxInputError> {
         let service = self
             .service
             .as_deref()
@@ -249,7 +272,7 @@ impl ShipxShipment {
                 _ => true,
             })
         };
-        Ok(Shipment {
+        Ok(WeekendShipment {
             service: service.to_string(),
             allegro: present(&attrs.allegro_transaction_id) || present(&attrs.allegro_user_id),
             end_of_week_collection: self.end_of_week_collection,

@@ -50,22 +50,20 @@ impl WeekTime {
     /// assert_eq!(t.second_of_week(), 3 * 86_400 + 20 * 3_600);
     /// assert!(WeekTime::parse("thursday 25:00").is_err());
     /// ```
-    pub fn parse(text: &str) -> Result<WeekTime, String> {
+    pub fn parse(text: &str) -> Result<WeekTime, WeekTimeError> {
         let mut parts = text.split_whitespace();
         let (Some(day), Some(time), None) = (parts.next(), parts.next(), parts.next()) else {
-            return Err(format!(
-                "`{text}` is not `<weekday> HH:MM` (e.g. `thursday 20:00`)"
-            ));
+            return Err(WeekTimeError::Shape(text.to_string()));
         };
-        let day = parse_weekday(day).ok_or_else(|| format!("`{day}` is not a weekday"))?;
+        let day = parse_weekday(day).ok_or_else(|| WeekTimeError::Weekday(day.to_string()))?;
         let (h, m) = time
             .split_once(':')
-            .ok_or_else(|| format!("`{time}` is not HH:MM"))?;
+            .ok_or_else(|| WeekTimeError::Time(time.to_string()))?;
         let (Ok(h), Ok(m)) = (h.parse::<u16>(), m.parse::<u16>()) else {
-            return Err(format!("`{time}` is not HH:MM"));
+            return Err(WeekTimeError::Time(time.to_string()));
         };
         if h.to_string().len() > 2 || m >= 60 || h > 24 || (h == 24 && m != 0) {
-            return Err(format!("`{time}` is not a time of day (00:00 to 24:00)"));
+            return Err(WeekTimeError::OutOfDay(time.to_string()));
         }
         Ok(WeekTime {
             day,
@@ -117,19 +115,79 @@ fn parse_weekday(s: &str) -> Option<Weekday> {
         .map(|&(_, d)| d)
 }
 
+/// Why a `<weekday> HH:MM` text was refused by [`WeekTime::parse`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum WeekTimeError {
+    /// Not two words.
+    #[error("`{0}` is not `<weekday> HH:MM` (e.g. `thursday 20:00`)")]
+    Shape(String),
+    /// The first word is not an English weekday.
+    #[error("`{0}` is not a weekday")]
+    Weekday(String),
+    /// The second word is not `HH:MM`.
+    #[error("`{0}` is not HH:MM")]
+    Time(String),
+    /// `HH:MM` beyond 24:00 or with minutes over 59.
+    #[error("`{0}` is not a time of day (00:00 to 24:00)")]
+    OutOfDay(String),
+}
+
+impl WeekTimeError {
+    /// A stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            WeekTimeError::Shape(_) => "week_time_format",
+            WeekTimeError::Weekday(_) => "unknown_weekday",
+            WeekTimeError::Time(_) => "time_format",
+            WeekTimeError::OutOfDay(_) => "time_out_of_day",
+        }
+    }
+}
+
 /// Why a window configuration was rejected. Each message names the field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum WindowError {
+    /// Not TOML, or a missing or unknown key (toml's message, with the line).
     #[error("window configuration: {0}")]
     Toml(String),
+    /// `zone` is not an IANA time zone (the name).
     #[error("window configuration, field `zone`: unknown time zone `{0}` (use an IANA name such as `Europe/Warsaw`)")]
     UnknownZone(String),
+    /// `opens` or `closes` is not `<weekday> HH:MM`.
     #[error("window configuration, field `{field}`: {reason}")]
-    BadWeekTime { field: &'static str, reason: String },
+    BadWeekTime {
+        /// `opens` or `closes`.
+        field: &'static str,
+        /// Why.
+        reason: WeekTimeError,
+    },
     #[error("window configuration: `closes` ({closes}) must be after `opens` ({opens}) within one week (Monday 00:00 to Sunday 24:00)")]
-    EndNotAfterStart { opens: String, closes: String },
+    /// `closes` is not after `opens` within one week.
+    EndNotAfterStart {
+        /// `opens`, as written back.
+        opens: String,
+        /// `closes`, as written back.
+        closes: String,
+    },
+    /// A window from Monday 00:00 to Sunday 24:00, which never closes.
     #[error("window configuration: a window from Monday 00:00 to Sunday 24:00 never closes")]
     WholeWeek,
+}
+
+impl WindowError {
+    /// A stable machine-readable code (snake_case): what a caller matches on; messages
+    /// may be reworded, codes are not.
+    pub fn code(&self) -> &'static str {
+        match self {
+            WindowError::Toml { .. } => "window_syntax",
+            WindowError::UnknownZone { .. } => "unknown_zone",
+            WindowError::BadWeekTime { .. } => "bad_week_time",
+            WindowError::EndNotAfterStart { .. } => "end_not_after_start",
+            WindowError::WholeWeek => "whole_week",
+        }
+    }
 }
 
 /// A window configuration as written in TOML.

@@ -10,6 +10,7 @@ pub struct Problem {
     pub line: Option<usize>,
     /// Key path, e.g. `method[2] (ems).rate[1].per_step`.
     pub key: String,
+    /// What is wrong, for people.
     pub message: String,
 }
 
@@ -22,10 +23,20 @@ impl std::fmt::Display for Problem {
     }
 }
 
-/// Every problem found in a tariff file, in file order.
+/// Every problem found in a tariff file, in file order: not one error but the list, so
+/// an analyst fixes the whole file in one pass.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct TariffError {
+    /// The problems, in file order, each with its line and key.
     pub problems: Vec<Problem>,
+}
+
+impl TariffError {
+    /// A stable machine-readable code for the whole refusal (each [`Problem`] names its
+    /// key and line).
+    pub fn code(&self) -> &'static str {
+        "invalid_tariff"
+    }
 }
 
 impl std::fmt::Display for TariffError {

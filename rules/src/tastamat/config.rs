@@ -48,11 +48,25 @@ fn default_skew() -> u32 {
 
 /// A configuration that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum TastamatConfigError {
+    /// Not TOML, or an unknown key (toml's message, with the line).
     #[error("tastamat config: {0}")]
     Toml(String),
+    /// `storage_period_hours` is zero.
     #[error("tastamat config: storage_period_hours must be positive")]
     StoragePeriod,
+}
+
+impl TastamatConfigError {
+    /// A stable machine-readable code (snake_case): what a caller matches on; messages
+    /// may be reworded, codes are not.
+    pub fn code(&self) -> &'static str {
+        match self {
+            TastamatConfigError::Toml { .. } => "config_syntax",
+            TastamatConfigError::StoragePeriod => "bad_storage_period",
+        }
+    }
 }
 
 impl TastamatConfig {

@@ -125,22 +125,50 @@ pub enum UpdateOutcome {
 
 /// A status update refused (not acknowledged: the sender retries).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum UpdateError {
+    /// The status change is not a transition of the lifecycle.
     #[error("parcel {parcel_id}: {from} → {to} is not a transition of the lifecycle")]
     Illegal {
+        /// The parcel.
         parcel_id: String,
+        /// The stored status.
         from: &'static str,
+        /// The status asked for.
         to: &'static str,
     },
+    /// Withdrawn before the storage period ended.
     #[error("parcel {parcel_id}: withdrawn before the storage period ended at {ends}")]
     WithdrawnEarly {
+        /// The parcel.
         parcel_id: String,
+        /// When the storage period ends.
         ends: DateTime<Utc>,
     },
+    /// A deposit without the open code (the parcel).
     #[error("parcel {0}: a deposit needs the open code")]
     MissingOpenCode(String),
     #[error("update for parcel {got} applied to parcel {expected}")]
-    WrongParcel { expected: String, got: String },
+    /// An update for another parcel than the one it is applied to.
+    WrongParcel {
+        /// The parcel the state is of.
+        expected: String,
+        /// The parcel the update names.
+        got: String,
+    },
+}
+
+impl UpdateError {
+    /// A stable machine-readable code (snake_case): what a caller matches on; messages
+    /// may be reworded, codes are not.
+    pub fn code(&self) -> &'static str {
+        match self {
+            UpdateError::Illegal { .. } => "illegal_transition",
+            UpdateError::WithdrawnEarly { .. } => "withdrawn_before_storage_end",
+            UpdateError::MissingOpenCode { .. } => "open_code_required",
+            UpdateError::WrongParcel { .. } => "wrong_parcel",
+        }
+    }
 }
 
 impl Parcel {

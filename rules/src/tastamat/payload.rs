@@ -110,6 +110,7 @@ impl Payload {
     /// Parses a payload: a status update when it has a `status` field, parcel details
     /// otherwise.
     pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
+        crate::payload::expect_object(text)?;
         let v: serde_json::Value = serde_json::from_str(text)?;
         if v.get("status").is_some() {
             Ok(Payload::StatusUpdate(serde_json::from_value(v)?))

@@ -23,17 +23,37 @@ impl std::fmt::Debug for MobilePrefixes {
 
 /// A prefix list that cannot be used, naming the entry.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum PrefixError {
+    /// Not TOML, or an unknown key (toml's message, with the line).
     #[error("mobile prefixes: {0}")]
     Toml(String),
+    /// An operator code that is not three digits.
     #[error("mobile prefixes: {0:?} is not a three-digit operator code")]
     NotThreeDigits(String),
+    /// An operator code listed twice.
     #[error("mobile prefixes: {0:?} appears twice")]
     Duplicate(String),
+    /// No operator code at all.
     #[error("mobile prefixes: the list is empty")]
     Empty,
+    /// A country other than Kazakhstan.
     #[error("mobile prefixes: country {0:?}: only Kazakhstan (\"KZ\", +7) is supported")]
     Country(String),
+}
+
+impl PrefixError {
+    /// A stable machine-readable code (snake_case): what a caller matches on; messages
+    /// may be reworded, codes are not.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PrefixError::Toml { .. } => "prefixes_syntax",
+            PrefixError::NotThreeDigits { .. } => "not_three_digits",
+            PrefixError::Duplicate { .. } => "duplicate_prefix",
+            PrefixError::Empty => "empty_list",
+            PrefixError::Country { .. } => "unsupported_country",
+        }
+    }
 }
 
 #[derive(Deserialize)]

@@ -138,6 +138,7 @@ const MAX_UNIX_SECONDS: i64 = 99_999_999_999;
 impl Request {
     /// Parses `{"method": "add_order", "operator_login": …, "operator_password": …, …}`.
     pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
+        crate::payload::expect_object(text)?;
         serde_json::from_str(text)
     }
 
@@ -519,14 +520,34 @@ pub struct Reply {
 
 /// A reply that is not a success.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ReplyError {
+    /// Not JSON (serde_json's message).
     #[error("taxomet reply is not JSON: {0}")]
     Malformed(String),
+    /// A key every reply has is missing (the key).
     #[error("taxomet reply lacks {0:?}")]
     Missing(&'static str),
     /// `result` is not `1`: Taxomet refused, with its text.
     #[error("taxomet refused (result {result}): {error}")]
-    Refused { result: String, error: String },
+    Refused {
+        /// `result` as Taxomet sent it.
+        result: String,
+        /// Taxomet's `error` text.
+        error: String,
+    },
+}
+
+impl ReplyError {
+    /// A stable machine-readable code (snake_case): what a caller matches on; messages
+    /// may be reworded, codes are not.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ReplyError::Malformed { .. } => "malformed_reply",
+            ReplyError::Missing { .. } => "missing_field",
+            ReplyError::Refused { .. } => "refused",
+        }
+    }
 }
 
 /// Parses a reply: success only when `result` is `"1"` (or the number 1).

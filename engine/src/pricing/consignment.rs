@@ -1,0 +1,51 @@
+//! What is priced: the parcel as the carrier sees it ([`Parcel`]), what the shipment
+//! asks for beside it ([`Consignment`]) and where it goes ([`Destination`]) — the inputs
+//! of [`CompiledTariff::price_method`](super::CompiledTariff::price_method) (issue 14:
+//! they lived in `evaluate.rs`, which is named after what it does with them).
+
+use rust_decimal::Decimal;
+
+use super::refusal::MethodRefusal;
+
+/// The parcel as the carrier sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parcel {
+    /// Outer sides, longest first.
+    pub outer_sorted_mm: [u32; 3],
+    /// Goods plus packaging.
+    pub gross_weight_g: u64,
+    /// Volume of the goods themselves (for the filler line).
+    pub goods_volume_mm3: u64,
+    /// Units of goods (for the handling line).
+    pub units: u64,
+    /// Index of the box in the tariff's catalogue, when the goods were boxed.
+    pub carton: Option<usize>,
+}
+
+/// The former name of [`Consignment`].
+pub type Shipment = Consignment;
+
+/// The former name of [`MethodRefusal`].
+pub type Refusal = MethodRefusal;
+
+/// What the shipment asks for, beside the parcel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Consignment {
+    /// The prepared parcel (outer size, gross weight, volume, units, carton).
+    pub parcel: Parcel,
+    /// Declared value (insured amount); zero means not insured.
+    pub declared_value: Decimal,
+    /// Amount to collect on delivery; `None`: no cash on delivery.
+    pub cod_amount: Option<Decimal>,
+    /// Weekend delivery add-on (InPost `end_of_week_collection`).
+    pub weekend: bool,
+}
+
+/// An address resolved against every zoning of a tariff, once per request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Destination {
+    /// Zone id per zoning (same order as the tariff's zonings).
+    pub(super) zones: Vec<Option<u16>>,
+    /// Postal index, trimmed (for pick-up points).
+    pub(super) index: String,
+}
