@@ -63,10 +63,6 @@
 
 pub mod aplix;
 pub mod inputs;
-// `missing_docs` is denied for the crate (Cargo.toml); the packing module still has
-// about 56 undocumented public items and is being changed elsewhere right now: allowed
-// here until those land documented, then this line goes.
-#[allow(missing_docs)]
 pub mod packing;
 pub mod pricing;
 

@@ -52,21 +52,43 @@ pub struct CheckDimensions {
 
 /// Error in CheckDimensions input, naming the line and field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum CheckDimensionsError {
+    /// A size or weight is zero, negative, NaN or infinite.
     #[error("line {line}: {field} must be a finite number greater than 0 (got {value})")]
     NotPositive {
+        /// The goods line (0-based, as [`PackError`]).
         line: usize,
+        /// The field's name in the Aplix request.
         field: &'static str,
+        /// The value given, as text.
         value: String,
     },
+    /// A value does not fit in whole millimetres or grams.
     #[error("line {line}: {field} = {value} is too large")]
     TooLarge {
+        /// The goods line (0-based, as [`PackError`]).
         line: usize,
+        /// The field's name in the Aplix request.
         field: &'static str,
+        /// The value given, as text.
         value: String,
     },
+    /// The converted goods are refused by the packer.
     #[error(transparent)]
     Pack(#[from] PackError),
+}
+
+impl CheckDimensionsError {
+    /// A stable, machine-readable code for the kind of error (snake_case); refused
+    /// goods give [`PackError::code`].
+    pub fn code(&self) -> &'static str {
+        match self {
+            CheckDimensionsError::NotPositive { .. } => "not_positive",
+            CheckDimensionsError::TooLarge { .. } => "too_large",
+            CheckDimensionsError::Pack(e) => e.code(),
+        }
+    }
 }
 
 /// Converts a positive float in units to thousandths, rounding up.

@@ -40,7 +40,7 @@ mod refute;
 mod split;
 mod verify;
 
-pub use aplix::{check_dimensions, CheckDimensions, GoodsM};
+pub use aplix::{check_dimensions, CheckDimensions, CheckDimensionsError, GoodsM};
 pub use carton::{choose_carton, fits_in, CartonChoice};
 pub use methods::{check_methods, MethodVerdict};
 pub use parcel::{check_parcel, ParcelCheck};
@@ -217,6 +217,7 @@ pub struct Packing {
 
 /// Bad goods, naming the line (0-based row) and the field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum PackError {
     /// No line at all.
     #[error("no goods: at least one line with qty ≥ 1 is required")]
@@ -261,6 +262,20 @@ pub enum PackError {
         /// The largest sum accepted.
         max: u64,
     },
+}
+
+impl PackError {
+    /// A stable, machine-readable code for the kind of error (snake_case).
+    pub fn code(&self) -> &'static str {
+        match self {
+            PackError::NoGoods => "no_goods",
+            PackError::Zero { .. } => "zero",
+            PackError::TooLarge { .. } => "too_large",
+            PackError::TooManyUnits { .. } => "too_many_units",
+            PackError::WeightOverflow => "weight_overflow",
+            PackError::TotalLengthTooLarge { .. } => "total_length_too_large",
+        }
+    }
 }
 
 /// Validated goods: kinds for the packers plus totals.

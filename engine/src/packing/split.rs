@@ -164,6 +164,7 @@ pub struct Shipment {
 
 /// Why goods cannot be split into a catalogue's cartons.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum SplitError {
     /// Bad goods, as in [`pack`](super::pack).
     #[error(transparent)]
@@ -189,6 +190,20 @@ pub enum SplitError {
         /// 0-based input row of the first line left.
         line: usize,
     },
+}
+
+impl SplitError {
+    /// A stable, machine-readable code for the kind of error (snake_case); bad goods
+    /// give [`PackError::code`].
+    pub fn code(&self) -> &'static str {
+        match self {
+            SplitError::Goods(e) => e.code(),
+            SplitError::NoCartons => "no_cartons",
+            SplitError::BadCarton(_) => "bad_carton",
+            SplitError::UnitFitsNoCarton { .. } => "unit_fits_no_carton",
+            SplitError::NoProgress { .. } => "no_progress",
+        }
+    }
 }
 
 /// A carton being built: its catalogue index, how many units of each line it holds
