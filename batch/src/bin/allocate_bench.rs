@@ -9,7 +9,10 @@
 //! parcels is not timed.
 //!
 //! Usage: `allocate_bench [PARCELS] [REPEATS]` (prints one line per repeat and the
-//! median).
+//! median). A binary of the batch crate rather than an example so that a release build
+//! beside the CLI's, `cargo build --release -p courier-cli -p courier-batch --bin
+//! allocate_bench`, reuses the CLI's compiled polars (an example pulls in the
+//! dev-dependencies, whose features differ and recompile polars).
 
 use std::path::Path;
 use std::time::Instant;
