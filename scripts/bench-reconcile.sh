@@ -5,6 +5,9 @@
 # and (b) the full `courier reconcile`. Prints wall seconds and peak RSS of each, the
 # median of RUNS runs, for CSV inputs and for their Parquet copies (FORMATS="csv parquet"
 # by default). Usage: scripts/bench-reconcile.sh [N] [RUNS]
+# BASELINE=/path/to/courier also measures that binary (e.g. the build before a change) in
+# the same run, right after the current one, and checks that both write the same bytes.
+# RSS is the peak resident set of the whole command (/usr/bin/time %M).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:-1000000}"
@@ -49,8 +52,20 @@ measure() { # label, command...
 for fmt in $formats; do
   if [ "$fmt" = parquet ]; then in="$work/parquet"; ext=parquet; else in="$work"; ext=csv; fi
   measure "floor-$fmt" python3 scripts/polars_floor.py "$in" "$fmt"
-  measure "reconcile-$fmt" "$bin/courier" reconcile --registry "$in/registry.$ext" --invoices "$in/invoices.$ext" \
-    --tracking "$in/tracking.$ext" --refunds "$in/refunds.$ext" --out "$work/out-$fmt" --quiet --format json
+  args=(reconcile --registry "$in/registry.$ext" --invoices "$in/invoices.$ext"
+    --tracking "$in/tracking.$ext" --refunds "$in/refunds.$ext" --quiet --format json)
+  measure "reconcile-$fmt" "$bin/courier" "${args[@]}" --out "$work/out-$fmt"
   awk -v a="$(cat "/tmp/courier-bench.floor-$fmt")" -v b="$(cat "/tmp/courier-bench.reconcile-$fmt")" \
     -v f="$fmt" 'BEGIN {printf "%s: ratio reconcile/floor %.2f\n", f, b/a}'
+  if [ -n "${BASELINE:-}" ]; then
+    measure "baseline-$fmt" "$BASELINE" "${args[@]}" --out "$work/out-base-$fmt"
+    awk -v a="$(cat "/tmp/courier-bench.floor-$fmt")" -v b="$(cat "/tmp/courier-bench.baseline-$fmt")" \
+      -v c="$(cat "/tmp/courier-bench.reconcile-$fmt")" -v f="$fmt" \
+      'BEGIN {printf "%s: ratio baseline/floor %.2f, speed-up baseline/reconcile %.2f\n", f, b/a, b/c}'
+    for o in lines.csv lines.parquet parcels.csv refunds.csv rejects.csv summary.json report.html; do
+      cmp "$work/out-$fmt/$o" "$work/out-base-$fmt/$o" || { echo "$fmt: $o differs from the baseline's"; exit 1; }
+    done
+    echo "$fmt: every output file is byte-identical to the baseline's"
+    rm -rf "$work/out-base-$fmt"
+  fi
 done

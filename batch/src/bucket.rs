@@ -30,14 +30,15 @@ use crate::source::{self, FileFormat, InputFile, Layout, LINE_COLUMN};
 use crate::summary::Summary;
 use crate::table::ReadCounts;
 
-/// Input bytes per bucket when the count is not given: a bucket's rows, parsed and
-/// classified, take about 7.7 times their text's size in memory, on top of about
-/// 255 MiB fixed (measured on 200,000 parcels in `BENCHMARKS.md`; about 2.2 GiB per
-/// bucket at this size, extrapolated).
-pub const DEFAULT_BUCKET_BYTES: u64 = 256 << 20;
+/// Input bytes per bucket when the count is not given. A bucket's rows, parsed and
+/// classified, take about ten times their CSV text in memory (an in-memory run of a
+/// million parcels, 358 MB of CSV, peaks near 3.6 GiB: `BENCHMARKS.md`), so a bucket of
+/// this size stays under the 6 GiB target, and a million parcels need no bucket pass.
+pub const DEFAULT_BUCKET_BYTES: u64 = 384 << 20;
 
-/// Parquet is compressed: its bytes count this many times toward a bucket.
-const PARQUET_EXPANSION: u64 = 4;
+/// Parquet is compressed: its bytes count this many times toward a bucket (the
+/// generated inputs as written by polars: 358 MB of CSV, 29 MB of Parquet).
+const PARQUET_EXPANSION: u64 = 12;
 
 const WORK: &str = ".courier-buckets";
 
@@ -75,7 +76,11 @@ pub fn run(opts: &Options, out: &Path, progress: &dyn Fn(&str)) -> Result<Summar
     if buckets == 1 {
         let t = reconcile_files(opts, &setup, files, opts.partition, progress)?;
         progress("writing outputs");
-        return write_outputs(out, &t);
+        let summary = write_outputs(out, &t);
+        // Tens of millions of cells to free: a tenth of a run's time, and nothing waits
+        // on it, so it happens on a thread of its own (cut short if the process ends).
+        std::thread::spawn(move || drop(t));
+        return summary;
     }
     std::fs::create_dir_all(out).map_err(|e| BatchError::io(out, e))?;
     let work = out.join(WORK);

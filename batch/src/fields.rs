@@ -75,6 +75,46 @@ pub fn decimal_loose(v: &str, profile: &FormatProfile) -> Option<Decimal> {
 /// An amount in a currency with `dp` minor digits: exact (no more digits than the
 /// currency has), not negative, below [`MAX_AMOUNT_MAJOR`].
 pub fn amount(v: &str, dp: u32, profile: &FormatProfile) -> Result<Money, String> {
+    if let Some(m) = plain_amount(v.trim(), dp, profile) {
+        return Ok(m);
+    }
+    amount_checked(v, dp, profile)
+}
+
+/// The common case of [`amount`] without a `Decimal`: `digits[<sep>digits]` with at
+/// most `dp` fraction digits and a value below [`MAX_AMOUNT_MAJOR`]; `None` for
+/// anything else, which the general path then reads (or rejects) as before.
+fn plain_amount(t: &str, dp: u32, profile: &FormatProfile) -> Option<Money> {
+    let sep = if profile.decimal_comma { b',' } else { b'.' };
+    let (int, frac) = match t.as_bytes().iter().position(|&b| b == sep) {
+        Some(i) => (&t.as_bytes()[..i], &t.as_bytes()[i + 1..]),
+        None => (t.as_bytes(), &b""[..]),
+    };
+    let digits = |b: &[u8]| b.iter().all(u8::is_ascii_digit);
+    let has_sep = int.len() < t.len();
+    if int.is_empty()
+        || int.len() > 9
+        || !digits(int)
+        || !digits(frac)
+        || (has_sep && frac.is_empty())
+        || frac.len() > dp as usize
+        || dp > 9
+    {
+        return None;
+    }
+    let whole = int.iter().fold(0i64, |n, &b| n * 10 + i64::from(b - b'0'));
+    if whole >= MAX_AMOUNT_MAJOR {
+        return None;
+    }
+    let mut minor = frac.iter().fold(0i64, |n, &b| n * 10 + i64::from(b - b'0'));
+    for _ in frac.len()..dp as usize {
+        minor *= 10;
+    }
+    Some(Money::from_minor(whole * 10i64.pow(dp) + minor))
+}
+
+/// [`amount`] through `Decimal`, with every check and its message.
+fn amount_checked(v: &str, dp: u32, profile: &FormatProfile) -> Result<Money, String> {
     let s = decimal_text(v, profile)?;
     let d: Decimal = s
         .parse()
@@ -154,6 +194,11 @@ pub fn small_uint(v: &str) -> Result<u32, String> {
 
 /// `true` / `false` (also `1` / `0`, `yes` / `no`, any case).
 pub fn boolean(v: &str) -> Result<bool, String> {
+    match v.trim() {
+        "true" => return Ok(true),
+        "false" => return Ok(false),
+        _ => {}
+    }
     match nonempty(v)?.to_ascii_lowercase().as_str() {
         "true" | "1" | "yes" => Ok(true),
         "false" | "0" | "no" => Ok(false),
@@ -164,8 +209,29 @@ pub fn boolean(v: &str) -> Result<bool, String> {
 /// A date in the profile's layout (ISO `YYYY-MM-DD` by default).
 pub fn date(v: &str, format: &str) -> Result<NaiveDate, String> {
     let t = nonempty(v)?;
+    if format == "%Y-%m-%d" {
+        if let Some(d) = iso_date(t) {
+            return Ok(d);
+        }
+    }
     NaiveDate::parse_from_str(t, format)
         .map_err(|_| format!("{} is not a date ({format})", shown(t)))
+}
+
+/// `YYYY-MM-DD` exactly, when it is a calendar date (the common case of [`date`],
+/// without parsing the layout every time); `None` sends anything else to chrono.
+fn iso_date(t: &str) -> Option<NaiveDate> {
+    let b = t.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d)
 }
 
 /// An RFC 3339 instant with an offset, converted to UTC.
@@ -209,6 +275,75 @@ mod tests {
             .unwrap_err()
             .contains("out of range"));
         assert!(amount("", 2, &p).unwrap_err().contains("empty"));
+    }
+
+    #[test]
+    fn fast_paths_agree_with_the_general_ones() {
+        let canonical = FormatProfile::canonical();
+        let comma =
+            FormatProfile::from_toml_str("delimiter = \";\"\ndecimal_comma = true").unwrap();
+        let texts = [
+            "0",
+            "00",
+            "7",
+            "12.9",
+            "12.99",
+            "12.999",
+            "0.01",
+            "007.50",
+            "99999999",
+            "99999999.99",
+            "100000000",
+            "123456789",
+            "1234567890",
+            "12.",
+            ".5",
+            "1.2.3",
+            "12,99",
+            "1 234,50",
+            "-1",
+            "+1",
+            "1e3",
+            " 12.50 ",
+            "",
+            "12.5a",
+            "٣",
+        ];
+        for p in [&canonical, &comma] {
+            for dp in 0..=3 {
+                for t in texts {
+                    assert_eq!(amount(t, dp, p), amount_checked(t, dp, p), "{t:?} at {dp}");
+                }
+            }
+        }
+        for t in [
+            "2026-12-02",
+            "2026-02-29",
+            "2024-02-29",
+            "2026-13-01",
+            "2026-00-10",
+            "0000-01-01",
+            "2026-1-05",
+            "2026-01-5",
+            "26-01-05",
+            "2026/01/05",
+            "2026-01-05x",
+            "+2026-01-05",
+        ] {
+            let fast = nonempty(t).ok().and_then(iso_date);
+            let slow = NaiveDate::parse_from_str(t, "%Y-%m-%d").ok();
+            if let Some(d) = fast {
+                assert_eq!(Some(d), slow, "{t:?}");
+            }
+        }
+        for t in ["true", "false", " true ", "TRUE", "1", "no", "x"] {
+            let slow = match t.trim().to_ascii_lowercase().as_str() {
+                "true" | "1" | "yes" => Some(true),
+                "false" | "0" | "no" => Some(false),
+                _ => None,
+            };
+            assert_eq!(boolean(t).ok(), slow, "{t:?}");
+        }
     }
 
     #[test]

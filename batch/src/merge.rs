@@ -62,7 +62,8 @@ pub(crate) fn interleave(dirs: &[PathBuf], sink: &mut Sink) -> Result<(), BatchE
             heads.push(next(r)?);
         }
         // Few sources (partitions or buckets): a scan for the smallest head is cheaper
-        // than a heap's bookkeeping.
+        // than a heap's bookkeeping. Rows go to the sink in runs ([`Sink::rows`]).
+        let mut run: Vec<csv::StringRecord> = Vec::with_capacity(MERGE_RUN);
         loop {
             let mut best: Option<usize> = None;
             for (i, h) in heads.iter().enumerate() {
@@ -74,13 +75,21 @@ pub(crate) fn interleave(dirs: &[PathBuf], sink: &mut Sink) -> Result<(), BatchE
             }
             let Some(b) = best else { break };
             if let Some(rec) = heads[b].take() {
-                sink.row(kind, &rec)?;
+                run.push(rec);
+                if run.len() == MERGE_RUN {
+                    sink.rows(kind, &run)?;
+                    run.clear();
+                }
             }
             heads[b] = next(&mut readers[b])?;
         }
+        sink.rows(kind, &run)?;
     }
     Ok(())
 }
+
+/// Rows a merge hands to the sink at once.
+const MERGE_RUN: usize = 1 << 15;
 
 /// Merges the partition output folders `dirs` into `out`.
 pub fn merge(dirs: &[&Path], out: &Path) -> Result<Summary, BatchError> {

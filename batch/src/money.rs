@@ -44,9 +44,47 @@ impl Money {
         Decimal::new(self.0, dp)
     }
 
-    /// Rendered with exactly `dp` digits.
+    /// Rendered with exactly `dp` digits: the text of [`Money::to_decimal`]
+    /// (`"-0.05"`, `"12.50"`, `"7"` at `dp` 0), written directly from the integer
+    /// because the job renders some thirty amounts per invoice line.
     pub fn display(self, dp: u32) -> String {
-        self.to_decimal(dp).to_string()
+        let mut s = String::with_capacity(24);
+        self.write_to(&mut s, dp);
+        s
+    }
+
+    /// Appends [`Money::display`] to `out`.
+    pub fn write_to(self, out: &mut String, dp: u32) {
+        // i64::MAX has 19 digits; a scale beyond that only adds leading zeros.
+        let mut digits = [0u8; 20];
+        let mut n = self.0.unsigned_abs();
+        let mut len = 0;
+        loop {
+            digits[len] = b'0' + (n % 10) as u8;
+            n /= 10;
+            len += 1;
+            if n == 0 {
+                break;
+            }
+        }
+        if self.0 < 0 {
+            out.push('-');
+        }
+        let dp = dp as usize;
+        // Integer part: the digits above the scale, or "0".
+        if len > dp {
+            for i in (dp..len).rev() {
+                out.push(char::from(digits[i]));
+            }
+        } else {
+            out.push('0');
+        }
+        if dp > 0 {
+            out.push('.');
+            for i in (0..dp).rev() {
+                out.push(if i < len { char::from(digits[i]) } else { '0' });
+            }
+        }
     }
 
     /// Sum (saturating: sums of bounded fields over at most `i64::MAX / 10^10` rows
@@ -78,6 +116,32 @@ mod tests {
         assert_eq!(m.display(2), "12.50");
         assert_eq!(Money::from_minor(-5).display(2), "-0.05");
         assert!(Money::from_decimal_exact("1.001".parse().unwrap(), 2).is_none());
+        // The direct rendering is the decimal's, digit for digit.
+        for dp in 0..=6 {
+            for m in [
+                0,
+                1,
+                -1,
+                5,
+                -5,
+                9,
+                10,
+                99,
+                100,
+                101,
+                -100,
+                1250,
+                -1250,
+                123_456_789,
+                -987_654_321_012,
+                i64::MAX,
+                i64::MIN,
+                i64::MIN + 1,
+            ] {
+                let m = Money::from_minor(m);
+                assert_eq!(m.display(dp), m.to_decimal(dp).to_string(), "{m:?} at {dp}");
+            }
+        }
         assert_eq!(
             Money::from_decimal_exact("1.0100".parse().unwrap(), 2)
                 .unwrap()

@@ -531,7 +531,7 @@ pub(crate) fn reconcile_files(
             b.at,
         ))
     });
-    let mut received: BTreeMap<(u16, Box<str>), Received> = BTreeMap::new();
+    let mut received: BTreeMap<(u16, &str), Received> = BTreeMap::new();
     let mut prev: Option<&RefundReceived> = None;
     let mut kept_refunds: Vec<&RefundReceived> = Vec::with_capacity(refunds.len());
     for r in &refunds {
@@ -558,7 +558,7 @@ pub(crate) fn reconcile_files(
         }
         prev = Some(r);
         kept_refunds.push(r);
-        let e = received.entry((r.carrier, r.order_id.clone())).or_default();
+        let e = received.entry((r.carrier, &*r.order_id)).or_default();
         e.amount = e.amount.plus(r.amount);
         e.rows += 1;
         if !e.components.contains(&r.component) {
@@ -567,7 +567,7 @@ pub(crate) fn reconcile_files(
     }
     let mut refund_rows: Vec<Row> = Vec::new();
     for (p, e) in parcels.iter().zip(&expect) {
-        let got = received.remove(&(p.carrier, p.order_id.clone()));
+        let got = received.remove(&(p.carrier, &*p.order_id));
         if e.refund_due == Money::ZERO && got.is_none() {
             continue;
         }
@@ -581,7 +581,7 @@ pub(crate) fn reconcile_files(
         ));
     }
     for ((carrier, order), got) in received {
-        let mut row = refund_row(book, carrier, &order, Money::ZERO, &got, None);
+        let mut row = refund_row(book, carrier, order, Money::ZERO, &got, None);
         row[6] = format!(
             "no registry parcel of {} has this order; {}",
             book.carrier_name(carrier),

@@ -25,40 +25,126 @@ use crate::table::{Cells, ReadCounts, TableKind};
 /// not depend on how the rows arrived.
 const PARQUET_BATCH: usize = 1 << 16;
 
+/// Rows per window of [`Sink::rows`]: each window's CSV is rendered in chunks of
+/// [`RENDER_CHUNK`] rows, in parallel.
+const RENDER_WINDOW: usize = 1 << 15;
+const RENDER_CHUNK: usize = 1 << 11;
+
+/// The CSV text of consecutive records, as one `csv` writer writes them.
+fn render_records<'r, R: Cells + ?Sized + 'r>(
+    rows: impl IntoIterator<Item = &'r R>,
+    capacity: usize,
+) -> Result<Vec<u8>, std::io::Error> {
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::with_capacity(capacity));
+    for r in rows {
+        w.write_record(r.cells()).map_err(std::io::Error::other)?;
+    }
+    w.into_inner().map_err(|e| e.into_error())
+}
+
+/// The CSV text of `rows`, rendered on every core: a record's text does not depend on
+/// the records before it, so the chunks joined are the bytes of one writer.
+pub(crate) fn render_csv<R: Cells + Sync>(rows: &[R]) -> Result<Vec<u8>, std::io::Error> {
+    use rayon::prelude::*;
+    let parts: Vec<Result<Vec<u8>, std::io::Error>> = rows
+        .par_chunks(RENDER_CHUNK)
+        .map(|chunk| render_records(chunk, chunk.len() * 256))
+        .collect();
+    let mut out = Vec::new();
+    for p in parts {
+        out.extend_from_slice(&p?);
+    }
+    Ok(out)
+}
+
 /// The folder a sink writes into before the outputs are moved into `DIR`.
 const PARTIAL: &str = ".courier-partial";
 
-type CsvOut = csv::Writer<BufWriter<File>>;
+/// A CSV output file: its records are rendered by [`render_records`] and written here.
+type CsvOut = BufWriter<File>;
 
 fn csv_out(path: &Path, columns: &[String]) -> Result<CsvOut, BatchError> {
     let file = File::create(path).map_err(|e| BatchError::io(path, e))?;
-    let mut w = csv::WriterBuilder::new().from_writer(BufWriter::with_capacity(1 << 20, file));
-    w.write_record(columns)
-        .map_err(|e| BatchError::io(path, e))?;
+    let mut w = BufWriter::with_capacity(1 << 20, file);
+    let header = render_records([columns], 256).map_err(|e| BatchError::io(path, e))?;
+    w.write_all(&header).map_err(|e| BatchError::io(path, e))?;
     Ok(w)
 }
 
 /// `lines.parquet`: every column as text (amounts stay exact, the same text as the CSV),
 /// written in row groups of [`PARQUET_BATCH`] rows.
+///
+/// Rows are gathered into a batch of text columns (one string per column holding its
+/// cells end to end, not one allocation per cell), and each full batch is encoded and
+/// written by a thread of its own while the caller goes on with the CSV: the same
+/// frames in the same order, so the same bytes, with the encoding off the row loop.
 pub(crate) struct ParquetLines {
     path: PathBuf,
-    columns: Vec<String>,
-    buffer: Vec<Vec<String>>,
-    writer: polars::io::parquet::write::BatchedWriter<BufWriter<File>>,
+    batch: TextBatch,
+    width: usize,
+    to_writer: Option<std::sync::mpsc::SyncSender<TextBatch>>,
+    writer: Option<std::thread::JoinHandle<Result<(), BatchError>>>,
+}
+
+/// One row group's cells, column by column: `text[c]` holds column `c`'s cells end to
+/// end, `ends[c][r]` where row `r`'s cell ends.
+struct TextBatch {
+    text: Vec<String>,
+    ends: Vec<Vec<usize>>,
+}
+
+impl TextBatch {
+    fn new(width: usize) -> TextBatch {
+        TextBatch {
+            text: vec![String::new(); width],
+            ends: vec![Vec::with_capacity(PARQUET_BATCH); width],
+        }
+    }
+
+    fn rows(&self) -> usize {
+        self.ends.first().map_or(0, Vec::len)
+    }
+
+    /// Column `c` as cells.
+    fn cells(&self, c: usize) -> Vec<&str> {
+        let (text, ends) = (&self.text[c], &self.ends[c]);
+        let mut start = 0;
+        ends.iter()
+            .map(|&end| {
+                let cell = &text[start..end];
+                start = end;
+                cell
+            })
+            .collect()
+    }
 }
 
 impl ParquetLines {
     pub(crate) fn create(path: &Path, columns: Vec<String>) -> Result<ParquetLines, BatchError> {
         let file = File::create(path).map_err(|e| BatchError::io(path, e))?;
-        let empty = Self::frame(path, &columns, &vec![Vec::new(); columns.len()])?;
-        let writer = ParquetWriter::new(BufWriter::with_capacity(1 << 20, file))
+        let width = columns.len();
+        let empty = Self::frame(path, &columns, &TextBatch::new(width))?;
+        let mut writer = ParquetWriter::new(BufWriter::with_capacity(1 << 20, file))
             .batched(empty.schema())
             .map_err(|e| Self::bad(path, e))?;
+        let (tx, rx) = std::sync::mpsc::sync_channel::<TextBatch>(2);
+        let thread_path = path.to_path_buf();
+        let handle = std::thread::spawn(move || {
+            for batch in rx {
+                let df = Self::frame(&thread_path, &columns, &batch)?;
+                writer
+                    .write_batch(&df)
+                    .map_err(|e| Self::bad(&thread_path, e))?;
+            }
+            writer.finish().map_err(|e| Self::bad(&thread_path, e))?;
+            Ok(())
+        });
         Ok(ParquetLines {
             path: path.to_path_buf(),
-            buffer: vec![Vec::with_capacity(PARQUET_BATCH); columns.len()],
-            columns,
-            writer,
+            batch: TextBatch::new(width),
+            width,
+            to_writer: Some(tx),
+            writer: Some(handle),
         })
     }
 
@@ -69,47 +155,64 @@ impl ParquetLines {
         }
     }
 
-    fn frame(path: &Path, names: &[String], cols: &[Vec<String>]) -> Result<DataFrame, BatchError> {
-        let height = cols.first().map_or(0, Vec::len);
+    fn frame(path: &Path, names: &[String], batch: &TextBatch) -> Result<DataFrame, BatchError> {
         let columns: Vec<Column> = names
             .iter()
-            .zip(cols)
-            .map(|(n, values)| {
-                let values: Vec<&str> = values.iter().map(String::as_str).collect();
-                Column::new(n.as_str().into(), values)
-            })
+            .enumerate()
+            .map(|(c, n)| Column::new(n.as_str().into(), batch.cells(c)))
             .collect();
-        DataFrame::new(height, columns).map_err(|e| Self::bad(path, e))
+        DataFrame::new(batch.rows(), columns).map_err(|e| Self::bad(path, e))
     }
 
     pub(crate) fn push<R: Cells + ?Sized>(&mut self, row: &R) -> Result<(), BatchError> {
-        for (col, cell) in self.buffer.iter_mut().zip(row.cells()) {
-            col.push(cell.to_string());
+        let b = &mut self.batch;
+        for ((text, ends), cell) in b.text.iter_mut().zip(&mut b.ends).zip(row.cells()) {
+            text.push_str(cell);
+            ends.push(text.len());
         }
-        if self.buffer[0].len() >= PARQUET_BATCH {
+        if b.rows() >= PARQUET_BATCH {
             self.flush()?;
         }
         Ok(())
     }
 
+    /// Hands the gathered batch to the writing thread.
     fn flush(&mut self) -> Result<(), BatchError> {
-        if self.buffer.first().is_none_or(Vec::is_empty) {
+        if self.batch.rows() == 0 {
             return Ok(());
         }
-        let df = Self::frame(&self.path, &self.columns, &self.buffer)?;
-        self.writer
-            .write_batch(&df)
-            .map_err(|e| Self::bad(&self.path, e))?;
-        for c in &mut self.buffer {
-            c.clear();
+        let full = std::mem::replace(&mut self.batch, TextBatch::new(self.width));
+        let sent = self
+            .to_writer
+            .as_ref()
+            .is_some_and(|tx| tx.send(full).is_ok());
+        if !sent {
+            // The thread stopped on an error: it is the answer.
+            self.to_writer = None;
+            return self.join();
         }
         Ok(())
     }
 
+    fn join(&mut self) -> Result<(), BatchError> {
+        match self.writer.take() {
+            Some(h) => h.join().unwrap_or_else(|_| {
+                Err(BatchError::Parquet {
+                    path: self.path.clone(),
+                    message: "the Parquet writer thread panicked".into(),
+                })
+            }),
+            None => Err(BatchError::Parquet {
+                path: self.path.clone(),
+                message: "the Parquet writer already stopped".into(),
+            }),
+        }
+    }
+
     pub(crate) fn finish(mut self) -> Result<(), BatchError> {
         self.flush()?;
-        self.writer.finish().map_err(|e| Self::bad(&self.path, e))?;
-        Ok(())
+        self.to_writer = None; // ends the thread's loop
+        self.join()
     }
 }
 
@@ -153,8 +256,7 @@ impl Sink {
         })
     }
 
-    /// Writes one row of `kind`.
-    pub fn row<R: Cells + ?Sized>(&mut self, kind: TableKind, r: &R) -> Result<(), BatchError> {
+    fn check_width<R: Cells + ?Sized>(&self, kind: TableKind, r: &R) -> Result<(), BatchError> {
         let i = kind as usize;
         if r.width() != self.widths[i] {
             return Err(BatchError::Merge(format!(
@@ -164,15 +266,74 @@ impl Sink {
                 self.widths[i]
             )));
         }
+        Ok(())
+    }
+
+    /// Writes one row of `kind`.
+    pub fn row<R: Cells + ?Sized>(&mut self, kind: TableKind, r: &R) -> Result<(), BatchError> {
+        self.check_width(kind, r)?;
+        let i = kind as usize;
         let path = || self.partial.join(kind.file_name());
+        let bytes = render_records([r], 256).map_err(|e| BatchError::io(path(), e))?;
         self.csv[i]
-            .write_record(r.cells())
+            .write_all(&bytes)
             .map_err(|e| BatchError::io(path(), e))?;
+        self.gather(kind, r)
+    }
+
+    /// What every row feeds besides its CSV line: the Parquet lines, the summary, the
+    /// report.
+    fn gather<R: Cells + ?Sized>(&mut self, kind: TableKind, r: &R) -> Result<(), BatchError> {
         if kind == TableKind::Lines {
             self.parquet.push(r)?;
         }
         self.summary.add(kind, r);
         self.report.add(kind, r);
+        Ok(())
+    }
+
+    /// Writes consecutive rows of `kind`: the bytes of as many [`Sink::row`] calls. The
+    /// CSV text of a window of rows is rendered on every core (a record's text does not
+    /// depend on the records before it) while the previous window is written and
+    /// gathered, so the row loop is no longer one core's work.
+    pub fn rows<R: Cells + Sync>(&mut self, kind: TableKind, rows: &[R]) -> Result<(), BatchError> {
+        for r in rows {
+            self.check_width(kind, r)?;
+        }
+        let path = self.partial.join(kind.file_name());
+        let windows: Vec<&[R]> = rows.chunks(RENDER_WINDOW).collect();
+        let mut pending: Option<(&[R], Vec<u8>)> = None;
+        for w in windows.into_iter().map(Some).chain([None]) {
+            let (rendered, written) = rayon::join(
+                || w.map(|w| (w, render_csv(w))),
+                || match pending.take() {
+                    Some((rows, bytes)) => self.write_rendered(kind, rows, &bytes),
+                    None => Ok(()),
+                },
+            );
+            written?;
+            pending = match rendered {
+                Some((w, bytes)) => Some((w, bytes.map_err(|e| BatchError::io(&path, e))?)),
+                None => None,
+            };
+        }
+        Ok(())
+    }
+
+    fn write_rendered<R: Cells>(
+        &mut self,
+        kind: TableKind,
+        rows: &[R],
+        bytes: &[u8],
+    ) -> Result<(), BatchError> {
+        let i = kind as usize;
+        let path = || self.partial.join(kind.file_name());
+        self.csv[i]
+            .write_all(bytes)
+            .map_err(|e| BatchError::io(path(), e))?;
+        for r in rows {
+            self.gather(kind, r)?;
+        }
         Ok(())
     }
 
@@ -198,10 +359,8 @@ impl Sink {
     ) -> Result<Summary, BatchError> {
         for (w, k) in self.csv.into_iter().zip(TableKind::ALL) {
             let path = self.partial.join(k.file_name());
-            w.into_inner()
-                .map_err(|e| BatchError::io(&path, e.into_error()))?
-                .flush()
-                .map_err(|e| BatchError::io(&path, e))?;
+            let mut w = w;
+            w.flush().map_err(|e| BatchError::io(&path, e))?;
         }
         self.parquet.finish()?;
         let summary = self.summary.finish(counts, options)?;

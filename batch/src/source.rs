@@ -183,6 +183,19 @@ impl ColumnMap {
 pub struct Record<'a> {
     map: &'a ColumnMap,
     fields: &'a [&'a [u8]],
+    /// Where the last column name was found: parsers read the columns mostly in layout
+    /// order, so the next name is looked for from there (one comparison, not a scan).
+    cursor: std::cell::Cell<usize>,
+}
+
+impl<'a> Record<'a> {
+    fn new(map: &'a ColumnMap, fields: &'a [&'a [u8]]) -> Record<'a> {
+        Record {
+            map,
+            fields,
+            cursor: std::cell::Cell::new(0),
+        }
+    }
 }
 
 impl<'a> Record<'a> {
@@ -210,11 +223,21 @@ impl<'a> Record<'a> {
     }
 
     fn index(&self, name: &str) -> usize {
-        self.map
-            .names
+        let names = self.map.names;
+        let from = self.cursor.get().min(names.len());
+        let (before, after) = names.split_at(from);
+        let found = after
             .iter()
             .position(|n| *n == name)
-            .unwrap_or(usize::MAX)
+            .map(|i| from + i)
+            .or_else(|| before.iter().position(|n| *n == name));
+        match found {
+            Some(i) => {
+                self.cursor.set(i + 1);
+                i
+            }
+            None => usize::MAX,
+        }
     }
 
     /// The text of a canonical column; `Ok(None)` when an optional column is absent
@@ -360,13 +383,7 @@ fn read_csv_from(
                     continue; // a blank line
                 }
                 let fields: Vec<&[u8]> = record.iter().skip(skip).collect();
-                f(
-                    line,
-                    &Record {
-                        map: &map,
-                        fields: &fields,
-                    },
-                );
+                f(line, &Record::new(&map, &fields));
             }
             Err(e) => {
                 // The csv crate reports malformed UTF-8 only for string records and
@@ -382,8 +399,32 @@ fn read_csv_from(
 }
 
 /// Rows per slice of a Parquet file: the file is read a slice at a time, so memory
-/// holds one slice's text, not the file's.
-const PARQUET_SLICE: usize = 1 << 20;
+/// holds one slice's text, not the file's. Slices follow the file's row groups (whole
+/// row groups up to this many rows; a larger row group in pieces of this size).
+const PARQUET_SLICE: usize = 1 << 17;
+
+/// `(offset, length)` of the slices a file with these row-group sizes is read in.
+fn parquet_slices(row_groups: impl IntoIterator<Item = usize>) -> Vec<(usize, usize)> {
+    let mut slices = Vec::new();
+    let (mut start, mut len) = (0, 0);
+    for n in row_groups {
+        if len > 0 && len + n > PARQUET_SLICE {
+            slices.push((start, len));
+            start += len;
+            len = 0;
+        }
+        len += n;
+        while len > PARQUET_SLICE {
+            slices.push((start, PARQUET_SLICE));
+            start += PARQUET_SLICE;
+            len -= PARQUET_SLICE;
+        }
+    }
+    if len > 0 {
+        slices.push((start, len));
+    }
+    slices
+}
 
 fn read_parquet(
     file: &InputFile,
@@ -396,12 +437,20 @@ fn read_parquet(
         message: format!("cannot read Parquet: {e}"),
     };
     let open = || File::open(&file.path).map_err(|e| BatchError::io(&file.path, e));
-    let rows = ParquetReader::new(open()?).num_rows().map_err(bad)?;
+    let metadata = ParquetReader::new(open()?)
+        .get_metadata()
+        .map_err(bad)?
+        .clone();
+    let mut slices = parquet_slices(metadata.row_groups.iter().map(|rg| rg.num_rows()));
+    if slices.is_empty() {
+        slices.push((0, 0)); // no rows: the header still has to be checked
+    }
     let mut map: Option<ColumnMap> = None;
-    let mut offset = 0;
-    loop {
-        let df = ParquetReader::new(open()?)
-            .with_slice(Some((offset, PARQUET_SLICE)))
+    for (offset, len) in slices {
+        let mut reader = ParquetReader::new(open()?);
+        reader.set_metadata(metadata.clone());
+        let df = reader
+            .with_slice(Some((offset, len.max(1))))
             .finish()
             .map_err(bad)?;
         let map = match &map {
@@ -424,24 +473,51 @@ fn read_parquet(
             .map(|c| c.str())
             .collect::<Result<_, _>>()
             .map_err(bad)?;
+        // One iterator per column, advanced a row at a time: a cell by index would
+        // search the slice's chunks for every field.
+        let mut iters: Vec<_> = cols.iter().map(|c| c.iter()).collect();
         let mut fields: Vec<&[u8]> = Vec::with_capacity(cols.len());
         for row in 0..df.height() {
             fields.clear();
-            for c in &cols {
-                fields.push(c.get(row).map_or(&b""[..], str::as_bytes));
+            for it in &mut iters {
+                fields.push(it.next().flatten().map_or(&b""[..], str::as_bytes));
             }
-            f(
-                (offset + row) as u64 + 1,
-                &Record {
-                    map,
-                    fields: &fields,
-                },
-            );
-        }
-        offset += df.height();
-        if df.height() == 0 || offset >= rows {
-            break;
+            f((offset + row) as u64 + 1, &Record::new(map, &fields));
         }
     }
     Ok(map.map(|m| m.header).unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parquet_slices_cover_every_row_once_along_row_groups() {
+        let s = PARQUET_SLICE;
+        assert_eq!(parquet_slices([]), vec![]);
+        assert_eq!(parquet_slices([10, 20]), vec![(0, 30)]);
+        // Whole row groups up to a slice's worth; a larger one in pieces.
+        assert_eq!(
+            parquet_slices([s - 1, 2, 2 * s + 5, 3]),
+            vec![
+                (0, s - 1),
+                (s - 1, 2),
+                (s + 1, s),
+                (2 * s + 1, s),
+                (3 * s + 1, 8)
+            ]
+        );
+        for groups in [vec![1; 1000], vec![s; 3], vec![s + 1, s - 1, 7, 0, s / 2]] {
+            let total: usize = groups.iter().sum();
+            let slices = parquet_slices(groups);
+            let mut at = 0;
+            for (offset, len) in slices {
+                assert_eq!(offset, at);
+                assert!(len > 0 && len <= s);
+                at += len;
+            }
+            assert_eq!(at, total);
+        }
+    }
 }
