@@ -45,8 +45,8 @@ use super::window::WeekTime;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ClientType {
-    /// Pays when buying: the fee is refunded automatically when the add-on was not delivered
-    /// (refund clause).
+    /// Pays when buying: the fee is refunded automatically when the parcel was dispatched
+    /// as required but not placed in the target locker at the weekend (refund clause).
     Prepaid,
     /// Invoiced later: the fee is left off the invoice when the parcel was not sent or not placed
     /// at the weekend (invoice clause).
