@@ -61,7 +61,7 @@ pub struct MethodLimits {
 
 /// A named delivery method with its limits.
 ///
-/// Read through [`DeliveryMethodFile`], not `#[serde(flatten)]`: serde ignores
+/// Read through `DeliveryMethodFile`, not `#[serde(flatten)]`: serde ignores
 /// `deny_unknown_fields` under `flatten`, so a misspelt limit (`max_wieght_g`) silently
 /// vanished (issue 16). Written flat, as in `data/methods.toml`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

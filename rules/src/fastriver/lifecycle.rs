@@ -140,7 +140,15 @@ macro_rules! events {
     ($($variant:ident = $name:literal => $req:ident [$($del:ident),+];)+) => {
         /// A callback event of the seed's event table.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub enum Event { $(#[doc = concat!("`", $name, "`: the request is then `", stringify!($req), "`, the delivery one of ", stringify!($($del),+), ".")] $variant,)+ }
+        pub enum Event {
+            $(
+                #[doc = concat!(
+                    "`", $name, "`: the request is then `", stringify!($req),
+                    "`, the delivery one of ", stringify!($($del),+), "."
+                )]
+                $variant,
+            )+
+        }
 
         impl Event {
             /// Every event of the seed's event table, in table order.
