@@ -44,8 +44,8 @@ pub struct OrderAddress {
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Customer {
-    /// `ID`: the customer's id in the shop's system; masked like an e-mail in `Debug` (shops often
-    /// use the address as id).
+    /// `ID`: the customer's id in the shop's system; optional, masked like an e-mail in
+    /// `Debug`.
     #[serde(default, rename = "ID")]
     pub id: Option<String>,
     /// `Name`: full name (ФИО); required.
@@ -139,7 +139,7 @@ pub struct PushOrder {
     /// `TypeOfSeal`: 1 none, 2 bubble wrap, 3 filler; required.
     #[serde(default, rename = "TypeOfSeal")]
     pub type_of_seal: Option<i64>,
-    /// `SturdyPackaging`: whether rigid packaging is required; `None` reads as not required.
+    /// `SturdyPackaging`: whether rigid packaging is required; optional, not checked.
     #[serde(default, rename = "SturdyPackaging")]
     pub sturdy_packaging: Option<bool>,
     /// `false` means the order is cancelled.

@@ -103,7 +103,7 @@ pub struct TrackBook {
 pub const MIN_POLL_INTERVAL: Duration = Duration::hours(1);
 
 impl TrackBook {
-    /// An empty book: no orders, no watermark (the first call asks from the beginning).
+    /// An empty book: no orders and no watermark yet.
     pub fn new() -> Self {
         Self::default()
     }

@@ -74,8 +74,8 @@ pub struct DeliveryRequest {
     /// Name of the time slot (`"10:00-12:00"`), used only without `time_interval_id`.
     #[serde(default)]
     pub time_interval_name: Option<String>,
-    /// Delivery at an exact time (ask the Fastriver manager whether it is available); `None` reads
-    /// as no.
+    /// Delivery at an exact time (ask the Fastriver manager whether it is available); optional,
+    /// not checked.
     #[serde(default)]
     pub precise: Option<bool>,
     /// Comment of the client or partner for the courier (door code, how to find the client,
@@ -92,7 +92,7 @@ pub struct DeliveryRequest {
     /// (`PartnerConfig::require_external_id`).
     #[serde(default)]
     pub external_id: Option<String>,
-    /// A test request (the seed's testing mode); `None` reads as no.
+    /// A test request (the seed's testing mode); optional, not checked.
     #[serde(default)]
     pub demo: Option<bool>,
     /// How the client was acquired (e.g. `telegram`); free text, not checked.

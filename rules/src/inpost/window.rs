@@ -36,7 +36,7 @@ use super::localtime::{
 /// the day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct WeekTime {
-    /// The weekday, local to the window's zone.
+    /// The weekday, in the local time of the zone the value is used with.
     pub day: Weekday,
     /// Minutes since local midnight, `0..=1440`.
     pub minute: u16,

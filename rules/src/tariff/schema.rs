@@ -212,7 +212,7 @@ pub struct Rate {
     /// Cell pricing: price per cell name.
     #[serde(default)]
     pub cell_prices: BTreeMap<String, Decimal>,
-    /// Fewest delivery days promised in this zone (calendar days as the carrier quotes them).
+    /// Fewest delivery days promised in this zone (Aplix `MinPeriod`).
     pub days_min: u32,
     /// Most delivery days promised in this zone; not less than `days_min`.
     pub days_max: u32,

@@ -51,7 +51,7 @@ pub struct ParcelDetails {
     /// places (tiyn); `0` when prepaid; required.
     #[serde(default)]
     pub cost: Option<Decimal>,
-    /// The cell size the parcel needs; `None`: any.
+    /// The cell size the parcel needs (`S`, `M`, `L`); optional, not validated.
     #[serde(default)]
     pub cell_size: Option<CellSize>,
 }
