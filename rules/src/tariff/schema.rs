@@ -147,12 +147,13 @@ pub struct Method {
     pub type_id: u32,
     /// Stable code, e.g. `"russian_post_parcel"`, `"inpost_locker_standard"` (ShipX service).
     pub code: String,
-    /// Name shown to the customer (Aplix `Name` in GetDeliveryCosts).
+    /// Name shown to the customer (Aplix `TypeName` in CalculateShippingCost).
     pub name: String,
-    /// Longer text shown to the customer (Aplix `Description`); empty when absent.
+    /// Longer text shown to the customer (Aplix `TypeDescription`); empty when absent.
     #[serde(default)]
     pub description: String,
-    /// Extra customer-facing notes (Aplix `AdditionalInfo`); empty when absent.
+    /// Extra customer-facing notes, the start of Aplix `AdditionalInformation` (the engine may
+    /// append its own); empty when absent.
     #[serde(default)]
     pub additional_info: String,
     /// Id of the `[[zoning]]` this method uses.
