@@ -18,11 +18,17 @@ use serde::{Deserialize, Serialize};
 pub struct Carton {
     /// The catalogue's reference, reported back as `box`.
     pub reference: String,
+    /// Inner length (the goods space), in mm.
     pub inner_length_mm: u32,
+    /// Inner width, in mm.
     pub inner_width_mm: u32,
+    /// Inner height, in mm.
     pub inner_height_mm: u32,
+    /// Outer length (what the carrier measures), in mm.
     pub outer_length_mm: u32,
+    /// Outer width, in mm.
     pub outer_width_mm: u32,
+    /// Outer height, in mm.
     pub outer_height_mm: u32,
     /// Weight of the empty carton.
     pub empty_weight_g: u64,

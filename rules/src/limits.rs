@@ -19,7 +19,9 @@ pub struct Cell {
     pub name: String,
     /// Inner sides of the cell in millimetres, in any order.
     pub length_mm: u32,
+    /// Second inner side of the cell, in mm.
     pub width_mm: u32,
+    /// Third inner side of the cell, in mm.
     pub height_mm: u32,
     /// Maximum gross weight the cell takes, in grams, if any.
     #[serde(default)]
@@ -40,6 +42,7 @@ impl Cell {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MethodLimits {
+    /// Maximum gross weight (goods plus packaging), in grams.
     #[serde(default)]
     pub max_weight_g: Option<u64>,
     /// Longest side.
@@ -58,7 +61,7 @@ pub struct MethodLimits {
 
 /// A named delivery method with its limits.
 ///
-/// Read through [`DeliveryMethodFile`], not `#[serde(flatten)]`: serde ignores
+/// Read through `DeliveryMethodFile`, not `#[serde(flatten)]`: serde ignores
 /// `deny_unknown_fields` under `flatten`, so a misspelt limit (`max_wieght_g`) silently
 /// vanished (issue 16). Written flat, as in `data/methods.toml`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,6 +71,7 @@ pub struct DeliveryMethod {
     pub id: String,
     /// Human name shown in comments and tables.
     pub name: String,
+    /// The method's limits, written flat beside `id` and `name` in the file.
     #[serde(flatten)]
     pub limits: MethodLimits,
 }
@@ -111,24 +115,37 @@ impl From<DeliveryMethodFile> for DeliveryMethod {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "limit", rename_all = "snake_case")]
 pub enum Exceeded {
+    /// The gross weight is over the maximum.
     Weight {
+        /// Gross weight of the parcel, in grams.
         value_g: u64,
+        /// The method's maximum, in grams.
         max_g: u64,
     },
+    /// The longest side is over the maximum.
     Side {
+        /// Longest outer side of the parcel, in mm.
         value_mm: u32,
+        /// The method's maximum side, in mm.
         max_mm: u32,
     },
+    /// The sum of the three outer sides is over the maximum.
     SumOfSides {
+        /// Sum of the parcel's three outer sides, in mm.
         value_mm: u32,
+        /// The method's maximum sum, in mm.
         max_mm: u32,
     },
+    /// Length (longest side) plus girth `2 × (width + height)` is over the maximum.
     LengthPlusGirth {
+        /// Length plus girth of the parcel, in mm.
         value_mm: u32,
+        /// The method's maximum length plus girth, in mm.
         max_mm: u32,
     },
     /// The parcel fits none of the cells.
     Cells {
+        /// Names of the cells tried, in catalogue order.
         cells: Vec<String>,
     },
 }
@@ -336,6 +353,7 @@ pub fn sort_desc(mut s: [u32; 3]) -> [u32; 3] {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MethodCatalogue {
+    /// The `[[method]]` tables in file order.
     #[serde(rename = "method", default)]
     pub methods: Vec<DeliveryMethod>,
 }

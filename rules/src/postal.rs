@@ -127,7 +127,9 @@ impl<'de> Deserialize<'de> for PostalIndexFormat {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, try_from = "RawAddressRules")]
 pub struct AddressRules {
+    /// Destination country, ISO 3166-1 alpha-2 (`"RU"`, `"PL"`).
     pub country: String,
+    /// Format every destination postal index must match before zoning.
     pub postal_index_format: PostalIndexFormat,
 }
 

@@ -9,7 +9,9 @@ use serde::Deserialize;
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeliveryType {
+    /// The `DeliveryTypeId` the contract assigns.
     pub id: i64,
+    /// The method's name, for messages and tables.
     pub name: String,
     /// Courier delivery: a delivery date and hours are required.
     #[serde(default)]
@@ -19,6 +21,7 @@ pub struct DeliveryType {
 /// The Aplix rules that are data.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AplixConfig {
+    /// The contract's delivery methods by `DeliveryTypeId`; a PushOrder must name one.
     pub delivery_types: BTreeMap<i64, DeliveryType>,
     /// Known `VATRate` codes, e.g. `НДС20`, `БезНДС`.
     pub vat_rates: BTreeSet<String>,

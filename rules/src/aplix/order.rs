@@ -11,22 +11,31 @@ use crate::mask;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct OrderAddress {
+    /// `Index`: the 6-digit postal index; required in a PushOrder.
     #[serde(default)]
     pub index: Option<String>,
+    /// `Region`: region (oblast, krai, republic); used by region zone rules.
     #[serde(default)]
     pub region: Option<String>,
+    /// `District`: district (район) within the region.
     #[serde(default)]
     pub district: Option<String>,
+    /// `City`; a PushOrder needs `City` or `Settlement`.
     #[serde(default)]
     pub city: Option<String>,
+    /// `Settlement` (населённый пункт) outside a city; a PushOrder needs `City` or `Settlement`.
     #[serde(default)]
     pub settlement: Option<String>,
+    /// `Street`.
     #[serde(default)]
     pub street: Option<String>,
+    /// `Home`: the house number; required in a PushOrder.
     #[serde(default)]
     pub home: Option<String>,
+    /// `Building` (корпус) of the house, where it has several.
     #[serde(default)]
     pub building: Option<String>,
+    /// `Flat` (квартира): flat or office number.
     #[serde(default)]
     pub flat: Option<String>,
 }
@@ -35,14 +44,21 @@ pub struct OrderAddress {
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Customer {
+    /// `ID`: the customer's id in the shop's system; optional, masked like an e-mail in
+    /// `Debug`.
     #[serde(default, rename = "ID")]
     pub id: Option<String>,
+    /// `Name`: full name (ФИО); required.
     #[serde(default)]
     pub name: Option<String>,
+    /// `Email`: required and checked as an e-mail address.
     #[serde(default)]
     pub email: Option<String>,
+    /// `Phone`: required, a Russian number (11 digits starting with 7 or 8, see
+    /// [`is_russian_phone`]).
     #[serde(default)]
     pub phone: Option<String>,
+    /// `Address`: the delivery address; required.
     #[serde(default)]
     pub address: Option<OrderAddress>,
 }
@@ -63,24 +79,31 @@ impl std::fmt::Debug for Customer {
 /// One line of goods.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Goods {
+    /// `SKU`: the shop's article code; a line needs `SKU` or `Name`.
     #[serde(default, rename = "SKU")]
     pub sku: Option<String>,
+    /// `Name`: the article's name; a line needs `SKU` or `Name`.
     #[serde(default, rename = "Name")]
     pub name: Option<String>,
     /// Metres (the API's floats), carried for packing; checked positive when present.
     #[serde(default, rename = "Length")]
     pub length: Option<Decimal>,
+    /// Metres, like `Length`; checked positive when present.
     #[serde(default, rename = "Width")]
     pub width: Option<Decimal>,
+    /// Metres, like `Length`; checked positive when present.
     #[serde(default, rename = "Height")]
     pub height: Option<Decimal>,
     /// Kilograms.
     #[serde(default, rename = "Weight")]
     pub weight: Option<Decimal>,
+    /// `Qty`: number of units, at least 1; required.
     #[serde(default, rename = "Qty")]
     pub qty: Option<i64>,
+    /// `Price`: price of one unit in roubles, at most 2 decimal places, not negative; required.
     #[serde(default, rename = "Price")]
     pub price: Option<Decimal>,
+    /// `VATRate`: a VAT code the contract knows (`AplixConfig::vat_rates`, e.g. `НДС20`); required.
     #[serde(default, rename = "VATRate")]
     pub vat_rate: Option<String>,
 }
@@ -88,29 +111,45 @@ pub struct Goods {
 /// The `PushOrder` call's parameters, with the seed's names.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PushOrder {
+    /// `ID`: the order's unique id in the shop's system; a later PushOrder with the same id
+    /// replaces the order.
     #[serde(default, rename = "ID")]
     pub id: Option<String>,
+    /// `Number`: the order number printed on the parcel's marking; required.
     #[serde(default, rename = "Number")]
     pub number: Option<String>,
+    /// `Date`: the order date, `YYYY-MM-DD[THH:MM:SS]`; required.
     #[serde(default, rename = "Date")]
     pub date: Option<String>,
+    /// `Customer`: the recipient; required unless the order is cancelled.
     #[serde(default, rename = "Customer")]
     pub customer: Option<Customer>,
+    /// `DeclaredCost`: declared value in roubles, insured for this amount; at most 2 decimal
+    /// places, not negative; required.
     #[serde(default, rename = "DeclaredCost")]
     pub declared_cost: Option<Decimal>,
+    /// `AmountToBePaid`: cash to collect on delivery in roubles, `0` when prepaid; at most 2
+    /// decimal places; required.
     #[serde(default, rename = "AmountToBePaid")]
     pub amount_to_be_paid: Option<Decimal>,
+    /// `DeliveryTypeId`: the chosen delivery method, one of `AplixConfig::delivery_types`;
+    /// required.
     #[serde(default, rename = "DeliveryTypeId")]
     pub delivery_type_id: Option<i64>,
+    /// `TypeOfSeal`: 1 none, 2 bubble wrap, 3 filler; required.
     #[serde(default, rename = "TypeOfSeal")]
     pub type_of_seal: Option<i64>,
+    /// `SturdyPackaging`: whether rigid packaging is required; optional, not checked.
     #[serde(default, rename = "SturdyPackaging")]
     pub sturdy_packaging: Option<bool>,
     /// `false` means the order is cancelled.
     #[serde(default = "active", rename = "Activity")]
     pub activity: bool,
+    /// `Goods`: the lines of goods; at least one unless the order is cancelled.
     #[serde(default, rename = "Goods")]
     pub goods: Vec<Goods>,
+    /// `DeliveryDate`: `YYYY-MM-DD[THH:MM:SS]`, not before `Date`; required for courier delivery
+    /// only.
     #[serde(default, rename = "DeliveryDate")]
     pub delivery_date: Option<String>,
     /// Whole hour "from", courier delivery.
@@ -122,8 +161,10 @@ pub struct PushOrder {
     /// The seed spells it with a Cyrillic `С` (`Сomment`); both spellings are read.
     #[serde(default, rename = "Comment", alias = "Сomment")]
     pub comment: Option<String>,
+    /// `ShipperId`: the sender's id, for a contractor with several online shops; otherwise absent.
     #[serde(default, rename = "ShipperId")]
     pub shipper_id: Option<String>,
+    /// `Marker`: the order's marker, when parcels are labelled with APLIX.RU labels.
     #[serde(default, rename = "Marker")]
     pub marker: Option<String>,
 }

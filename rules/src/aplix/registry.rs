@@ -11,8 +11,10 @@ use crate::field::FieldError;
 /// The `PushReestr` call's parameters.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PushReestr {
+    /// `ID`: the registry's unique id in the shop's system; required.
     #[serde(default, rename = "ID")]
     pub id: Option<String>,
+    /// `Number`: the registry's number; required.
     #[serde(default, rename = "Number")]
     pub number: Option<String>,
     /// The registry's date (printed on the hand-over acts).
@@ -21,11 +23,14 @@ pub struct PushReestr {
     /// The expected hand-over date.
     #[serde(default, rename = "DateOfShipment")]
     pub date_of_shipment: Option<String>,
+    /// `IDs`: the `ID`s of the orders handed over; at least one, each known, active, listed once
+    /// and in no other registry.
     #[serde(default, rename = "IDs")]
     pub ids: Vec<String>,
 }
 
 impl PushReestr {
+    /// Parses a `PushReestr` payload from JSON (an object).
     pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
         crate::payload::expect_object(text)?;
         serde_json::from_str(text)
@@ -35,6 +40,8 @@ impl PushReestr {
 /// What we know of an order already pushed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KnownOrder {
+    /// `ID`: the customer's id in the shop's system; masked like an e-mail in `Debug` (shops often
+    /// use the address as id).
     #[serde(rename = "ID")]
     pub id: String,
     /// `false`: cancelled.
@@ -52,6 +59,7 @@ fn yes() -> bool {
 /// The orders pushed so far, by id.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct KnownOrders {
+    /// Known orders by `ID`.
     pub orders: BTreeMap<String, KnownOrder>,
 }
 
@@ -186,6 +194,7 @@ pub struct RegistryBook {
 }
 
 impl RegistryBook {
+    /// A book that starts from the orders known so far and no registry accepted yet.
     pub fn new(known: KnownOrders) -> Self {
         RegistryBook { known }
     }

@@ -25,10 +25,13 @@ use super::parse_datetime;
 /// One line of the feed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TrackNumber {
+    /// `OrderID`: the order the number is bound to (the PushOrder `ID`).
     #[serde(rename = "OrderID")]
     pub order_id: String,
+    /// `Number`: the track number.
     #[serde(rename = "Number")]
     pub number: String,
+    /// `Activity`: `true` while the number is current; `false` once a later number replaced it.
     #[serde(rename = "Activity")]
     pub activity: bool,
 }
@@ -39,6 +42,7 @@ pub struct TrackIncrement {
     /// The return value, `NewDateOfLastGetting`.
     #[serde(rename = "NewDateOfLastGetting")]
     pub new_date_of_last_getting: String,
+    /// `TrackNumbers`: the lines bound since `DateOfLastGetting`; empty when absent.
     #[serde(rename = "TrackNumbers", default)]
     pub track_numbers: Vec<TrackNumber>,
 }
@@ -46,7 +50,9 @@ pub struct TrackIncrement {
 /// The track numbers of one order.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct OrderTracks {
+    /// The order's track number now; `None` when every number it had was superseded.
     pub current: Option<String>,
+    /// Numbers the order had before and that must never become current again.
     pub superseded: BTreeSet<String>,
 }
 
@@ -87,6 +93,7 @@ impl TrackError {
 /// The current track number of every order, and the watermark.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct TrackBook {
+    /// Every order seen in the feed, by `OrderID`.
     pub orders: BTreeMap<String, OrderTracks>,
     /// The `DateOfLastGetting` to use next.
     pub date_of_last_getting: Option<NaiveDateTime>,
@@ -96,6 +103,7 @@ pub struct TrackBook {
 pub const MIN_POLL_INTERVAL: Duration = Duration::hours(1);
 
 impl TrackBook {
+    /// An empty book: no orders and no watermark yet.
     pub fn new() -> Self {
         Self::default()
     }

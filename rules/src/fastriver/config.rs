@@ -108,8 +108,11 @@ pub struct PartnerConfig {
     pub require_external_id: bool,
     /// Zone for date checks when the city is unknown (birthday).
     pub default_time_zone: Tz,
+    /// Products enabled for the partner, by code.
     pub products: BTreeMap<String, ProductConfig>,
+    /// Cities enabled for the partner, by code, with their time zone, slots and same-day cutoff.
     pub cities: BTreeMap<String, CityConfig>,
+    /// Which failure reasons make a failed delivery billable or not.
     pub payability: PayabilityConfig,
 }
 

@@ -199,8 +199,10 @@ impl TimeInterval {
 pub struct CheckDays(u8);
 
 impl CheckDays {
+    /// The longest span, in days, an availability check may cover.
     pub const MAX: u8 = 7;
 
+    /// A span of `days` days; an error unless 1 ≤ `days` ≤ [`CheckDays::MAX`].
     pub fn new(days: i64) -> Result<Self, IntervalError> {
         match u8::try_from(days) {
             Ok(d) if (1..=Self::MAX).contains(&d) => Ok(CheckDays(d)),
@@ -208,6 +210,7 @@ impl CheckDays {
         }
     }
 
+    /// The span in days, 1 to 7.
     pub fn get(self) -> u8 {
         self.0
     }

@@ -18,11 +18,23 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RequestStatus {
+    /// `created`: registered; the data is being validated and the request does not go into work
+    /// until it passes.
     Created,
+    /// `validated`: passed validation; the delivery is being coordinated and carried out (follow
+    /// `delivery_status`).
     Validated,
+    /// `executed`: delivered, the meeting's photos checked and the signed documents handed to the
+    /// partner.
     Executed,
+    /// `rejected`: the partner did not accept the execution and said what to correct (`PATCH
+    /// …/reject`).
     Rejected,
+    /// `canceled` (final): cancelled by the partner before the execution, or by a cancelling
+    /// callback event.
     Canceled,
+    /// `confirmed` (final): the partner accepted the execution (`PATCH …/confirm`), or 7 days
+    /// passed without a rejection.
     Confirmed,
 }
 
@@ -30,15 +42,24 @@ pub enum RequestStatus {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeliveryStatus {
+    /// `pending`: created, waiting to be coordinated with the client.
     Pending,
+    /// `reserved`: a delivery time held for 30 minutes, waiting for the client to confirm it.
     Reserved,
+    /// `scheduled`: the time is agreed with the client and the delivery is on a courier's route
+    /// sheet.
     Scheduled,
+    /// `failed` (final): the delivery did not happen (the client did not answer, forgot the
+    /// passport, …); a new delivery is needed.
     Failed,
+    /// `canceled` (final): the delivery is cancelled; nobody goes to the client.
     Canceled,
+    /// `completed` (final): done; the card or documents handed over and the photos taken.
     Completed,
 }
 
 impl RequestStatus {
+    /// Every request status, in the seed's table order (for exhaustive tests and listings).
     pub const ALL: [RequestStatus; 6] = [
         RequestStatus::Created,
         RequestStatus::Validated,
@@ -55,6 +76,7 @@ impl RequestStatus {
 }
 
 impl DeliveryStatus {
+    /// Every delivery status, in the seed's table order (for exhaustive tests and listings).
     pub const ALL: [DeliveryStatus; 6] = [
         DeliveryStatus::Pending,
         DeliveryStatus::Reserved,
@@ -102,6 +124,7 @@ pub enum Operation {
 }
 
 impl Operation {
+    /// Every operation, in declaration order (for exhaustive tests and listings).
     pub const ALL: [Operation; 7] = [
         Operation::Patch,
         Operation::Cancel,
@@ -117,9 +140,18 @@ macro_rules! events {
     ($($variant:ident = $name:literal => $req:ident [$($del:ident),+];)+) => {
         /// A callback event of the seed's event table.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub enum Event { $($variant,)+ }
+        pub enum Event {
+            $(
+                #[doc = concat!(
+                    "`", $name, "`: the request is then `", stringify!($req),
+                    "`, the delivery one of ", stringify!($($del),+), "."
+                )]
+                $variant,
+            )+
+        }
 
         impl Event {
+            /// Every event of the seed's event table, in table order.
             pub const ALL: &'static [Event] = &[$(Event::$variant,)+];
 
             /// The event's name in a callback.
@@ -283,6 +315,7 @@ pub struct OperationRefusal {
     /// carried out (cancel after execution, changes after the meeting, an event that
     /// contradicts the table).
     pub http_status: u16,
+    /// Why, in English, for logs and error bodies.
     pub message: String,
 }
 
@@ -315,7 +348,9 @@ pub const AUTO_CONFIRM_AFTER: Duration = Duration::days(7);
 /// The state of one delivery request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Lifecycle {
+    /// The delivery request's status (`delivery_request_status`).
     pub request: RequestStatus,
+    /// The status of the request's active delivery (`delivery_status`).
     pub delivery: DeliveryStatus,
     /// When the request last became `executed` (the automatic confirmation counts from it).
     pub executed_at: Option<DateTime<Utc>>,
@@ -534,9 +569,14 @@ impl Lifecycle {
 pub struct Callback {
     /// The callback's id (`data.id`): a retry carries the same one.
     pub id: String,
+    /// The event's name (`data.attributes.event`); [`Event::parse`] knows the seed's names, any
+    /// other is an error.
     pub event: String,
+    /// The request status the event reports; it must match the event table.
     pub delivery_request_status: RequestStatus,
+    /// The delivery status the event reports; it must be one the event table allows.
     pub delivery_status: DeliveryStatus,
+    /// The partner's own number of the request (`external_id`), when it gave one.
     #[serde(default)]
     pub external_id: Option<String>,
     /// UNIX seconds of the event.
@@ -620,11 +660,13 @@ impl CallbackError {
 /// before is acknowledged without effect.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CallbackReceiver {
+    /// The request's state after every callback applied so far.
     pub lifecycle: Lifecycle,
     seen: std::collections::BTreeSet<String>,
 }
 
 impl CallbackReceiver {
+    /// A receiver that starts at `lifecycle` and has seen no callback yet.
     pub fn new(lifecycle: Lifecycle) -> Self {
         CallbackReceiver {
             lifecycle,

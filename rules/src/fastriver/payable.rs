@@ -53,7 +53,11 @@ impl Default for PayabilityConfig {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Payability {
+    /// Billable: completed, or failed for a reason on `payable_failure_reasons` (the client's
+    /// side).
     Payable,
+    /// Not billable: not completed (pending, reserved, scheduled, cancelled), or failed for a
+    /// reason on `fastriver_fault_reasons`.
     NotPayable,
     /// A failure whose reason is on neither list: a person decides.
     Unknown,

@@ -23,20 +23,30 @@ use crate::mask;
 /// `Debug` masks the personal data.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeliveryRequest {
+    /// Client's phone, `+7` and 10 digits; required.
     #[serde(default)]
     pub mobile_phone: Option<String>,
+    /// Further client phones, each `+7` and 10 digits; absent or empty: none.
     #[serde(default)]
     pub additional_phones: Option<Vec<String>>,
+    /// Client's first name, Russian letters and hyphens only; required.
     #[serde(default)]
     pub first_name: Option<String>,
+    /// Client's last name, Russian letters and hyphens only; required.
     #[serde(default)]
     pub last_name: Option<String>,
+    /// Client's patronymic, Russian letters and hyphens only; optional.
     #[serde(default)]
     pub patronymic: Option<String>,
+    /// Client's e-mail; optional, checked when present.
     #[serde(default)]
     pub email: Option<String>,
+    /// Company or sole-trader name (delivery to a legal entity); required with `inn` or for a
+    /// legal-entity product.
     #[serde(default)]
     pub company_name: Option<String>,
+    /// INN of the company or sole trader: 10 digits (legal entity) or 12 (sole trader, person) with
+    /// valid check digits; required for a legal-entity product.
     #[serde(default)]
     pub inn: Option<String>,
     /// `DD.MM.YYYY` (the seed's format) or `YYYY-MM-DD`.
@@ -50,29 +60,46 @@ pub struct DeliveryRequest {
     /// City code (`moscow`) or name (`Москва`).
     #[serde(default)]
     pub delivery_city: Option<String>,
+    /// Delivery address as free text; required when the partner coordinates deliveries itself.
     #[serde(default)]
     pub address: Option<String>,
     /// `DD.MM.YYYY` (the seed's format) or `YYYY-MM-DD`.
     #[serde(default)]
     pub date: Option<String>,
+    /// Id of the wanted time slot in the delivery city (`GET time_intervals`); required, or
+    /// `time_interval_name`, when the partner coordinates deliveries itself. Wins over the name
+    /// when both are given.
     #[serde(default)]
     pub time_interval_id: Option<i64>,
+    /// Name of the time slot (`"10:00-12:00"`), used only without `time_interval_id`.
     #[serde(default)]
     pub time_interval_name: Option<String>,
+    /// Delivery at an exact time (ask the Fastriver manager whether it is available); optional,
+    /// not checked.
     #[serde(default)]
     pub precise: Option<bool>,
+    /// Comment of the client or partner for the courier (door code, how to find the client,
+    /// documents to collect).
     #[serde(default)]
     pub notes: Option<String>,
+    /// Product code (`credit_card_visa`); required and must be enabled for the partner.
     #[serde(default)]
     pub product: Option<String>,
+    /// URL Fastriver posts the callbacks to; must be `https://`.
     #[serde(default)]
     pub callback_url: Option<String>,
+    /// The partner's own number of the request, for reconciliation; required only in strict mode
+    /// (`PartnerConfig::require_external_id`).
     #[serde(default)]
     pub external_id: Option<String>,
+    /// A test request (the seed's testing mode); optional, not checked.
     #[serde(default)]
     pub demo: Option<bool>,
+    /// How the client was acquired (e.g. `telegram`); free text, not checked.
     #[serde(default)]
     pub marketing_channel: Option<String>,
+    /// The agent's id in the partner's system, for partners that deliver entirely in their own
+    /// software.
     #[serde(default)]
     pub external_agent_id: Option<String>,
 }
@@ -249,10 +276,12 @@ pub fn address_or_date_change_allowed(delivery_date: NaiveDate, today: NaiveDate
 /// Every problem found, in the order the fields are checked.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ValidationErrors {
+    /// The problems, each a field, a stable code and a Russian message.
     pub errors: Vec<FieldError>,
 }
 
 impl ValidationErrors {
+    /// Whether the request passed: no problem found.
     pub fn is_empty(&self) -> bool {
         self.errors.is_empty()
     }

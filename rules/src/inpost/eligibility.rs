@@ -45,6 +45,7 @@ pub enum PointType {
 pub struct TargetPoint {
     /// Point name, e.g. `KRA010`.
     pub name: String,
+    /// Locker or service point; ShipX's `type`.
     #[serde(rename = "type")]
     pub point_type: PointType,
     /// Open 24 hours a day, 7 days a week.
@@ -91,6 +92,7 @@ pub struct WeekendShipment {
     pub end_of_week_collection: bool,
     /// When the shipment is ordered (created).
     pub ordered_at: DateTime<Utc>,
+    /// The point the shipment goes to.
     pub target_point: TargetPoint,
 }
 
@@ -198,12 +200,15 @@ impl WeekendRefusal {
 pub struct Refusals(u8);
 
 impl Refusals {
+    /// The empty set: no refusal.
     pub const NONE: Refusals = Refusals(0);
 
+    /// Adds `r` (adding it twice changes nothing).
     #[inline]
     pub fn insert(&mut self, r: WeekendRefusal) {
         self.0 |= 1 << (r as u8);
     }
+    /// Whether `r` is in the set.
     #[inline]
     pub fn contains(self, r: WeekendRefusal) -> bool {
         self.0 & (1 << (r as u8)) != 0
@@ -213,6 +218,7 @@ impl Refusals {
     pub fn is_empty(self) -> bool {
         self.0 == 0
     }
+    /// Number of refusals in the set.
     pub fn len(self) -> usize {
         self.0.count_ones() as usize
     }
@@ -314,9 +320,13 @@ pub fn shipx_error_body(refusals: Refusals) -> Option<ShipxError> {
 /// for nested fields) to lists of error names; its keys are sorted, so output is stable.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ShipxError {
+    /// HTTP status: always 400 for a refused add-on.
     pub status: u16,
+    /// ShipX error name of the first refusal (in reporting order).
     pub error: &'static str,
+    /// English message of the first refusal.
     pub message: &'static str,
+    /// Request field (nested objects for nested fields) → the names of its refusals.
     pub details: Map<String, Value>,
 }
 

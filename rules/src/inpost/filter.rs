@@ -10,6 +10,8 @@ use super::eligibility::WeekendShipment;
 /// Anything that may carry the add-on. A shipment without the attribute has it `false`
 /// (the attribute is optional and defaults to false).
 pub trait HasEndOfWeekCollection {
+    /// Whether the shipment carries the weekend add-on (`end_of_week_collection`); `false` when the
+    /// attribute is absent.
     fn end_of_week_collection(&self) -> bool;
 }
 

@@ -17,19 +17,33 @@ use chrono::{Datelike, NaiveDate};
 /// Which public holiday a date is, for reports and tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PublicHoliday {
+    /// 1 January (Nowy Rok).
     NewYear,
+    /// 6 January (Święto Trzech Króli), a holiday since 2011.
     Epiphany,
+    /// Easter Sunday (Wielkanoc), from the Gregorian computus.
     EasterSunday,
+    /// Easter Monday, Easter + 1 day.
     EasterMonday,
+    /// 1 May (Święto Pracy).
     LabourDay,
+    /// 3 May (Święto Konstytucji 3 Maja).
     ConstitutionDay,
+    /// Pentecost Sunday (Zielone Świątki), Easter + 49 days.
     PentecostSunday,
+    /// Corpus Christi (Boże Ciało), Easter + 60 days.
     CorpusChristi,
+    /// 15 August (Wniebowzięcie Najświętszej Maryi Panny).
     Assumption,
+    /// 1 November (Wszystkich Świętych).
     AllSaints,
+    /// 11 November (Narodowe Święto Niepodległości).
     IndependenceDay,
+    /// 24 December (Wigilia Bożego Narodzenia), a holiday since 2025.
     ChristmasEve,
+    /// 25 December (Boże Narodzenie, first day).
     ChristmasDay,
+    /// 26 December (Boże Narodzenie, second day).
     SecondDayOfChristmas,
 }
 

@@ -156,6 +156,7 @@ pub struct ZoneTable {
 }
 
 impl ZoneTable {
+    /// Reads `tz`'s offsets for 1970–2100 from chrono-tz (done once; then lookups are cheap).
     pub fn new(tz: Tz) -> ZoneTable {
         let off =
             |s: i64| DateTime::<Utc>::from_timestamp(s, 0).map_or(0, |at| offset_secs(tz, at));
@@ -211,6 +212,7 @@ impl ZoneTable {
         }
     }
 
+    /// The zone the table was built from.
     pub fn zone(&self) -> Tz {
         self.tz
     }

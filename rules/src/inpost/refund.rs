@@ -45,7 +45,11 @@ use super::window::WeekTime;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ClientType {
+    /// Pays when buying: the fee is refunded automatically when the parcel was dispatched
+    /// as required but not placed in the target locker at the weekend (refund clause).
     Prepaid,
+    /// Invoiced later: the fee is left off the invoice when the parcel was not sent or not placed
+    /// at the weekend (invoice clause).
     Postpaid,
 }
 
@@ -75,7 +79,9 @@ impl DispatchKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DispatchEvent {
+    /// How the parcel was handed to InPost.
     pub kind: DispatchKind,
+    /// When it was handed in.
     pub at: DateTime<Utc>,
 }
 
@@ -238,17 +244,23 @@ impl Default for RefundPolicy {
 pub enum Dispatch {
     /// Dispatched after the purchase and by the deadline (the earliest such event).
     InTime {
+        /// How the counting dispatch was made.
         kind: DispatchKind,
+        /// When it was made.
         at: DateTime<Utc>,
     },
     /// Only dispatched after the deadline (the earliest such event).
     TooLate {
+        /// How the late dispatch was made.
         kind: DispatchKind,
+        /// When it was made.
         at: DateTime<Utc>,
     },
     /// Only dispatch events before the purchase (the latest one).
     BeforePurchase {
+        /// How that dispatch was made.
         kind: DispatchKind,
+        /// When it was made.
         at: DateTime<Utc>,
     },
     /// No dispatch event at all.
@@ -271,14 +283,34 @@ impl Dispatch {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(tag = "when", rename_all = "snake_case")]
 pub enum Placement {
+    /// Never placed in the target locker.
     Never,
-    BeforeWeekend { at: DateTime<Utc> },
-    Saturday { at: DateTime<Utc> },
-    Sunday { at: DateTime<Utc> },
-    AfterWeekend { at: DateTime<Utc> },
+    /// Placed before the service week's Saturday (local time): not at the weekend, so not delivered
+    /// as bought.
+    BeforeWeekend {
+        /// When it was placed in the target locker.
+        at: DateTime<Utc>,
+    },
+    /// Placed on the service week's Saturday (local time).
+    Saturday {
+        /// When it was placed in the target locker.
+        at: DateTime<Utc>,
+    },
+    /// Placed on the service week's Sunday (local time).
+    Sunday {
+        /// When it was placed in the target locker.
+        at: DateTime<Utc>,
+    },
+    /// Placed after the service week's Sunday.
+    AfterWeekend {
+        /// When it was placed in the target locker.
+        at: DateTime<Utc>,
+    },
 }
 
 impl Placement {
+    /// Whether the placement counts as delivered at the weekend: on the service week's Saturday or
+    /// Sunday.
     pub fn at_weekend(self) -> bool {
         matches!(self, Placement::Saturday { .. } | Placement::Sunday { .. })
     }
@@ -333,15 +365,21 @@ pub struct RefundDecision {
     /// Prepaid: `false` means the automatic refund is due. Postpaid: `false` means the
     /// fee is left off the invoice.
     pub fee_owed: bool,
+    /// The rule that decided.
     pub outcome: Outcome,
+    /// How the client pays: which clause applied.
     pub client_type: ClientType,
     /// Monday of the service week, as days since 1970-01-01 (see [`Self::service_week`]).
     pub service_week_day: i64,
     /// Latest dispatch instant that counts, in UTC seconds (see
     /// [`Self::dispatch_deadline`]).
     pub deadline_secs: i64,
+    /// What was found about the dispatch.
     pub dispatch: Dispatch,
+    /// When the parcel reached the target locker, relative to the service week's weekend.
     pub placement: Placement,
+    /// The zone the service week and the deadline are reckoned in (the policy's, Europe/Warsaw by
+    /// default).
     pub zone: Tz,
 }
 

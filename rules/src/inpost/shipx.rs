@@ -29,10 +29,14 @@ use super::eligibility::{PointType, TargetPoint, WeekendShipment};
 /// `custom_attributes` of a ShipX shipment, as far as the add-on is concerned.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct CustomAttributes {
+    /// Name of the target point (`KRA010`); required for a locker shipment and must be in the
+    /// points list.
     #[serde(default)]
     pub target_point: Option<String>,
+    /// Present (not null, not blank) on Allegro shipments; any JSON type, only presence is read.
     #[serde(default)]
     pub allegro_transaction_id: Option<Value>,
+    /// Present (not null, not blank) on Allegro shipments; any JSON type, only presence is read.
     #[serde(default)]
     pub allegro_user_id: Option<Value>,
 }
@@ -40,8 +44,10 @@ pub struct CustomAttributes {
 /// A ShipX shipment body (the seed's example), the fields the add-on check reads.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct ShipxShipment {
+    /// ShipX service, e.g. `inpost_locker_standard`; required.
     #[serde(default)]
     pub service: Option<String>,
+    /// The custom attributes; `None` reads as all absent.
     #[serde(default)]
     pub custom_attributes: Option<CustomAttributes>,
     /// Optional, default false (seed 003: "atrybut nie jest wymagany").
@@ -169,14 +175,17 @@ impl Points {
         Ok(Points { by_name })
     }
 
+    /// The point named `name`, if listed.
     pub fn get(&self, name: &str) -> Option<&TargetPoint> {
         self.by_name.get(name)
     }
 
+    /// Number of points listed.
     pub fn len(&self) -> usize {
         self.by_name.len()
     }
 
+    /// Whether no point is listed.
     pub fn is_empty(&self) -> bool {
         self.by_name.is_empty()
     }

@@ -36,6 +36,7 @@ use super::localtime::{
 /// the day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct WeekTime {
+    /// The weekday, in the local time of the zone the value is used with.
     pub day: Weekday,
     /// Minutes since local midnight, `0..=1440`.
     pub minute: u16,
@@ -256,7 +257,9 @@ pub struct Window {
 /// One opening of the window: from `opens_at` (inclusive) to `closes_at` (exclusive).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Opening {
+    /// First instant inside the window.
     pub opens_at: DateTime<Utc>,
+    /// First instant after the window.
     pub closes_at: DateTime<Utc>,
 }
 
@@ -325,21 +328,28 @@ impl Window {
         self
     }
 
+    /// The window's name, as in its TOML file.
     pub fn name(&self) -> &str {
         &self.name
     }
+    /// Free text for people; empty when the file gives none.
     pub fn description(&self) -> &str {
         &self.description
     }
+    /// The zone `opens` and `closes` are local to (Europe/Warsaw for InPost).
     pub fn zone(&self) -> Tz {
         self.zone
     }
+    /// Start of the window each week (local weekday and time, inclusive).
     pub fn opens(&self) -> WeekTime {
         self.opens
     }
+    /// End of the window each week (local weekday and time, exclusive).
     pub fn closes(&self) -> WeekTime {
         self.closes
     }
+    /// Whether an instant whose local date is a Polish public holiday counts as outside the window
+    /// (see [`super::holidays`]).
     pub fn excludes_public_holidays(&self) -> bool {
         self.exclude_public_holidays
     }

@@ -4,9 +4,10 @@
 //! A tariff holds, per carrier and delivery method: the currency; zones resolved from
 //! the postal index (prefix or range) or the region; the rate by zone and weight step
 //! (or by locker cell), with volumetric weight where the method uses it; delivery days
-//! by zone; limits ([`MethodLimits`]); insurance; cash-on-delivery fee; surcharges (fuel,
-//! notification, weekend); the packaging and marking prices with the box catalogue;
-//! pick-up points or post offices; VAT rates with their effective dates.
+//! by zone; limits ([`MethodLimits`](crate::limits::MethodLimits)); insurance;
+//! cash-on-delivery fee; surcharges (fuel, notification, weekend); the packaging and
+//! marking prices with the box catalogue; pick-up points or post offices; VAT rates with
+//! their effective dates.
 //!
 //! [`Tariff::from_toml_str`] parses and validates a tariff and reports **every** semantic
 //! problem at once, each with the line, the key and a message. (A TOML *syntax* or type

@@ -15,6 +15,7 @@ use crate::postal::AddressRules;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Tariff {
+    /// `[tariff]`: identity, currency and VAT convention of the whole file.
     pub tariff: Spanned<Header>,
     /// VAT rates by effective date.
     #[serde(default)]
@@ -26,6 +27,7 @@ pub struct Tariff {
     /// Zone maps; each method names the one it uses.
     #[serde(default)]
     pub zoning: Vec<Spanned<Zoning>>,
+    /// `[[method]]` tables, one per delivery method, in file order.
     #[serde(default, rename = "method")]
     pub methods: Vec<Spanned<Method>>,
     /// Packaging and marking prices with the box catalogue; required for Aplix-style
@@ -42,6 +44,7 @@ pub struct Header {
     pub id: String,
     /// Carrier, e.g. `"aplix"`, `"inpost"`.
     pub carrier: String,
+    /// Human name of the tariff, shown in tables.
     pub name: String,
     /// ISO 4217 code, three upper-case letters.
     pub currency: String,
@@ -67,6 +70,7 @@ fn yes() -> bool {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VatRate {
+    /// VAT rate in percent (e.g. `22` for 22 %), not a fraction.
     pub rate_percent: Decimal,
     /// `"YYYY-MM-DD"` (a string or a TOML date).
     #[serde(deserialize_with = "date")]
@@ -94,9 +98,12 @@ fn date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Zoning {
+    /// Identifier that `Method::zoning` refers to; unique within the file.
     pub id: String,
+    /// Zone for an address no rule matches; `None`: such an address is not served.
     #[serde(default)]
     pub default_zone: Option<String>,
+    /// `[[zoning.rule]]` tables, tried in file order; the first match wins.
     #[serde(default, rename = "rule")]
     pub rules: Vec<ZoneRule>,
 }
@@ -107,11 +114,15 @@ pub struct Zoning {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ZoneRule {
+    /// Zone the matching address falls into; a method's `[[method.rate]]` names it.
     pub zone: String,
+    /// Postal index prefixes (`"10"` matches `"101000"`); empty: no prefix test.
     #[serde(default)]
     pub prefix: Vec<String>,
+    /// Inclusive postal index ranges `[from, to]` of equal length; empty: no range test.
     #[serde(default)]
     pub range: Vec<[String; 2]>,
+    /// Region names compared case-insensitively; empty: no region test.
     #[serde(default)]
     pub region: Vec<String>,
 }
@@ -136,13 +147,18 @@ pub struct Method {
     pub type_id: u32,
     /// Stable code, e.g. `"russian_post_parcel"`, `"inpost_locker_standard"` (ShipX service).
     pub code: String,
+    /// Name shown to the customer (Aplix `TypeName` in CalculateShippingCost).
     pub name: String,
+    /// Longer text shown to the customer (Aplix `TypeDescription`); empty when absent.
     #[serde(default)]
     pub description: String,
+    /// Extra customer-facing notes, the start of Aplix `AdditionalInformation` (the engine may
+    /// append its own); empty when absent.
     #[serde(default)]
     pub additional_info: String,
     /// Id of the `[[zoning]]` this method uses.
     pub zoning: String,
+    /// How the rate is looked up: by weight (default) or by locker cell.
     #[serde(default)]
     pub pricing: Pricing,
     /// Weight included in `base` (weight pricing).
@@ -155,20 +171,26 @@ pub struct Method {
     /// "cm³ / divisor in kg", e.g. 5000). Absent: the method charges actual weight only.
     #[serde(default)]
     pub volumetric_divisor: Option<u64>,
+    /// Weight and size limits; absent limits never refuse.
     #[serde(default)]
     pub limits: MethodLimits,
+    /// Prices and delivery days, one `[[method.rate]]` per zone the method serves; a zone without a
+    /// rate is not served.
     #[serde(default)]
     pub rate: Vec<Spanned<Rate>>,
+    /// Insurance on the declared value; `None`: the method offers no insurance.
     #[serde(default)]
     pub insurance: Option<Spanned<Insurance>>,
     /// Absent: cash on delivery is not offered.
     #[serde(default)]
     pub cod: Option<Spanned<Cod>>,
+    /// Optional surcharges; absent ones are not charged.
     #[serde(default)]
     pub surcharges: Surcharges,
     /// Whether the parcel goes to a pick-up point the address must be served by.
     #[serde(default)]
     pub requires_point: bool,
+    /// Pick-up points (used when `requires_point`); the address must be served by one of them.
     #[serde(default)]
     pub point: Vec<Spanned<Point>>,
     /// Whether packaging and marking (`PreparingCost`) is charged with this method.
@@ -180,6 +202,7 @@ pub struct Method {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rate {
+    /// Zone this rate applies to, as named by the method's zoning.
     pub zone: String,
     /// Weight pricing: price up to `base_weight_g`.
     #[serde(default)]
@@ -190,7 +213,9 @@ pub struct Rate {
     /// Cell pricing: price per cell name.
     #[serde(default)]
     pub cell_prices: BTreeMap<String, Decimal>,
+    /// Fewest delivery days promised in this zone (Aplix `MinPeriod`).
     pub days_min: u32,
+    /// Most delivery days promised in this zone; not less than `days_min`.
     pub days_max: u32,
 }
 
@@ -201,12 +226,17 @@ pub struct Rate {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Insurance {
+    /// Premium in percent of the declared value (percentage form); `None` with tiers.
     #[serde(default)]
     pub rate_percent: Option<Decimal>,
+    /// Step the declared value is rounded up to before the percentage applies (e.g. `1` rouble);
+    /// `None`: no rounding of the value.
     #[serde(default)]
     pub value_step: Option<Decimal>,
+    /// Premium tiers, ordered by `up_to`; empty with the percentage form.
     #[serde(default)]
     pub tier: Vec<Tier>,
+    /// Smallest premium charged when a value is declared; `0` when absent.
     #[serde(default)]
     pub minimum: Decimal,
     /// Above this declared value the method refuses the parcel.
@@ -217,7 +247,9 @@ pub struct Insurance {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Tier {
+    /// Largest declared value this tier covers (inclusive), in the tariff currency.
     pub up_to: Decimal,
+    /// Premium for values in this tier, in the tariff currency.
     pub price: Decimal,
 }
 
@@ -226,10 +258,12 @@ pub struct Tier {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Cod {
+    /// Smallest fee charged, in the tariff currency; `0` when absent.
     #[serde(default)]
     pub minimum: Decimal,
     /// Largest amount to collect; above it the method refuses.
     pub max_amount: Decimal,
+    /// Fee bands ordered by `up_to`; the first covering the amount applies.
     pub band: Vec<CodBand>,
 }
 
@@ -237,9 +271,12 @@ pub struct Cod {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CodBand {
+    /// Largest amount to collect this band covers (inclusive), in the tariff currency.
     pub up_to: Decimal,
+    /// Fixed part of the fee, in the tariff currency; `0` when absent.
     #[serde(default)]
     pub fixed: Decimal,
+    /// Percentage of the collected amount added to `fixed` (`2.5` means 2.5 %); `0` when absent.
     #[serde(default)]
     pub rate_percent: Decimal,
 }
@@ -264,9 +301,14 @@ pub struct Surcharges {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Point {
+    /// The point's code, as the carrier names it (returned as the chosen point).
     pub code: String,
+    /// Street address shown to the customer.
     pub address: String,
+    /// Opening hours as free text, e.g. `"Mon-Fri 9-20"`.
     pub hours: String,
+    /// Postal index prefixes the point serves; an address whose index starts with one of them may
+    /// use it.
     pub serves: Vec<String>,
 }
 

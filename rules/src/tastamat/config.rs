@@ -92,6 +92,7 @@ impl TastamatConfig {
         include_str!("../../../data/carriers/tastamat.toml")
     }
 
+    /// How long a deposited parcel waits in the cell before it may be withdrawn.
     pub fn storage_period(&self) -> Duration {
         Duration::hours(i64::from(self.storage_period_hours))
     }

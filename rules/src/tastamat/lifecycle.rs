@@ -31,16 +31,25 @@ use super::config::TastamatConfig;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ParcelStatus {
+    /// Known to Tastamat with its locker's postal index; no cell yet.
     Registered,
+    /// A cell of the locker is booked for the parcel.
     CellBooked,
+    /// The courier has put the parcel in the cell; the client gets the open link, and the storage
+    /// period starts.
     Deposited,
+    /// The client has taken the parcel (final).
     PickedUp,
+    /// The storage period ran out with the parcel still in the cell.
     Expired,
+    /// The courier has taken the parcel back out of the locker.
     Withdrawn,
+    /// The withdrawn parcel went back to the sender (final).
     Returned,
 }
 
 impl ParcelStatus {
+    /// Every status, in lifecycle order (for exhaustive tests and messages).
     pub const ALL: [ParcelStatus; 7] = [
         ParcelStatus::Registered,
         ParcelStatus::CellBooked,
@@ -64,6 +73,7 @@ impl ParcelStatus {
         }
     }
 
+    /// The status named `s` in a status update (`"cell_booked"`); `None` for any other text.
     pub fn parse(s: &str) -> Option<ParcelStatus> {
         ParcelStatus::ALL.into_iter().find(|st| st.as_str() == s)
     }
@@ -105,12 +115,16 @@ impl std::fmt::Debug for OpenCode {
 /// A parcel as we keep it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Parcel {
+    /// The parcel's id, as in the status updates.
     pub parcel_id: String,
+    /// The status after the last applied update.
     pub status: ParcelStatus,
     /// When the last applied update happened.
     pub updated_at: DateTime<Utc>,
     /// When the parcel was deposited (the storage period counts from it).
     pub deposited_at: Option<DateTime<Utc>>,
+    /// The code from the `deposited` update, for the client's SMS link; `None` until the parcel is
+    /// deposited.
     pub open_code: Option<OpenCode>,
 }
 
@@ -118,8 +132,11 @@ pub struct Parcel {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum UpdateOutcome {
+    /// A legal transition: the parcel's status changed.
     Applied,
+    /// The parcel already has this status (a re-send): acknowledged, nothing changed.
     Duplicate,
+    /// Older than the last applied update (arrived out of order): acknowledged and ignored.
     IgnoredStale,
 }
 

@@ -22,24 +22,36 @@ use crate::mask;
 /// Tastamat's cell sizes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum CellSize {
+    /// Small cell.
     S,
+    /// Medium cell.
     M,
+    /// Large cell.
     L,
 }
 
 /// Parcel details, as the courier app asks for them.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ParcelDetails {
+    /// Our id of the parcel; required.
     #[serde(default)]
     pub parcel_id: Option<String>,
+    /// Postal index of the locker the client chose; this or `recipient_address` is required, and it
+    /// must have the configured format.
     #[serde(default)]
     pub locker_index: Option<String>,
+    /// The recipient's address, when no locker index is given; masked in `Debug`.
     #[serde(default)]
     pub recipient_address: Option<String>,
+    /// The recipient's mobile phone for the SMS link: `+7` and a Kazakh mobile operator code;
+    /// required, masked in `Debug`.
     #[serde(default)]
     pub phone: Option<String>,
+    /// The parcel's cost to the client (the seed's стоимость), in tenge with at most 2 decimal
+    /// places (tiyn); `0` when prepaid; required.
     #[serde(default)]
     pub cost: Option<Decimal>,
+    /// The cell size the parcel needs (`S`, `M`, `L`); optional, not validated.
     #[serde(default)]
     pub cell_size: Option<CellSize>,
 }
@@ -63,14 +75,20 @@ impl std::fmt::Debug for ParcelDetails {
 /// A status change Tastamat reports.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatusUpdate {
+    /// Our id of the parcel; required.
     #[serde(default)]
     pub parcel_id: String,
+    /// The new status, one of [`ParcelStatus`]'s names (`cell_booked`); text so that an unknown one
+    /// is a field error.
     #[serde(default)]
     pub status: String,
+    /// When the change happened, an RFC 3339 instant; not in the future.
     #[serde(default)]
     pub occurred_at: String,
+    /// The cell's open code, Latin letters and digits (at most 64); required with `deposited`.
     #[serde(default)]
     pub open_code: Option<String>,
+    /// Postal index of the locker, when the update names it; checked against the configured format.
     #[serde(default)]
     pub locker_index: Option<String>,
 }
@@ -88,10 +106,12 @@ impl std::fmt::Debug for StatusUpdate {
 }
 
 impl StatusUpdate {
+    /// The status, when `status` is one of the known names.
     pub fn parsed_status(&self) -> Option<ParcelStatus> {
         ParcelStatus::parse(&self.status)
     }
 
+    /// `occurred_at` as an instant, when it is valid RFC 3339.
     pub fn parsed_time(&self) -> Option<DateTime<Utc>> {
         DateTime::parse_from_rfc3339(&self.occurred_at)
             .ok()
@@ -102,7 +122,9 @@ impl StatusUpdate {
 /// Either service's payload.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Payload {
+    /// Parcel details (no `status` field).
     ParcelDetails(ParcelDetails),
+    /// A status update (has a `status` field).
     StatusUpdate(StatusUpdate),
 }
 
@@ -119,6 +141,7 @@ impl Payload {
         }
     }
 
+    /// `"parcel_details"` or `"status_update"`, as in the validation report.
     pub fn kind(&self) -> &'static str {
         match self {
             Payload::ParcelDetails(_) => "parcel_details",
@@ -136,6 +159,8 @@ impl Payload {
         })
     }
 
+    /// Validates the payload at `now` (a status update may not be dated after it), returning every
+    /// problem.
     pub fn validate(&self, cfg: &TastamatConfig, now: DateTime<Utc>) -> Vec<FieldError> {
         match self {
             Payload::ParcelDetails(d) => d.validate_with(cfg),

@@ -176,7 +176,11 @@ pub const METHODS: [&str; 8] = [
 pub struct Validation {
     /// The method named by the request, when it is one of [`METHODS`].
     pub method: Option<&'static str>,
+    /// The typed request; `None` when a parameter is missing or of the wrong type (then `errors`
+    /// says which).
     pub request: Option<Request>,
+    /// Every problem found, missing parameters and rule violations alike; empty when the request
+    /// may be sent.
     pub errors: Vec<FieldError>,
 }
 

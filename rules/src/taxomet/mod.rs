@@ -22,6 +22,7 @@ pub use answer::{NotAnObject, Validation, METHODS};
 pub struct Password(String);
 
 impl Password {
+    /// Wraps the operator's password; from here on it prints as `***`.
     pub fn new(secret: impl Into<String>) -> Self {
         Password(secret.into())
     }
@@ -54,7 +55,9 @@ impl Serialize for Password {
 /// The tariff of an order: a tariff id, or `-1` — let the server choose by time of day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tariff {
+    /// `tarif_id=-1`: the taxi server picks the tariff of the taxi service by time of day.
     Auto,
+    /// A tariff id from the program's "Taxi services and tariffs" settings.
     Id(i64),
 }
 
@@ -62,19 +65,26 @@ pub enum Tariff {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "method", rename_all = "snake_case")]
 pub enum Call {
+    /// `add_order`: creates an order.
     AddOrder {
+        /// ID of the taxi service on the server ("Taxi services and tariffs" settings); positive.
         unit_id: i64,
         /// `-1`: automatic.
         tarif_id: i64,
+        /// The passenger's phone, starting with `+` (e.g. `+70001112233`).
         phone: String,
         /// `to[]`: the first is the origin, the rest destinations.
         #[serde(default, alias = "to[]")]
         to: Vec<String>,
+        /// `car_option[]`: IDs of required car options (e.g. a child seat) from the "Car options"
+        /// settings; empty: none.
         #[serde(default, alias = "car_option[]")]
         car_option: Vec<i64>,
         /// 0 or absent: metered by the GPS taximeter.
         #[serde(default)]
         fix_price: Option<Decimal>,
+        /// The order's id in the caller's system; the server sends it back in its webhooks (status
+        /// changes).
         #[serde(default)]
         extern_id: Option<String>,
         /// UNIX seconds, for a pre-order.
@@ -83,41 +93,64 @@ pub enum Call {
         /// 0 or 1.
         #[serde(default)]
         print_receipt: Option<i64>,
+        /// The client's name; optional.
         #[serde(default)]
         client_name: Option<String>,
+        /// A comment on the order; optional.
         #[serde(default)]
         comment: Option<String>,
     },
+    /// `cancel_order`: cancels an order.
     CancelOrder {
+        /// ID of the order on the taxi server; positive.
         id: i64,
     },
+    /// `get_order`: reads an order's state.
     GetOrder {
+        /// ID of the order on the taxi server; positive.
         id: i64,
     },
+    /// `set_driver`: assigns a driver to an order.
     SetDriver {
+        /// ID of the order on the taxi server; positive.
         id: i64,
+        /// ID of the driver on the taxi server (the "Drivers" section); positive.
         driver_id: i64,
         /// Minutes until the car arrives; not for pre-orders.
         #[serde(default)]
         boarding_time: Option<i64>,
     },
+    /// `remove_driver`: takes the driver off an order.
     RemoveDriver {
+        /// ID of the order on the taxi server; positive.
         id: i64,
     },
+    /// `send_sms`: sends an SMS through the server's SMS channels.
     SendSms {
+        /// Sender name: Latin letters and digits only, at most 11.
         from: String,
+        /// Recipient's phone, 11 digits (e.g. `79001112233`).
         phone: String,
+        /// The message text; required.
         msg: String,
     },
+    /// `send_voice_code`: reads a numeric code to the phone by voice call.
     SendVoiceCode {
+        /// Recipient's phone, 11 digits (e.g. `79001112233`).
         phone: String,
+        /// The code to speak: digits only.
         code: String,
     },
+    /// `add_driver_rating`: adds or takes away rating points (the operator needs the administration
+    /// right).
     AddDriverRating {
+        /// ID of the driver whose rating changes.
         driver_id: i64,
         /// Negative to take points away.
         points: i64,
+        /// How long the points count, in whole hours.
         lifetime_hours: i64,
+        /// A comment on the rating entry; optional.
         #[serde(default)]
         comment: Option<String>,
     },
@@ -126,8 +159,11 @@ pub enum Call {
 /// A request: the operator's credentials and the call.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Request {
+    /// `operator_login`: the operator account created in the program; required.
     pub operator_login: String,
+    /// `operator_password`: required; kept in [`Password`] so it never prints.
     pub operator_password: Password,
+    /// The method and its parameters (`method` tag beside the credentials).
     #[serde(flatten)]
     pub call: Call,
 }
