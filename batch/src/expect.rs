@@ -1,7 +1,7 @@
 //! What a registry parcel should cost by contract, and whether the weekend fee is owed:
 //! both asked of the engine and the rules crate, never computed here.
 
-use courier_engine::pricing::{CompiledTariff, MethodPrice, Parcel, Refusal, Shipment};
+use courier_engine::pricing::{CompiledTariff, Consignment, MethodPrice, MethodRefusal, Parcel};
 use courier_rules::inpost::refund::{
     ClientType, DispatchEvent, Outcome, ParcelHistory, RefundDecision, RefundPolicy,
 };
@@ -53,7 +53,7 @@ pub fn method_not_in_tariff(method: &str, tariff: &CompiledTariff) -> String {
 }
 
 /// The engine's refusals as one line: `code: sentence; code: sentence`.
-pub fn explain(refusals: &[Refusal]) -> String {
+pub fn explain(refusals: &[MethodRefusal]) -> String {
     refusals
         .iter()
         .map(|r| format!("{}: {}", r.code(), r.describe()))
@@ -71,7 +71,7 @@ pub fn price(
     parcel: &RegistryParcel,
     dp: u32,
     weekend: bool,
-) -> Result<MethodPrice, Vec<Refusal>> {
+) -> Result<MethodPrice, Vec<MethodRefusal>> {
     let [l, w, h] = parcel.sides_mm;
     let volume = u64::from(l) * u64::from(w) * u64::from(h);
     let p = Parcel {
@@ -81,7 +81,7 @@ pub fn price(
         units: u64::from(parcel.units),
         carton: None,
     };
-    let shipment = Shipment {
+    let shipment = Consignment {
         parcel: p,
         declared_value: parcel.declared_value.to_decimal(dp),
         cod_amount: (parcel.cod_amount > Money::ZERO).then(|| parcel.cod_amount.to_decimal(dp)),

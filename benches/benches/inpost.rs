@@ -13,7 +13,7 @@ use courier_engine::rules::inpost::refund::{
     ClientType, DispatchEvent, DispatchKind, ParcelHistory,
 };
 use courier_engine::rules::inpost::{
-    check, PointType, Preset, RefundPolicy, Shipment, TargetPoint,
+    check, PointType, Preset, RefundPolicy, TargetPoint, WeekendShipment,
 };
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
@@ -36,11 +36,11 @@ fn instants() -> Vec<DateTime<Utc>> {
         .collect()
 }
 
-fn shipments() -> Vec<Shipment> {
+fn shipments() -> Vec<WeekendShipment> {
     instants()
         .into_iter()
         .enumerate()
-        .map(|(i, at)| Shipment {
+        .map(|(i, at)| WeekendShipment {
             service: "inpost_locker_standard".into(),
             allegro: i % 7 == 0,
             end_of_week_collection: i % 11 != 0,

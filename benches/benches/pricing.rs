@@ -15,7 +15,7 @@ use std::hint::black_box;
 
 use courier_engine::packing::{choose_carton, Item, PackOptions};
 use courier_engine::pricing::{
-    CompiledTariff, Parcel, QuoteRequest, Seal, Shipment, ShipxCalculationRequest,
+    CompiledTariff, Consignment, Parcel, QuoteRequest, Seal, ShipxCalculationRequest,
 };
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use rust_decimal::Decimal;
@@ -35,7 +35,7 @@ fn bench(c: &mut Criterion) {
         units: 5,
         carton: Some(2),
     };
-    let shipment = Shipment {
+    let shipment = Consignment {
         parcel,
         declared_value: Decimal::new(845_000, 2),
         cod_amount: None,
@@ -67,7 +67,7 @@ fn bench(c: &mut Criterion) {
             black_box(&out);
         })
     });
-    let with_cod = Shipment {
+    let with_cod = Consignment {
         cod_amount: Some(Decimal::new(845_000, 2)),
         ..shipment
     };

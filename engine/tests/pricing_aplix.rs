@@ -3,7 +3,7 @@
 //! fee, every seal type, sturdy packaging, and a refusal for each reason.
 
 use courier_engine::pricing::{
-    CompiledTariff, Parcel, Quote, QuoteRequest, Refusal, Seal, Shipment,
+    CompiledTariff, Consignment, MethodRefusal, Parcel, Quote, QuoteRequest, Seal,
 };
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
@@ -29,8 +29,8 @@ fn parcel(gross_weight_g: u64) -> Parcel {
     }
 }
 
-fn ship(parcel: Parcel) -> Shipment {
-    Shipment {
+fn ship(parcel: Parcel) -> Consignment {
+    Consignment {
         parcel,
         declared_value: Decimal::ZERO,
         cod_amount: None,
@@ -114,7 +114,7 @@ fn insurance_rate_step_and_minimum() {
     let dest = t.destination("101000", "");
     let m = method(&t, "russian_post_parcel");
     let premium = |v: Decimal| {
-        let s = Shipment {
+        let s = Consignment {
             declared_value: v,
             ..ship(parcel(820))
         };
@@ -134,7 +134,7 @@ fn cod_fee_by_band_and_minimum() {
     let t = tariff();
     let dest = t.destination("101000", "");
     let fee = |code: &str, amount: Decimal| {
-        let s = Shipment {
+        let s = Consignment {
             cod_amount: Some(amount),
             ..ship(parcel(820))
         };
@@ -151,7 +151,7 @@ fn cod_fee_by_band_and_minimum() {
     assert_eq!(fee("courier", dec!(1000)), Some(dec!(50.00))); // 2.5 % = 25 < minimum 50
     assert_eq!(fee("courier", dec!(10000)), Some(dec!(250.00)));
     // The fee is part of the postal rate.
-    let s = Shipment {
+    let s = Consignment {
         cod_amount: Some(dec!(3000)),
         ..ship(parcel(820))
     };
@@ -179,7 +179,7 @@ fn courier_fuel_and_notification() {
     assert_eq!(p.fuel, Some(dec!(29.25))); // 7.5 % of 390
     assert_eq!(p.notification, Some(dec!(15.00)));
     assert_eq!(p.postal_rate, dec!(434.25));
-    let weekend = Shipment {
+    let weekend = Consignment {
         weekend: true,
         ..ship(parcel(820))
     };
@@ -308,7 +308,7 @@ fn a_refusal_for_each_reason() {
             .unwrap_or_else(|| panic!("{code} was not refused"))
             .reasons
             .iter()
-            .map(Refusal::code)
+            .map(MethodRefusal::code)
             .collect()
     };
     // Limit exceeded: 700 × 350 × 350 goes into XXL (808 × 408 × 408): sum of sides 1624 > 1400.
@@ -376,7 +376,10 @@ fn a_refusal_for_each_reason() {
         ))
         .unwrap();
     assert!(q.options.is_empty());
-    assert!(q.refused.iter().all(|r| r.reasons == [Refusal::NoCarton]));
+    assert!(q
+        .refused
+        .iter()
+        .all(|r| r.reasons == [MethodRefusal::NoCarton]));
     // details() for a refused method is an error, not lines.
     assert!(t.details(&q, 3).is_err());
     assert!(t.details(&q, 99).is_err());

@@ -1,7 +1,7 @@
 //! Properties over random parcels and requests: breakdowns add up to totals; prices never
 //! decrease when weight or declared value grows; the same request gives the same bytes.
 
-use courier_engine::pricing::{CompiledTariff, Parcel, QuoteRequest, Shipment};
+use courier_engine::pricing::{CompiledTariff, Consignment, Parcel, QuoteRequest};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 use std::sync::OnceLock;
@@ -30,10 +30,10 @@ prop_compose! {
         weekend in any::<bool>(),
         carton in prop::option::of(0usize..5),
         units in 1u64..20,
-    ) -> Shipment {
+    ) -> Consignment {
         let mut s = sides;
         s.sort_unstable_by(|a, b| b.cmp(a));
-        Shipment {
+        Consignment {
             parcel: Parcel { outer_sorted_mm: s, gross_weight_g: gross, goods_volume_mm3: 1_000_000, units, carton },
             declared_value: cents(declared),
             cod_amount: cod.map(cents),
@@ -146,7 +146,7 @@ fn absurd_inputs_do_not_panic() {
     )
     .unwrap();
     let t = CompiledTariff::compile(&raw, 0);
-    let s = Shipment {
+    let s = Consignment {
         parcel: Parcel {
             outer_sorted_mm: [u32::MAX, u32::MAX, u32::MAX],
             gross_weight_g: u64::MAX,
@@ -172,7 +172,7 @@ fn absurd_inputs_do_not_panic() {
             .ok(),
         total.ok()
     );
-    let s = Shipment {
+    let s = Consignment {
         declared_value: Decimal::ZERO,
         cod_amount: None,
         weekend: false,

@@ -3,8 +3,8 @@
 //! checker written here as well as by `verify_shipment`.
 
 use courier_engine::packing::{
-    choose_carton, refute_carton, split_into_cartons, verify_shipment, Item, PackError,
-    PackOptions, Shipment, SplitError,
+    choose_carton, refute_carton, split_into_cartons, verify_shipment, CartonSplit, Item,
+    PackError, PackOptions, SplitError,
 };
 use courier_engine::rules::catalogue::Carton;
 use proptest::prelude::*;
@@ -32,7 +32,7 @@ fn carton(r: &str, d: [u32; 3], empty: u64, max: u64, price: Option<Decimal>) ->
 
 /// An independent check (not sharing code with the engine): counts per line, sizes and
 /// orientations, inside the carton, no overlap, weight limit, totals.
-fn check(items: &[Item], cat: &[Carton], s: &Shipment) -> Result<(), String> {
+fn check(items: &[Item], cat: &[Carton], s: &CartonSplit) -> Result<(), String> {
     let mut seen = vec![0u64; items.len()];
     for (k, c) in s.cartons.iter().enumerate() {
         let cc = cat.get(c.index).ok_or("bad carton index")?;

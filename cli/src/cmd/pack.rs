@@ -23,8 +23,8 @@ use std::process::ExitCode;
 use courier_engine::aplix::{self, check_items, CheckDimensionsRequest};
 use courier_engine::inputs::{cartons_from_csv, goods_from_text};
 use courier_engine::packing::{
-    check_parcel, split_into_cartons, CartonChoice, Item, MethodVerdict, PackOptions, Packing,
-    ParcelCheck, Shipment,
+    check_parcel, split_into_cartons, CartonChoice, CartonSplit, Item, MethodVerdict, PackOptions,
+    Packing, ParcelCheck,
 };
 use courier_engine::rules::catalogue::Carton;
 use courier_engine::rules::limits::MethodCatalogue;
@@ -164,7 +164,7 @@ fn run_split(
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_shipment(s: &Shipment) -> Result<(), CliError> {
+fn print_shipment(s: &CartonSplit) -> Result<(), CliError> {
     let rows: Vec<Vec<String>> = s
         .cartons
         .iter()

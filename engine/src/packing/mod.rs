@@ -47,7 +47,7 @@ pub use parcel::{check_parcel, ParcelCheck};
 pub use perfect_fit::perfect_fit;
 pub use refute::{refute_carton, AxisFunction, Refutation};
 pub use split::{
-    split_budget, split_into_cartons, verify_shipment, Shipment, ShippedCarton, SplitError,
+    split_budget, split_into_cartons, verify_shipment, CartonSplit, ShippedCarton, SplitError,
     SPLIT_WORK_MIN,
 };
 pub use verify::verify;

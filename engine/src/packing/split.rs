@@ -3,7 +3,7 @@
 //!
 //! [`choose_carton`](super::choose_carton) answers "which one carton?"; a warehouse with a large order asks
 //! the next question: *how few cartons, and which, if one will not do?* The answer is a
-//! [`Shipment`]: every carton used, the units inside with their placements, the gross
+//! [`CartonSplit`]: every carton used, the units inside with their placements, the gross
 //! weight and price of each, and a lower bound on the number of cartons so a caller can
 //! see how far from the best possible the answer may be.
 //!
@@ -118,7 +118,7 @@ const SETUP_WORK_PER_LINE: u64 = 2;
 /// BoxPacker's orders never reach it (see `BENCHMARKS.md`).
 pub const SPLIT_WORK_MIN: u64 = 5_000_000;
 
-/// One carton of a [`Shipment`].
+/// One carton of a [`CartonSplit`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ShippedCarton {
     /// Index into the catalogue slice given to [`split_into_cartons`].
@@ -142,7 +142,7 @@ pub struct ShippedCarton {
 
 /// The answer of [`split_into_cartons`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Shipment {
+pub struct CartonSplit {
     /// The cartons, in the order they were filled (the fullest first).
     pub cartons: Vec<ShippedCarton>,
     /// Number of cartons.
@@ -259,7 +259,7 @@ pub fn split_into_cartons(
     items: &[Item],
     catalogue: &[Carton],
     opts: &PackOptions,
-) -> Result<Shipment, SplitError> {
+) -> Result<CartonSplit, SplitError> {
     let goods = Goods::new(items)?;
     check_catalogue(catalogue)?;
     for (line, item) in items.iter().enumerate() {
@@ -990,7 +990,7 @@ fn fits_no_carton(item: &Item, catalogue: &[Carton]) -> Option<&'static str> {
 }
 
 /// The volume and weight bounds on the number of cartons (see
-/// [`Shipment::cartons_lower_bound`]).
+/// [`CartonSplit::cartons_lower_bound`]).
 fn cartons_lower_bound(volume: u64, weight: u64, catalogue: &[Carton]) -> usize {
     let max_volume = catalogue
         .iter()
@@ -1303,7 +1303,7 @@ fn add_counts(a: &[(usize, u32)], b: &[(usize, u32)]) -> Counts {
     out
 }
 
-fn shipment(catalogue: &[Carton], fills: Vec<Fill>, cartons_lower_bound: usize) -> Shipment {
+fn shipment(catalogue: &[Carton], fills: Vec<Fill>, cartons_lower_bound: usize) -> CartonSplit {
     let mut total_price = Some(Decimal::ZERO);
     let mut units = 0u64;
     let mut goods_weight_g = 0u64;
@@ -1330,7 +1330,7 @@ fn shipment(catalogue: &[Carton], fills: Vec<Fill>, cartons_lower_bound: usize) 
             }
         })
         .collect();
-    Shipment {
+    CartonSplit {
         cartons_count: cartons.len(),
         fewest_proven: cartons.len() == cartons_lower_bound,
         cartons,
@@ -1351,7 +1351,7 @@ fn shipment(catalogue: &[Carton], fills: Vec<Fill>, cartons_lower_bound: usize) 
 pub fn verify_shipment(
     items: &[Item],
     catalogue: &[Carton],
-    shipment: &Shipment,
+    shipment: &CartonSplit,
 ) -> Result<(), String> {
     let mut placed = vec![0u64; items.len()];
     let mut price = Some(Decimal::ZERO);

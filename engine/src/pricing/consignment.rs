@@ -22,12 +22,6 @@ pub struct Parcel {
     pub carton: Option<usize>,
 }
 
-/// The former name of [`Consignment`].
-pub type Shipment = Consignment;
-
-/// The former name of [`MethodRefusal`].
-pub type Refusal = MethodRefusal;
-
 /// What the shipment asks for, beside the parcel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Consignment {

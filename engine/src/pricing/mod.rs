@@ -34,10 +34,6 @@ pub use address::AddressError;
 pub use compile::CompiledTariff;
 pub use consignment::{Consignment, Destination, Parcel};
 pub use evaluate::MethodPrice;
-pub use refusal::MethodRefusal;
-// The former names (issue 14: three `Shipment`s and three `Refusal`s clashed across the
-// crates), kept while batch, the benches and the fuzz targets move to the new ones.
-pub use consignment::{Refusal, Shipment};
 pub use fingerprint::Fnv64;
 pub use money::round_money;
 pub use preparing::{CostLine, Seal, SealError};
@@ -45,6 +41,7 @@ pub use quote::{
     Address, DeliveryOption, DetailsError, GoodsLine, ParcelInfo, Quote, QuoteError, QuoteRequest,
     RateComponents, RefusedMethod, Vat,
 };
+pub use refusal::MethodRefusal;
 pub use shipx::{
     ShipxAddress, ShipxCalculation, ShipxCalculationRequest, ShipxDimensions, ShipxMoney,
     ShipxOutcome, ShipxParcel, ShipxPriceError, ShipxReceiver, ShipxShipment, ShipxWeight,

@@ -331,10 +331,6 @@ impl OperationRefusal {
     }
 }
 
-/// The former name of [`OperationRefusal`] (issue 14: three `Refusal`s clashed across the
-/// crates), kept while the remaining callers move.
-pub type Refusal = OperationRefusal;
-
 fn refuse(http_status: u16, message: impl Into<String>) -> OperationRefusal {
     OperationRefusal {
         http_status,

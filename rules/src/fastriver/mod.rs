@@ -29,7 +29,7 @@ pub mod request;
 pub use config::{CityConfig, ConfigError, PartnerConfig};
 pub use interval::{CheckDays, TimeInterval};
 pub use lifecycle::{
-    DeliveryStatus, Event, Lifecycle, Operation, OperationRefusal, Refusal, RequestStatus, Step,
+    DeliveryStatus, Event, Lifecycle, Operation, OperationRefusal, RequestStatus, Step,
 };
 pub use payable::{Payability, PayabilityConfig};
 pub use request::{validate_request, DeliveryRequest, ValidationErrors};

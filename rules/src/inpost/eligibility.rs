@@ -96,13 +96,6 @@ pub struct WeekendShipment {
     pub target_point: TargetPoint,
 }
 
-/// The former name of [`WeekendShipment`] (issue 14: three `Shipment`s clashed across
-/// the crates), kept while the benches and fuzz targets move to the new name.
-pub type Shipment = WeekendShipment;
-
-/// The former name of [`WeekendRefusal`], kept while the remaining callers move.
-pub type Refusal = WeekendRefusal;
-
 /// One reason InPost refuses the add-on. The declaration order is the reporting order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]

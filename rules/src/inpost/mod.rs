@@ -28,8 +28,7 @@ pub mod shipx;
 pub mod window;
 
 pub use eligibility::{
-    check, PointType, Refusal, Refusals, Shipment, TargetPoint, WeekendRefusal, WeekendShipment,
-    ADD_ON_SERVICE,
+    check, PointType, Refusals, TargetPoint, WeekendRefusal, WeekendShipment, ADD_ON_SERVICE,
 };
 pub use filter::{EndOfWeekCollectionFilter, FilterError};
 pub use refund::{
