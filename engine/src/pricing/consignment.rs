@@ -5,8 +5,6 @@
 
 use rust_decimal::Decimal;
 
-use super::refusal::MethodRefusal;
-
 /// The parcel as the carrier sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Parcel {
