@@ -1,8 +1,15 @@
 //! `report.html` of a tariff comparison: one self-contained page an analyst can put in
 //! front of a manager (no script, no network, inline SVG): the totals per tariff, the
 //! cost by weight band per tariff, the share of parcels for which each tariff is
-//! cheapest, the difference to the baseline by cost component, and why parcels were
-//! refused.
+//! cheapest, the difference to the baseline by cost component and by zone, and why
+//! parcels were refused.
+//!
+//! **Zones.** Tariffs zone differently (the baseline's zone "2" need not be another
+//! tariff's "2"), so the difference by zone is grouped by the **baseline's** zone of
+//! each parcel: "what the parcels the baseline prices in zone Z would cost under the
+//! other tariff", over the parcels both can carry.
+
+use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
@@ -36,6 +43,15 @@ fn scale(v: i64, max: i64, len: i64) -> i64 {
     i64::try_from(i128::from(v) * i128::from(len) / i128::from(max)).unwrap_or(len)
 }
 
+/// [`scale`] for sums of money that may exceed an `i64`.
+fn scale_wide(v: u128, max: u128, len: u128) -> i64 {
+    if max == 0 {
+        return 0;
+    }
+    let w = v.checked_mul(len).map_or(len, |p| p / max);
+    i64::try_from(w.min(len)).unwrap_or(0)
+}
+
 fn component_cells(c: &Components) -> String {
     [
         c.postal_rate,
@@ -48,6 +64,96 @@ fn component_cells(c: &Components) -> String {
     .iter()
     .map(|v| format!("<td class=\"n\">{v}</td>"))
     .collect()
+}
+
+/// `(parcels, baseline total, tariff total)` per tariff after the baseline, per baseline
+/// zone (sorted by zone name), over the parcels both carry; in minor units.
+fn by_baseline_zone(c: &Comparison) -> Vec<BTreeMap<&str, (u64, i128, i128)>> {
+    let mut out: Vec<BTreeMap<&str, (u64, i128, i128)>> =
+        vec![BTreeMap::new(); c.tariffs.len().saturating_sub(1)];
+    for p in &c.parcels {
+        let Some(base) = p.costs.first() else {
+            continue;
+        };
+        let Ok(b) = &base.result else { continue };
+        for (i, cost) in p.costs.iter().enumerate().skip(1) {
+            if let Ok(x) = &cost.result {
+                let e = out[i - 1].entry(&base.zone).or_insert((0, 0, 0));
+                e.0 += 1;
+                e.1 += i128::from(b.total.minor());
+                e.2 += i128::from(x.total.minor());
+            }
+        }
+    }
+    out
+}
+
+/// Minor units as a decimal text with `dp` digits (sums can exceed an `i64` of money).
+fn minor_text(v: i128, dp: u32) -> String {
+    Decimal::try_from_i128_with_scale(v, dp)
+        .map(|d| d.to_string())
+        .unwrap_or_else(|_| "overflow".into())
+}
+
+/// The section "Difference to the baseline by zone": a table and a bar per zone and
+/// tariff (left of the axis: cheaper than the baseline; right: dearer).
+fn zone_section(c: &Comparison, h: &mut String) {
+    let cur = esc(&c.currency);
+    let Some(baseline) = c.tariffs.first() else {
+        return;
+    };
+    h.push_str(&format!(
+        "<h2>Difference to the baseline by zone ({cur})</h2>\n<p>Grouped by the zone the baseline <b>{}</b> prices each parcel in (tariffs zone differently), over the parcels both tariffs can carry; bars left of the axis: cheaper than the baseline, right: dearer.</p>\n",
+        esc(&baseline.id)
+    ));
+    let zones = by_baseline_zone(c);
+    let max = zones
+        .iter()
+        .flat_map(|z| z.values())
+        .map(|&(_, b, x)| (x - b).unsigned_abs())
+        .max()
+        .unwrap_or(0);
+    let bars: usize = zones.iter().map(BTreeMap::len).sum();
+    h.push_str(&format!(
+        "<svg width=\"760\" height=\"{}\" role=\"img\" aria-label=\"difference to the baseline by zone\">\n<line x1=\"480\" y1=\"0\" x2=\"480\" y2=\"{}\" stroke=\"#333\"/>\n",
+        22 * bars + 6,
+        22 * bars + 6
+    ));
+    let mut k = 0i64;
+    for (i, z) in zones.iter().enumerate() {
+        let ti = &c.tariffs[i + 1];
+        for (zone, &(_, b, x)) in z {
+            let d = x - b;
+            let w = scale_wide(d.unsigned_abs(), max, 260);
+            let y = 22 * k + 4;
+            let x0 = if d < 0 { 480 - w } else { 480 };
+            h.push_str(&format!(
+                "<text class=\"lbl\" x=\"0\" y=\"{}\">{} · zone {}</text><rect x=\"{x0}\" y=\"{y}\" width=\"{w}\" height=\"16\" fill=\"{}\"/><text class=\"lbl\" x=\"{}\" y=\"{}\">{}</text>\n",
+                y + 13,
+                esc(&ti.id),
+                esc(if zone.is_empty() { "—" } else { zone }),
+                colour(i + 1),
+                if d < 0 { 484 } else { 486 + w },
+                y + 13,
+                minor_text(d, c.dp)
+            ));
+            k += 1;
+        }
+    }
+    h.push_str("</svg>\n<table><tr><th>tariff</th><th>baseline zone</th><th>parcels</th><th>baseline total</th><th>tariff total</th><th>difference</th></tr>\n");
+    for (i, z) in zones.iter().enumerate() {
+        for (zone, &(n, b, x)) in z {
+            h.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td><td class=\"n\">{n}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
+                esc(&c.tariffs[i + 1].id),
+                esc(zone),
+                minor_text(b, c.dp),
+                minor_text(x, c.dp),
+                minor_text(x - b, c.dp)
+            ));
+        }
+    }
+    h.push_str("</table>\n");
 }
 
 /// Renders the page.
@@ -192,8 +298,10 @@ pub fn render(c: &Comparison, t: &Totals, s: &CompareSummary) -> String {
             component_cells(&d.components)
         ));
     }
+    h.push_str("</table>\n");
+    zone_section(c, &mut h);
     h.push_str(&format!(
-        "</table>\n<h2>Components per tariff ({cur})</h2>\n<table><tr><th>tariff</th><th>total</th>{}<th>VAT contained</th></tr>\n",
+        "<h2>Components per tariff ({cur})</h2>\n<table><tr><th>tariff</th><th>total</th>{}<th>VAT contained</th></tr>\n",
         COMPONENTS.iter().map(|c| format!("<th>{c}</th>")).collect::<String>()
     ));
     for r in &s.tariffs {

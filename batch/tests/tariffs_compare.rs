@@ -257,6 +257,12 @@ fn totals_by_hand() {
 
     let html = fs::read_to_string(out.join("report.html")).expect("report");
     assert!(html.contains("<svg") && html.contains("Cost by weight band"));
+    // By the baseline's zone: both carried parcels are in zone PL, 37.88 → 33.21.
+    assert!(html.contains("Difference to the baseline by zone"));
+    assert!(
+        html.contains("<td>PL</td><td class=\"n\">2</td><td class=\"n\">37.88</td><td class=\"n\">33.21</td><td class=\"n\">-4.67</td>"),
+        "zone row missing"
+    );
     assert!(!html.contains("http://") && !html.contains("https://"));
     assert!(out.join("parcels.parquet").exists());
 }
