@@ -139,6 +139,20 @@ pub(crate) fn csv_out(path: &Path, columns: &[&str]) -> Result<CsvOut, BatchErro
     Ok(w)
 }
 
+/// Writes the registry rows that could not be read as `file,line,reason` (shared with
+/// `tariffs allocate`).
+pub(crate) fn write_rejects(
+    path: &Path,
+    rejects: &[crate::reject::Reject],
+) -> Result<(), BatchError> {
+    let mut w = csv_out(path, &["file", "line", "reason"])?;
+    for r in rejects {
+        w.write_record([r.file.as_str(), &r.line.to_string(), r.reason.as_str()])
+            .map_err(|e| BatchError::io(path, e))?;
+    }
+    close(path, w)
+}
+
 /// Flushes a CSV file, naming it on failure.
 pub(crate) fn close(path: &Path, w: CsvOut) -> Result<(), BatchError> {
     w.into_inner()
@@ -327,13 +341,7 @@ pub fn write_comparison(dir: &Path, c: &Comparison) -> Result<CompareSummary, Ba
     close(&path, w)?;
 
     // rejects.csv
-    let path = dir.join("rejects.csv");
-    let mut w = csv_out(&path, &["file", "line", "reason"])?;
-    for r in &c.rejects {
-        w.write_record([r.file.as_str(), &r.line.to_string(), &r.reason])
-            .map_err(|e| BatchError::io(&path, e))?;
-    }
-    close(&path, w)?;
+    write_rejects(&dir.join("rejects.csv"), &c.rejects)?;
 
     // summary.json
     let path = dir.join("summary.json");

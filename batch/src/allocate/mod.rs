@@ -287,7 +287,10 @@ fn build(
         if !g.carriable() {
             continue;
         }
-        let month = months.binary_search(&g.month).unwrap_or(0);
+        // `months` was built from these very groups: every carriable group's month is in it.
+        let month = months
+            .binary_search(&g.month)
+            .expect("months lists every carriable group's month");
         let choices = g
             .outcomes
             .iter()

@@ -17,6 +17,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 
 use super::{describe, Allocation, Outcome, Solved};
+use crate::compare_output::{close, csv_out, write_rejects};
 use crate::error::BatchError;
 use crate::money::Money;
 use crate::table::FileCount;
@@ -324,8 +325,6 @@ pub fn summarize(a: &Allocation) -> AllocateSummary {
     }
 }
 
-use crate::compare_output::{close, csv_out};
-
 /// Writes the outputs into `dir` (created if missing) and returns the summary. An
 /// infeasible allocation writes everything but `allocation.csv` (an older one is
 /// removed, so no stale allocation survives).
@@ -475,13 +474,7 @@ pub fn write_allocation(dir: &Path, a: &Allocation) -> Result<AllocateSummary, B
     close(&path, w)?;
 
     // rejects.csv
-    let path = dir.join("rejects.csv");
-    let mut w = csv_out(&path, &["file", "line", "reason"])?;
-    for r in &a.rejects {
-        w.write_record([r.file.as_str(), &r.line.to_string(), r.reason.as_str()])
-            .map_err(|e| BatchError::io(&path, e))?;
-    }
-    close(&path, w)?;
+    write_rejects(&dir.join("rejects.csv"), &a.rejects)?;
 
     // summary.json
     let path = dir.join("summary.json");
