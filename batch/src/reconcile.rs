@@ -510,14 +510,14 @@ pub(crate) fn reconcile_files(
                 Ok(a) => (a[7].display(dp), String::new()),
                 Err(r) => (String::new(), format!("unpriced: {r}")),
             };
-            vec![
-                p.order_id.to_string(),
-                book.carrier_name(p.carrier).to_string(),
-                class.name().to_string(),
-                book.tariff(p.carrier).currency().to_string(),
-                total,
-                reason,
-            ]
+            Row::from_cells([
+                &*p.order_id,
+                book.carrier_name(p.carrier),
+                class.name(),
+                book.tariff(p.carrier).currency(),
+                &total,
+                &reason,
+            ])
         })
         .collect();
 
@@ -577,17 +577,24 @@ pub(crate) fn reconcile_files(
             &p.order_id,
             e.refund_due,
             &got.unwrap_or_default(),
+            None,
             e.weekend.map(|d| d.reason()),
         ));
     }
     for ((carrier, order), got) in received {
-        let mut row = refund_row(book, carrier, order, Money::ZERO, &got, None);
-        row[6] = format!(
-            "no registry parcel of {} has this order; {}",
-            book.carrier_name(carrier),
-            row[6]
+        let note = format!(
+            "no registry parcel of {} has this order; ",
+            book.carrier_name(carrier)
         );
-        refund_rows.push(row);
+        refund_rows.push(refund_row(
+            book,
+            carrier,
+            order,
+            Money::ZERO,
+            &got,
+            Some(&note),
+            None,
+        ));
     }
 
     // Money read, per input and currency: accepted rows as parsed, rejects as far as read.
@@ -639,14 +646,14 @@ pub(crate) fn reconcile_files(
                 .amount
                 .clone()
                 .map_or((String::new(), String::new()), |(c, d)| (c, d.to_string()));
-            vec![
-                r.file.clone(),
-                r.line.to_string(),
-                r.input.name().into(),
-                r.reason.clone(),
-                cur,
-                amt,
-            ]
+            Row::from_cells([
+                &*r.file,
+                &r.line.to_string(),
+                r.input.name(),
+                &r.reason,
+                &cur,
+                &amt,
+            ])
         })
         .collect();
 
@@ -713,6 +720,7 @@ fn refund_row(
     order: &str,
     due: Money,
     got: &Received,
+    note: Option<&str>,
     rule: Option<String>,
 ) -> Row {
     let dp = book.dp(carrier);
@@ -726,7 +734,8 @@ fn refund_row(
     } else {
         RefundClass::NotDueReceived
     };
-    let mut reason = match class {
+    let mut reason = note.unwrap_or("").to_string();
+    reason += &match class {
         RefundClass::DueReceived => format!(
             "refund {} due, {} received",
             due.display(dp),
@@ -751,16 +760,16 @@ fn refund_row(
         reason.push_str("; ");
         reason.push_str(&r);
     }
-    vec![
-        order.to_string(),
-        book.carrier_name(carrier).to_string(),
-        class.name().to_string(),
-        book.tariff(carrier).currency().to_string(),
-        due.display(dp),
-        received.display(dp),
-        reason,
-        got.rows.to_string(),
-    ]
+    Row::from_cells([
+        order,
+        book.carrier_name(carrier),
+        class.name(),
+        book.tariff(carrier).currency(),
+        &due.display(dp),
+        &received.display(dp),
+        &reason,
+        &got.rows.to_string(),
+    ])
 }
 
 /// Classifies one invoice line (see [`LineClass`] for the priority) into its output row.
@@ -876,29 +885,47 @@ fn classify_line(
             }
         }
     };
-    let mut row = vec![
-        l.invoice_id.to_string(),
-        l.line_id.to_string(),
-        l.invoice_date.to_string(),
-        book.carrier_name(l.carrier).to_string(),
-        l.order_id.to_string(),
-        l.track_number.to_string(),
-        l.method.to_string(),
-        class.name().to_string(),
-        book.tariff(l.carrier).currency().to_string(),
-        l.billed_weight_g.to_string(),
-        parcel.map_or_else(String::new, |(p, _)| p.weight_g.to_string()),
-    ];
+    use std::fmt::Write as _;
+    // 37 cells; ids, dates and amounts come to about 200 bytes before the reason.
+    let mut row = Row::with_capacity(37, 224 + reason.len());
+    row.push(&l.invoice_id);
+    row.push(&l.line_id);
+    // `write!` into a String cannot fail.
+    row.push_with(|s| {
+        let _ = write!(s, "{}", l.invoice_date);
+    });
+    row.push(book.carrier_name(l.carrier));
+    row.push(&l.order_id);
+    row.push(&l.track_number);
+    row.push(&l.method);
+    row.push(class.name());
+    row.push(book.tariff(l.carrier).currency());
+    row.push_with(|s| {
+        let _ = write!(s, "{}", l.billed_weight_g);
+    });
+    row.push_with(|s| {
+        if let Some((p, _)) = parcel {
+            let _ = write!(s, "{}", p.weight_g);
+        }
+    });
     for i in 0..8 {
-        row.push(expected.map_or_else(String::new, |e| e[i].display(dp)));
+        row.push_with(|s| {
+            if let Some(e) = expected {
+                e[i].write_to(s, dp);
+            }
+        });
     }
     for b in billed {
-        row.push(b.display(dp));
+        row.push_with(|s| b.write_to(s, dp));
     }
     for i in 0..8 {
-        row.push(expected.map_or_else(String::new, |e| billed[i].minus(e[i]).display(dp)));
+        row.push_with(|s| {
+            if let Some(e) = expected {
+                billed[i].minus(e[i]).write_to(s, dp);
+            }
+        });
     }
-    row.push(disputed.display(dp));
-    row.push(reason);
+    row.push_with(|s| disputed.write_to(s, dp));
+    row.push(&reason);
     row
 }

@@ -203,12 +203,13 @@ fn the_row_identity_catches_a_refund_row_lost_or_counted_twice() {
         .refunds
         .rows
         .iter()
-        .position(|r| r[rows] != "0")
+        .position(|r| &r[rows] != "0")
         .expect("a refund received");
     for delta in [-1i64, 1] {
         let mut bad = t.clone();
         let r = &mut bad.refunds.rows[i];
-        r[rows] = (r[rows].parse::<i64>().unwrap() + delta).to_string();
+        let n = r[rows].parse::<i64>().unwrap() + delta;
+        r.set(rows, &n.to_string());
         let e = courier_batch::summary::summarise(&bad).unwrap_err();
         assert_eq!(e.code(), "identity", "{e}");
         assert!(e.to_string().contains("refunds"), "{e}");
