@@ -18,8 +18,8 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::error::BatchError;
-use crate::merge::interleave;
-use crate::output::{write_outputs, write_tables_csv};
+use crate::merge::{interleave_buckets, write_bucket_tables};
+use crate::output::write_outputs;
 use crate::partition::Partition;
 use crate::profile::FormatProfile;
 use crate::reconcile::{reconcile_files, InputFiles, Options, Setup};
@@ -113,14 +113,14 @@ fn run_buckets(
         counts.add(&t.files, &t.money_in, t.tracking_used, t.tracking_unused);
         options = t.options.clone();
         let dir = work.join(format!("out-{k:04}"));
-        write_tables_csv(&dir, &t)?;
+        write_bucket_tables(&dir, &t)?;
         drop(t);
         std::fs::remove_dir_all(&inputs).map_err(|e| BatchError::io(&inputs, e))?;
         dirs.push(dir);
     }
     progress("merging the buckets");
     let mut sink = Sink::create(out)?;
-    interleave(&dirs, &mut sink)?;
+    interleave_buckets(&dirs, &mut sink)?;
     sink.finish(&counts, &options)
 }
 

@@ -4,88 +4,160 @@
 //! counts and the money read add up, and each partition's tables are already in output
 //! order: the merge interleaves them row by row ([`TableKind::cmp_rows`]) into the same
 //! [`Sink`] a single run writes through, holding one row per partition, not the tables.
-//! A large single run merges its buckets the same way ([`crate::bucket`]).
+//! A large single run merges its buckets the same way ([`crate::bucket`]), from row
+//! files ([`crate::row_file`]) rather than CSV.
 
 use std::path::{Path, PathBuf};
 
 use crate::error::BatchError;
+use crate::row_file::{self, RowReader};
 use crate::sink::Sink;
 use crate::summary::Summary;
-use crate::table::{FileCount, MoneyIn, ReadCounts, TableKind};
+use crate::table::{Cells, FileCount, MoneyIn, ReadCounts, Row, TableKind, Tables};
 
 fn bad(path: &Path, e: impl std::fmt::Display) -> BatchError {
     BatchError::Merge(format!("{}: {e}", path.display()))
 }
 
-/// Interleaves the sorted tables of `dirs` into `sink`, table by table, in output
-/// order. A folder whose columns are not this version's is refused.
-pub(crate) fn interleave(dirs: &[PathBuf], sink: &mut Sink) -> Result<(), BatchError> {
-    for kind in TableKind::ALL {
+/// Where a merge reads a sorted table from: a partition's CSV or a bucket's row file.
+trait RowSource {
+    type Row: Cells + Sync;
+    /// The next row in output order; `None` at the end.
+    fn next_row(&mut self) -> Result<Option<Self::Row>, BatchError>;
+}
+
+/// A partition's table as CSV (a folder `courier reconcile --partition` wrote).
+struct CsvTable {
+    path: PathBuf,
+    reader: csv::Reader<std::fs::File>,
+    width: usize,
+}
+
+impl CsvTable {
+    /// Opens `dir`'s table of `kind`; a folder whose columns are not this version's is
+    /// refused here, not misread (the tables are read by position).
+    fn open(dir: &Path, kind: TableKind) -> Result<CsvTable, BatchError> {
         let columns = kind.columns();
-        let mut readers = Vec::with_capacity(dirs.len());
-        for d in dirs {
-            let path = d.join(kind.file_name());
-            let mut r = csv::Reader::from_path(&path).map_err(|e| bad(&path, e))?;
-            let header = r.headers().map_err(|e| bad(&path, e))?;
-            // The tables are read by position: a folder written by another version (or
-            // edited) is refused here, not misread.
-            if header.iter().ne(columns.iter().map(String::as_str)) {
-                return Err(bad(
-                    &path,
-                    format!(
-                        "the columns are not those this version writes ({})",
-                        columns.join(",")
-                    ),
-                ));
-            }
-            readers.push((path, r));
+        let path = dir.join(kind.file_name());
+        let mut reader = csv::Reader::from_path(&path).map_err(|e| bad(&path, e))?;
+        let header = reader.headers().map_err(|e| bad(&path, e))?;
+        if header.iter().ne(columns.iter().map(String::as_str)) {
+            return Err(bad(
+                &path,
+                format!(
+                    "the columns are not those this version writes ({})",
+                    columns.join(",")
+                ),
+            ));
         }
-        let mut heads: Vec<Option<csv::StringRecord>> = Vec::with_capacity(readers.len());
-        let next = |(path, r): &mut (PathBuf, csv::Reader<std::fs::File>)| {
-            let mut rec = csv::StringRecord::new();
-            match r.read_record(&mut rec) {
-                Ok(true) if rec.len() != columns.len() => Err(bad(
-                    path,
-                    format!(
-                        "line {} has {} fields, the header {}",
-                        rec.position().map_or(0, |p| p.line()),
-                        rec.len(),
-                        columns.len()
-                    ),
-                )),
-                Ok(true) => Ok(Some(rec)),
-                Ok(false) => Ok(None),
-                Err(e) => Err(bad(path, e)),
-            }
-        };
-        for r in &mut readers {
-            heads.push(next(r)?);
+        Ok(CsvTable {
+            path,
+            reader,
+            width: columns.len(),
+        })
+    }
+}
+
+impl RowSource for CsvTable {
+    type Row = csv::StringRecord;
+    fn next_row(&mut self) -> Result<Option<csv::StringRecord>, BatchError> {
+        let mut rec = csv::StringRecord::new();
+        match self.reader.read_record(&mut rec) {
+            Ok(true) if rec.len() != self.width => Err(bad(
+                &self.path,
+                format!(
+                    "line {} has {} fields, the header {}",
+                    rec.position().map_or(0, |p| p.line()),
+                    rec.len(),
+                    self.width
+                ),
+            )),
+            Ok(true) => Ok(Some(rec)),
+            Ok(false) => Ok(None),
+            Err(e) => Err(bad(&self.path, e)),
         }
-        // Few sources (partitions or buckets): a scan for the smallest head is cheaper
-        // than a heap's bookkeeping. Rows go to the sink in runs ([`Sink::rows`]).
-        let mut run: Vec<csv::StringRecord> = Vec::with_capacity(MERGE_RUN);
-        loop {
-            let mut best: Option<usize> = None;
-            for (i, h) in heads.iter().enumerate() {
-                let Some(h) = h else { continue };
-                best = match best.and_then(|b| heads[b].as_ref().map(|x| (b, x))) {
-                    Some((b, x)) if kind.cmp_rows(x, h).is_le() => Some(b),
-                    _ => Some(i),
-                };
-            }
-            let Some(b) = best else { break };
-            if let Some(rec) = heads[b].take() {
-                run.push(rec);
-                if run.len() == MERGE_RUN {
-                    sink.rows(kind, &run)?;
-                    run.clear();
-                }
-            }
-            heads[b] = next(&mut readers[b])?;
-        }
-        sink.rows(kind, &run)?;
+    }
+}
+
+impl RowSource for RowReader {
+    type Row = Row;
+    fn next_row(&mut self) -> Result<Option<Row>, BatchError> {
+        RowReader::next_row(self)
+    }
+}
+
+/// Interleaves the sorted CSV tables of the partition folders `dirs` into `sink`,
+/// table by table, in output order.
+fn interleave_csv(dirs: &[PathBuf], sink: &mut Sink) -> Result<(), BatchError> {
+    for kind in TableKind::ALL {
+        let sources = dirs
+            .iter()
+            .map(|d| CsvTable::open(d, kind))
+            .collect::<Result<Vec<_>, _>>()?;
+        interleave(kind, sources, sink)?;
     }
     Ok(())
+}
+
+/// Interleaves the row files of a large run's buckets ([`write_bucket_tables`]) into
+/// `sink`, table by table, in output order.
+pub(crate) fn interleave_buckets(dirs: &[PathBuf], sink: &mut Sink) -> Result<(), BatchError> {
+    for kind in TableKind::ALL {
+        let sources = dirs
+            .iter()
+            .map(|d| RowReader::open(&d.join(row_file_name(kind))))
+            .collect::<Result<Vec<_>, _>>()?;
+        interleave(kind, sources, sink)?;
+    }
+    Ok(())
+}
+
+fn row_file_name(kind: TableKind) -> String {
+    kind.file_name().replace(".csv", ".rows")
+}
+
+/// Writes a bucket's sorted tables into `dir` as row files, for [`interleave_buckets`].
+pub(crate) fn write_bucket_tables(dir: &Path, t: &Tables) -> Result<(), BatchError> {
+    std::fs::create_dir_all(dir).map_err(|e| BatchError::io(dir, e))?;
+    for kind in TableKind::ALL {
+        row_file::write(&dir.join(row_file_name(kind)), &t.table(kind).rows)?;
+    }
+    Ok(())
+}
+
+/// Interleaves the sorted `sources` of one table into `sink`.
+fn interleave<S: RowSource>(
+    kind: TableKind,
+    mut sources: Vec<S>,
+    sink: &mut Sink,
+) -> Result<(), BatchError> {
+    let mut heads: Vec<Option<S::Row>> = Vec::with_capacity(sources.len());
+    for s in &mut sources {
+        heads.push(s.next_row()?);
+    }
+    // Few sources (partitions or buckets): a scan for the smallest head is cheaper
+    // than a heap's bookkeeping. Rows go to the sink in runs ([`Sink::rows`]).
+    let mut run: Vec<S::Row> = Vec::with_capacity(MERGE_RUN);
+    loop {
+        let mut best: Option<usize> = None;
+        for (i, h) in heads.iter().enumerate() {
+            let Some(h) = h else { continue };
+            best = match best.and_then(|b| heads[b].as_ref().map(|x| (b, x))) {
+                Some((b, x)) if kind.cmp_rows(x, h).is_le() => Some(b),
+                _ => Some(i),
+            };
+        }
+        let Some(b) = best else { break };
+        if let Some(rec) = heads[b].take() {
+            run.push(rec);
+            if run.len() == MERGE_RUN {
+                sink.rows(kind, &run)?;
+                run.clear();
+            }
+        }
+        heads[b] = sources[b].next_row()?;
+    }
+    sink.rows(kind, &run)
 }
 
 /// Rows a merge hands to the sink at once.
@@ -139,6 +211,6 @@ pub fn merge(dirs: &[&Path], out: &Path) -> Result<Summary, BatchError> {
     }
     let dirs: Vec<PathBuf> = dirs.iter().map(|d| d.to_path_buf()).collect();
     let mut sink = Sink::create(out)?;
-    interleave(&dirs, &mut sink)?;
+    interleave_csv(&dirs, &mut sink)?;
     sink.finish(&counts, &opts)
 }

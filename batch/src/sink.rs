@@ -44,7 +44,7 @@ fn render_records<'r, R: Cells + ?Sized + 'r>(
 
 /// The CSV text of `rows`, rendered on every core: a record's text does not depend on
 /// the records before it, so the chunks joined are the bytes of one writer.
-pub(crate) fn render_csv<R: Cells + Sync>(rows: &[R]) -> Result<Vec<u8>, std::io::Error> {
+fn render_csv<R: Cells + Sync>(rows: &[R]) -> Result<Vec<u8>, std::io::Error> {
     use rayon::prelude::*;
     let parts: Vec<Result<Vec<u8>, std::io::Error>> = rows
         .par_chunks(RENDER_CHUNK)

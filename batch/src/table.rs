@@ -135,6 +135,31 @@ impl Row {
         *self = Row::from_cells(cells);
     }
 
+    /// The row's text and cell ends, as [`crate::row_file`] stores them.
+    pub(crate) fn parts(&self) -> (&str, &[u32]) {
+        (&self.text, &self.ends)
+    }
+
+    /// A row from stored parts, checked: the ends rise, the last is the text's length
+    /// (or there are no cells and no text), and each falls on a character boundary.
+    pub(crate) fn from_parts(text: String, ends: Vec<u32>) -> Result<Row, String> {
+        let mut prev = 0usize;
+        for &e in &ends {
+            let e = e as usize;
+            if e < prev || e > text.len() || !text.is_char_boundary(e) {
+                return Err(format!("cell end {e} is not a boundary of the row's text"));
+            }
+            prev = e;
+        }
+        if prev != text.len() {
+            return Err(format!(
+                "the cells end at byte {prev} of a {}-byte row",
+                text.len()
+            ));
+        }
+        Ok(Row { text, ends })
+    }
+
     fn bounds(&self, i: usize) -> Option<(usize, usize)> {
         let end = *self.ends.get(i)? as usize;
         let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
