@@ -40,7 +40,7 @@
 //! Parquet rows), [`profile`] (carrier invoice layouts), [`expect`] (the contract's price),
 //! [`reconcile`](mod@reconcile) (the job), [`classify`] (the classes), [`table`],
 //! [`summary`], [`output`], [`sink`], [`report`] (what is written), [`bucket`] and
-//! [`row_file`] (larger than memory), [`join_order`] (how rows are grouped for the joins), [`merge`](mod@merge) and [`partition`] (running on several machines),
+//! [`row_file`] (larger than memory), [`merge`](mod@merge) and [`partition`] (running on several machines),
 //! [`gen`] (realistic datasets with known errors); the tariff comparison:
 //! [`compare`](mod@compare) (re-pricing a registry under several tariffs),
 //! [`method_map`], [`weight_band`], [`compare_output`], [`compare_report`]; the volume
@@ -56,7 +56,6 @@ pub mod error;
 pub mod expect;
 pub mod fields;
 pub mod gen;
-pub mod join_order;
 pub mod merge;
 pub mod method_map;
 pub mod money;

@@ -21,7 +21,6 @@ use courier_rules::inpost::refund::RefundPolicy;
 use crate::classify::{LineClass, ParcelClass, RefundClass};
 use crate::error::BatchError;
 use crate::expect::{expected, Expected};
-use crate::join_order::{key_hash, Keyed};
 use crate::money::Money;
 use crate::partition::Partition;
 use crate::profile::FormatProfile;
@@ -176,40 +175,9 @@ pub(crate) fn unique_parcels(
     rejects: &mut Vec<Reject>,
 ) -> Vec<RegistryParcel> {
     let mut parcels = rows;
-    parcels.par_sort_unstable_by(cmp_parcels);
-    first_of_each_order(parcels, files_read, book, rejects)
-}
-
-fn cmp_parcels(a: &RegistryParcel, b: &RegistryParcel) -> std::cmp::Ordering {
-    (a.carrier, &a.order_id, a.at).cmp(&(b.carrier, &b.order_id, b.at))
-}
-
-/// The join key of a parcel or an invoice line: its carrier and order.
-fn order_hash(carrier: u16, order_id: &str) -> u64 {
-    key_hash(&[&carrier.to_le_bytes(), order_id.as_bytes()])
-}
-
-/// [`unique_parcels`] in join order ([`crate::join_order`]): grouped by the hash of
-/// (carrier, order), each group as [`unique_parcels`] orders it.
-fn unique_parcels_keyed(
-    rows: Vec<RegistryParcel>,
-    files_read: &[InputFile],
-    book: &TariffBook,
-    rejects: &mut Vec<Reject>,
-) -> Keyed<RegistryParcel> {
-    let hash = |p: &RegistryParcel| order_hash(p.carrier, &p.order_id);
-    let sorted = Keyed::sort(rows, hash, cmp_parcels).into_rows();
-    Keyed::of_sorted(first_of_each_order(sorted, files_read, book, rejects), hash)
-}
-
-/// The first of each run of parcels of one (carrier, order) in `parcels` (grouped, each
-/// group by line); the others are rejected naming it.
-fn first_of_each_order(
-    parcels: Vec<RegistryParcel>,
-    files_read: &[InputFile],
-    book: &TariffBook,
-    rejects: &mut Vec<Reject>,
-) -> Vec<RegistryParcel> {
+    parcels.par_sort_unstable_by(|a, b| {
+        (a.carrier, &a.order_id, a.at).cmp(&(b.carrier, &b.order_id, b.at))
+    });
     let mut kept: Vec<RegistryParcel> = Vec::with_capacity(parcels.len());
     for p in parcels {
         if let Some(first) = kept
@@ -400,40 +368,35 @@ pub(crate) fn reconcile_files(
     rejects.extend(trk.rejects);
     rejects.extend(rf.rejects);
 
-    let parcels = unique_parcels_keyed(reg.rows, &reg.files_read, book, &mut rejects);
+    let parcels = unique_parcels(reg.rows, &reg.files_read, book, &mut rejects);
 
     // Tracking: only the events of parcels with the add-on matter to a rule.
     let weekend_orders: HashSet<&str> = parcels
-        .rows()
         .iter()
         .filter(|p| p.weekend)
         .map(|p| &*p.order_id)
         .collect();
     let tracking_total = trk.rows.len() as u64;
-    let events: Vec<TrackingEvent> = trk
+    let mut events: Vec<TrackingEvent> = trk
         .rows
         .into_iter()
         .filter(|e| weekend_orders.contains(&*e.order_id))
         .collect();
     drop(weekend_orders);
-    let events = Keyed::sort(
-        events,
-        |e| key_hash(&[e.order_id.as_bytes()]),
-        |a, b| (&a.order_id, a.at, a.kind).cmp(&(&b.order_id, b.at, b.kind)),
-    );
-    let tracking_used = events.rows().len() as u64;
+    events
+        .par_sort_unstable_by(|a, b| (&a.order_id, a.at, a.kind).cmp(&(&b.order_id, b.at, b.kind)));
+    let tracking_used = events.len() as u64;
 
     progress("pricing parcels");
     let expect: Vec<Expected> = parcels
-        .rows()
         .par_iter()
         .map(|p| {
             let evs = if p.weekend {
-                let order = &*p.order_id;
-                let r = events.range(key_hash(&[order.as_bytes()]), |e| (*e.order_id).cmp(order));
-                &events.rows()[r]
+                let lo = events.partition_point(|e| *e.order_id < *p.order_id);
+                let hi = events.partition_point(|e| *e.order_id <= *p.order_id);
+                &events[lo..hi]
             } else {
-                &[]
+                &events[0..0]
             };
             expected(book, policy, p, evs)
         })
@@ -443,25 +406,15 @@ pub(crate) fn reconcile_files(
     // per copy. The order is part of the key so that every repeat shares its order's
     // partition and bucket (docs/reconciliation.md).
     progress("matching invoices");
-    let lines = Keyed::sort(
-        inv.rows,
-        |l| {
-            key_hash(&[
-                l.invoice_id.as_bytes(),
-                l.line_id.as_bytes(),
-                l.order_id.as_bytes(),
-            ])
-        },
-        |a, b| {
-            (&a.invoice_id, &a.line_id, &a.order_id, a.at).cmp(&(
-                &b.invoice_id,
-                &b.line_id,
-                &b.order_id,
-                b.at,
-            ))
-        },
-    )
-    .into_rows();
+    let mut lines = inv.rows;
+    lines.par_sort_unstable_by(|a, b| {
+        (&a.invoice_id, &a.line_id, &a.order_id, a.at).cmp(&(
+            &b.invoice_id,
+            &b.line_id,
+            &b.order_id,
+            b.at,
+        ))
+    });
     let mut unique: Vec<InvoiceLine> = Vec::with_capacity(lines.len());
     for l in lines {
         if let Some(first) = unique.last().filter(|u| {
@@ -488,26 +441,23 @@ pub(crate) fn reconcile_files(
         }
         unique.push(l);
     }
-    let lines = Keyed::sort(
-        unique,
-        |l| order_hash(l.carrier, &l.order_id),
-        |a, b| {
-            (
-                a.carrier,
-                &a.order_id,
-                a.invoice_date,
-                &a.invoice_id,
-                &a.line_id,
-            )
-                .cmp(&(
-                    b.carrier,
-                    &b.order_id,
-                    b.invoice_date,
-                    &b.invoice_id,
-                    &b.line_id,
-                ))
-        },
-    );
+    let mut lines = unique;
+    lines.par_sort_unstable_by(|a, b| {
+        (
+            a.carrier,
+            &a.order_id,
+            a.invoice_date,
+            &a.invoice_id,
+            &a.line_id,
+        )
+            .cmp(&(
+                b.carrier,
+                &b.order_id,
+                b.invoice_date,
+                &b.invoice_id,
+                &b.line_id,
+            ))
+    });
     let tol = |carrier: u16| {
         Money::from_decimal_exact(
             opts.money_tolerance.round_dp(book.dp(carrier)),
@@ -516,15 +466,11 @@ pub(crate) fn reconcile_files(
         // In range: the tolerance was checked against MAX_AMOUNT_MAJOR above.
         .unwrap_or(Money::ZERO)
     };
-    // One parcel per (carrier, order): the range holds it or is empty.
     let find = |carrier: u16, order: &str| {
-        let r = parcels.range(order_hash(carrier, order), |p| {
-            (p.carrier, &*p.order_id).cmp(&(carrier, order))
-        });
-        (!r.is_empty()).then_some(r.start)
+        parcels
+            .binary_search_by(|p| (p.carrier, &*p.order_id).cmp(&(carrier, order)))
+            .ok()
     };
-    let (lines_keyed, lines) = (&lines, lines.rows());
-    let parcels = parcels.rows();
     let line_rows: Vec<Row> = (0..lines.len())
         .into_par_iter()
         .map(|i| {
@@ -551,11 +497,9 @@ pub(crate) fn reconcile_files(
         .par_iter()
         .zip(expect.par_iter())
         .map(|(p, e)| {
-            let billed = !lines_keyed
-                .range(order_hash(p.carrier, &p.order_id), |l| {
-                    (l.carrier, &*l.order_id).cmp(&(p.carrier, &*p.order_id))
-                })
-                .is_empty();
+            let billed = lines
+                .binary_search_by(|l| (l.carrier, &*l.order_id).cmp(&(p.carrier, &*p.order_id)))
+                .is_ok();
             let class = if billed {
                 ParcelClass::Billed
             } else {
@@ -578,25 +522,15 @@ pub(crate) fn reconcile_files(
         .collect();
 
     // Refunds: one row per parcel with a refund due or received.
-    let refunds = Keyed::sort(
-        rf.rows,
-        |r| {
-            key_hash(&[
-                &r.carrier.to_le_bytes(),
-                r.refund_id.as_bytes(),
-                r.order_id.as_bytes(),
-            ])
-        },
-        |a, b| {
-            (a.carrier, &a.refund_id, &a.order_id, a.at).cmp(&(
-                b.carrier,
-                &b.refund_id,
-                &b.order_id,
-                b.at,
-            ))
-        },
-    )
-    .into_rows();
+    let mut refunds = rf.rows;
+    refunds.par_sort_unstable_by(|a, b| {
+        (a.carrier, &a.refund_id, &a.order_id, a.at).cmp(&(
+            b.carrier,
+            &b.refund_id,
+            &b.order_id,
+            b.at,
+        ))
+    });
     let mut received: BTreeMap<(u16, &str), Received> = BTreeMap::new();
     let mut prev: Option<&RefundReceived> = None;
     let mut kept_refunds: Vec<&RefundReceived> = Vec::with_capacity(refunds.len());
@@ -665,7 +599,7 @@ pub(crate) fn reconcile_files(
 
     // Money read, per input and currency: accepted rows as parsed, rejects as far as read.
     let mut money: BTreeMap<(String, String), (Decimal, u64)> = BTreeMap::new();
-    for l in lines {
+    for l in &lines {
         let cur = book.tariff(l.carrier).currency().to_string();
         money.entry(("invoices".into(), cur)).or_default().0 +=
             l.billed[7].to_decimal(book.dp(l.carrier));
