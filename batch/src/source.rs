@@ -615,6 +615,55 @@ fn read_parquet(
 mod tests {
     use super::*;
 
+    const LAYOUT: Layout = Layout {
+        optional: &["note"],
+        all: &["id", "note"],
+    };
+
+    /// What a reader gives of each row: its line and its fields as text.
+    fn seen(line: u64, rec: &Record<'_>) -> (u64, Vec<String>) {
+        let fields = rec.raw_fields().iter();
+        (
+            line,
+            fields.map(|f| String::from_utf8_lossy(f).into()).collect(),
+        )
+    }
+
+    #[test]
+    fn map_rows_gives_for_each_rows_rows_and_lines_across_batches() {
+        // More than two batches, with quoted fields spanning lines (some across a
+        // batch's end), blank lines, ragged rows and invalid UTF-8.
+        let mut text = b"id,note\n".to_vec();
+        for i in 0..(2 * ROW_BATCH + 777) {
+            match i % 7 {
+                0 => text.extend(format!("{i},\"two\nlines, \"\"quoted\"\"\"\n").as_bytes()),
+                1 => text.extend(b"\n"),
+                2 => text.extend(format!("{i}\n").as_bytes()),
+                3 => text.extend(format!("{i},a,b\r\n").as_bytes()),
+                4 => text.extend(b"\xff\xfe,x\n"),
+                _ => text.extend(format!("{i},plain\n").as_bytes()),
+            }
+        }
+        let profile = FormatProfile::canonical();
+        let mut expected = Vec::new();
+        for_each_csv_row_in("t.csv", &text, LAYOUT, &profile, |l, r| {
+            expected.push(seen(l, r))
+        })
+        .expect("sequential");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("t.csv");
+        std::fs::write(&path, &text).expect("write");
+        let file = InputFile::new(path, FileFormat::Csv);
+        let mut got = Vec::new();
+        let header = map_rows(&file, LAYOUT, &profile, seen, |r| got.push(r)).expect("parallel");
+        assert_eq!(header, ["id", "note"]);
+        assert!(expected.len() > 2 * ROW_BATCH);
+        assert_eq!(got, expected);
+        // A quoted field spanning lines: the next row's line is two on.
+        assert_eq!(expected[0].0, 2);
+        assert_eq!(expected[1].0, 5);
+    }
+
     #[test]
     fn parquet_slices_cover_every_row_once_along_row_groups() {
         let s = PARQUET_SLICE;
