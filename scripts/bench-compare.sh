@@ -5,6 +5,8 @@
 # against (a) polars reading the same file alone (every column as text; PyPI polars)
 # and (b) the same command under a tariff none of whose method codes match, so every
 # parcel is read, refused at once and written, but never priced.
+# With BASELINE=/path/to/another/courier, that binary's 3-tariff compare runs in the
+# same round and every output file of the two is compared byte for byte (`cmp`).
 # Prints wall seconds and peak RSS of each, RUNS times. Usage: scripts/bench-compare.sh [N] [RUNS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,4 +39,13 @@ for r in $(seq "$runs"); do
   /usr/bin/time -f "  compare under 3 tariffs: %e s, %M KiB" "$bin" tariffs compare \
     --parcels "$work/registry.csv" --max-input-mb "$mb" --tariff "$t" --tariff "$work/b.toml" \
     --tariff "$work/c.toml" --out "$work/out-3" --format json > /dev/null
+  if [ -n "${BASELINE:-}" ]; then
+    /usr/bin/time -f "  baseline compare under 3 tariffs: %e s, %M KiB" "$BASELINE" tariffs compare \
+      --parcels "$work/registry.csv" --max-input-mb "$mb" --tariff "$t" --tariff "$work/b.toml" \
+      --tariff "$work/c.toml" --out "$work/out-3-baseline" --format json > /dev/null
+    for f in parcels.csv parcels.parquet aggregates.csv differences.csv summary.json report.html rejects.csv; do
+      cmp "$work/out-3/$f" "$work/out-3-baseline/$f"
+    done
+    echo "  outputs identical to the baseline's"
+  fi
 done

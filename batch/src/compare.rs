@@ -1,8 +1,8 @@
 //! `courier tariffs compare`: what the parcels of a registry would have cost under each
 //! of several tariffs, and where the difference comes from.
 //!
-//! The registry is read with the reconciliation's reader and row parser
-//! ([`crate::reconcile::read_input`], [`records::parse_registry`]) and every parcel is
+//! The registry is read with the reconciliation's row reader and parser, each file on
+//! every core ([`source::map_rows`], [`records::parse_registry`]), and every parcel is
 //! priced through the reconciliation's one pricing call ([`expect::price`]), so a
 //! parcel costs here what the nightly job would expect on its invoice. A parcel a tariff
 //! cannot carry keeps its row, with the engine's reasons, and is counted per reason;
@@ -16,8 +16,11 @@
 //! bought; a total is the engine's cost plus the VAT added to it (none for a tariff whose
 //! prices include VAT).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::{Mutex, PoisonError};
+
+use chrono::{Datelike, NaiveDate};
 
 use courier_engine::pricing::CompiledTariff;
 use rayon::prelude::*;
@@ -28,10 +31,10 @@ use crate::method_map::MethodMap;
 use crate::money::Money;
 use crate::partition::Partition;
 use crate::profile::FormatProfile;
-use crate::reconcile::{read_input, unique_parcels};
-use crate::records::{self, RegistryParcel};
+use crate::reconcile::{unique_parcels, Read};
+use crate::records::{self, Parsed, RegistryParcel, RowContext};
 use crate::reject::{InputKind, Reject};
-use crate::source;
+use crate::source::{self, InputFile};
 use crate::table::FileCount;
 use crate::tariffs::TariffBook;
 use crate::weight_band::WeightBands;
@@ -94,26 +97,78 @@ pub struct Refused {
     pub reason: String,
 }
 
+/// Text that repeats across parcels (carriers, methods, method codes, months, zones),
+/// held once: a parcel holds [`NameId`]s into it, so 10 M parcels hold no copies of
+/// their carrier's name or their month, and freeing them frees no strings but the
+/// order id.
+#[derive(Debug, Clone, Default)]
+pub struct Names {
+    list: Vec<Box<str>>,
+    index: HashMap<Box<str>, NameId>,
+}
+
+/// An index into a comparison's [`Names`] (only `Names` makes one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct NameId(u32);
+
+impl Names {
+    /// The id of `text`, added when new (ids follow the order texts were first added).
+    fn id(&mut self, text: &str) -> NameId {
+        if let Some(&id) = self.index.get(text) {
+            return id;
+        }
+        // More than 4 billion distinct texts cannot come from a registry of u32 lines'
+        // worth of kinds; saturating keeps this total without a panic path.
+        let id = NameId(u32::try_from(self.list.len()).unwrap_or(u32::MAX));
+        self.list.push(text.into());
+        self.index.insert(text.into(), id);
+        id
+    }
+
+    /// The text of `id` ("" for an id of another table).
+    pub fn get(&self, id: NameId) -> &str {
+        self.list.get(id.0 as usize).map_or("", |s| s)
+    }
+}
+
+/// Where a tariff priced a parcel: the method's index in the tariff and the zone's in
+/// its zoning (the engine's [`courier_engine::pricing::MethodPrice`] ids), named through
+/// [`Comparison::zone`]. Two words instead of a string per parcel and tariff.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ZoneKey {
+    method: u32,
+    zone: u16,
+}
+
+impl ZoneKey {
+    /// A refused parcel's: no zone ("").
+    pub const NONE: ZoneKey = ZoneKey {
+        method: u32::MAX,
+        zone: u16::MAX,
+    };
+}
+
 /// One parcel under one tariff.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cost {
     /// The method code asked of the tariff (after the method map).
-    pub method: Box<str>,
-    /// The zone the engine priced in ("" when refused).
-    pub zone: Box<str>,
+    pub method: NameId,
+    /// The zone the engine priced in ([`ZoneKey::NONE`] when refused).
+    pub zone: ZoneKey,
     pub result: Result<Breakdown, Refused>,
 }
 
-/// One registry parcel under every compared tariff.
+/// One registry parcel under every compared tariff. Repeating texts are [`NameId`]s
+/// into [`Comparison::names`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ComparedParcel {
     pub order_id: Box<str>,
-    pub carrier: Box<str>,
-    pub method: Box<str>,
+    pub carrier: NameId,
+    pub method: NameId,
     pub weight_g: u64,
     pub band: usize,
     /// `YYYY-MM` of the handover date.
-    pub month: Box<str>,
+    pub month: NameId,
     /// One per compared tariff, in the order given.
     pub costs: Vec<Cost>,
     /// Index of the one cheapest tariff; `None` on a tie or when no tariff carries it.
@@ -149,12 +204,45 @@ pub struct Comparison {
     /// Minor digits of the currency.
     pub dp: u32,
     pub bands: WeightBands,
+    /// The texts the parcels' [`NameId`]s name.
+    pub names: Names,
+    /// Per tariff: the zone names of its [`ZoneKey`]s.
+    pub zones: Vec<BTreeMap<ZoneKey, NameId>>,
     /// Sorted by `(order_id, carrier)`.
     pub parcels: Vec<ComparedParcel>,
     /// Registry rows that could not be read, sorted by `(file, line)`.
     pub rejects: Vec<Reject>,
     pub files: Vec<FileCount>,
     pub method_map: Option<String>,
+}
+
+impl Comparison {
+    /// The text of a [`NameId`].
+    pub fn name(&self, id: NameId) -> &str {
+        self.names.get(id)
+    }
+
+    /// The zone tariff `tariff` priced a parcel in ("" when refused).
+    pub fn zone(&self, tariff: usize, key: ZoneKey) -> &str {
+        self.zones
+            .get(tariff)
+            .and_then(|z| z.get(&key))
+            .map_or("", |id| self.names.get(*id))
+    }
+}
+
+/// Parcels beyond which a comparison is freed on a thread of its own: 10 M parcels
+/// take a second to free, and the command is done with them once written.
+const FREE_APART: usize = 100_000;
+
+impl Drop for Comparison {
+    fn drop(&mut self) {
+        if self.parcels.len() > FREE_APART {
+            let parcels = std::mem::take(&mut self.parcels);
+            // Cut short if the process ends first: nothing is left to do with them.
+            std::thread::spawn(move || drop(parcels));
+        }
+    }
 }
 
 /// Reads and compiles the tariff files, in order, with the file each came from: at
@@ -247,37 +335,72 @@ fn breakdown(
     })
 }
 
-fn cost_of(
-    tariff: &CompiledTariff,
-    map: &MethodMap,
-    carrier: &str,
+/// What a kind of parcel (one carrier's method) asks of one tariff, worked out once
+/// per kind rather than per parcel: the method code after the method map, and the
+/// method's index in the tariff or why the tariff has none.
+struct Ask {
+    code: NameId,
+    method: Result<usize, Refused>,
+}
+
+/// A registry kind of parcel and what it asks of each tariff, in tariff order.
+struct Kind {
+    carrier: NameId,
+    method: NameId,
+    asks: Vec<Ask>,
+}
+
+/// The parcel priced under one tariff, and the name of the zone it was priced in (the
+/// caller names the [`ZoneKey`] once).
+fn cost_of<'t>(
+    tariff: &'t CompiledTariff,
+    ask: &Ask,
     parcel: &RegistryParcel,
     dp: u32,
-) -> Cost {
-    let code = map.method_for(carrier, tariff.carrier(), &parcel.method);
-    let refused = |codes: Vec<&'static str>, reason: String| Cost {
-        method: code.into(),
-        zone: "".into(),
-        result: Err(Refused { codes, reason }),
+) -> (Cost, Option<&'t str>) {
+    let refused = |r: Refused| Cost {
+        method: ask.code,
+        zone: ZoneKey::NONE,
+        result: Err(r),
     };
-    let Some(method) = tariff.method_by_code(code) else {
-        return refused(
-            vec!["method_not_in_tariff"],
-            expect::method_not_in_tariff(code, tariff),
-        );
+    let method = match &ask.method {
+        Ok(m) => *m,
+        Err(r) => return (refused(r.clone()), None),
     };
     match expect::price(tariff, method, parcel, dp, parcel.weekend) {
-        Ok(p) => match breakdown(tariff, &p, parcel, dp) {
-            Ok(b) => Cost {
-                method: code.into(),
-                zone: tariff.zone_name(&p).unwrap_or("").into(),
-                result: Ok(b),
-            },
-            Err(reason) => refused(vec!["unpriceable"], reason),
+        Ok(p) => match (breakdown(tariff, &p, parcel, dp), u32::try_from(p.method)) {
+            (Ok(b), Ok(m)) => (
+                Cost {
+                    method: ask.code,
+                    zone: ZoneKey {
+                        method: m,
+                        zone: p.zone,
+                    },
+                    result: Ok(b),
+                },
+                Some(tariff.zone_name(&p).unwrap_or("")),
+            ),
+            (Err(reason), _) => (
+                refused(Refused {
+                    codes: vec!["unpriceable"],
+                    reason,
+                }),
+                None,
+            ),
+            (_, Err(_)) => (
+                refused(Refused {
+                    codes: vec!["unpriceable"],
+                    reason: format!("unpriceable: method index {} is out of range", p.method),
+                }),
+                None,
+            ),
         },
-        Err(refusals) => refused(
-            refusals.iter().map(|r| r.code()).collect(),
-            expect::explain(&refusals),
+        Err(refusals) => (
+            refused(Refused {
+                codes: refusals.iter().map(|r| r.code()).collect(),
+                reason: expect::explain(&refusals),
+            }),
+            None,
         ),
     }
 }
@@ -304,6 +427,64 @@ fn cheapest(costs: &[Cost]) -> Cheapest {
     }
 }
 
+/// Reads the registry files as the reconciliation's reader does (the same row parser,
+/// rejects, lines and counts, files in order), each file parsed on every core
+/// ([`source::map_rows`]).
+fn read_registry(
+    files: Vec<InputFile>,
+    book: &TariffBook,
+) -> Result<Read<RegistryParcel>, BatchError> {
+    let profile = FormatProfile::canonical();
+    let mut out = Read {
+        rows: Vec::new(),
+        rejects: Vec::new(),
+        files: Vec::new(),
+        files_read: Vec::new(),
+    };
+    for (i, f) in files.iter().enumerate() {
+        let name = f.name();
+        let cx = RowContext {
+            book,
+            profile: &profile,
+            partition: Partition::ALL,
+            file_name: &name,
+            file_index: u32::try_from(i).map_err(|_| BatchError::Input {
+                path: f.path.clone(),
+                message: "more than 4 billion registry files".into(),
+            })?,
+            input: InputKind::Registry,
+        };
+        let mut count = FileCount {
+            input: InputKind::Registry.name().into(),
+            file: name.clone(),
+            rows: 0,
+            rejected: 0,
+        };
+        let (rows, rejects) = (&mut out.rows, &mut out.rejects);
+        source::map_rows(
+            f,
+            records::REGISTRY,
+            &profile,
+            |line, rec| records::parse_registry(rec, line, &cx),
+            |parsed| match parsed {
+                Parsed::Row(r) => {
+                    count.rows += 1;
+                    rows.push(r);
+                }
+                Parsed::Reject(r) => {
+                    count.rows += 1;
+                    count.rejected += 1;
+                    rejects.push(r);
+                }
+                Parsed::Skip => {}
+            },
+        )?;
+        out.files.push(count);
+    }
+    out.files_read = files;
+    Ok(out)
+}
+
 /// Reads the registry and prices every parcel under every tariff (nothing is written;
 /// see [`crate::compare_output::write_comparison`]).
 pub fn compare(opts: &CompareOptions) -> Result<Comparison, BatchError> {
@@ -328,16 +509,7 @@ pub fn compare(opts: &CompareOptions) -> Result<Comparison, BatchError> {
     );
 
     let files = source::discover(&opts.parcels)?;
-    let read = read_input(
-        InputKind::Registry,
-        files,
-        records::REGISTRY,
-        &FormatProfile::canonical(),
-        &book,
-        Partition::ALL,
-        0,
-        records::parse_registry,
-    )?;
+    let read = read_registry(files, &book)?;
     let mut rejects = read.rejects;
     let mut parcels = unique_parcels(read.rows, &read.files_read, &book, &mut rejects);
     parcels.par_sort_unstable_by(|a, b| {
@@ -346,26 +518,112 @@ pub fn compare(opts: &CompareOptions) -> Result<Comparison, BatchError> {
     rejects.sort_by(|a, b| (&a.file, a.line, &a.reason).cmp(&(&b.file, b.line, &b.reason)));
 
     let bands = &opts.weight_bands;
-    let compared: Vec<ComparedParcel> = parcels
-        .par_iter()
-        .map(|p| {
-            let carrier = book.carrier_name(p.carrier);
-            let costs: Vec<Cost> = loaded
-                .iter()
-                .map(|(t, _)| cost_of(t, &map, carrier, p, dp))
-                .collect();
-            ComparedParcel {
-                order_id: p.order_id.clone(),
-                carrier: carrier.into(),
-                method: p.method.clone(),
-                weight_g: p.weight_g,
-                band: bands.band(p.weight_g),
-                month: p.handover_date.format("%Y-%m").to_string().into(),
-                cheapest: cheapest(&costs),
-                costs,
+    // The kinds of parcel (carrier, method) and the months there are, sorted: their
+    // names are added in that order, so every id is the same at any thread count.
+    let (kind_set, month_set) = parcels
+        .par_chunks(CHUNK)
+        .map(|ch| {
+            let mut kinds: BTreeSet<(u16, &str)> = BTreeSet::new();
+            let mut months: BTreeSet<(i32, u32)> = BTreeSet::new();
+            for p in ch {
+                kinds.insert((p.carrier, &p.method));
+                months.insert((p.handover_date.year(), p.handover_date.month()));
             }
+            (kinds, months)
+        })
+        .reduce(
+            || (BTreeSet::new(), BTreeSet::new()),
+            |mut a, b| {
+                a.0.extend(b.0);
+                a.1.extend(b.1);
+                a
+            },
+        );
+    let kind_keys: Vec<(u16, Box<str>)> =
+        kind_set.into_iter().map(|(c, m)| (c, m.into())).collect();
+    let month_keys: Vec<(i32, u32)> = month_set.into_iter().collect();
+    let mut names = Names::default();
+    let mut kinds: Vec<Kind> = Vec::with_capacity(kind_keys.len());
+    for (c, m) in &kind_keys {
+        let carrier = book.carrier_name(*c);
+        let mut asks = Vec::with_capacity(loaded.len());
+        for (t, _) in &loaded {
+            let code = map.method_for(carrier, t.carrier(), m);
+            asks.push(Ask {
+                code: names.id(code),
+                method: t.method_by_code(code).ok_or_else(|| Refused {
+                    codes: vec!["method_not_in_tariff"],
+                    reason: expect::method_not_in_tariff(code, t),
+                }),
+            });
+        }
+        kinds.push(Kind {
+            carrier: names.id(carrier),
+            method: names.id(m),
+            asks,
+        });
+    }
+    let months: Vec<NameId> = month_keys
+        .iter()
+        .map(|&(y, m)| {
+            let text = NaiveDate::from_ymd_opt(y, m, 1)
+                .map(|d| d.format("%Y-%m").to_string())
+                .unwrap_or_default();
+            names.id(&text)
         })
         .collect();
+
+    // Each pricing thread names a zone the first time it sees it; the names are the
+    // tariff's, so which thread names one first does not matter.
+    let zone_names: Mutex<BTreeMap<(usize, ZoneKey), Box<str>>> = Mutex::new(BTreeMap::new());
+    let lost = |what: &str| BatchError::Identity(format!("a parcel's {what} was not gathered"));
+    // The parcels are consumed: each one's order id moves into its result and the rest
+    // is freed on the pricing threads.
+    let compared: Result<Vec<ComparedParcel>, BatchError> = parcels
+        .into_par_iter()
+        .map_init(HashSet::new, |seen: &mut HashSet<(usize, ZoneKey)>, p| {
+            let kind = kind_keys
+                .binary_search_by(|(c, m)| (*c, &**m).cmp(&(p.carrier, &*p.method)))
+                .map(|k| &kinds[k])
+                .map_err(|_| lost("kind"))?;
+            let month = month_keys
+                .binary_search(&(p.handover_date.year(), p.handover_date.month()))
+                .map(|k| months[k])
+                .map_err(|_| lost("month"))?;
+            let mut costs = Vec::with_capacity(loaded.len());
+            for (i, ((t, _), ask)) in loaded.iter().zip(&kind.asks).enumerate() {
+                let (cost, zone) = cost_of(t, ask, &p, dp);
+                if let Some(zone) = zone {
+                    if seen.insert((i, cost.zone)) {
+                        zone_names
+                            .lock()
+                            .unwrap_or_else(PoisonError::into_inner)
+                            .entry((i, cost.zone))
+                            .or_insert_with(|| zone.into());
+                    }
+                }
+                costs.push(cost);
+            }
+            Ok(ComparedParcel {
+                order_id: p.order_id,
+                carrier: kind.carrier,
+                method: kind.method,
+                weight_g: p.weight_g,
+                band: bands.band(p.weight_g),
+                month,
+                cheapest: cheapest(&costs),
+                costs,
+            })
+        })
+        .collect();
+    let compared = compared?;
+    let mut zones: Vec<BTreeMap<ZoneKey, NameId>> = vec![BTreeMap::new(); loaded.len()];
+    let zone_names = zone_names
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner);
+    for ((i, key), name) in zone_names {
+        zones[i].insert(key, names.id(&name));
+    }
 
     Ok(Comparison {
         tariffs: loaded
@@ -381,6 +639,8 @@ pub fn compare(opts: &CompareOptions) -> Result<Comparison, BatchError> {
         currency,
         dp,
         bands: bands.clone(),
+        names,
+        zones,
         parcels: compared,
         rejects,
         files: read.files,
@@ -405,13 +665,32 @@ impl Sums {
         }
         self.total = self.total.plus(b.total);
     }
+
+    /// Adds the sums of other parcels.
+    pub fn merge(&mut self, o: &Sums) {
+        self.parcels += o.parcels;
+        for (s, p) in self.parts.iter_mut().zip(o.parts) {
+            *s = s.plus(p);
+        }
+        self.total = self.total.plus(o.total);
+    }
 }
 
 /// A row of `aggregates.csv`: `(tariff, carrier, method, zone, weight band, month)`.
 pub type AggregateKey = (usize, Box<str>, Box<str>, Box<str>, usize, Box<str>);
 
-/// What the summary, the aggregates and the report read, gathered in one pass over the
-/// sorted parcels (integer sums: the same at any thread count).
+/// An [`AggregateKey`] in ids, as the parcels hold them.
+type IdKey = (usize, NameId, NameId, ZoneKey, usize, NameId);
+
+/// `(parcels, baseline total, tariff total)` in minor units.
+pub type ZoneSums = (u64, i128, i128);
+
+/// Parcels per chunk of the parallel passes: the totals are gathered per chunk and the
+/// chunks' added in chunk order, so no sum depends on the thread count.
+const CHUNK: usize = 1 << 14;
+
+/// What the summary, the aggregates and the report read, gathered over the sorted
+/// parcels (integer sums: the same at any thread count).
 #[derive(Debug, Clone, Default)]
 pub struct Totals {
     /// Per tariff: every priced parcel.
@@ -432,63 +711,180 @@ pub struct Totals {
     pub by_band: Vec<Vec<Sums>>,
     /// `(tariff, carrier, method, zone, band, month)` → (parcels, priced sums).
     pub aggregates: BTreeMap<AggregateKey, (u64, Sums)>,
+    /// Per tariff after the first, per zone the baseline priced in (by name): the
+    /// parcels both carry and the two totals.
+    pub by_baseline_zone: Vec<BTreeMap<Box<str>, ZoneSums>>,
 }
 
-impl Totals {
-    /// Gathers the totals of a comparison.
-    pub fn of(c: &Comparison) -> Totals {
-        let n = c.tariffs.len();
-        let mut t = Totals {
-            priced: vec![Sums::default(); n],
-            refused: vec![0; n],
-            refusals: vec![BTreeMap::new(); n],
-            vat_contained: vec![Money::ZERO; n],
-            no_vat_rate: vec![0; n],
-            common: vec![(Sums::default(), Sums::default()); n.saturating_sub(1)],
-            cheapest: vec![0; n],
-            by_band: vec![vec![Sums::default(); c.bands.len()]; n],
-            ..Totals::default()
-        };
-        for p in &c.parcels {
-            match p.cheapest {
-                Cheapest::Tariff(i) => t.cheapest[i] += 1,
-                Cheapest::Tie => t.ties += 1,
-                Cheapest::None => t.carried_by_none += 1,
-            }
-            for (i, cost) in p.costs.iter().enumerate() {
-                let key = (
-                    i,
-                    p.carrier.clone(),
-                    p.method.clone(),
-                    cost.zone.clone(),
-                    p.band,
-                    p.month.clone(),
-                );
-                let agg = t.aggregates.entry(key).or_default();
-                agg.0 += 1;
-                match &cost.result {
-                    Ok(b) => {
-                        t.priced[i].add(b);
-                        t.by_band[i][p.band].add(b);
-                        agg.1.add(b);
-                        t.vat_contained[i] = t.vat_contained[i].plus(b.vat_contained);
-                        t.no_vat_rate[i] += u64::from(b.no_vat_rate);
-                        if i > 0 {
-                            if let Ok(base) = &p.costs[0].result {
-                                t.common[i - 1].0.add(base);
-                                t.common[i - 1].1.add(b);
-                            }
+/// One chunk's totals, keyed by ids (turned into names once, at the end).
+struct Partial {
+    t: Totals,
+    aggregates: HashMap<IdKey, (u64, Sums)>,
+    by_baseline_zone: Vec<HashMap<ZoneKey, ZoneSums>>,
+}
+
+impl Partial {
+    fn new(n: usize, bands: usize) -> Partial {
+        Partial {
+            t: Totals {
+                priced: vec![Sums::default(); n],
+                refused: vec![0; n],
+                refusals: vec![BTreeMap::new(); n],
+                vat_contained: vec![Money::ZERO; n],
+                no_vat_rate: vec![0; n],
+                common: vec![(Sums::default(), Sums::default()); n.saturating_sub(1)],
+                cheapest: vec![0; n],
+                by_band: vec![vec![Sums::default(); bands]; n],
+                ..Totals::default()
+            },
+            aggregates: HashMap::new(),
+            by_baseline_zone: vec![HashMap::new(); n.saturating_sub(1)],
+        }
+    }
+
+    fn add(&mut self, p: &ComparedParcel) {
+        let t = &mut self.t;
+        match p.cheapest {
+            Cheapest::Tariff(i) => t.cheapest[i] += 1,
+            Cheapest::Tie => t.ties += 1,
+            Cheapest::None => t.carried_by_none += 1,
+        }
+        let base = p.costs.first();
+        for (i, cost) in p.costs.iter().enumerate() {
+            let key = (i, p.carrier, p.method, cost.zone, p.band, p.month);
+            let agg = self.aggregates.entry(key).or_default();
+            agg.0 += 1;
+            match &cost.result {
+                Ok(b) => {
+                    t.priced[i].add(b);
+                    t.by_band[i][p.band].add(b);
+                    agg.1.add(b);
+                    t.vat_contained[i] = t.vat_contained[i].plus(b.vat_contained);
+                    t.no_vat_rate[i] += u64::from(b.no_vat_rate);
+                    if i > 0 {
+                        if let Some((base_zone, Ok(base))) = base.map(|c| (c.zone, &c.result)) {
+                            t.common[i - 1].0.add(base);
+                            t.common[i - 1].1.add(b);
+                            let z = self.by_baseline_zone[i - 1].entry(base_zone).or_default();
+                            z.0 += 1;
+                            z.1 += i128::from(base.total.minor());
+                            z.2 += i128::from(b.total.minor());
                         }
                     }
-                    Err(r) => {
-                        t.refused[i] += 1;
-                        for code in &r.codes {
-                            *t.refusals[i].entry(code).or_default() += 1;
-                        }
+                }
+                Err(r) => {
+                    t.refused[i] += 1;
+                    for code in &r.codes {
+                        *t.refusals[i].entry(code).or_default() += 1;
                     }
                 }
             }
         }
+    }
+
+    /// Adds the totals of the chunk after this one's.
+    fn merge(&mut self, o: Partial) {
+        let (t, u) = (&mut self.t, o.t);
+        for (a, b) in t.priced.iter_mut().zip(&u.priced) {
+            a.merge(b);
+        }
+        for (a, b) in t.refused.iter_mut().zip(&u.refused) {
+            *a += b;
+        }
+        for (a, b) in t.refusals.iter_mut().zip(u.refusals) {
+            for (code, n) in b {
+                *a.entry(code).or_default() += n;
+            }
+        }
+        for (a, b) in t.vat_contained.iter_mut().zip(&u.vat_contained) {
+            *a = a.plus(*b);
+        }
+        for (a, b) in t.no_vat_rate.iter_mut().zip(&u.no_vat_rate) {
+            *a += b;
+        }
+        for (a, b) in t.common.iter_mut().zip(&u.common) {
+            a.0.merge(&b.0);
+            a.1.merge(&b.1);
+        }
+        for (a, b) in t.cheapest.iter_mut().zip(&u.cheapest) {
+            *a += b;
+        }
+        t.ties += u.ties;
+        t.carried_by_none += u.carried_by_none;
+        for (a, b) in t.by_band.iter_mut().zip(&u.by_band) {
+            for (x, y) in a.iter_mut().zip(b) {
+                x.merge(y);
+            }
+        }
+        for (k, (n, s)) in o.aggregates {
+            let e = self.aggregates.entry(k).or_default();
+            e.0 += n;
+            e.1.merge(&s);
+        }
+        for (a, b) in self.by_baseline_zone.iter_mut().zip(o.by_baseline_zone) {
+            for (k, (n, x, y)) in b {
+                let e = a.entry(k).or_default();
+                e.0 += n;
+                e.1 += x;
+                e.2 += y;
+            }
+        }
+    }
+}
+
+impl Totals {
+    /// Gathers the totals of a comparison: per chunk of parcels in parallel, the chunks
+    /// then added in order.
+    pub fn of(c: &Comparison) -> Totals {
+        let (n, bands) = (c.tariffs.len(), c.bands.len());
+        let partials: Vec<Partial> = c
+            .parcels
+            .par_chunks(CHUNK)
+            .map(|ch| {
+                let mut part = Partial::new(n, bands);
+                for p in ch {
+                    part.add(p);
+                }
+                part
+            })
+            .collect();
+        let mut all = Partial::new(n, bands);
+        for part in partials {
+            all.merge(part);
+        }
+        let mut t = all.t;
+        // Ids to names, in id order (two ids could name one zone: their sums add).
+        let mut keys: Vec<(IdKey, (u64, Sums))> = all.aggregates.into_iter().collect();
+        keys.sort_unstable_by_key(|(k, _)| *k);
+        for ((i, carrier, method, zone, band, month), (count, sums)) in keys {
+            let key = (
+                i,
+                c.name(carrier).into(),
+                c.name(method).into(),
+                c.zone(i, zone).into(),
+                band,
+                c.name(month).into(),
+            );
+            let e = t.aggregates.entry(key).or_default();
+            e.0 += count;
+            e.1.merge(&sums);
+        }
+        t.by_baseline_zone = all
+            .by_baseline_zone
+            .into_iter()
+            .map(|zones| {
+                let mut keys: Vec<(ZoneKey, ZoneSums)> = zones.into_iter().collect();
+                keys.sort_unstable_by_key(|(k, _)| *k);
+                let mut out: BTreeMap<Box<str>, ZoneSums> = BTreeMap::new();
+                for (zone, (count, b, x)) in keys {
+                    let e = out.entry(c.zone(0, zone).into()).or_default();
+                    e.0 += count;
+                    e.1 += b;
+                    e.2 += x;
+                }
+                out
+            })
+            .collect();
         t
     }
 }

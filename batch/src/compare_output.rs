@@ -14,7 +14,9 @@ use std::path::Path;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::compare::{Cheapest, Comparison, Sums, TariffInfo, Totals, COMPONENTS};
+use rayon::prelude::*;
+
+use crate::compare::{Cheapest, ComparedParcel, Comparison, Sums, TariffInfo, Totals, COMPONENTS};
 use crate::compare_report;
 use crate::error::BatchError;
 use crate::sink::ParquetLines;
@@ -119,12 +121,79 @@ pub fn parcel_columns(c: &Comparison) -> Vec<String> {
     cols
 }
 
-fn cheapest_name(c: &Comparison, ch: Cheapest) -> String {
-    match ch {
-        Cheapest::Tariff(i) => c.tariffs[i].id.clone(),
-        Cheapest::Tie => "tie".into(),
-        Cheapest::None => "none".into(),
+/// Parcels per window of `parcels.csv`/`.parquet`: one window's CSV text is held at a
+/// time, not the file's.
+const WINDOW: usize = 1 << 17;
+
+/// Parcels per piece of CSV text rendered on one thread.
+const CSV_PIECE: usize = 1 << 12;
+
+/// The text cells of a `parcels.csv` row, written into reused strings (no string per
+/// cell and parcel): the labels that repeat are rendered once.
+struct ParcelCells<'c> {
+    c: &'c Comparison,
+    bands: Vec<String>,
+}
+
+impl<'c> ParcelCells<'c> {
+    fn new(c: &'c Comparison) -> ParcelCells<'c> {
+        ParcelCells {
+            c,
+            bands: (0..c.bands.len()).map(|b| c.bands.label(b)).collect(),
+        }
     }
+
+    /// Writes the cells of `p` into `row` (as wide as [`parcel_columns`]).
+    fn fill(&self, p: &ComparedParcel, row: &mut [String]) {
+        use std::fmt::Write as _;
+        let c = self.c;
+        for cell in row.iter_mut() {
+            cell.clear();
+        }
+        let mut cells = row.iter_mut();
+        let mut next = || cells.next().map(|s| s as &mut String);
+        let put = |cell: Option<&mut String>, text: &str| {
+            if let Some(cell) = cell {
+                cell.push_str(text);
+            }
+        };
+        put(next(), &p.order_id);
+        put(next(), c.name(p.carrier));
+        put(next(), c.name(p.method));
+        if let Some(cell) = next() {
+            // Writing to a String cannot fail.
+            let _ = write!(cell, "{}", p.weight_g);
+        }
+        put(next(), self.bands.get(p.band).map_or("", String::as_str));
+        put(next(), c.name(p.month));
+        for (i, cost) in p.costs.iter().enumerate() {
+            put(next(), c.name(cost.method));
+            put(next(), c.zone(i, cost.zone));
+            match &cost.result {
+                Ok(b) => {
+                    if let Some(cell) = next() {
+                        b.total.write_to(cell, c.dp);
+                    }
+                    next();
+                }
+                Err(r) => {
+                    next();
+                    put(next(), &r.reason);
+                }
+            }
+        }
+        let cheapest = match p.cheapest {
+            Cheapest::Tariff(i) => c.tariffs.get(i).map_or("", |t| t.id.as_str()),
+            Cheapest::Tie => "tie",
+            Cheapest::None => "none",
+        };
+        put(next(), cheapest);
+    }
+}
+
+/// A writer of CSV text into memory for about `rows` rows, set as [`csv_out`]'s is.
+fn csv_text(rows: usize) -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new().from_writer(Vec::with_capacity(rows * 160))
 }
 
 /// A buffered CSV file being written (shared with `tariffs allocate`'s outputs).
@@ -234,40 +303,57 @@ pub fn write_comparison(dir: &Path, c: &Comparison) -> Result<CompareSummary, Ba
 
     // parcels.csv and parcels.parquet: the same text cells.
     let columns = parcel_columns(c);
+    let cells = ParcelCells::new(c);
     let csv_path = dir.join("parcels.csv");
-    let col_refs: Vec<&str> = columns.iter().map(String::as_str).collect();
-    let mut w = csv_out(&csv_path, &col_refs)?;
+    let file = File::create(&csv_path).map_err(|e| BatchError::io(&csv_path, e))?;
+    let mut out = BufWriter::with_capacity(1 << 20, file);
+    let mut header = csv_text(1);
+    header
+        .write_record(&columns)
+        .map_err(|e| BatchError::io(&csv_path, e))?;
+    let header = header
+        .into_inner()
+        .map_err(|e| BatchError::io(&csv_path, e.into_error()))?;
+    out.write_all(&header)
+        .map_err(|e| BatchError::io(&csv_path, e))?;
     let pq_path = dir.join("parcels.parquet");
     let mut pq = ParquetLines::create(&pq_path, columns.clone())?;
-    let mut row: Vec<String> = Vec::with_capacity(columns.len());
-    for p in &c.parcels {
-        row.clear();
-        row.push(p.order_id.to_string());
-        row.push(p.carrier.to_string());
-        row.push(p.method.to_string());
-        row.push(p.weight_g.to_string());
-        row.push(c.bands.label(p.band));
-        row.push(p.month.to_string());
-        for cost in &p.costs {
-            row.push(cost.method.to_string());
-            row.push(cost.zone.to_string());
-            match &cost.result {
-                Ok(b) => {
-                    row.push(b.total.display(dp));
-                    row.push(String::new());
+    let width = columns.len();
+    for window in c.parcels.chunks(WINDOW) {
+        // The Parquet rows are gathered on one thread while the others render the CSV
+        // text of the same window in pieces (each piece its own bytes, written in
+        // order: the file is as one writer would have written it).
+        let (pushed, text) = rayon::join(
+            || -> Result<(), BatchError> {
+                let mut row = vec![String::new(); width];
+                for p in window {
+                    cells.fill(p, &mut row);
+                    pq.push(row.as_slice())?;
                 }
-                Err(r) => {
-                    row.push(String::new());
-                    row.push(r.reason.clone());
-                }
-            }
+                Ok(())
+            },
+            || {
+                window
+                    .par_chunks(CSV_PIECE)
+                    .map(|ps| {
+                        let mut row = vec![String::new(); width];
+                        let mut w = csv_text(ps.len());
+                        for p in ps {
+                            cells.fill(p, &mut row);
+                            w.write_record(&row)?;
+                        }
+                        w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+                    })
+                    .collect::<Result<Vec<Vec<u8>>, csv::Error>>()
+            },
+        );
+        pushed?;
+        for piece in text.map_err(|e| BatchError::io(&csv_path, e))? {
+            out.write_all(&piece)
+                .map_err(|e| BatchError::io(&csv_path, e))?;
         }
-        row.push(cheapest_name(c, p.cheapest));
-        w.write_record(&row)
-            .map_err(|e| BatchError::io(&csv_path, e))?;
-        pq.push(&row)?;
     }
-    close(&csv_path, w)?;
+    out.flush().map_err(|e| BatchError::io(&csv_path, e))?;
     pq.finish()?;
 
     // aggregates.csv

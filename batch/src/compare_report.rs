@@ -66,28 +66,6 @@ fn component_cells(c: &Components) -> String {
     .collect()
 }
 
-/// `(parcels, baseline total, tariff total)` per tariff after the baseline, per baseline
-/// zone (sorted by zone name), over the parcels both carry; in minor units.
-fn by_baseline_zone(c: &Comparison) -> Vec<BTreeMap<&str, (u64, i128, i128)>> {
-    let mut out: Vec<BTreeMap<&str, (u64, i128, i128)>> =
-        vec![BTreeMap::new(); c.tariffs.len().saturating_sub(1)];
-    for p in &c.parcels {
-        let Some(base) = p.costs.first() else {
-            continue;
-        };
-        let Ok(b) = &base.result else { continue };
-        for (i, cost) in p.costs.iter().enumerate().skip(1) {
-            if let Ok(x) = &cost.result {
-                let e = out[i - 1].entry(&base.zone).or_insert((0, 0, 0));
-                e.0 += 1;
-                e.1 += i128::from(b.total.minor());
-                e.2 += i128::from(x.total.minor());
-            }
-        }
-    }
-    out
-}
-
 /// Minor units as a decimal text with `dp` digits (sums can exceed an `i64` of money).
 fn minor_text(v: i128, dp: u32) -> String {
     Decimal::try_from_i128_with_scale(v, dp)
@@ -97,7 +75,7 @@ fn minor_text(v: i128, dp: u32) -> String {
 
 /// The section "Difference to the baseline by zone": a table and a bar per zone and
 /// tariff (left of the axis: cheaper than the baseline; right: dearer).
-fn zone_section(c: &Comparison, h: &mut String) {
+fn zone_section(c: &Comparison, t: &Totals, h: &mut String) {
     let cur = esc(&c.currency);
     let Some(baseline) = c.tariffs.first() else {
         return;
@@ -106,7 +84,7 @@ fn zone_section(c: &Comparison, h: &mut String) {
         "<h2>Difference to the baseline by zone ({cur})</h2>\n<p>Grouped by the zone the baseline <b>{}</b> prices each parcel in (tariffs zone differently), over the parcels both tariffs can carry; bars left of the axis: cheaper than the baseline, right: dearer.</p>\n",
         esc(&baseline.id)
     ));
-    let zones = by_baseline_zone(c);
+    let zones = &t.by_baseline_zone;
     let max = zones
         .iter()
         .flat_map(|z| z.values())
@@ -299,7 +277,7 @@ pub fn render(c: &Comparison, t: &Totals, s: &CompareSummary) -> String {
         ));
     }
     h.push_str("</table>\n");
-    zone_section(c, &mut h);
+    zone_section(c, t, &mut h);
     h.push_str(&format!(
         "<h2>Components per tariff ({cur})</h2>\n<table><tr><th>tariff</th><th>total</th>{}<th>VAT contained</th></tr>\n",
         COMPONENTS.iter().map(|c| format!("<th>{c}</th>")).collect::<String>()

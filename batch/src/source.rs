@@ -322,23 +322,15 @@ pub fn for_each_csv_row_in(
     read_csv_from(&file, bytes, layout, profile, &mut f)
 }
 
-fn read_csv_from(
+/// The header of a CSV file, read from `reader`: the column map and whether the file is
+/// a bucket file (each row's line in a leading [`LINE_COLUMN`]).
+fn csv_header<R: std::io::Read>(
     file: &InputFile,
-    input: impl std::io::Read,
+    reader: &mut csv::Reader<R>,
     layout: Layout,
     profile: &FormatProfile,
-    f: &mut dyn FnMut(u64, &Record<'_>),
-) -> Result<Vec<String>, BatchError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(profile.delimiter())
-        .flexible(true)
-        .has_headers(false)
-        .from_reader(input);
+) -> Result<(ColumnMap, bool), BatchError> {
     let mut record = csv::ByteRecord::new();
-    let no_header = || BatchError::File {
-        path: file.path.clone(),
-        message: "the file is empty: no header row".into(),
-    };
     let got = reader
         .read_byte_record(&mut record)
         .map_err(|e| BatchError::File {
@@ -346,7 +338,10 @@ fn read_csv_from(
             message: format!("line 1 (header): {e}"),
         })?;
     if !got {
-        return Err(no_header());
+        return Err(BatchError::File {
+            path: file.path.clone(),
+            message: "the file is empty: no header row".into(),
+        });
     }
     let mut header = Vec::with_capacity(record.len());
     for (i, h) in record.iter().enumerate() {
@@ -363,27 +358,45 @@ fn read_csv_from(
     }
     // A bucket file: its first column is each row's original line.
     let bucket = file.origin.is_some() && header.first().is_some_and(|h| h == LINE_COLUMN);
-    let skip = usize::from(bucket);
-    let map = ColumnMap::new(file, &header[skip..], layout, profile)?;
+    let map = ColumnMap::new(file, &header[usize::from(bucket)..], layout, profile)?;
+    Ok((map, bucket))
+}
+
+fn csv_reader<R: std::io::Read>(input: R, profile: &FormatProfile) -> csv::Reader<R> {
+    csv::ReaderBuilder::new()
+        .delimiter(profile.delimiter())
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(input)
+}
+
+/// Reads the next data record into `record`: `Ok(Some(line))` with the line rejects
+/// show, `Ok(None)` at the end of the file. Blank lines are passed over.
+fn next_csv_record<R: std::io::Read>(
+    file: &InputFile,
+    reader: &mut csv::Reader<R>,
+    record: &mut csv::ByteRecord,
+    bucket: bool,
+) -> Result<Option<u64>, BatchError> {
     loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
+        match reader.read_byte_record(record) {
+            Ok(false) => return Ok(None),
             Ok(true) => {
-                let mut line = record.position().map_or(0, |p| p.line());
+                let line = record.position().map_or(0, |p| p.line());
                 if bucket {
-                    line = record
+                    return record
                         .get(0)
                         .and_then(|v| std::str::from_utf8(v).ok())
                         .and_then(|v| v.parse().ok())
+                        .map(Some)
                         .ok_or_else(|| BatchError::File {
                             path: file.path.clone(),
                             message: format!("line {line}: no original line number"),
-                        })?;
+                        });
                 } else if record.len() == 1 && record.get(0).is_some_and(|v| v.is_empty()) {
                     continue; // a blank line
                 }
-                let fields: Vec<&[u8]> = record.iter().skip(skip).collect();
-                f(line, &Record::new(&map, &fields));
+                return Ok(Some(line));
             }
             Err(e) => {
                 // The csv crate reports malformed UTF-8 only for string records and
@@ -394,6 +407,116 @@ fn read_csv_from(
                 });
             }
         }
+    }
+}
+
+fn read_csv_from(
+    file: &InputFile,
+    input: impl std::io::Read,
+    layout: Layout,
+    profile: &FormatProfile,
+    f: &mut dyn FnMut(u64, &Record<'_>),
+) -> Result<Vec<String>, BatchError> {
+    let mut reader = csv_reader(input, profile);
+    let (map, bucket) = csv_header(file, &mut reader, layout, profile)?;
+    let skip = usize::from(bucket);
+    let mut record = csv::ByteRecord::new();
+    while let Some(line) = next_csv_record(file, &mut reader, &mut record, bucket)? {
+        let fields: Vec<&[u8]> = record.iter().skip(skip).collect();
+        f(line, &Record::new(&map, &fields));
+    }
+    Ok(map.header)
+}
+
+/// Records per batch of [`map_rows`].
+const ROW_BATCH: usize = 1 << 14;
+
+/// A batch of CSV records and their lines; the records' buffers are reused.
+#[derive(Default)]
+struct RecordBatch {
+    records: Vec<csv::ByteRecord>,
+    lines: Vec<u64>,
+    len: usize,
+}
+
+impl RecordBatch {
+    /// Reads up to [`ROW_BATCH`] records; `Ok(false)` when the file has ended.
+    fn fill<R: std::io::Read>(
+        &mut self,
+        file: &InputFile,
+        reader: &mut csv::Reader<R>,
+        bucket: bool,
+    ) -> Result<bool, BatchError> {
+        self.len = 0;
+        while self.len < ROW_BATCH {
+            if self.records.len() == self.len {
+                self.records.push(csv::ByteRecord::new());
+                self.lines.push(0);
+            }
+            match next_csv_record(file, reader, &mut self.records[self.len], bucket)? {
+                Some(line) => self.lines[self.len] = line,
+                None => return Ok(false),
+            }
+            self.len += 1;
+        }
+        Ok(true)
+    }
+}
+
+/// [`for_each_row`] on more than one core: `parse(line, record)` for every data row of
+/// `file`, then `take` of each answer in file order. A CSV file is split into records
+/// on one thread (by the csv crate, so quoting, blank lines and line numbers are
+/// exactly [`for_each_row`]'s) while the batch read before is parsed on the others; a
+/// Parquet file is read as [`for_each_row`] reads it. Errors are [`for_each_row`]'s.
+pub fn map_rows<T: Send>(
+    file: &InputFile,
+    layout: Layout,
+    profile: &FormatProfile,
+    parse: impl Fn(u64, &Record<'_>) -> T + Sync,
+    mut take: impl FnMut(T),
+) -> Result<Vec<String>, BatchError> {
+    let handle = match file.format {
+        FileFormat::Parquet => {
+            return read_parquet(file, layout, profile, &mut |line, rec| {
+                take(parse(line, rec))
+            })
+        }
+        FileFormat::Csv => File::open(&file.path).map_err(|e| BatchError::io(&file.path, e))?,
+    };
+    let mut reader = csv_reader(BufReader::with_capacity(1 << 20, handle), profile);
+    let (map, bucket) = csv_header(file, &mut reader, layout, profile)?;
+    let skip = usize::from(bucket);
+    let (mut cur, mut next) = (RecordBatch::default(), RecordBatch::default());
+    let mut more = cur.fill(file, &mut reader, bucket)?;
+    loop {
+        let had_more = more;
+        let (read, parsed) = rayon::join(
+            || {
+                if had_more {
+                    next.fill(file, &mut reader, bucket)
+                } else {
+                    next.len = 0;
+                    Ok(false)
+                }
+            },
+            || {
+                use rayon::prelude::*;
+                (0..cur.len)
+                    .into_par_iter()
+                    .map_init(Vec::new, |fields: &mut Vec<&[u8]>, i| {
+                        fields.clear();
+                        fields.extend(cur.records[i].iter().skip(skip));
+                        parse(cur.lines[i], &Record::new(&map, fields))
+                    })
+                    .collect::<Vec<T>>()
+            },
+        );
+        parsed.into_iter().for_each(&mut take);
+        more = read?;
+        if !had_more {
+            break;
+        }
+        std::mem::swap(&mut cur, &mut next);
     }
     Ok(map.header)
 }
@@ -491,6 +614,53 @@ fn read_parquet(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const LAYOUT: Layout = Layout {
+        optional: &["note"],
+        all: &["id", "note"],
+    };
+
+    /// What a reader gives of each row: its line and its fields as text.
+    fn seen(line: u64, rec: &Record<'_>) -> (u64, Vec<String>) {
+        let fields = rec.raw_fields().iter();
+        (
+            line,
+            fields.map(|f| String::from_utf8_lossy(f).into()).collect(),
+        )
+    }
+
+    #[test]
+    fn map_rows_gives_for_each_rows_rows_and_lines_across_batches() {
+        // More than two batches, with quoted fields spanning lines (some across a
+        // batch's end), blank lines, ragged rows and invalid UTF-8.
+        let mut text = b"id,note\n".to_vec();
+        for i in 0..(3 * ROW_BATCH + 777) {
+            match i % 7 {
+                0 => text.extend(format!("{i},\"two\nlines, \"\"quoted\"\"\"\n").as_bytes()),
+                1 => text.extend(b"\n"),
+                2 => text.extend(format!("{i}\n").as_bytes()),
+                3 => text.extend(format!("{i},a,b\r\n").as_bytes()),
+                4 => text.extend(b"\xff\xfe,x\n"),
+                _ => text.extend(format!("{i},plain\n").as_bytes()),
+            }
+        }
+        let profile = FormatProfile::canonical();
+        let mut expected = Vec::new();
+        for_each_csv_row_in("t.csv", &text, LAYOUT, &profile, |l, r| {
+            expected.push(seen(l, r))
+        })
+        .expect("sequential");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("t.csv");
+        std::fs::write(&path, &text).expect("write");
+        let file = InputFile::new(path, FileFormat::Csv);
+        let mut got = Vec::new();
+        let header = map_rows(&file, LAYOUT, &profile, seen, |r| got.push(r)).expect("parallel");
+        assert_eq!(header, ["id", "note"]);
+        assert!(expected.len() > 2 * ROW_BATCH);
+        assert_eq!(got, expected);
+        assert_eq!(expected[0].0, 2);
+    }
 
     #[test]
     fn parquet_slices_cover_every_row_once_along_row_groups() {
