@@ -31,10 +31,11 @@ use crate::summary::Summary;
 use crate::table::ReadCounts;
 
 /// Input bytes per bucket when the count is not given. A bucket's rows, parsed and
-/// classified, take about ten times their CSV text in memory (an in-memory run of a
-/// million parcels, 358 MB of CSV, peaks near 3.6 GiB: `BENCHMARKS.md`), so a bucket of
-/// this size stays under the 6 GiB target, and a million parcels need no bucket pass.
-pub const DEFAULT_BUCKET_BYTES: u64 = 384 << 20;
+/// classified, take about four times their CSV text in memory since output rows are one
+/// buffer each ([`crate::table::Row`]): two million parcels, 716 MB of CSV, peak at
+/// 2.8 GiB in one bucket (`BENCHMARKS.md`), so a bucket of this size stays well under
+/// the 6 GiB target, and two million parcels need no bucket pass.
+pub const DEFAULT_BUCKET_BYTES: u64 = 768 << 20;
 
 /// Parquet is compressed: its bytes count this many times toward a bucket (the
 /// generated inputs as written by polars: 358 MB of CSV, 29 MB of Parquet).
