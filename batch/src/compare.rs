@@ -31,10 +31,10 @@ use crate::method_map::MethodMap;
 use crate::money::Money;
 use crate::partition::Partition;
 use crate::profile::FormatProfile;
-use crate::reconcile::{unique_parcels, Read};
-use crate::records::{self, Parsed, RegistryParcel, RowContext};
+use crate::reconcile::{read_input, unique_parcels};
+use crate::records::{self, RegistryParcel};
 use crate::reject::{InputKind, Reject};
-use crate::source::{self, InputFile};
+use crate::source;
 use crate::table::FileCount;
 use crate::tariffs::TariffBook;
 use crate::weight_band::WeightBands;
@@ -427,64 +427,6 @@ fn cheapest(costs: &[Cost]) -> Cheapest {
     }
 }
 
-/// Reads the registry files as the reconciliation's reader does (the same row parser,
-/// rejects, lines and counts, files in order), each file parsed on every core
-/// ([`source::map_rows`]).
-fn read_registry(
-    files: Vec<InputFile>,
-    book: &TariffBook,
-) -> Result<Read<RegistryParcel>, BatchError> {
-    let profile = FormatProfile::canonical();
-    let mut out = Read {
-        rows: Vec::new(),
-        rejects: Vec::new(),
-        files: Vec::new(),
-        files_read: Vec::new(),
-    };
-    for (i, f) in files.iter().enumerate() {
-        let name = f.name();
-        let cx = RowContext {
-            book,
-            profile: &profile,
-            partition: Partition::ALL,
-            file_name: &name,
-            file_index: u32::try_from(i).map_err(|_| BatchError::Input {
-                path: f.path.clone(),
-                message: "more than 4 billion registry files".into(),
-            })?,
-            input: InputKind::Registry,
-        };
-        let mut count = FileCount {
-            input: InputKind::Registry.name().into(),
-            file: name.clone(),
-            rows: 0,
-            rejected: 0,
-        };
-        let (rows, rejects) = (&mut out.rows, &mut out.rejects);
-        source::map_rows(
-            f,
-            records::REGISTRY,
-            &profile,
-            |line, rec| records::parse_registry(rec, line, &cx),
-            |parsed| match parsed {
-                Parsed::Row(r) => {
-                    count.rows += 1;
-                    rows.push(r);
-                }
-                Parsed::Reject(r) => {
-                    count.rows += 1;
-                    count.rejected += 1;
-                    rejects.push(r);
-                }
-                Parsed::Skip => {}
-            },
-        )?;
-        out.files.push(count);
-    }
-    out.files_read = files;
-    Ok(out)
-}
-
 /// Reads the registry and prices every parcel under every tariff (nothing is written;
 /// see [`crate::compare_output::write_comparison`]).
 pub fn compare(opts: &CompareOptions) -> Result<Comparison, BatchError> {
@@ -509,7 +451,16 @@ pub fn compare(opts: &CompareOptions) -> Result<Comparison, BatchError> {
     );
 
     let files = source::discover(&opts.parcels)?;
-    let read = read_registry(files, &book)?;
+    let read = read_input(
+        InputKind::Registry,
+        files,
+        records::REGISTRY,
+        &FormatProfile::canonical(),
+        &book,
+        Partition::ALL,
+        0,
+        records::parse_registry,
+    )?;
     let mut rejects = read.rejects;
     let mut parcels = unique_parcels(read.rows, &read.files_read, &book, &mut rejects);
     parcels.par_sort_unstable_by(|a, b| {

@@ -127,8 +127,12 @@ pub(crate) fn read_input<T: Send>(
                 rows: 0,
                 rejected: 0,
             };
-            source::for_each_row(f, layout, profile, |line, rec| {
-                match parse(rec, line, &cx) {
+            source::map_rows(
+                f,
+                layout,
+                profile,
+                |line, rec| parse(rec, line, &cx),
+                |parsed| match parsed {
                     Parsed::Row(r) => {
                         count.rows += 1;
                         rows.push(r);
@@ -139,8 +143,8 @@ pub(crate) fn read_input<T: Send>(
                         rejects.push(r);
                     }
                     Parsed::Skip => {}
-                }
-            })?;
+                },
+            )?;
             Ok((rows, rejects, count))
         })
         .collect();
