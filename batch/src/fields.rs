@@ -39,6 +39,18 @@ fn nonempty(v: &str) -> Result<&str, String> {
     }
 }
 
+/// An identifier that may be empty (a track number not yet known), at most 200 bytes
+/// when given: it is copied into every output row of its line, so its length is
+/// bounded like [`ident`]'s.
+pub fn optional_ident(v: &str) -> Result<&str, String> {
+    let t = v.trim();
+    if t.is_empty() {
+        Ok(t)
+    } else {
+        ident(t)
+    }
+}
+
 /// A non-empty identifier (order id, invoice id, ...), at most 200 bytes.
 pub fn ident(v: &str) -> Result<&str, String> {
     let t = nonempty(v)?;
@@ -258,6 +270,15 @@ pub fn currency(v: &str) -> Result<&str, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_optional_identifier_may_be_empty_but_not_a_blob() {
+        assert_eq!(optional_ident("  "), Ok(""));
+        assert_eq!(optional_ident(" TN1 "), Ok("TN1"));
+        let blob = "x".repeat(10 << 20);
+        let e = optional_ident(&blob).unwrap_err();
+        assert!(e.contains("at most 200"), "{e}");
+    }
 
     #[test]
     fn amounts_are_exact_and_bounded() {

@@ -505,7 +505,7 @@ fn invoice_row(r: &RowReader<'_, '_>) -> Result<InvoiceLine, String> {
     let line_id = r.field("line_id", fields::ident)?;
     let carrier = r.carrier()?;
     let order_id = r.field("order_id", fields::ident)?;
-    let track_number = r.text("track_number")?.trim();
+    let track_number = r.field("track_number", fields::optional_ident)?;
     let method = r.field("method", fields::ident)?;
     let tariff = r.cx.book.tariff(carrier);
     if tariff.method_by_code(method).is_none() {

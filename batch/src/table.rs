@@ -74,8 +74,10 @@ pub const REJECT_COLUMNS: [&str; 6] = ["file", "line", "input", "reason", "curre
 pub struct Row {
     text: String,
     /// `ends[i]`: the byte offset in `text` where cell `i` ends (cell `i` starts where
-    /// `i - 1` ends). Offsets fit in `u32`: a row is built from one input row's fields
-    /// (each at most [`crate::fields`]' field limit) and fixed texts.
+    /// `i - 1` ends). Offsets fit in `u32`: a row is built from one input row's checked
+    /// fields (identifiers at most 200 bytes, [`crate::fields::ident`]; values quoted in
+    /// reasons shortened to 40 characters, [`crate::fields::shown`]) and fixed texts, so
+    /// a row is a few kilobytes at most.
     ends: Vec<u32>,
 }
 
@@ -114,10 +116,9 @@ impl Row {
     }
 
     fn end_cell(&mut self) {
-        let end = u32::try_from(self.text.len()).unwrap_or_else(|_| {
-            // A row over 4 GiB cannot come from one input row; fail loudly, not wrongly.
-            panic!("an output row longer than 4 GiB")
-        });
+        // Unreachable for the job's rows (see `ends`); were it reached, the cell would be
+        // wrong rather than the process dead, and `from_parts` would refuse it on a merge.
+        let end = u32::try_from(self.text.len()).unwrap_or(u32::MAX);
         self.ends.push(end);
     }
 

@@ -63,11 +63,14 @@ fn each_reject_kind_names_file_line_and_field() {
             ok.to_string(),                                     // line 8: same order again
         ]
         .join("\n"),
-        "I1,2026-11-20,1,inpost,A1,T,inpost_locker_standard,1000,NaN,0,0,0,0,0,0,12.99,PLN\n\
+        &format!("I1,2026-11-20,1,inpost,A1,T,inpost_locker_standard,1000,NaN,0,0,0,0,0,0,12.99,PLN\n\
          I1,2026-11-20,2,inpost,A1,T,inpost_locker_standard,1000,12.99 EUR,0,0,0,0,0,0,12.99,PLN\n\
          I1,2026-11-20,3,inpost,A1,T,no_such,1000,12.99,0,0,0,0,0,0,12.99,PLN\n\
          I1,2026-11-20,4,inpost,A1,T,inpost_locker_standard,1000,1000000000,0,0,0,0,0,0,12.99,PLN\n\
-         I1,2026-11-20,5,inpost,A1,T,inpost_locker_standard,1000,12.99,0,0,0,0,0,0,12.99,RUB\n",
+         I1,2026-11-20,5,inpost,A1,T,inpost_locker_standard,1000,12.99,0,0,0,0,0,0,12.99,RUB\n\
+         I1,2026-11-20,6,inpost,A1,{blob},inpost_locker_standard,1000,12.99,0,0,0,0,0,0,12.99,PLN\n",
+            blob = "T".repeat(10 << 20) // line 7: a 10 MB track number
+        ),
         "A1,T,teleported,2026-11-05T10:00:00Z\n",
         "F1,inpost,A1,weekend_fee,abc,PLN,2026-11-20T10:00:00Z\n",
     );
@@ -92,9 +95,10 @@ fn each_reject_kind_names_file_line_and_field() {
     assert!(find("invoices.csv", "4").contains("field method"));
     assert!(find("invoices.csv", "5").contains("out of range"));
     assert!(find("invoices.csv", "6").contains("field currency"));
+    assert!(find("invoices.csv", "7").contains("field track_number"));
     assert!(find("tracking.csv", "2").contains("field event"));
     assert!(find("refunds.csv", "2").contains("field amount"));
-    assert_eq!(r.len(), 13, "{r:#?}");
+    assert_eq!(r.len(), 14, "{r:#?}");
     // The rejected invoice lines' totals are on the reject side of the identity.
     let s: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.path().join("summary.json")).unwrap())
