@@ -4,9 +4,9 @@
 //! **Design decision.** Every price comes from the engine
 //! ([`courier_engine::pricing::CompiledTariff::price_method`]) and every weekend-fee
 //! decision from the rules crate ([`courier_rules::inpost::refund::RefundPolicy`]); this
-//! crate only reads, joins, classifies and writes. Joins are sorts plus binary searches,
-//! not hash-map walks, and every output table is sorted by its key, so the bytes are
-//! the same at any thread count and for a merge of partitions. Money is whole minor
+//! crate only reads, joins, classifies and writes. Joins are sorts and look-ups (a hash
+//! index is looked up, never walked), and every output table is sorted by its key, so
+//! the bytes are the same at any thread count and for a merge of partitions. Money is whole minor
 //! units ([`Money`]), never a float. A malformed row is a [`Reject`] with its file, line
 //! and field, and two identities — rows read = rows out + rejected, money read = money
 //! classified + rejected — are checked before the outputs are moved into place.
@@ -60,6 +60,7 @@ pub mod merge;
 pub mod method_map;
 pub mod money;
 pub mod output;
+pub(crate) mod parcel_index;
 pub mod partition;
 pub mod profile;
 pub mod reconcile;

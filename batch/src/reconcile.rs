@@ -3,15 +3,17 @@
 //! Plan: (1) read the four inputs, every file in parallel, each row typed or rejected;
 //! (2) drop repeated registry rows (same carrier and order) and repeated invoice lines
 //! (same invoice and line id: a file loaded twice) into rejects; (3) price every parcel
-//! with the engine and decide its weekend fee with the rules crate, in parallel; (4) sort
-//! the lines by parcel and bill date and merge-join them with the sorted parcels: the
-//! first line of a parcel is classified, later ones are duplicates; (5) the parcels'
-//! and refunds' classes follow from the join. Sorts, not hash maps, give the joins their
-//! order, so the result is the same at any thread count.
+//! with the engine and decide its weekend fee with the rules crate, in parallel; (4) keep
+//! the lines in their dedupe order (the output order) and find each one's parcel in a
+//! [`ParcelIndex`]: the parcel's earliest-billed line is classified, later ones are
+//! duplicates; (5) the parcels' and refunds' classes follow from the join. Sorts give
+//! every table its order and hash maps are only looked up, never walked, so the result
+//! is the same at any thread count.
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
+use foldhash::fast::FixedState;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 use serde_json::json;
@@ -22,6 +24,7 @@ use crate::classify::{LineClass, ParcelClass, RefundClass};
 use crate::error::BatchError;
 use crate::expect::{expected, Expected};
 use crate::money::Money;
+use crate::parcel_index::ParcelIndex;
 use crate::partition::Partition;
 use crate::profile::FormatProfile;
 use crate::records::{
@@ -375,11 +378,11 @@ pub(crate) fn reconcile_files(
     let parcels = unique_parcels(reg.rows, &reg.files_read, book, &mut rejects);
 
     // Tracking: only the events of parcels with the add-on matter to a rule.
-    let weekend_orders: HashSet<&str> = parcels
+    let mut weekend_orders: HashSet<&str, FixedState> = HashSet::default();
+    weekend_orders.extend(parcels
         .iter()
         .filter(|p| p.weekend)
-        .map(|p| &*p.order_id)
-        .collect();
+        .map(|p| &*p.order_id));
     let tracking_total = trk.rows.len() as u64;
     let mut events: Vec<TrackingEvent> = trk
         .rows
@@ -445,23 +448,27 @@ pub(crate) fn reconcile_files(
         }
         unique.push(l);
     }
-    let mut lines = unique;
-    lines.par_sort_unstable_by(|a, b| {
-        (
-            a.carrier,
-            &a.order_id,
-            a.invoice_date,
-            &a.invoice_id,
-            &a.line_id,
-        )
-            .cmp(&(
-                b.carrier,
-                &b.order_id,
-                b.invoice_date,
-                &b.invoice_id,
-                &b.line_id,
-            ))
-    });
+    // The lines stay in their dedupe order, `(invoice_id, line_id)`, which is the output
+    // order, and find their parcel in an index (re-sorting them by parcel cost more
+    // than the rest of the join; docs/reconciliation.md).
+    let lines = unique;
+    let index = ParcelIndex::new(parcels.iter().map(|p| (p.carrier, &*p.order_id)));
+    let parcel_of: Vec<Option<usize>> = lines
+        .par_iter()
+        .map(|l| index.get(l.carrier, &l.order_id))
+        .collect();
+    drop(index);
+    // The line that bills each parcel first: the smallest (invoice_date, invoice_id,
+    // line_id) among its lines; a total order, so the same whatever the input order.
+    let bill_order = |l: &InvoiceLine| (l.invoice_date, &*l.invoice_id, &*l.line_id);
+    let mut first_line: Vec<Option<usize>> = vec![None; parcels.len()];
+    for (i, k) in parcel_of.iter().enumerate() {
+        let Some(k) = *k else { continue };
+        let first = &mut first_line[k];
+        if first.is_none_or(|f| bill_order(&lines[i]) < bill_order(&lines[f])) {
+            *first = Some(i);
+        }
+    }
     let tol = |carrier: u16| {
         Money::from_decimal_exact(
             opts.money_tolerance.round_dp(book.dp(carrier)),
@@ -470,21 +477,16 @@ pub(crate) fn reconcile_files(
         // In range: the tolerance was checked against MAX_AMOUNT_MAJOR above.
         .unwrap_or(Money::ZERO)
     };
-    let find = |carrier: u16, order: &str| {
-        parcels
-            .binary_search_by(|p| (p.carrier, &*p.order_id).cmp(&(carrier, order)))
-            .ok()
-    };
-    let line_rows: Vec<Row> = (0..lines.len())
-        .into_par_iter()
-        .map(|i| {
-            let l = &lines[i];
-            let first = (0..i)
-                .rev()
-                .take_while(|&j| lines[j].carrier == l.carrier && lines[j].order_id == l.order_id)
-                .last()
-                .map(|j| &lines[j]);
-            let parcel = find(l.carrier, &l.order_id).map(|k| (&parcels[k], &expect[k]));
+    let line_rows: Vec<Row> = lines
+        .par_iter()
+        .zip(parcel_of.par_iter())
+        .enumerate()
+        .map(|(i, (l, &k))| {
+            let parcel = k.map(|k| (&parcels[k], &expect[k]));
+            let first = k
+                .and_then(|k| first_line[k])
+                .filter(|&f| f != i)
+                .map(|f| &lines[f]);
             classify_line(
                 book,
                 l,
@@ -495,16 +497,15 @@ pub(crate) fn reconcile_files(
             )
         })
         .collect();
+    drop(parcel_of);
 
     // Parcels: billed or not.
     let parcel_rows: Vec<Row> = parcels
         .par_iter()
         .zip(expect.par_iter())
-        .map(|(p, e)| {
-            let billed = lines
-                .binary_search_by(|l| (l.carrier, &*l.order_id).cmp(&(p.carrier, &*p.order_id)))
-                .is_ok();
-            let class = if billed {
+        .zip(first_line.par_iter())
+        .map(|((p, e), first)| {
+            let class = if first.is_some() {
                 ParcelClass::Billed
             } else {
                 ParcelClass::NotBilled
@@ -524,6 +525,7 @@ pub(crate) fn reconcile_files(
             ])
         })
         .collect();
+    drop(first_line);
 
     // Refunds: one row per parcel with a refund due or received.
     let mut refunds = rf.rows;

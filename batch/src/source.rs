@@ -467,7 +467,8 @@ impl RecordBatch {
 /// `file`, then `take` of each answer in file order. A CSV file is split into records
 /// on one thread (by the csv crate, so quoting, blank lines and line numbers are
 /// exactly [`for_each_row`]'s) while the batch read before is parsed on the others; a
-/// Parquet file is read as [`for_each_row`] reads it. Errors are [`for_each_row`]'s.
+/// Parquet file is read a slice at a time as [`for_each_row`] reads it, and each
+/// slice's rows are parsed on every core. Errors are [`for_each_row`]'s.
 pub fn map_rows<T: Send>(
     file: &InputFile,
     layout: Layout,
@@ -477,9 +478,24 @@ pub fn map_rows<T: Send>(
 ) -> Result<Vec<String>, BatchError> {
     let handle = match file.format {
         FileFormat::Parquet => {
-            return read_parquet(file, layout, profile, &mut |line, rec| {
-                take(parse(line, rec))
-            })
+            // Each slice's rows are parsed on every core, in chunks, and taken in order.
+            return parquet_text_slices(file, layout, profile, &mut |map, offset, height, cols| {
+                use rayon::prelude::*;
+                let parts: Vec<Vec<T>> = (0..height.div_ceil(PARQUET_PARSE_CHUNK))
+                    .into_par_iter()
+                    .map(|k| {
+                        let start = k * PARQUET_PARSE_CHUNK;
+                        let rows = start..(start + PARQUET_PARSE_CHUNK).min(height);
+                        let mut out = Vec::with_capacity(rows.len());
+                        parquet_rows(map, offset, cols, rows, &mut |line, rec| {
+                            out.push(parse(line, rec))
+                        });
+                        out
+                    })
+                    .collect();
+                parts.into_iter().flatten().for_each(&mut take);
+                Ok(())
+            });
         }
         FileFormat::Csv => File::open(&file.path).map_err(|e| BatchError::io(&file.path, e))?,
     };
@@ -549,11 +565,13 @@ fn parquet_slices(row_groups: impl IntoIterator<Item = usize>) -> Vec<(usize, us
     slices
 }
 
-fn read_parquet(
+/// The text columns of a Parquet file, a slice at a time: `per_slice(map, offset,
+/// height, columns)` for each slice in file order, `offset` its first row's index.
+fn parquet_text_slices(
     file: &InputFile,
     layout: Layout,
     profile: &FormatProfile,
-    f: &mut dyn FnMut(u64, &Record<'_>),
+    per_slice: &mut dyn FnMut(&ColumnMap, usize, usize, &[&StringChunked]) -> Result<(), BatchError>,
 ) -> Result<Vec<String>, BatchError> {
     let bad = |e: PolarsError| BatchError::File {
         path: file.path.clone(),
@@ -596,20 +614,49 @@ fn read_parquet(
             .map(|c| c.str())
             .collect::<Result<_, _>>()
             .map_err(bad)?;
-        // One iterator per column, advanced a row at a time: a cell by index would
-        // search the slice's chunks for every field.
-        let mut iters: Vec<_> = cols.iter().map(|c| c.iter()).collect();
-        let mut fields: Vec<&[u8]> = Vec::with_capacity(cols.len());
-        for row in 0..df.height() {
-            fields.clear();
-            for it in &mut iters {
-                fields.push(it.next().flatten().map_or(&b""[..], str::as_bytes));
-            }
-            f((offset + row) as u64 + 1, &Record::new(map, &fields));
-        }
+        per_slice(map, offset, df.height(), &cols)?;
     }
     Ok(map.map(|m| m.header).unwrap_or_default())
 }
+
+/// `f(line, record)` for the rows `rows` of one slice's columns (see
+/// [`parquet_text_slices`]); a Parquet row's line is its number from 1.
+fn parquet_rows(
+    map: &ColumnMap,
+    offset: usize,
+    cols: &[&StringChunked],
+    rows: std::ops::Range<usize>,
+    f: &mut dyn FnMut(u64, &Record<'_>),
+) {
+    // One iterator per column, advanced a row at a time: a cell by index would search
+    // the slice's chunks for every field. A column slice is a view, not a copy.
+    let start = i64::try_from(rows.start).unwrap_or(i64::MAX);
+    let sliced: Vec<StringChunked> = cols.iter().map(|c| c.slice(start, rows.len())).collect();
+    let mut iters: Vec<_> = sliced.iter().map(|c| c.iter()).collect();
+    let mut fields: Vec<&[u8]> = Vec::with_capacity(cols.len());
+    for row in rows {
+        fields.clear();
+        for it in &mut iters {
+            fields.push(it.next().flatten().map_or(&b""[..], str::as_bytes));
+        }
+        f((offset + row) as u64 + 1, &Record::new(map, &fields));
+    }
+}
+
+fn read_parquet(
+    file: &InputFile,
+    layout: Layout,
+    profile: &FormatProfile,
+    f: &mut dyn FnMut(u64, &Record<'_>),
+) -> Result<Vec<String>, BatchError> {
+    parquet_text_slices(file, layout, profile, &mut |map, offset, height, cols| {
+        parquet_rows(map, offset, cols, 0..height, f);
+        Ok(())
+    })
+}
+
+/// Rows per task when [`map_rows`] parses a Parquet slice on every core.
+const PARQUET_PARSE_CHUNK: usize = 1 << 12;
 
 #[cfg(test)]
 mod tests {
@@ -660,6 +707,43 @@ mod tests {
         assert!(expected.len() > 2 * ROW_BATCH);
         assert_eq!(got, expected);
         assert_eq!(expected[0].0, 2);
+    }
+
+    #[test]
+    fn map_rows_gives_for_each_rows_rows_and_lines_of_a_parquet_file() {
+        // More rows than a slice (and than many parse chunks), in several row groups,
+        // with nulls, so slices, chunk ends and row-group ends all fall inside the file.
+        let n = PARQUET_SLICE + 3 * PARQUET_PARSE_CHUNK + 17;
+        let ids: Vec<String> = (0..n).map(|i| format!("id{i}")).collect();
+        let notes: Vec<Option<String>> = (0..n)
+            .map(|i| (i % 5 != 0).then(|| format!("note {i}")))
+            .collect();
+        let mut df = DataFrame::new(
+            n,
+            vec![
+                Column::new("id".into(), ids),
+                Column::new("note".into(), notes),
+            ],
+        )
+        .expect("frame");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("t.parquet");
+        let f = File::create(&path).expect("create");
+        ParquetWriter::new(f)
+            .with_row_group_size(Some(50_000))
+            .finish(&mut df)
+            .expect("parquet");
+        let file = InputFile::new(path, FileFormat::Parquet);
+        let profile = FormatProfile::canonical();
+        let mut expected = Vec::new();
+        for_each_row(&file, LAYOUT, &profile, |l, r| expected.push(seen(l, r))).expect("rows");
+        let mut got = Vec::new();
+        let header = map_rows(&file, LAYOUT, &profile, seen, |r| got.push(r)).expect("parallel");
+        assert_eq!(header, ["id", "note"]);
+        assert_eq!(expected.len(), n);
+        assert_eq!(got, expected);
+        assert_eq!(expected[0], (1, vec!["id0".to_string(), String::new()]));
+        assert_eq!(expected[n - 1].0, n as u64);
     }
 
     #[test]
