@@ -46,7 +46,11 @@ mod tests {
         let index = ParcelIndex::new(keys.iter().copied());
         assert_eq!(index.get(0, "A-1"), Some(0), "the first of a repeated key");
         assert_eq!(index.get(0, "A-2"), Some(1));
-        assert_eq!(index.get(1, "A-1"), Some(2), "the carrier is part of the key");
+        assert_eq!(
+            index.get(1, "A-1"),
+            Some(2),
+            "the carrier is part of the key"
+        );
         assert_eq!(index.get(1, "A-2"), None);
         assert_eq!(index.get(0, "A-"), None, "whole ids only");
     }

@@ -379,10 +379,7 @@ pub(crate) fn reconcile_files(
 
     // Tracking: only the events of parcels with the add-on matter to a rule.
     let mut weekend_orders: HashSet<&str, FixedState> = HashSet::default();
-    weekend_orders.extend(parcels
-        .iter()
-        .filter(|p| p.weekend)
-        .map(|p| &*p.order_id));
+    weekend_orders.extend(parcels.iter().filter(|p| p.weekend).map(|p| &*p.order_id));
     let tracking_total = trk.rows.len() as u64;
     let mut events: Vec<TrackingEvent> = trk
         .rows
@@ -460,12 +457,11 @@ pub(crate) fn reconcile_files(
     drop(index);
     // The line that bills each parcel first: the smallest (invoice_date, invoice_id,
     // line_id) among its lines; a total order, so the same whatever the input order.
-    let bill_order = |l: &InvoiceLine| (l.invoice_date, &*l.invoice_id, &*l.line_id);
     let mut first_line: Vec<Option<usize>> = vec![None; parcels.len()];
     for (i, k) in parcel_of.iter().enumerate() {
         let Some(k) = *k else { continue };
         let first = &mut first_line[k];
-        if first.is_none_or(|f| bill_order(&lines[i]) < bill_order(&lines[f])) {
+        if first.is_none_or(|f| bills_before(&lines[i], &lines[f])) {
             *first = Some(i);
         }
     }
@@ -709,6 +705,12 @@ pub(crate) fn reconcile_files(
     };
     tables.sort();
     Ok(tables)
+}
+
+/// Whether `a` bills its parcel before `b`: the smaller `(invoice_date, invoice_id,
+/// line_id)`, a total order over one parcel's lines.
+fn bills_before(a: &InvoiceLine, b: &InvoiceLine) -> bool {
+    (a.invoice_date, &a.invoice_id, &a.line_id) < (b.invoice_date, &b.invoice_id, &b.line_id)
 }
 
 /// The refund rows received for one parcel.

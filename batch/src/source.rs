@@ -571,7 +571,12 @@ fn parquet_text_slices(
     file: &InputFile,
     layout: Layout,
     profile: &FormatProfile,
-    per_slice: &mut dyn FnMut(&ColumnMap, usize, usize, &[&StringChunked]) -> Result<(), BatchError>,
+    per_slice: &mut dyn FnMut(
+        &ColumnMap,
+        usize,
+        usize,
+        &[&StringChunked],
+    ) -> Result<(), BatchError>,
 ) -> Result<Vec<String>, BatchError> {
     let bad = |e: PolarsError| BatchError::File {
         path: file.path.clone(),
