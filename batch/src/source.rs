@@ -565,18 +565,17 @@ fn parquet_slices(row_groups: impl IntoIterator<Item = usize>) -> Vec<(usize, us
     slices
 }
 
+/// What [`parquet_text_slices`] calls per slice: `(map, offset, height, columns)`.
+type SliceFn<'a> =
+    dyn FnMut(&ColumnMap, usize, usize, &[&StringChunked]) -> Result<(), BatchError> + 'a;
+
 /// The text columns of a Parquet file, a slice at a time: `per_slice(map, offset,
 /// height, columns)` for each slice in file order, `offset` its first row's index.
 fn parquet_text_slices(
     file: &InputFile,
     layout: Layout,
     profile: &FormatProfile,
-    per_slice: &mut dyn FnMut(
-        &ColumnMap,
-        usize,
-        usize,
-        &[&StringChunked],
-    ) -> Result<(), BatchError>,
+    per_slice: &mut SliceFn<'_>,
 ) -> Result<Vec<String>, BatchError> {
     let bad = |e: PolarsError| BatchError::File {
         path: file.path.clone(),
