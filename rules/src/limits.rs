@@ -6,9 +6,13 @@
 //! validates them.
 //!
 //! Lengths are whole millimetres, weights whole grams. The *length* of a parcel is its
-//! longest side; *girth* is `2 × (width + height)` over the two other sides.
+//! longest side; *girth* is `2 × (width + height)` over the two other sides. A parcel's
+//! sides are checked as [`Sides`] (sorted longest first, none zero), so no check can
+//! compare them in the order they happened to be listed.
 
 use serde::{Deserialize, Serialize};
+
+use crate::sides::{Sides, SidesError};
 
 /// A locker cell (or any fixed compartment) a parcel must fit into, e.g. InPost's
 /// templates A 80×380×640, B 190×380×640 and C 410×380×640 mm.
@@ -29,9 +33,11 @@ pub struct Cell {
 }
 
 impl Cell {
-    /// Sides sorted longest first.
-    pub fn sorted_sides(&self) -> [u32; 3] {
-        sort_desc([self.length_mm, self.width_mm, self.height_mm])
+    /// The cell's inner sides, sorted longest first. An error names a zero side: a
+    /// cell read from a file is checked by [`MethodLimits::validate`], but the fields
+    /// are public and a cell built by hand is not.
+    pub fn sorted_sides(&self) -> Result<Sides, SidesError> {
+        Sides::new(self.length_mm, self.width_mm, self.height_mm)
     }
 }
 
@@ -180,19 +186,19 @@ impl Exceeded {
 }
 
 impl MethodLimits {
-    /// Checks a parcel of the given outer sides (any order) and gross weight against the
-    /// limits that do not need a packing: weight, side, sum of sides, length + girth, and
-    /// whether the *parcel as a rigid box* fits a cell. Returns every limit exceeded.
+    /// Checks a parcel of the given outer sides and gross weight against the limits that
+    /// do not need a packing: weight, side, sum of sides, length + girth, and whether the
+    /// *parcel as a rigid box* fits a cell. Returns every limit exceeded.
     ///
     /// ```
     /// use courier_rules::limits::{MethodLimits, Exceeded};
+    /// use courier_rules::Sides;
     /// let limits = MethodLimits { max_length_plus_girth_mm: Some(3000), ..Default::default() };
     /// // 1400 + 2 × (500 + 400) = 3200 mm
-    /// let over = limits.check_box([400, 1400, 500], 1000);
+    /// let over = limits.check_box(Sides::new(400, 1400, 500).unwrap(), 1000);
     /// assert_eq!(over, vec![Exceeded::LengthPlusGirth { value_mm: 3200, max_mm: 3000 }]);
     /// ```
-    pub fn check_box(&self, sides: [u32; 3], weight_g: u64) -> Vec<Exceeded> {
-        let [l, w, h] = sort_desc(sides);
+    pub fn check_box(&self, sides: Sides, weight_g: u64) -> Vec<Exceeded> {
         let mut out = Vec::new();
         if let Some(max) = self.max_weight_g {
             if weight_g > max {
@@ -203,15 +209,15 @@ impl MethodLimits {
             }
         }
         if let Some(max) = self.max_side_mm {
-            if l > max {
+            if sides.longest() > max {
                 out.push(Exceeded::Side {
-                    value_mm: l,
+                    value_mm: sides.longest(),
                     max_mm: max,
                 });
             }
         }
         if let Some(max) = self.max_sum_of_sides_mm {
-            let v = l.saturating_add(w).saturating_add(h);
+            let v = sides.sum_mm();
             if v > max {
                 out.push(Exceeded::SumOfSides {
                     value_mm: v,
@@ -220,7 +226,7 @@ impl MethodLimits {
             }
         }
         if let Some(max) = self.max_length_plus_girth_mm {
-            let v = length_plus_girth([l, w, h]);
+            let v = sides.length_plus_girth_mm();
             if v > max {
                 out.push(Exceeded::LengthPlusGirth {
                     value_mm: v,
@@ -232,7 +238,7 @@ impl MethodLimits {
             && !self
                 .cells
                 .iter()
-                .any(|c| cell_takes(c, [l, w, h], weight_g))
+                .any(|c| cell_takes(c, sides, weight_g))
         {
             out.push(Exceeded::Cells {
                 cells: self.cells.iter().map(|c| c.name.clone()).collect(),
@@ -243,7 +249,7 @@ impl MethodLimits {
 
     /// Checks every limit except the cells. Used by packers that test cells themselves
     /// (goods may pack into a cell in a shape other than a given bounding box).
-    pub fn check_box_without_cells(&self, sides: [u32; 3], weight_g: u64) -> Vec<Exceeded> {
+    pub fn check_box_without_cells(&self, sides: Sides, weight_g: u64) -> Vec<Exceeded> {
         let without = MethodLimits {
             cells: Vec::new(),
             ..self.clone()
@@ -252,15 +258,12 @@ impl MethodLimits {
     }
 
     /// Whether the limits on the sides (not weight, not cells) admit a box of these sides.
-    pub fn admits_sides(&self, sides: [u32; 3]) -> bool {
-        let [l, w, h] = sort_desc(sides);
-        self.max_side_mm.is_none_or(|m| l <= m)
-            && self
-                .max_sum_of_sides_mm
-                .is_none_or(|m| l.saturating_add(w).saturating_add(h) <= m)
+    pub fn admits_sides(&self, sides: Sides) -> bool {
+        self.max_side_mm.is_none_or(|m| sides.longest() <= m)
+            && self.max_sum_of_sides_mm.is_none_or(|m| sides.sum_mm() <= m)
             && self
                 .max_length_plus_girth_mm
-                .is_none_or(|m| length_plus_girth([l, w, h]) <= m)
+                .is_none_or(|m| sides.length_plus_girth_mm() <= m)
     }
 
     /// Validates the limits themselves: no zero limit, no zero-sized cell.
@@ -305,22 +308,16 @@ impl MethodLimits {
     }
 }
 
-/// Whether a rigid box of sorted sides `[l, w, h]` and weight fits the cell (rotation allowed).
-pub fn cell_takes(cell: &Cell, sorted: [u32; 3], weight_g: u64) -> bool {
-    let c = cell.sorted_sides();
-    sorted[0] <= c[0]
-        && sorted[1] <= c[1]
-        && sorted[2] <= c[2]
+/// Whether a rigid box of these sides and weight fits the cell (rotation allowed). A cell
+/// with a zero side takes nothing (no box of non-zero sides fits it).
+pub fn cell_takes(cell: &Cell, sides: Sides, weight_g: u64) -> bool {
+    cell.sorted_sides().is_ok_and(|c| sides.fits_within(&c))
         && cell.max_weight_g.is_none_or(|m| weight_g <= m)
 }
 
-/// `l + 2 × (w + h)` for sorted sides, saturating.
-pub fn length_plus_girth(sorted: [u32; 3]) -> u32 {
-    let girth = sorted[1].saturating_add(sorted[2]).saturating_mul(2);
-    sorted[0].saturating_add(girth)
-}
-
-/// Sorts three sides longest first.
+/// Sorts three values longest first. For a packer's working triples (a footprint with a
+/// zero third side, a bounding box being built), which may hold a zero; the sides of a
+/// box are [`Sides`], sorted by construction.
 pub fn sort_desc(mut s: [u32; 3]) -> [u32; 3] {
     s.sort_unstable_by(|a, b| b.cmp(a));
     s
