@@ -202,3 +202,34 @@ fn the_inpost_profile_reads_the_polish_export() {
     }
     assert!(FormatProfile::load(&root().join("data/formats/inpost-invoice-pl.toml")).is_ok());
 }
+
+#[test]
+fn a_zero_side_is_a_reject_naming_the_field() {
+    let d = tempfile::tempdir().unwrap();
+    let ok = "R1,2026-11-02,2026-11-03,A1,inpost,inpost_locker_standard,00-950,,0.00,0.00,PLN,1,false,false,prepaid,1000,300,200,50,";
+    tiny(
+        d.path(),
+        &[
+            ok.to_string(),
+            ok.replace("A1,", "A2,").replace(",300,200,50,", ",300,0,50,"), // line 3
+            ok.replace("A1,", "A3,").replace(",300,200,50,", ",0,200,0,"),  // line 4
+        ]
+        .join("\n"),
+        "",
+        "",
+        "",
+    );
+    let out = tempfile::tempdir().unwrap();
+    run(&options(d.path()), out.path());
+    let r = rejects(out.path());
+    let reason = |line: &str| {
+        r.iter()
+            .find(|x| x.0 == "registry.csv" && x.1 == line)
+            .unwrap_or_else(|| panic!("no reject at registry.csv:{line}: {r:#?}"))
+            .2
+            .clone()
+    };
+    assert!(reason("3").contains("field width_mm is zero"), "{r:#?}");
+    assert!(reason("4").contains("field length_mm is zero"), "{r:#?}");
+    assert_eq!(r.len(), 2, "{r:#?}");
+}

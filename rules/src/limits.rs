@@ -407,3 +407,92 @@ impl MethodCatalogue {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(name: &str, l: u32, w: u32, h: u32) -> Cell {
+        Cell {
+            name: name.into(),
+            length_mm: l,
+            width_mm: w,
+            height_mm: h,
+            max_weight_g: Some(25_000),
+        }
+    }
+
+    fn sides(l: u32, w: u32, h: u32) -> Sides {
+        Sides::new(l, w, h).unwrap()
+    }
+
+    #[test]
+    fn a_cell_takes_a_box_in_any_rotation_within_its_weight() {
+        let a = cell("A", 80, 380, 640);
+        assert_eq!(a.sorted_sides(), Ok(sides(640, 380, 80)));
+        assert!(cell_takes(&a, sides(600, 80, 300), 1_000));
+        assert!(!cell_takes(&a, sides(600, 81, 300), 1_000));
+        assert!(!cell_takes(&a, sides(600, 80, 300), 25_001));
+    }
+
+    #[test]
+    fn a_cell_with_a_zero_side_takes_nothing() {
+        let flat = cell("flat", 640, 0, 380);
+        assert_eq!(flat.sorted_sides(), Err(SidesError::ZeroWidth));
+        assert!(!cell_takes(&flat, sides(1, 1, 1), 0));
+        let limits = MethodLimits {
+            cells: vec![flat],
+            ..Default::default()
+        };
+        assert_eq!(
+            limits.check_box(sides(1, 1, 1), 0),
+            vec![Exceeded::Cells {
+                cells: vec!["flat".into()]
+            }]
+        );
+    }
+
+    #[test]
+    fn every_limit_is_measured_on_the_sorted_sides() {
+        let limits = MethodLimits {
+            max_weight_g: Some(1_000),
+            max_side_mm: Some(1_000),
+            max_sum_of_sides_mm: Some(2_000),
+            max_length_plus_girth_mm: Some(3_000),
+            cells: Vec::new(),
+        };
+        let s = sides(500, 1_400, 400);
+        assert_eq!(
+            limits.check_box(s, 1_001),
+            vec![
+                Exceeded::Weight {
+                    value_g: 1_001,
+                    max_g: 1_000
+                },
+                Exceeded::Side {
+                    value_mm: 1_400,
+                    max_mm: 1_000
+                },
+                Exceeded::SumOfSides {
+                    value_mm: 2_300,
+                    max_mm: 2_000
+                },
+                Exceeded::LengthPlusGirth {
+                    value_mm: 3_200,
+                    max_mm: 3_000
+                },
+            ]
+        );
+        assert!(!limits.admits_sides(s));
+        assert!(limits.admits_sides(sides(1_000, 500, 400)));
+        // Saturating, never wrapping to a small value.
+        let huge = sides(u32::MAX, u32::MAX, 1);
+        assert_eq!(
+            limits.check_box_without_cells(huge, 0)[1],
+            Exceeded::SumOfSides {
+                value_mm: u32::MAX,
+                max_mm: 2_000
+            }
+        );
+    }
+}

@@ -365,3 +365,55 @@ pub(crate) fn load_container_counted(
     };
     (load, work)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn carton(reference: &str, inner: [u32; 3], outer: [u32; 3]) -> Carton {
+        Carton {
+            reference: reference.into(),
+            inner_length_mm: inner[0],
+            inner_width_mm: inner[1],
+            inner_height_mm: inner[2],
+            outer_length_mm: outer[0],
+            outer_width_mm: outer[1],
+            outer_height_mm: outer[2],
+            empty_weight_g: 100,
+            max_weight_g: 10_000,
+            price: None,
+        }
+    }
+
+    #[test]
+    fn the_choice_reports_sorted_sides() {
+        let cat = [carton("a", [220, 300, 60], [226, 306, 66])];
+        let books = Item::new(297, 210, 25, 400, 2);
+        let c = choose_carton(&[books], &cat, &PackOptions::default())
+            .unwrap()
+            .unwrap();
+        assert_eq!(c.inner_sorted_mm.to_array(), [300, 220, 60]);
+        assert_eq!(c.outer_sorted_mm.to_array(), [306, 226, 66]);
+        let json = serde_json::to_value(&c).unwrap();
+        assert_eq!(json["inner_sorted_mm"], serde_json::json!([300, 220, 60]));
+        assert_eq!(json["outer_sorted_mm"], serde_json::json!([306, 226, 66]));
+    }
+
+    #[test]
+    fn a_hand_built_carton_with_a_zero_side() {
+        let books = Item::new(297, 210, 25, 400, 2);
+        let opts = PackOptions::default();
+        // A zero inner side holds nothing: passed over, as before `Sides`.
+        let cat = [
+            carton("flat", [300, 220, 0], [306, 226, 6]),
+            carton("ok", [300, 220, 60], [306, 226, 66]),
+        ];
+        let c = choose_carton(&[books], &cat, &opts).unwrap().unwrap();
+        assert_eq!(c.reference, "ok");
+        // Holding the goods with a zero outer side is an error naming the carton.
+        let cat = [carton("no-outer", [300, 220, 60], [306, 0, 66])];
+        let e = choose_carton(&[books], &cat, &opts).unwrap_err();
+        assert_eq!(e.code(), "zero_side");
+        assert_eq!(e.to_string(), "carton \"no-outer\" outer sides: width_mm is zero");
+    }
+}
