@@ -234,12 +234,7 @@ impl MethodLimits {
                 });
             }
         }
-        if !self.cells.is_empty()
-            && !self
-                .cells
-                .iter()
-                .any(|c| cell_takes(c, sides, weight_g))
-        {
+        if !self.cells.is_empty() && !self.cells.iter().any(|c| cell_takes(c, sides, weight_g)) {
             out.push(Exceeded::Cells {
                 cells: self.cells.iter().map(|c| c.name.clone()).collect(),
             });

@@ -168,9 +168,19 @@ mod tests {
     #[test]
     fn a_zero_side_is_an_error_naming_it() {
         let cases = [
-            ([0, 1, 1], SidesError::ZeroLength, "zero_length", "length_mm"),
+            (
+                [0, 1, 1],
+                SidesError::ZeroLength,
+                "zero_length",
+                "length_mm",
+            ),
             ([1, 0, 1], SidesError::ZeroWidth, "zero_width", "width_mm"),
-            ([1, 1, 0], SidesError::ZeroHeight, "zero_height", "height_mm"),
+            (
+                [1, 1, 0],
+                SidesError::ZeroHeight,
+                "zero_height",
+                "height_mm",
+            ),
         ];
         for (a, want, code, name) in cases {
             let e = Sides::from_array(a).unwrap_err();

@@ -414,6 +414,9 @@ mod tests {
         let cat = [carton("no-outer", [300, 220, 60], [306, 0, 66])];
         let e = choose_carton(&[books], &cat, &opts).unwrap_err();
         assert_eq!(e.code(), "zero_side");
-        assert_eq!(e.to_string(), "carton \"no-outer\" outer sides: width_mm is zero");
+        assert_eq!(
+            e.to_string(),
+            "carton \"no-outer\" outer sides: width_mm is zero"
+        );
     }
 }
