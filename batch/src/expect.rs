@@ -72,8 +72,8 @@ pub fn price(
     dp: u32,
     weekend: bool,
 ) -> Result<MethodPrice, Vec<MethodRefusal>> {
-    let [l, w, h] = parcel.sides_mm;
-    let volume = u64::from(l) * u64::from(w) * u64::from(h);
+    // Sides of a registry row are at most MAX_SIDE_MM: the volume never saturates.
+    let volume = parcel.sides_mm.volume_mm3();
     let p = Parcel {
         outer_sorted_mm: parcel.sides_mm,
         gross_weight_g: parcel.weight_g,

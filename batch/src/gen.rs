@@ -13,6 +13,7 @@ use std::path::Path;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use courier_engine::pricing::Seal;
+use courier_engine::Sides;
 use courier_rules::inpost::refund::{ClientType, RefundPolicy};
 
 use crate::error::BatchError;
@@ -359,12 +360,12 @@ fn gen_parcel(
         } else {
             rng.range(3000, 18000)
         };
-        let mut sides = [
+        let sides = Sides::new(
             rng.range(100, 600) as u32,
             rng.range(80, 370) as u32,
             rng.range(20, 180) as u32,
-        ];
-        sides.sort_unstable_by(|a, b| b.cmp(a));
+        )
+        .unwrap_or_else(|e| unreachable!("generated sides are at least 20 mm: {e}"));
         let unpriceable = attempt == 0 && rng.chance(8);
         let weight_g = if unpriceable { 90_000 } else { weight_g };
         let dp = tariff.minor_units();
@@ -470,9 +471,9 @@ fn write_parcel(w: &mut Writers, book: &TariffBook, g: &GenParcel) -> std::io::R
             ClientType::Postpaid => "postpaid",
         },
         p.weight_g,
-        p.sides_mm[0],
-        p.sides_mm[1],
-        p.sides_mm[2],
+        p.sides_mm.longest(),
+        p.sides_mm.middle(),
+        p.sides_mm.shortest(),
         p.bought_at.map(|b| b.to_rfc3339()).unwrap_or_default(),
     )?;
     w.registry_line += 1;

@@ -7,6 +7,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use courier_engine::pricing::Seal;
+use courier_engine::Sides;
 use courier_rules::inpost::refund::{ClientType, DispatchKind};
 use rust_decimal::Decimal;
 
@@ -95,8 +96,8 @@ pub struct RegistryParcel {
     pub weekend: bool,
     pub client_type: ClientType,
     pub weight_g: u64,
-    /// Outer sides, longest first.
-    pub sides_mm: [u32; 3],
+    /// Outer sides, longest first (a zero side is a reject, `field length_mm is zero`).
+    pub sides_mm: Sides,
     /// Units of goods (optional column `units`, default 1): the handling line.
     pub units: u32,
     /// Volume of the goods (optional column `goods_volume_mm3`; default the parcel's
@@ -387,12 +388,14 @@ fn registry_row(r: &RowReader<'_, '_>) -> Result<RegistryParcel, String> {
         )),
     })?;
     let weight_g = r.field("weight_g", |v| fields::weight_g(v, p, WeightUnit::G))?;
-    let mut sides_mm = [
+    // Each side is read (and a zero one refused, naming it) in column order first, so a
+    // row's first bad side is the one reported; `Sides` then names a zero side alike.
+    let sides_mm = Sides::new(
         r.field("length_mm", fields::side_mm)?,
         r.field("width_mm", fields::side_mm)?,
         r.field("height_mm", fields::side_mm)?,
-    ];
-    sides_mm.sort_unstable_by(|a, b| b.cmp(a));
+    )
+    .map_err(|e| format!("field {e}"))?;
     let bought_text = r.text("bought_at")?;
     let bought_at = if bought_text.trim().is_empty() {
         if weekend {

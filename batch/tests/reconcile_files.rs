@@ -11,6 +11,9 @@ use courier_batch::{reconcile, write_outputs, BatchError, FormatProfile};
 const REG_HEADER: &str = "registry_id,registry_date,handover_date,order_id,carrier,method,postal_index,region,declared_value,cod_amount,currency,seal,sturdy,weekend,client_type,weight_g,length_mm,width_mm,height_mm,bought_at";
 const INV_HEADER: &str = "invoice_id,invoice_date,line_id,carrier,order_id,track_number,method,billed_weight_g,postal_rate,insurance,cod_fee,preparing,fuel,notification,weekend_fee,total,currency";
 
+/// A registry row that parses and prices (InPost locker, 300 × 200 × 50 mm, 1 kg).
+const OK_ROW: &str = "R1,2026-11-02,2026-11-03,A1,inpost,inpost_locker_standard,00-950,,0.00,0.00,PLN,1,false,false,prepaid,1000,300,200,50,";
+
 fn write(dir: &Path, name: &str, text: &str) {
     std::fs::write(dir.join(name), text).unwrap();
 }
@@ -50,7 +53,7 @@ fn rejects(out: &Path) -> Vec<(String, String, String)> {
 #[test]
 fn each_reject_kind_names_file_line_and_field() {
     let d = tempfile::tempdir().unwrap();
-    let ok = "R1,2026-11-02,2026-11-03,A1,inpost,inpost_locker_standard,00-950,,0.00,0.00,PLN,1,false,false,prepaid,1000,300,200,50,";
+    let ok = OK_ROW;
     tiny(
         d.path(),
         &[
@@ -201,4 +204,37 @@ fn the_inpost_profile_reads_the_polish_export() {
         assert!(a == b, "{f} differs through the profile");
     }
     assert!(FormatProfile::load(&root().join("data/formats/inpost-invoice-pl.toml")).is_ok());
+}
+
+#[test]
+fn a_zero_side_is_a_reject_naming_the_field() {
+    let d = tempfile::tempdir().unwrap();
+    let ok = OK_ROW;
+    tiny(
+        d.path(),
+        &[
+            ok.to_string(),
+            ok.replace("A1,", "A2,")
+                .replace(",300,200,50,", ",300,0,50,"), // line 3
+            ok.replace("A1,", "A3,")
+                .replace(",300,200,50,", ",0,200,0,"), // line 4
+        ]
+        .join("\n"),
+        "",
+        "",
+        "",
+    );
+    let out = tempfile::tempdir().unwrap();
+    run(&options(d.path()), out.path());
+    let r = rejects(out.path());
+    let reason = |line: &str| {
+        r.iter()
+            .find(|x| x.0 == "registry.csv" && x.1 == line)
+            .unwrap_or_else(|| panic!("no reject at registry.csv:{line}: {r:#?}"))
+            .2
+            .clone()
+    };
+    assert!(reason("3").contains("field width_mm is zero"), "{r:#?}");
+    assert!(reason("4").contains("field length_mm is zero"), "{r:#?}");
+    assert_eq!(r.len(), 2, "{r:#?}");
 }

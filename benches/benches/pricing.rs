@@ -29,7 +29,7 @@ fn bench(c: &mut Criterion) {
     let inpost = CompiledTariff::from_toml_str(INPOST).expect("sample tariff");
     // The 5-unit basket's parcel: box L (index 2), 406×276×186 mm, 2050 g.
     let parcel = Parcel {
-        outer_sorted_mm: [406, 276, 186],
+        outer_sorted_mm: courier_engine::Sides::new(406, 276, 186).expect("sides"),
         gross_weight_g: 2050,
         goods_volume_mm3: 5_208_000,
         units: 5,

@@ -69,6 +69,10 @@ pub mod pricing;
 /// The carrier rules this engine evaluates (limits, catalogues, tariffs, InPost, ...).
 pub use courier_rules as rules;
 
+/// A box's sides, sorted longest first and non-zero, as parcels, cartons and verdicts
+/// hold them (re-exported from [`rules`]).
+pub use courier_rules::{Sides, SidesError};
+
 /// Exact decimal money, as every price and declared value in the API holds it
 /// (re-exported so a caller needs no direct `rust_decimal` dependency of a matching version).
 pub use rust_decimal::Decimal;

@@ -5,6 +5,7 @@
 use courier_engine::pricing::{
     CompiledTariff, Consignment, MethodRefusal, Parcel, Quote, QuoteRequest, Seal,
 };
+use courier_engine::Sides;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
@@ -21,7 +22,7 @@ fn method(t: &CompiledTariff, code: &str) -> usize {
 /// Box M outer sides, a gross weight, one unit.
 fn parcel(gross_weight_g: u64) -> Parcel {
     Parcel {
-        outer_sorted_mm: [306, 206, 156],
+        outer_sorted_mm: Sides::new(306, 206, 156).unwrap(),
         gross_weight_g,
         goods_volume_mm3: 3_000_000,
         units: 1,
@@ -81,7 +82,7 @@ fn volumetric_weight_wins() {
     let dest = t.destination("101000", "");
     // XL box outer 536 × 366 × 226 = 44,335,776 mm³ / 5000 = 8867.16 → 8868 g > 2000 g.
     let p = Parcel {
-        outer_sorted_mm: [536, 366, 226],
+        outer_sorted_mm: Sides::new(536, 366, 226).unwrap(),
         gross_weight_g: 2000,
         goods_volume_mm3: 0,
         units: 1,

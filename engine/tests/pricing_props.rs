@@ -2,6 +2,7 @@
 //! decrease when weight or declared value grows; the same request gives the same bytes.
 
 use courier_engine::pricing::{CompiledTariff, Consignment, Parcel, QuoteRequest};
+use courier_engine::Sides;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 use std::sync::OnceLock;
@@ -31,8 +32,7 @@ prop_compose! {
         carton in prop::option::of(0usize..5),
         units in 1u64..20,
     ) -> Consignment {
-        let mut s = sides;
-        s.sort_unstable_by(|a, b| b.cmp(a));
+        let s = Sides::from_array(sides).unwrap();
         Consignment {
             parcel: Parcel { outer_sorted_mm: s, gross_weight_g: gross, goods_volume_mm3: 1_000_000, units, carton },
             declared_value: cents(declared),
@@ -148,7 +148,7 @@ fn absurd_inputs_do_not_panic() {
     let t = CompiledTariff::compile(&raw, 0);
     let s = Consignment {
         parcel: Parcel {
-            outer_sorted_mm: [u32::MAX, u32::MAX, u32::MAX],
+            outer_sorted_mm: Sides::new(u32::MAX, u32::MAX, u32::MAX).unwrap(),
             gross_weight_g: u64::MAX,
             goods_volume_mm3: u64::MAX,
             units: u64::MAX,
@@ -177,7 +177,7 @@ fn absurd_inputs_do_not_panic() {
         cod_amount: None,
         weekend: false,
         parcel: Parcel {
-            outer_sorted_mm: [100, 100, 100],
+            outer_sorted_mm: Sides::new(100, 100, 100).unwrap(),
             gross_weight_g: u64::MAX,
             ..s.parcel
         },

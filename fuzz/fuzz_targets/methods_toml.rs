@@ -27,6 +27,7 @@ fuzz_target!(|data: &[u8]| {
             ([300, 200, 60], 1_000),
             ([u32::MAX, u32::MAX, u32::MAX], u64::MAX),
         ] {
+            let sides = courier_rules::Sides::from_array(sides).expect("non-zero sides");
             for e in m.limits.check_box(sides, weight) {
                 assert!(!e.describe().is_empty());
             }

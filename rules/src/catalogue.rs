@@ -12,6 +12,8 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::sides::{Sides, SidesError};
+
 /// One carton type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -41,22 +43,25 @@ pub struct Carton {
 }
 
 impl Carton {
-    /// Inner sides sorted longest first.
-    pub fn inner_sorted(&self) -> [u32; 3] {
-        crate::limits::sort_desc([
+    /// Inner sides sorted longest first (what goods are checked against). An error names
+    /// a zero side: a record read from a catalogue is checked by [`Carton::validate`],
+    /// but the fields are public and a carton built by hand is not.
+    pub fn inner_sorted(&self) -> Result<Sides, SidesError> {
+        Sides::new(
             self.inner_length_mm,
             self.inner_width_mm,
             self.inner_height_mm,
-        ])
+        )
     }
 
-    /// Outer sides sorted longest first.
-    pub fn outer_sorted(&self) -> [u32; 3] {
-        crate::limits::sort_desc([
+    /// Outer sides sorted longest first (what a carrier measures); an error names a zero
+    /// side, as [`Carton::inner_sorted`].
+    pub fn outer_sorted(&self) -> Result<Sides, SidesError> {
+        Sides::new(
             self.outer_length_mm,
             self.outer_width_mm,
             self.outer_height_mm,
-        ])
+        )
     }
 
     /// Inner volume in mm³.
@@ -99,7 +104,19 @@ impl Carton {
                 p.push(format!("{at}: {name} must be greater than 0"));
             }
         }
-        let (i, o) = (self.inner_sorted(), self.outer_sorted());
+        // The record may have a zero side (reported above), so the comparison is over the
+        // raw values sorted, not over `Sides`: every problem is reported at once.
+        let sorted = |l, w, h| crate::limits::sort_desc([l, w, h]);
+        let i = sorted(
+            self.inner_length_mm,
+            self.inner_width_mm,
+            self.inner_height_mm,
+        );
+        let o = sorted(
+            self.outer_length_mm,
+            self.outer_width_mm,
+            self.outer_height_mm,
+        );
         if i.iter().zip(o.iter()).any(|(a, b)| a > b) {
             p.push(format!(
                 "{at}: inner dimensions {i:?} do not fit inside outer dimensions {o:?}"

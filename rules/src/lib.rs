@@ -15,6 +15,7 @@ pub mod limits;
 pub mod mask;
 pub mod payload;
 pub mod postal;
+pub mod sides;
 
 pub mod aplix;
 pub mod fastriver;
@@ -22,6 +23,10 @@ pub mod inpost;
 pub mod tariff;
 pub mod tastamat;
 pub mod taxomet;
+
+/// A box's three sides, sorted longest first and non-zero: what every size limit
+/// compares (see [`sides`]).
+pub use sides::{Sides, SidesError};
 
 /// Exact decimal money, as every tariff and carrier amount holds it (re-exported so a
 /// caller needs no direct `rust_decimal` dependency of a matching version).

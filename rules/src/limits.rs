@@ -6,9 +6,13 @@
 //! validates them.
 //!
 //! Lengths are whole millimetres, weights whole grams. The *length* of a parcel is its
-//! longest side; *girth* is `2 × (width + height)` over the two other sides.
+//! longest side; *girth* is `2 × (width + height)` over the two other sides. A parcel's
+//! sides are checked as [`Sides`] (sorted longest first, none zero), so no check can
+//! compare them in the order they happened to be listed.
 
 use serde::{Deserialize, Serialize};
+
+use crate::sides::{Sides, SidesError};
 
 /// A locker cell (or any fixed compartment) a parcel must fit into, e.g. InPost's
 /// templates A 80×380×640, B 190×380×640 and C 410×380×640 mm.
@@ -29,9 +33,11 @@ pub struct Cell {
 }
 
 impl Cell {
-    /// Sides sorted longest first.
-    pub fn sorted_sides(&self) -> [u32; 3] {
-        sort_desc([self.length_mm, self.width_mm, self.height_mm])
+    /// The cell's inner sides, sorted longest first. An error names a zero side: a
+    /// cell read from a file is checked by [`MethodLimits::validate`], but the fields
+    /// are public and a cell built by hand is not.
+    pub fn sorted_sides(&self) -> Result<Sides, SidesError> {
+        Sides::new(self.length_mm, self.width_mm, self.height_mm)
     }
 }
 
@@ -180,19 +186,19 @@ impl Exceeded {
 }
 
 impl MethodLimits {
-    /// Checks a parcel of the given outer sides (any order) and gross weight against the
-    /// limits that do not need a packing: weight, side, sum of sides, length + girth, and
-    /// whether the *parcel as a rigid box* fits a cell. Returns every limit exceeded.
+    /// Checks a parcel of the given outer sides and gross weight against the limits that
+    /// do not need a packing: weight, side, sum of sides, length + girth, and whether the
+    /// *parcel as a rigid box* fits a cell. Returns every limit exceeded.
     ///
     /// ```
     /// use courier_rules::limits::{MethodLimits, Exceeded};
+    /// use courier_rules::Sides;
     /// let limits = MethodLimits { max_length_plus_girth_mm: Some(3000), ..Default::default() };
     /// // 1400 + 2 × (500 + 400) = 3200 mm
-    /// let over = limits.check_box([400, 1400, 500], 1000);
+    /// let over = limits.check_box(Sides::new(400, 1400, 500).unwrap(), 1000);
     /// assert_eq!(over, vec![Exceeded::LengthPlusGirth { value_mm: 3200, max_mm: 3000 }]);
     /// ```
-    pub fn check_box(&self, sides: [u32; 3], weight_g: u64) -> Vec<Exceeded> {
-        let [l, w, h] = sort_desc(sides);
+    pub fn check_box(&self, sides: Sides, weight_g: u64) -> Vec<Exceeded> {
         let mut out = Vec::new();
         if let Some(max) = self.max_weight_g {
             if weight_g > max {
@@ -203,15 +209,15 @@ impl MethodLimits {
             }
         }
         if let Some(max) = self.max_side_mm {
-            if l > max {
+            if sides.longest() > max {
                 out.push(Exceeded::Side {
-                    value_mm: l,
+                    value_mm: sides.longest(),
                     max_mm: max,
                 });
             }
         }
         if let Some(max) = self.max_sum_of_sides_mm {
-            let v = l.saturating_add(w).saturating_add(h);
+            let v = sides.sum_mm();
             if v > max {
                 out.push(Exceeded::SumOfSides {
                     value_mm: v,
@@ -220,7 +226,7 @@ impl MethodLimits {
             }
         }
         if let Some(max) = self.max_length_plus_girth_mm {
-            let v = length_plus_girth([l, w, h]);
+            let v = sides.length_plus_girth_mm();
             if v > max {
                 out.push(Exceeded::LengthPlusGirth {
                     value_mm: v,
@@ -228,12 +234,7 @@ impl MethodLimits {
                 });
             }
         }
-        if !self.cells.is_empty()
-            && !self
-                .cells
-                .iter()
-                .any(|c| cell_takes(c, [l, w, h], weight_g))
-        {
+        if !self.cells.is_empty() && !self.cells.iter().any(|c| cell_takes(c, sides, weight_g)) {
             out.push(Exceeded::Cells {
                 cells: self.cells.iter().map(|c| c.name.clone()).collect(),
             });
@@ -243,7 +244,7 @@ impl MethodLimits {
 
     /// Checks every limit except the cells. Used by packers that test cells themselves
     /// (goods may pack into a cell in a shape other than a given bounding box).
-    pub fn check_box_without_cells(&self, sides: [u32; 3], weight_g: u64) -> Vec<Exceeded> {
+    pub fn check_box_without_cells(&self, sides: Sides, weight_g: u64) -> Vec<Exceeded> {
         let without = MethodLimits {
             cells: Vec::new(),
             ..self.clone()
@@ -252,15 +253,12 @@ impl MethodLimits {
     }
 
     /// Whether the limits on the sides (not weight, not cells) admit a box of these sides.
-    pub fn admits_sides(&self, sides: [u32; 3]) -> bool {
-        let [l, w, h] = sort_desc(sides);
-        self.max_side_mm.is_none_or(|m| l <= m)
-            && self
-                .max_sum_of_sides_mm
-                .is_none_or(|m| l.saturating_add(w).saturating_add(h) <= m)
+    pub fn admits_sides(&self, sides: Sides) -> bool {
+        self.max_side_mm.is_none_or(|m| sides.longest() <= m)
+            && self.max_sum_of_sides_mm.is_none_or(|m| sides.sum_mm() <= m)
             && self
                 .max_length_plus_girth_mm
-                .is_none_or(|m| length_plus_girth([l, w, h]) <= m)
+                .is_none_or(|m| sides.length_plus_girth_mm() <= m)
     }
 
     /// Validates the limits themselves: no zero limit, no zero-sized cell.
@@ -305,22 +303,16 @@ impl MethodLimits {
     }
 }
 
-/// Whether a rigid box of sorted sides `[l, w, h]` and weight fits the cell (rotation allowed).
-pub fn cell_takes(cell: &Cell, sorted: [u32; 3], weight_g: u64) -> bool {
-    let c = cell.sorted_sides();
-    sorted[0] <= c[0]
-        && sorted[1] <= c[1]
-        && sorted[2] <= c[2]
+/// Whether a rigid box of these sides and weight fits the cell (rotation allowed). A cell
+/// with a zero side takes nothing (no box of non-zero sides fits it).
+pub fn cell_takes(cell: &Cell, sides: Sides, weight_g: u64) -> bool {
+    cell.sorted_sides().is_ok_and(|c| sides.fits_within(&c))
         && cell.max_weight_g.is_none_or(|m| weight_g <= m)
 }
 
-/// `l + 2 × (w + h)` for sorted sides, saturating.
-pub fn length_plus_girth(sorted: [u32; 3]) -> u32 {
-    let girth = sorted[1].saturating_add(sorted[2]).saturating_mul(2);
-    sorted[0].saturating_add(girth)
-}
-
-/// Sorts three sides longest first.
+/// Sorts three values longest first. For a packer's working triples (a footprint with a
+/// zero third side, a bounding box being built), which may hold a zero; the sides of a
+/// box are [`Sides`], sorted by construction.
 pub fn sort_desc(mut s: [u32; 3]) -> [u32; 3] {
     s.sort_unstable_by(|a, b| b.cmp(a));
     s
@@ -408,5 +400,94 @@ impl MethodCatalogue {
         } else {
             Err(DataError::Invalid(problems))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(name: &str, l: u32, w: u32, h: u32) -> Cell {
+        Cell {
+            name: name.into(),
+            length_mm: l,
+            width_mm: w,
+            height_mm: h,
+            max_weight_g: Some(25_000),
+        }
+    }
+
+    fn sides(l: u32, w: u32, h: u32) -> Sides {
+        Sides::new(l, w, h).unwrap()
+    }
+
+    #[test]
+    fn a_cell_takes_a_box_in_any_rotation_within_its_weight() {
+        let a = cell("A", 80, 380, 640);
+        assert_eq!(a.sorted_sides(), Ok(sides(640, 380, 80)));
+        assert!(cell_takes(&a, sides(600, 80, 300), 1_000));
+        assert!(!cell_takes(&a, sides(600, 81, 300), 1_000));
+        assert!(!cell_takes(&a, sides(600, 80, 300), 25_001));
+    }
+
+    #[test]
+    fn a_cell_with_a_zero_side_takes_nothing() {
+        let flat = cell("flat", 640, 0, 380);
+        assert_eq!(flat.sorted_sides(), Err(SidesError::ZeroWidth));
+        assert!(!cell_takes(&flat, sides(1, 1, 1), 0));
+        let limits = MethodLimits {
+            cells: vec![flat],
+            ..Default::default()
+        };
+        assert_eq!(
+            limits.check_box(sides(1, 1, 1), 0),
+            vec![Exceeded::Cells {
+                cells: vec!["flat".into()]
+            }]
+        );
+    }
+
+    #[test]
+    fn every_limit_is_measured_on_the_sorted_sides() {
+        let limits = MethodLimits {
+            max_weight_g: Some(1_000),
+            max_side_mm: Some(1_000),
+            max_sum_of_sides_mm: Some(2_000),
+            max_length_plus_girth_mm: Some(3_000),
+            cells: Vec::new(),
+        };
+        let s = sides(500, 1_400, 400);
+        assert_eq!(
+            limits.check_box(s, 1_001),
+            vec![
+                Exceeded::Weight {
+                    value_g: 1_001,
+                    max_g: 1_000
+                },
+                Exceeded::Side {
+                    value_mm: 1_400,
+                    max_mm: 1_000
+                },
+                Exceeded::SumOfSides {
+                    value_mm: 2_300,
+                    max_mm: 2_000
+                },
+                Exceeded::LengthPlusGirth {
+                    value_mm: 3_200,
+                    max_mm: 3_000
+                },
+            ]
+        );
+        assert!(!limits.admits_sides(s));
+        assert!(limits.admits_sides(sides(1_000, 500, 400)));
+        // Saturating, never wrapping to a small value.
+        let huge = sides(u32::MAX, u32::MAX, 1);
+        assert_eq!(
+            limits.check_box_without_cells(huge, 0)[1],
+            Exceeded::SumOfSides {
+                value_mm: u32::MAX,
+                max_mm: 2_000
+            }
+        );
     }
 }

@@ -105,7 +105,7 @@ struct PriceKey<'a> {
     sturdy: bool,
     weekend: bool,
     weight_g: u64,
-    sides_mm: [u32; 3],
+    sides_mm: courier_engine::Sides,
     units: u32,
     goods_volume_mm3: Option<u64>,
 }

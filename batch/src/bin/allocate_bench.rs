@@ -135,7 +135,7 @@ fn parcels(n: usize) -> Vec<RegistryParcel> {
                 weekend: false,
                 client_type: ClientType::Prepaid,
                 weight_g: 400 + 1_100 * w as u64,
-                sides_mm: [300, 200, 100],
+                sides_mm: courier_engine::Sides::new(300, 200, 100).expect("sides"),
                 units: 1,
                 goods_volume_mm3: None,
                 bought_at: None,

@@ -232,9 +232,9 @@ pub fn run(args: Args, format: Format) -> Result<ExitCode, CliError> {
                     .map(|p| format!(
                         "  box {}  {}×{}×{} mm  {} g",
                         p.box_reference.as_deref().unwrap_or("-"),
-                        p.outer_mm[0],
-                        p.outer_mm[1],
-                        p.outer_mm[2],
+                        p.outer_mm.longest(),
+                        p.outer_mm.middle(),
+                        p.outer_mm.shortest(),
                         p.gross_weight_g
                     ))
                     .unwrap_or_default()

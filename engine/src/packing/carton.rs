@@ -2,6 +2,7 @@
 //! a catalogue is the cheapest that holds them, and how much of a container a load fills.
 
 use courier_rules::catalogue::Carton;
+use courier_rules::Sides;
 
 use super::exact;
 use super::kind::{Dims, Kind};
@@ -186,14 +187,16 @@ pub struct CartonChoice {
     pub gross_weight_g: u64,
     /// Volume of the units.
     pub goods_volume_mm3: u64,
-    /// The carton's inner sides, longest first.
-    pub inner_sorted_mm: [u32; 3],
+    /// The carton's inner sides, longest first (JSON `[l, w, h]`).
+    pub inner_sorted_mm: Sides,
     /// The carton's outer sides, longest first (what a carrier measures).
-    pub outer_sorted_mm: [u32; 3],
+    pub outer_sorted_mm: Sides,
 }
 
 /// The cheapest carton (see [`Carton::cost_key`]) that holds all the goods within its
-/// weight limit; `Ok(None)` when none does.
+/// weight limit; `Ok(None)` when none does. A carton with a zero inner side holds
+/// nothing and is passed over; one that holds the goods but has a zero outer side is
+/// [`PackError::ZeroSide`] (a catalogue read through [`Carton::validate`] has neither).
 ///
 /// ```
 /// use courier_engine::packing::{choose_carton, Item, PackOptions};
@@ -235,8 +238,16 @@ pub(crate) fn choose_carton_within(
         if gross > c.max_weight_g {
             continue;
         }
+        // Zero inner side: no goods fit (as the fit below would find), so not a choice.
+        let Ok(inner_sorted_mm) = c.inner_sorted() else {
+            continue;
+        };
         let inner = [c.inner_length_mm, c.inner_width_mm, c.inner_height_mm];
         if let Some(p) = fit_within(&goods, inner, opts, spent, cap) {
+            let outer_sorted_mm = c.outer_sorted().map_err(|source| PackError::ZeroSide {
+                what: format!("carton {:?} outer sides", c.reference),
+                source,
+            })?;
             return Ok(Some(CartonChoice {
                 index: i,
                 reference: c.reference.clone(),
@@ -244,8 +255,8 @@ pub(crate) fn choose_carton_within(
                 goods_weight_g: goods.weight_g,
                 gross_weight_g: gross,
                 goods_volume_mm3: goods.volume_mm3,
-                inner_sorted_mm: c.inner_sorted(),
-                outer_sorted_mm: c.outer_sorted(),
+                inner_sorted_mm,
+                outer_sorted_mm,
             }));
         }
     }
@@ -353,4 +364,59 @@ pub(crate) fn load_container_counted(
         placements,
     };
     (load, work)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn carton(reference: &str, inner: [u32; 3], outer: [u32; 3]) -> Carton {
+        Carton {
+            reference: reference.into(),
+            inner_length_mm: inner[0],
+            inner_width_mm: inner[1],
+            inner_height_mm: inner[2],
+            outer_length_mm: outer[0],
+            outer_width_mm: outer[1],
+            outer_height_mm: outer[2],
+            empty_weight_g: 100,
+            max_weight_g: 10_000,
+            price: None,
+        }
+    }
+
+    #[test]
+    fn the_choice_reports_sorted_sides() {
+        let cat = [carton("a", [220, 300, 60], [226, 306, 66])];
+        let books = Item::new(297, 210, 25, 400, 2);
+        let c = choose_carton(&[books], &cat, &PackOptions::default())
+            .unwrap()
+            .unwrap();
+        assert_eq!(c.inner_sorted_mm.to_array(), [300, 220, 60]);
+        assert_eq!(c.outer_sorted_mm.to_array(), [306, 226, 66]);
+        let json = serde_json::to_value(&c).unwrap();
+        assert_eq!(json["inner_sorted_mm"], serde_json::json!([300, 220, 60]));
+        assert_eq!(json["outer_sorted_mm"], serde_json::json!([306, 226, 66]));
+    }
+
+    #[test]
+    fn a_hand_built_carton_with_a_zero_side() {
+        let books = Item::new(297, 210, 25, 400, 2);
+        let opts = PackOptions::default();
+        // A zero inner side holds nothing: passed over, as before `Sides`.
+        let cat = [
+            carton("flat", [300, 220, 0], [306, 226, 6]),
+            carton("ok", [300, 220, 60], [306, 226, 66]),
+        ];
+        let c = choose_carton(&[books], &cat, &opts).unwrap().unwrap();
+        assert_eq!(c.reference, "ok");
+        // Holding the goods with a zero outer side is an error naming the carton.
+        let cat = [carton("no-outer", [300, 220, 60], [306, 0, 66])];
+        let e = choose_carton(&[books], &cat, &opts).unwrap_err();
+        assert_eq!(e.code(), "zero_side");
+        assert_eq!(
+            e.to_string(),
+            "carton \"no-outer\" outer sides: width_mm is zero"
+        );
+    }
 }

@@ -8,7 +8,8 @@
 //! the loader, within the work budget. Lower bounds short-cut the hopeless cases (an item
 //! longer than the maximum side fails every packing).
 
-use courier_rules::limits::{sort_desc, DeliveryMethod, Exceeded, MethodLimits};
+use courier_rules::limits::{DeliveryMethod, Exceeded, MethodLimits};
+use courier_rules::Sides;
 use serde::Serialize;
 
 use super::kind::Dims;
@@ -27,9 +28,9 @@ pub struct MethodVerdict {
     /// Every limit exceeded, with the value measured on the smallest packing (or on the
     /// cell test); empty when `within`.
     pub exceeded: Vec<Exceeded>,
-    /// Sorted sides of the packing that meets the limits (when `within`), else of the
-    /// smallest packing the excess was measured on.
-    pub parcel_mm: [u32; 3],
+    /// Sides of the packing that meets the limits (when `within`), else of the smallest
+    /// packing the excess was measured on; longest first (JSON `[l, w, h]`).
+    pub parcel_mm: Sides,
 }
 
 /// Checks every method against the goods; one verdict per method, in the given order.
@@ -51,25 +52,39 @@ pub fn check_methods(
 ) -> Result<Vec<MethodVerdict>, PackError> {
     let goods = Goods::new(items)?;
     let (found, _) = solve(&goods, opts);
-    Ok(verdicts(&goods, &found, methods, opts))
+    verdicts(&goods, &found, methods, opts)
 }
 
 /// The verdicts for goods already packed into `found` (so that [`super::check_parcel`]
-/// searches the smallest box once, not once per question).
+/// searches the smallest box once, not once per question). `Err` only if a packing had
+/// a zero side, which goods [`Goods::new`] accepted never make.
 pub(crate) fn verdicts(
     goods: &Goods,
     found: &minbox::Found,
     methods: &[DeliveryMethod],
     opts: &PackOptions,
-) -> Vec<MethodVerdict> {
-    let smallest = sort_desc(found.dims);
+) -> Result<Vec<MethodVerdict>, PackError> {
+    let smallest = packed_sides(found.dims)?;
     methods
         .iter()
         .map(|m| verdict(goods, m, smallest, opts))
         .collect()
 }
 
-fn verdict(goods: &Goods, m: &DeliveryMethod, smallest: Dims, opts: &PackOptions) -> MethodVerdict {
+/// The sides of a packing's bounding box (a packer's working triple, any order).
+fn packed_sides(d: Dims) -> Result<Sides, PackError> {
+    Sides::from_array(d).map_err(|source| PackError::ZeroSide {
+        what: "the packing's box".into(),
+        source,
+    })
+}
+
+fn verdict(
+    goods: &Goods,
+    m: &DeliveryMethod,
+    smallest: Sides,
+    opts: &PackOptions,
+) -> Result<MethodVerdict, PackError> {
     let limits = &m.limits;
     let mut exceeded = Vec::new();
     if let Some(max) = limits.max_weight_g {
@@ -82,7 +97,7 @@ fn verdict(goods: &Goods, m: &DeliveryMethod, smallest: Dims, opts: &PackOptions
     }
     let mut parcel = smallest;
     if !limits.admits_sides(smallest) {
-        match admissible(goods, limits, opts) {
+        match admissible(goods, limits, opts)? {
             Some(d) => parcel = d,
             None => exceeded.extend(
                 limits
@@ -103,22 +118,26 @@ fn verdict(goods: &Goods, m: &DeliveryMethod, smallest: Dims, opts: &PackOptions
             });
         }
     }
-    MethodVerdict {
+    Ok(MethodVerdict {
         method_id: m.id.clone(),
         name: m.name.clone(),
         within: exceeded.is_empty(),
         exceeded,
         parcel_mm: parcel,
-    }
+    })
 }
 
 /// Searches for a packing whose box the side limits admit: candidate boxes built from
 /// the goods' edges, admitted by the limits, smallest volume first, each tried with the
 /// loader. `None` when the lower bound already rules it out or the search finds none.
-fn admissible(goods: &Goods, limits: &MethodLimits, opts: &PackOptions) -> Option<Dims> {
+fn admissible(
+    goods: &Goods,
+    limits: &MethodLimits,
+    opts: &PackOptions,
+) -> Result<Option<Sides>, PackError> {
     let lb = goods.lb.sides_mm;
-    if !limits.admits_sides(lb) {
-        return None; // Even the per-axis bound breaks a limit: no packing can pass.
+    if !limits.admits_sides(packed_sides(lb)?) {
+        return Ok(None); // Even the per-axis bound breaks a limit: no packing can pass.
     }
     let cap = limits
         .max_side_mm
@@ -138,12 +157,11 @@ fn admissible(goods: &Goods, limits: &MethodLimits, opts: &PackOptions) -> Optio
             for &c in &values[..=j] {
                 let d = [a, b, c];
                 let k = key_of(d);
-                if a < lb[0]
-                    || b < lb[1]
-                    || c < lb[2]
-                    || k.0 < goods.volume_mm3
-                    || !limits.admits_sides(d)
-                {
+                // At or above the bound, so no side is zero.
+                if a < lb[0] || b < lb[1] || c < lb[2] || k.0 < goods.volume_mm3 {
+                    continue;
+                }
+                if !limits.admits_sides(packed_sides(d)?) {
                     continue;
                 }
                 boxes.push((k, d));
@@ -159,12 +177,12 @@ fn admissible(goods: &Goods, limits: &MethodLimits, opts: &PackOptions) -> Optio
         // Upright goods care which side of the box is vertical: try each turn.
         for (t, _) in carton::container_turns(d, true) {
             if let Some(p) = minbox::fill(t, &goods.kinds, &mut work) {
-                return Some(sort_desc(minbox::bbox(&p)));
+                return packed_sides(minbox::bbox(&p)).map(Some);
             }
             if goods.free {
                 break;
             }
         }
     }
-    None
+    Ok(None)
 }

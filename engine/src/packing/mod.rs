@@ -253,6 +253,16 @@ pub enum PackError {
     /// The total weight does not fit in 64 bits of grams.
     #[error("total weight overflows")]
     WeightOverflow,
+    /// A box has a zero side: a carton of a catalogue that was not validated (see
+    /// [`Carton::validate`](courier_rules::catalogue::Carton::validate)), or — never for
+    /// goods this error type did not refuse — a packing.
+    #[error("{what}: {source}")]
+    ZeroSide {
+        /// The box, e.g. `carton "A4" outer sides`.
+        what: String,
+        /// Which side is zero.
+        source: courier_rules::SidesError,
+    },
     /// All units laid end to end would exceed [`MAX_TOTAL_LENGTH_MM`]: coordinates of some
     /// packings could then overflow, so the input is refused rather than mis-packed.
     #[error("goods too large in total: {length_mm} mm end to end (at most {max} mm)")]
@@ -273,6 +283,7 @@ impl PackError {
             PackError::TooLarge { .. } => "too_large",
             PackError::TooManyUnits { .. } => "too_many_units",
             PackError::WeightOverflow => "weight_overflow",
+            PackError::ZeroSide { .. } => "zero_side",
             PackError::TotalLengthTooLarge { .. } => "total_length_too_large",
         }
     }

@@ -41,7 +41,9 @@ pub fn check_parcel(
     let goods = Goods::new(items)?;
     let (found, optimal) = solve(&goods, opts);
     let packing = packing_from(&goods, &found, optimal);
-    let methods = methods.map(|m| super::methods::verdicts(&goods, &found, m, opts));
+    let methods = methods
+        .map(|m| super::methods::verdicts(&goods, &found, m, opts))
+        .transpose()?;
     let carton = cartons.map(|c| choose_carton(items, c, opts)).transpose()?;
     Ok(ParcelCheck {
         packing,

@@ -46,6 +46,7 @@
 
 use courier_rules::catalogue::Carton;
 use courier_rules::limits::sort_desc;
+use courier_rules::Sides;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -964,9 +965,15 @@ fn unit_fits_size(item: &Item, c: &Carton) -> bool {
         let inner = sort_desc([c.inner_length_mm, c.inner_width_mm, 0]);
         item.height_mm <= c.inner_height_mm && foot[0] <= inner[0] && foot[1] <= inner[1]
     } else {
-        let u = sort_desc([item.length_mm, item.width_mm, item.height_mm]);
-        let inner = c.inner_sorted();
-        (0..3).all(|a| u[a] <= inner[a])
+        // Goods and catalogue are validated before any unit is tried, so neither has a
+        // zero side here; a box with one would fit nothing.
+        match (
+            Sides::new(item.length_mm, item.width_mm, item.height_mm),
+            c.inner_sorted(),
+        ) {
+            (Ok(unit), Ok(inner)) => unit.fits_within(&inner),
+            _ => false,
+        }
     }
 }
 

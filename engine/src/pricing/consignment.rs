@@ -3,13 +3,14 @@
 //! of [`CompiledTariff::price_method`](super::CompiledTariff::price_method) (issue 14:
 //! they lived in `evaluate.rs`, which is named after what it does with them).
 
+use courier_rules::Sides;
 use rust_decimal::Decimal;
 
 /// The parcel as the carrier sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Parcel {
-    /// Outer sides, longest first.
-    pub outer_sorted_mm: [u32; 3],
+    /// Outer sides, longest first: what every limit and the volumetric weight measure.
+    pub outer_sorted_mm: Sides,
     /// Goods plus packaging.
     pub gross_weight_g: u64,
     /// Volume of the goods themselves (for the filler line).

@@ -218,7 +218,7 @@ impl CompiledTariff {
             }]);
         }
 
-        let [l, w, h] = p.outer_sorted_mm;
+        let [l, w, h] = p.outer_sorted_mm.to_array();
         let volumetric = m.volumetric_divisor.map(|div| {
             let vol = u128::from(l) * u128::from(w) * u128::from(h);
             let g = vol.div_ceil(u128::from(div));

@@ -121,11 +121,16 @@ impl CompiledTariff {
             }))
         };
         let carton = p.carton.and_then(|i| pk.boxes.get(i));
-        let inner = carton.map_or(p.outer_sorted_mm, |c| c.inner_sorted());
+        let inner = match carton {
+            // A validated tariff's boxes have no zero side; in one compiled unchecked, a
+            // box with one leaves the wrap and filler lines nothing to measure.
+            Some(c) => c.inner_sorted().map_err(|_| unpriceable())?,
+            None => p.outer_sorted_mm,
+        };
         if let Some(c) = carton {
             out[0] = part("box", c.price.unwrap_or_default(), Decimal::ONE)?;
         }
-        let [l, w, h] = inner.map(i128::from);
+        let [l, w, h] = inner.to_array().map(i128::from);
         match seal {
             Seal::None => {}
             Seal::BubbleWrap => {
@@ -174,6 +179,10 @@ impl CompiledTariff {
             .packaging
             .as_ref()
             .and_then(|pk| pk.boxes.get(p.carton?));
+        let carton = carton
+            .map(|c| c.inner_sorted().map(|inner| (c, inner)))
+            .transpose()
+            .map_err(|_| unpriceable())?;
         Ok(self
             .preparing_parts(p, seal, sturdy)?
             .into_iter()
@@ -181,8 +190,8 @@ impl CompiledTariff {
             .map(|part| {
                 let description = match part.kind {
                     "box" => match carton {
-                        Some(c) => {
-                            let [a, b, d] = c.inner_sorted();
+                        Some((c, inner)) => {
+                            let [a, b, d] = inner.to_array();
                             format!("box {} ({a}×{b}×{d} mm inside)", c.reference)
                         }
                         None => "box".to_string(),

@@ -172,10 +172,10 @@ pub struct ParcelInfo {
     /// The carton chosen from the tariff's catalogue.
     #[serde(rename = "box")]
     pub box_reference: Option<String>,
-    /// Outer sides of the parcel, longest first.
-    pub outer_mm: [u32; 3],
+    /// Outer sides of the parcel, longest first (JSON `[l, w, h]`).
+    pub outer_mm: courier_rules::Sides,
     /// Inner sides of the carton, longest first.
-    pub inner_mm: Option<[u32; 3]>,
+    pub inner_mm: Option<courier_rules::Sides>,
     /// Weight of the goods alone.
     pub goods_weight_g: u64,
     /// Goods plus carton.

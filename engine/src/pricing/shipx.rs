@@ -12,6 +12,7 @@
 //!   no such surcharge; `cod_charge_amount`, `insurance_charge_amount`,
 //!   `end_of_week_collection_charge_amount`: `null` when not asked for.
 
+use courier_rules::Sides;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -283,7 +284,19 @@ impl CompiledTariff {
                     _ => "",
                 };
                 match m.limits.cells.iter().find(|c| c.name == cell) {
-                    Some(c) => c.sorted_sides(),
+                    // A validated tariff's cells have no zero side; one compiled unchecked
+                    // may, and such a cell is no template.
+                    Some(c) => match c.sorted_sides() {
+                        Ok(s) => s,
+                        Err(e) => {
+                            return err(
+                                id,
+                                "invalid_template",
+                                format!("parcels[0].template {t:?}: cell {}: {e}", c.name),
+                                vec!["parcels[0].template".into()],
+                            )
+                        }
+                    },
                     None => {
                         return err(
                             id,
@@ -301,15 +314,12 @@ impl CompiledTariff {
                     _ => None,
                 };
                 let sides = per.and_then(|per| {
-                    let f = |v| {
-                        whole_up(v, per)
-                            .and_then(|x| u32::try_from(x).ok())
-                            .filter(|x| *x > 0)
-                    };
-                    Some([f(d.length)?, f(d.width)?, f(d.height)?])
+                    let f = |v| whole_up(v, per).and_then(|x| u32::try_from(x).ok());
+                    // A zero side is refused as a negative one.
+                    Sides::new(f(d.length)?, f(d.width)?, f(d.height)?).ok()
                 });
                 match sides {
-                    Some(s) => courier_rules::limits::sort_desc(s),
+                    Some(s) => s,
                     None => {
                         return err(
                             id,
