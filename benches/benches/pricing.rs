@@ -106,14 +106,7 @@ fn bench(c: &mut Criterion) {
     let items: Vec<Item> = basket
         .goods
         .iter()
-        .map(|l| Item {
-            length_mm: l.length_mm,
-            width_mm: l.width_mm,
-            height_mm: l.height_mm,
-            weight_g: l.weight_g,
-            qty: l.qty,
-            upright: l.upright,
-        })
+        .map(|l| l.item)
         .collect();
     g.bench_function("basket_5_units_choose_carton_only", |b| {
         b.iter(|| {
