@@ -103,11 +103,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| black_box(aplix.quote(black_box(&basket)).expect("quote")))
     });
     // The packing share of it: the carton choice alone, as quote() calls it.
-    let items: Vec<Item> = basket
-        .goods
-        .iter()
-        .map(|l| l.item)
-        .collect();
+    let items: Vec<Item> = basket.goods.iter().map(|l| l.item).collect();
     g.bench_function("basket_5_units_choose_carton_only", |b| {
         b.iter(|| {
             black_box(

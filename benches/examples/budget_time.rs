@@ -60,7 +60,9 @@ fn main() {
         .map(|i| {
             let lines = 1 + i % 2;
             (0..lines)
-                .map(|_| Item::new(rnd(999), rnd(999), rnd(999), 100, rnd(2)).with_upright(rnd(3) == 1))
+                .map(|_| {
+                    Item::new(rnd(999), rnd(999), rnd(999), 100, rnd(2)).with_upright(rnd(3) == 1)
+                })
                 .collect()
         })
         .collect();

@@ -645,7 +645,10 @@ pub fn random_mixed(seed: u64) -> Vec<Item> {
         }
         let qty = (1 + next(2)).min(left);
         left -= qty;
-        items.push(Item::new(10 + next(111), 10 + next(111), 10 + next(111), 100, qty).with_upright(next(3) == 0));
+        items.push(
+            Item::new(10 + next(111), 10 + next(111), 10 + next(111), 100, qty)
+                .with_upright(next(3) == 0),
+        );
     }
     items
 }
@@ -681,7 +684,16 @@ pub fn first_units(csv_text: &str, n: u32) -> Result<Vec<Item>, String> {
                 ))
             }
         };
-        out.push(Item::new(num(1, "length_mm")?, num(2, "width_mm")?, num(3, "height_mm")?, u64::from(num(4, "weight_g")?), qty).with_upright(upright));
+        out.push(
+            Item::new(
+                num(1, "length_mm")?,
+                num(2, "width_mm")?,
+                num(3, "height_mm")?,
+                u64::from(num(4, "weight_g")?),
+                qty,
+            )
+            .with_upright(upright),
+        );
         left -= qty;
     }
     Ok(out)

@@ -130,10 +130,7 @@ fn a_unit_no_carton_takes_names_its_line() {
     let err = String::from_utf8_lossy(&out.stderr);
     // Issue 14: the index into the goods (0-based, `goods[1]`), not a "line 1" that
     // would read as a line of the CSV file (it is line 3 there).
-    assert!(
-        err.contains("goods[1]: one unit fits no carton"),
-        "{err}"
-    );
+    assert!(err.contains("goods[1]: one unit fits no carton"), "{err}");
 }
 
 #[test]

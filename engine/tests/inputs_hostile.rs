@@ -87,7 +87,10 @@ fn json_goods_still_read() {
         "g.json",
     )
     .unwrap();
-    assert_eq!((g[0].length_mm(), g[0].qty(), g[0].is_upright()), (3, 4, true));
+    assert_eq!(
+        (g[0].length_mm(), g[0].qty(), g[0].is_upright()),
+        (3, 4, true)
+    );
 }
 
 #[test]

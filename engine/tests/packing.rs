@@ -182,11 +182,19 @@ fn item_try_new_refuses_what_pack_refuses() {
         let checked = Item::try_new(l, w, h, 1, q).err().map(|e| e.at(0));
         assert_eq!(packed, checked, "{l} × {w} × {h}, qty {q}");
     }
-    let up = Item::try_new(50, 40, 300, 100, 2).unwrap().with_upright(true);
+    let up = Item::try_new(50, 40, 300, 100, 2)
+        .unwrap()
+        .with_upright(true);
     assert!(up.is_upright());
     assert!(!up.with_upright(false).is_upright());
     assert_eq!(
-        (up.length_mm(), up.width_mm(), up.height_mm(), up.weight_g(), up.qty()),
+        (
+            up.length_mm(),
+            up.width_mm(),
+            up.height_mm(),
+            up.weight_g(),
+            up.qty()
+        ),
         (50, 40, 300, 100, 2)
     );
 }

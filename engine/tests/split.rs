@@ -280,7 +280,13 @@ fn verify_shipment_catches_lost_duplicated_and_overweight_units() {
 
     let mut heavy = s.clone();
     let i = items[0];
-    let items_heavier = [Item::new(i.length_mm(), i.width_mm(), i.height_mm(), 600, i.qty())];
+    let items_heavier = [Item::new(
+        i.length_mm(),
+        i.width_mm(),
+        i.height_mm(),
+        600,
+        i.qty(),
+    )];
     heavy.cartons[0].goods_weight_g = 600 * heavy.cartons[0].units;
     heavy.cartons[0].weight_g = heavy.cartons[0].goods_weight_g + 100;
     let err = verify_shipment(&items_heavier, &cat, &heavy).unwrap_err();
@@ -306,13 +312,16 @@ fn a_large_order_is_split_within_the_budget_validly_and_deterministically() {
         lo + ((s >> 33) % u64::from(hi - lo + 1)) as u32
     };
     let items: Vec<Item> = (0..6_000)
-        .map(|_| Item::new(
+        .map(|_| {
+            Item::new(
                 next(20, 190),
                 next(20, 140),
                 next(20, 95),
                 u64::from(next(50, 900)),
                 next(1, 2),
-            ).with_upright(next(0, 4) == 0))
+            )
+            .with_upright(next(0, 4) == 0)
+        })
         .collect();
     let a = split_into_cartons(&items, &cat, &opts()).unwrap();
     verify_shipment(&items, &cat, &a).unwrap();

@@ -42,7 +42,16 @@ fuzz_target!(|input: Input| {
         }
         units += qty;
         let side = |s: u16| u32::from(1 + s % MAX_SIDE);
-        items.push(Item::new(side(l.length), side(l.width), side(l.height), u64::from(l.weight_g), qty).with_upright(l.upright));
+        items.push(
+            Item::new(
+                side(l.length),
+                side(l.width),
+                side(l.height),
+                u64::from(l.weight_g),
+                qty,
+            )
+            .with_upright(l.upright),
+        );
     }
     if items.is_empty() {
         return;

@@ -46,7 +46,11 @@ pub struct GoodsLine {
 /// A goods line as written in a request: flat, every key known. `S` is `String` when
 /// read and `&str` when written (the calculation id hashes it without cloning).
 #[derive(Serialize, Deserialize)]
-#[serde(rename = "GoodsLine", expecting = "struct GoodsLine", deny_unknown_fields)]
+#[serde(
+    rename = "GoodsLine",
+    expecting = "struct GoodsLine",
+    deny_unknown_fields
+)]
 struct GoodsLineJson<S> {
     #[serde(default)]
     sku: S,
