@@ -94,8 +94,8 @@ struct Unit {
 /// Distinct orientations of an item: the six permutations, or the two turns about the
 /// vertical axis for an upright one.
 fn orientations(it: &Item) -> Vec<[u32; 3]> {
-    let (l, w, h) = (it.length_mm, it.width_mm, it.height_mm);
-    let mut v = if it.upright {
+    let (l, w, h) = (it.length_mm(), it.width_mm(), it.height_mm());
+    let mut v = if it.is_upright() {
         vec![[l, w, h], [w, l, h]]
     } else {
         vec![
@@ -118,7 +118,7 @@ fn units_of(items: &[Item]) -> Vec<Unit> {
         .enumerate()
         .flat_map(|(line, it)| {
             let o = orientations(it);
-            (0..it.qty).map(move |_| Unit {
+            (0..it.qty()).map(move |_| Unit {
                 line,
                 orientations: o.clone(),
             })
@@ -381,7 +381,7 @@ impl MilpMinBox {
                 }
             })
             .collect();
-        let free = items.iter().all(|i| !i.upright);
+        let free = items.iter().all(|i| !i.is_upright());
         let vertical_axis = if free {
             None
         } else {
@@ -395,7 +395,7 @@ impl MilpMinBox {
             height_mm: h,
             weight_g: items
                 .iter()
-                .map(|i| i.weight_g.saturating_mul(u64::from(i.qty)))
+                .map(|i| i.weight_g().saturating_mul(u64::from(i.qty())))
                 .fold(0u64, u64::saturating_add),
             volume_mm3: u64::from(l) * u64::from(w) * u64::from(h),
             lower_bound_mm3: lower_bound.volume_mm3,
@@ -449,7 +449,7 @@ struct Candidates {
 fn candidates(items: &[Item]) -> Result<Candidates, MilpError> {
     let heuristic = pack_heuristic(items)?;
     let units = units_of(items);
-    let free = items.iter().all(|i| !i.upright);
+    let free = items.iter().all(|i| !i.is_upright());
     let lb = heuristic.lower_bound.sides_mm;
     let total = heuristic.lower_bound.units_volume_mm3;
     let hs = [heuristic.length_mm, heuristic.width_mm, heuristic.height_mm];
