@@ -137,12 +137,12 @@ fn feasibility_answers_on_a_known_case() {
         MilpAnswer::Fits(_)
     ));
     // An upright bottle may not lie down; a free one may.
-    let mut bottle = Item::new(80, 80, 300, 900, 1);
+    let bottle = Item::new(80, 80, 300, 900, 1);
     assert!(matches!(
         fits_milp(&[bottle], [300, 80, 80]).unwrap(),
         MilpAnswer::Fits(_)
     ));
-    bottle.upright = true;
+    let bottle = bottle.with_upright(true);
     assert_eq!(
         fits_milp(&[bottle], [300, 80, 80]).unwrap(),
         MilpAnswer::DoesNotFit

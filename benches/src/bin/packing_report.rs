@@ -91,7 +91,7 @@ fn main() {
         let mut why = std::collections::BTreeMap::<&'static str, usize>::new();
         let mut open = Vec::new();
         for (id, items) in &orders {
-            let items: Vec<Item> = items.iter().map(|i| Item { upright, ..*i }).collect();
+            let items: Vec<Item> = items.iter().map(|i| i.with_upright(upright)).collect();
             let s = split_into_cartons(&items, &cartons, &split_opts).expect("split");
             if check {
                 verify_shipment(&items, &cartons, &s).expect("valid shipment");
