@@ -37,7 +37,7 @@ fn run(upright: bool, boxpacker_total: usize) {
                 per_line[p.line] += 1;
             }
         }
-        let want: Vec<u32> = items.iter().map(|i| i.qty).collect();
+        let want: Vec<u32> = items.iter().map(|i| i.qty()).collect();
         assert_eq!(per_line, want, "order {id}");
         total += s.cartons_count;
     }
