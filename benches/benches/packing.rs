@@ -48,7 +48,7 @@ fn bench(c: &mut Criterion) {
         for (name, upright) in [("free", false), ("upright", true)] {
             let orders: Vec<Vec<Item>> = orders
                 .iter()
-                .map(|o| o.iter().map(|i| Item { upright, ..*i }).collect())
+                .map(|o| o.iter().map(|i| i.with_upright(upright)).collect())
                 .collect();
             g.bench_function(format!("split/boxpacker_4288_orders_{name}"), |b| {
                 b.iter(|| {

@@ -60,9 +60,8 @@ fn main() {
         .map(|i| {
             let lines = 1 + i % 2;
             (0..lines)
-                .map(|_| Item {
-                    upright: rnd(3) == 1,
-                    ..Item::new(rnd(999), rnd(999), rnd(999), 100, rnd(2))
+                .map(|_| {
+                    Item::new(rnd(999), rnd(999), rnd(999), 100, rnd(2)).with_upright(rnd(3) == 1)
                 })
                 .collect()
         })

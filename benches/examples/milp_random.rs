@@ -12,7 +12,7 @@ fn main() {
     println!("|---|---|---|---|---|---|");
     for seed in 0..12 {
         let items = random_mixed(seed);
-        let n: u64 = items.iter().map(|i| u64::from(i.qty)).sum();
+        let n: u64 = items.iter().map(|i| u64::from(i.qty())).sum();
         if n < 2 {
             continue;
         }

@@ -61,15 +61,15 @@ fn distinct_lines(n: usize) -> Vec<Item> {
         lo + (s % u64::from(hi - lo + 1)) as u32
     };
     (0..n)
-        .map(|_| Item {
-            upright: next(0, 4) == 0,
-            ..Item::new(
+        .map(|_| {
+            Item::new(
                 next(20, 250),
                 next(20, 250),
                 next(20, 250),
                 u64::from(next(50, 2000)),
                 1,
             )
+            .with_upright(next(0, 4) == 0)
         })
         .collect()
 }

@@ -94,8 +94,8 @@ struct Unit {
 /// Distinct orientations of an item: the six permutations, or the two turns about the
 /// vertical axis for an upright one.
 fn orientations(it: &Item) -> Vec<[u32; 3]> {
-    let (l, w, h) = (it.length_mm, it.width_mm, it.height_mm);
-    let mut v = if it.upright {
+    let (l, w, h) = (it.length_mm(), it.width_mm(), it.height_mm());
+    let mut v = if it.is_upright() {
         vec![[l, w, h], [w, l, h]]
     } else {
         vec![
@@ -118,7 +118,7 @@ fn units_of(items: &[Item]) -> Vec<Unit> {
         .enumerate()
         .flat_map(|(line, it)| {
             let o = orientations(it);
-            (0..it.qty).map(move |_| Unit {
+            (0..it.qty()).map(move |_| Unit {
                 line,
                 orientations: o.clone(),
             })
@@ -381,7 +381,7 @@ impl MilpMinBox {
                 }
             })
             .collect();
-        let free = items.iter().all(|i| !i.upright);
+        let free = items.iter().all(|i| !i.is_upright());
         let vertical_axis = if free {
             None
         } else {
@@ -395,7 +395,7 @@ impl MilpMinBox {
             height_mm: h,
             weight_g: items
                 .iter()
-                .map(|i| i.weight_g.saturating_mul(u64::from(i.qty)))
+                .map(|i| i.weight_g().saturating_mul(u64::from(i.qty())))
                 .fold(0u64, u64::saturating_add),
             volume_mm3: u64::from(l) * u64::from(w) * u64::from(h),
             lower_bound_mm3: lower_bound.volume_mm3,
@@ -449,7 +449,7 @@ struct Candidates {
 fn candidates(items: &[Item]) -> Result<Candidates, MilpError> {
     let heuristic = pack_heuristic(items)?;
     let units = units_of(items);
-    let free = items.iter().all(|i| !i.upright);
+    let free = items.iter().all(|i| !i.is_upright());
     let lb = heuristic.lower_bound.sides_mm;
     let total = heuristic.lower_bound.units_volume_mm3;
     let hs = [heuristic.length_mm, heuristic.width_mm, heuristic.height_mm];
@@ -645,14 +645,10 @@ pub fn random_mixed(seed: u64) -> Vec<Item> {
         }
         let qty = (1 + next(2)).min(left);
         left -= qty;
-        items.push(Item {
-            length_mm: 10 + next(111),
-            width_mm: 10 + next(111),
-            height_mm: 10 + next(111),
-            weight_g: 100,
-            qty,
-            upright: next(3) == 0,
-        });
+        items.push(
+            Item::new(10 + next(111), 10 + next(111), 10 + next(111), 100, qty)
+                .with_upright(next(3) == 0),
+        );
     }
     items
 }
@@ -688,14 +684,16 @@ pub fn first_units(csv_text: &str, n: u32) -> Result<Vec<Item>, String> {
                 ))
             }
         };
-        out.push(Item {
-            length_mm: num(1, "length_mm")?,
-            width_mm: num(2, "width_mm")?,
-            height_mm: num(3, "height_mm")?,
-            weight_g: u64::from(num(4, "weight_g")?),
-            qty,
-            upright,
-        });
+        out.push(
+            Item::new(
+                num(1, "length_mm")?,
+                num(2, "width_mm")?,
+                num(3, "height_mm")?,
+                u64::from(num(4, "weight_g")?),
+                qty,
+            )
+            .with_upright(upright),
+        );
         left -= qty;
     }
     Ok(out)

@@ -24,7 +24,7 @@ fn engine_key(p: &Packing) -> (u64, u32, u64) {
 }
 
 fn units(items: &[Item]) -> u64 {
-    items.iter().map(|i| u64::from(i.qty)).sum()
+    items.iter().map(|i| u64::from(i.qty())).sum()
 }
 
 /// Both routes on one input: the engine must prove optimality, the MILP must prove its
@@ -137,12 +137,12 @@ fn feasibility_answers_on_a_known_case() {
         MilpAnswer::Fits(_)
     ));
     // An upright bottle may not lie down; a free one may.
-    let mut bottle = Item::new(80, 80, 300, 900, 1);
+    let bottle = Item::new(80, 80, 300, 900, 1);
     assert!(matches!(
         fits_milp(&[bottle], [300, 80, 80]).unwrap(),
         MilpAnswer::Fits(_)
     ));
-    bottle.upright = true;
+    let bottle = bottle.with_upright(true);
     assert_eq!(
         fits_milp(&[bottle], [300, 80, 80]).unwrap(),
         MilpAnswer::DoesNotFit
@@ -159,10 +159,10 @@ fn the_candidate_below_the_optimum_is_refuted_by_the_milp() {
     let units_volume: u64 = items
         .iter()
         .map(|i| {
-            u64::from(i.length_mm)
-                * u64::from(i.width_mm)
-                * u64::from(i.height_mm)
-                * u64::from(i.qty)
+            u64::from(i.length_mm())
+                * u64::from(i.width_mm())
+                * u64::from(i.height_mm())
+                * u64::from(i.qty())
         })
         .sum();
     assert!(
@@ -211,11 +211,11 @@ fn first_units_cuts_the_basket_at_n_units() {
     let items = first_units(&basket_csv().unwrap(), 3).unwrap();
     assert_eq!(items.len(), 2);
     assert_eq!(
-        (items[0].length_mm, items[0].qty, items[0].upright),
+        (items[0].length_mm(), items[0].qty(), items[0].is_upright()),
         (210, 2, false)
     );
     assert_eq!(
-        (items[1].length_mm, items[1].qty, items[1].upright),
+        (items[1].length_mm(), items[1].qty(), items[1].is_upright()),
         (120, 1, true)
     );
 }

@@ -30,7 +30,7 @@ fn boxpacker_orders_get_valid_cartons() {
             carton.inner_width_mm,
             carton.inner_height_mm,
         ];
-        let units: u32 = items.iter().map(|i| i.qty).sum();
+        let units: u32 = items.iter().map(|i| i.qty()).sum();
         assert_eq!(c.placements.len(), units as usize);
         for (i, p) in c.placements.iter().enumerate() {
             assert!(

@@ -23,7 +23,7 @@ fn run(upright: bool, boxpacker_total: usize) {
     let opts = PackOptions::default();
     let mut total = 0usize;
     for (id, items) in &orders {
-        let items: Vec<Item> = items.iter().map(|i| Item { upright, ..*i }).collect();
+        let items: Vec<Item> = items.iter().map(|i| i.with_upright(upright)).collect();
         let s = split_into_cartons(&items, &cartons, &opts)
             .unwrap_or_else(|e| panic!("order {id}: {e}"));
         // Every unit exactly once, inside its carton, no overlap, upright kept, weight
@@ -37,7 +37,7 @@ fn run(upright: bool, boxpacker_total: usize) {
                 per_line[p.line] += 1;
             }
         }
-        let want: Vec<u32> = items.iter().map(|i| i.qty).collect();
+        let want: Vec<u32> = items.iter().map(|i| i.qty()).collect();
         assert_eq!(per_line, want, "order {id}");
         total += s.cartons_count;
     }

@@ -128,10 +128,9 @@ fn a_unit_no_carton_takes_names_its_line() {
     let out = courier(&SPLIT, Some(goods));
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("line 1") && err.contains("fits no carton"),
-        "{err}"
-    );
+    // Issue 14: the index into the goods (0-based, `goods[1]`), not a "line 1" that
+    // would read as a line of the CSV file (it is line 3 there).
+    assert!(err.contains("goods[1]: one unit fits no carton"), "{err}");
 }
 
 #[test]

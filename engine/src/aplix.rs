@@ -113,14 +113,16 @@ fn units(thousandths: u64) -> f64 {
 }
 
 /// The goods of a CheckDimensions request as packing items in whole millimetres and
-/// grams (rounded up); errors name `DimensionsList[i].Field`.
+/// grams (rounded up); errors name `DimensionsList[i].Field`. The one conversion of the
+/// seed's `Dimensions` (exact decimal metres and kilograms) into the engine's goods
+/// type [`Item`]; the packer's own limits (a side over 100 m) are checked when it packs.
 ///
 /// ```
 /// use courier_engine::aplix::{items, CheckDimensionsRequest};
 /// let req: CheckDimensionsRequest = serde_json::from_str(r#"{"DimensionsList": [
 ///     {"Length": 0.1331, "Width": 0.0998, "Height": 0.0788, "Weight": 0.575, "Qty": 1}]}"#).unwrap();
 /// let i = &items(&req).unwrap()[0];
-/// assert_eq!((i.length_mm, i.width_mm, i.height_mm, i.weight_g), (134, 100, 79, 575));
+/// assert_eq!((i.length_mm(), i.width_mm(), i.height_mm(), i.weight_g()), (134, 100, 79, 575));
 /// ```
 pub fn items(req: &CheckDimensionsRequest) -> Result<Vec<Item>, AplixShapeError> {
     let mut out = Vec::with_capacity(req.dimensions_list.len());
@@ -146,16 +148,7 @@ pub fn items(req: &CheckDimensionsRequest) -> Result<Vec<Item>, AplixShapeError>
 /// Packing items (whole mm and g) as the packing's metre/kilogram goods; its own
 /// conversion gives them back exactly (the shortest decimal form of k / 1000).
 fn goods_of_items(items: &[Item]) -> Vec<GoodsM> {
-    items
-        .iter()
-        .map(|i| GoodsM {
-            length_m: units(u64::from(i.length_mm)),
-            width_m: units(u64::from(i.width_mm)),
-            height_m: units(u64::from(i.height_mm)),
-            weight_kg: units(i.weight_g),
-            quantity: i.qty,
-        })
-        .collect()
+    items.iter().map(|&i| GoodsM::from(i)).collect()
 }
 
 /// CheckDimensions of a seed-shaped request against the delivery methods' limits.
@@ -209,6 +202,9 @@ pub fn check_answer(a: &CheckDimensions) -> CheckDimensionsResponse {
 
 /// The engine's request for a seed-shaped CalculateShippingCost: goods in whole mm and g
 /// (rounded up), `Home` as the house. Errors name the seed's field (`Goods[1].Length`).
+/// The one conversion of the seed's `Goods` (exact decimal metres and kilograms, every
+/// field optional on the wire) into the engine's [`GoodsLine`]: its SKU and name, and
+/// an [`Item`].
 ///
 /// ```
 /// use courier_engine::aplix::{quote_request, CalculateShippingCostRequest};
@@ -216,8 +212,10 @@ pub fn check_answer(a: &CheckDimensions) -> CheckDimensionsResponse {
 ///     "Goods": [{"SKU": "499687", "Length": 0.1331, "Width": 0.0998, "Height": 0.0788, "Weight": 0.575, "Qty": 1}],
 ///     "Address": {"Index": "684005", "Home": "16"}, "TypeOfSeal": 1}"#).unwrap();
 /// let q = quote_request(&r).unwrap();
-/// assert_eq!((q.goods[0].length_mm, q.goods[0].width_mm, q.goods[0].height_mm), (134, 100, 79));
-/// assert_eq!(q.goods[0].weight_g, 575);
+/// let unit = q.goods[0].item;
+/// assert_eq!((unit.length_mm(), unit.width_mm(), unit.height_mm()), (134, 100, 79));
+/// assert_eq!(unit.weight_g(), 575);
+/// assert_eq!(q.goods[0].sku, "499687");
 /// assert_eq!(q.address.house, "16");
 /// ```
 pub fn quote_request(req: &CalculateShippingCostRequest) -> Result<QuoteRequest, AplixShapeError> {
@@ -239,12 +237,13 @@ pub fn quote_request(req: &CalculateShippingCostRequest) -> Result<QuoteRequest,
         goods.push(GoodsLine {
             sku: g.sku.clone().unwrap_or_default(),
             name: g.name.clone().unwrap_or_default(),
-            length_mm: side_mm(f("Length"), need("Length", g.length)?)?,
-            width_mm: side_mm(f("Width"), need("Width", g.width)?)?,
-            height_mm: side_mm(f("Height"), need("Height", g.height)?)?,
-            weight_g: thousandths_up(f("Weight"), need("Weight", g.weight)?)?,
-            qty,
-            upright: false,
+            item: Item::new(
+                side_mm(f("Length"), need("Length", g.length)?)?,
+                side_mm(f("Width"), need("Width", g.width)?)?,
+                side_mm(f("Height"), need("Height", g.height)?)?,
+                thousandths_up(f("Weight"), need("Weight", g.weight)?)?,
+                qty,
+            ),
         });
     }
     let type_of_seal =

@@ -167,7 +167,7 @@ impl<'a> LineCounter<'a> {
 /// ```
 /// use courier_engine::inputs::goods_from_text;
 /// let items = goods_from_text("length_mm,width_mm,height_mm,weight_g,qty\n300,200,30,500,2\n", "basket.csv").unwrap();
-/// assert_eq!((items[0].length_mm, items[0].qty), (300, 2));
+/// assert_eq!((items[0].length_mm(), items[0].qty()), (300, 2));
 /// let err = goods_from_text("length_mm,width_mm,height_mm,weight_g,qty\n300,0,30,500,2\n", "basket.csv").unwrap_err();
 /// assert_eq!(err.to_string(), "basket.csv: line 2, column width_mm: must be greater than 0");
 /// assert_eq!(err.code(), "bad_value");
@@ -337,14 +337,7 @@ impl<'de> serde::de::Visitor<'de> for ItemAt {
                 )))
             }
         };
-        Ok(Item {
-            length_mm: small(0)?,
-            width_mm: small(1)?,
-            height_mm: small(2)?,
-            weight_g: number(3)?,
-            qty: small(4)?,
-            upright,
-        })
+        Ok(Item::new(small(0)?, small(1)?, small(2)?, number(3)?, small(4)?).with_upright(upright))
     }
 }
 
@@ -434,14 +427,15 @@ fn goods_from_csv(text: &str, name: &str) -> Result<Vec<Item>, InputError> {
                 other => return Err(bad("upright", format!("`{other}` is not true/false"))),
             },
         };
-        items.push(Item {
-            length_mm: small(idx[0], REQUIRED[0])?,
-            width_mm: small(idx[1], REQUIRED[1])?,
-            height_mm: small(idx[2], REQUIRED[2])?,
-            weight_g: field(idx[3], REQUIRED[3], true)?,
-            qty: small(idx[4], REQUIRED[4])?,
-            upright,
-        });
+        // Arguments are evaluated in order: the first bad column is the one named.
+        let item = Item::new(
+            small(idx[0], REQUIRED[0])?,
+            small(idx[1], REQUIRED[1])?,
+            small(idx[2], REQUIRED[2])?,
+            field(idx[3], REQUIRED[3], true)?,
+            small(idx[4], REQUIRED[4])?,
+        );
+        items.push(item.with_upright(upright));
     }
     if items.is_empty() {
         return Err(InputError::NoRows {

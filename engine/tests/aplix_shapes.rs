@@ -53,7 +53,7 @@ fn metres_and_kilograms_round_up_to_whole_mm_and_g() {
         );
         let req: CheckDimensionsRequest = serde_json::from_str(&text).unwrap();
         let g = aplix::items(&req).unwrap();
-        (u64::from(g[0].length_mm), g[0].weight_g)
+        (u64::from(g[0].length_mm()), g[0].weight_g())
     };
     assert_eq!(
         one("0.3", "0.6"),
@@ -256,11 +256,11 @@ mod props {
             match aplix::items(&req) {
                 Ok(items) => {
                     let i = &items[0];
-                    let mm = Decimal::from(i.length_mm);
+                    let mm = Decimal::from(i.length_mm());
                     let thousand = Decimal::from(1000);
-                    prop_assert!(mm >= v * thousand, "{} m -> {} mm", v, i.length_mm);
-                    prop_assert!(mm - Decimal::ONE < v * thousand, "{} m -> {} mm", v, i.length_mm);
-                    prop_assert_eq!(u64::from(i.length_mm), i.weight_g);
+                    prop_assert!(mm >= v * thousand, "{} m -> {} mm", v, i.length_mm());
+                    prop_assert!(mm - Decimal::ONE < v * thousand, "{} m -> {} mm", v, i.length_mm());
+                    prop_assert_eq!(u64::from(i.length_mm()), i.weight_g());
                 }
                 Err(e) => prop_assert_eq!(e.code(), "too_large", "{}", v),
             }

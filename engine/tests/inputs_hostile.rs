@@ -87,7 +87,10 @@ fn json_goods_still_read() {
         "g.json",
     )
     .unwrap();
-    assert_eq!((g[0].length_mm, g[0].qty, g[0].upright), (3, 4, true));
+    assert_eq!(
+        (g[0].length_mm(), g[0].qty(), g[0].is_upright()),
+        (3, 4, true)
+    );
 }
 
 #[test]
@@ -111,10 +114,10 @@ fn duplicated_csv_column_is_an_error() {
 #[test]
 fn byte_order_mark_is_accepted_in_csv_and_json() {
     let csv = format!("\u{FEFF}{HEADER}\n300,200,30,500,2\n");
-    assert_eq!(goods_from_text(&csv, "b.csv").unwrap()[0].qty, 2);
+    assert_eq!(goods_from_text(&csv, "b.csv").unwrap()[0].qty(), 2);
     // Before issue 16 a JSON file with a BOM was misread as CSV.
     let json = "\u{FEFF}[{\"length_mm\": 3, \"width_mm\": 2, \"height_mm\": 1, \"weight_g\": 1, \"qty\": 1}]";
-    assert_eq!(goods_from_text(json, "b.json").unwrap()[0].length_mm, 3);
+    assert_eq!(goods_from_text(json, "b.json").unwrap()[0].length_mm(), 3);
     let boxes = "\u{FEFF}reference,inner_length_mm,inner_width_mm,inner_height_mm,outer_length_mm,outer_width_mm,outer_height_mm,empty_weight_g,max_weight_g,price\n\
                  S,200,150,100,210,160,110,80,5000,12.50\n";
     assert_eq!(

@@ -20,11 +20,11 @@ proptest! {
     fn every_packing_is_valid_and_deterministic(
         lines in prop::collection::vec((1u32..60, 1u32..60, 1u32..60, 0u64..2000, 1u32..5, any::<bool>()), 1..5)
     ) {
-        let items: Vec<Item> = lines.iter().map(|&(l, w, h, g, q, up)| Item { length_mm: l, width_mm: w, height_mm: h, weight_g: g, qty: q, upright: up }).collect();
+        let items: Vec<Item> = lines.iter().map(|&(l, w, h, g, q, up)| Item::new(l, w, h, g, q).with_upright(up)).collect();
         let p = pack(&items, &opts()).unwrap();
         prop_assert_eq!(verify(&items, &p), Ok(()));
         prop_assert!(p.volume_mm3 >= p.lower_bound_mm3);
-        prop_assert_eq!(p.weight_g, items.iter().map(|i| i.weight_g * u64::from(i.qty)).sum::<u64>());
+        prop_assert_eq!(p.weight_g, items.iter().map(|i| i.weight_g() * u64::from(i.qty())).sum::<u64>());
         let again = pack(&items, &opts()).unwrap();
         prop_assert_eq!(serde_json::to_string(&p).unwrap(), serde_json::to_string(&again).unwrap());
     }
@@ -119,10 +119,7 @@ fn tie_breaks_prefer_the_shorter_longest_side() {
 
 #[test]
 fn upright_items_keep_their_height_vertical() {
-    let items = [Item {
-        upright: true,
-        ..Item::new(50, 40, 300, 100, 2)
-    }];
+    let items = [Item::new(50, 40, 300, 100, 2).with_upright(true)];
     let p = pack(&items, &opts()).unwrap();
     assert_eq!(verify(&items, &p), Ok(()));
     assert!(p.vertical_axis.is_some());
@@ -142,7 +139,9 @@ fn bad_goods_name_the_line_and_field() {
             field: "width_mm"
         }
     );
-    assert_eq!(e.to_string(), "line 1: width_mm must be greater than 0");
+    // Issue 14: a line is named by its index into the goods list, as a JSON path.
+    assert_eq!(e.to_string(), "goods[1].width_mm: must be greater than 0");
+    assert_eq!(e.line(), Some(1));
     let e = pack(&[Item::new(10, 10, 10, 1, 0)], &opts()).unwrap_err();
     assert_eq!(
         e,
@@ -156,6 +155,48 @@ fn bad_goods_name_the_line_and_field() {
         pack(&[Item::new(200_000, 1, 1, 1, 1)], &opts()),
         Err(PackError::TooLarge { .. })
     ));
+    assert_eq!(
+        pack(&[Item::new(200_000, 1, 1, 1, 1)], &opts())
+            .unwrap_err()
+            .to_string(),
+        "goods[0].length_mm: 200000 exceeds the maximum of 100000"
+    );
+}
+
+/// The checked constructor refuses exactly the lines `pack` refuses, field by field and
+/// in the same order, and `ItemError::at` gives the error `pack` gives.
+#[test]
+fn item_try_new_refuses_what_pack_refuses() {
+    let cases = [
+        (0, 0, 0, 0),
+        (10, 0, 10, 1),
+        (10, 10, 0, 0),
+        (10, 10, 10, 0),
+        (200_000, 0, 10, 1),
+        (10, 100_001, 10, 1),
+        (100_000, 100_000, 100_000, 1),
+        (1, 1, 1, 1),
+    ];
+    for (l, w, h, q) in cases {
+        let packed = pack(&[Item::new(l, w, h, 1, q)], &opts()).err();
+        let checked = Item::try_new(l, w, h, 1, q).err().map(|e| e.at(0));
+        assert_eq!(packed, checked, "{l} × {w} × {h}, qty {q}");
+    }
+    let up = Item::try_new(50, 40, 300, 100, 2)
+        .unwrap()
+        .with_upright(true);
+    assert!(up.is_upright());
+    assert!(!up.with_upright(false).is_upright());
+    assert_eq!(
+        (
+            up.length_mm(),
+            up.width_mm(),
+            up.height_mm(),
+            up.weight_g(),
+            up.qty()
+        ),
+        (50, 40, 300, 100, 2)
+    );
 }
 
 fn method(id: &str, limits: MethodLimits) -> DeliveryMethod {
@@ -367,7 +408,7 @@ fn check_dimensions_rounds_up_and_reports_every_method() {
         quantity: 1,
     }];
     let e = check_dimensions(&bad, &methods, &opts()).unwrap_err();
-    assert!(e.to_string().contains("line 0: length_m"), "{e}");
+    assert!(e.to_string().contains("goods[0].length_m: "), "{e}");
     let neg = [GoodsM {
         length_m: 0.1,
         width_m: -0.2,

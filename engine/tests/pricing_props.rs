@@ -1,6 +1,7 @@
 //! Properties over random parcels and requests: breakdowns add up to totals; prices never
 //! decrease when weight or declared value grows; the same request gives the same bytes.
 
+use courier_engine::packing::Item;
 use courier_engine::pricing::{CompiledTariff, Consignment, Parcel, QuoteRequest};
 use courier_engine::Sides;
 use proptest::prelude::*;
@@ -116,7 +117,9 @@ proptest! {
         prop_assert_eq!(&a, &b);
         // The id depends on the content: one more unit, another id.
         let mut other = req.clone();
-        other.goods[0].qty += 1;
+        let g = other.goods[0].item;
+        other.goods[0].item = Item::new(g.length_mm(), g.width_mm(), g.height_mm(), g.weight_g(), g.qty() + 1)
+            .with_upright(g.is_upright());
         prop_assert_ne!(t.quote(&req).unwrap().calculation_id, t.quote(&other).unwrap().calculation_id);
     }
 }

@@ -41,15 +41,15 @@ fn check(items: &[Item], cat: &[Carton], s: &CartonSplit) -> Result<(), String> 
         for p in &c.placements {
             let it = items.get(p.line).ok_or("bad line")?;
             seen[p.line] += 1;
-            goods += it.weight_g;
+            goods += it.weight_g();
             let mut a = [p.dx_mm, p.dy_mm, p.dz_mm];
-            let mut b = [it.length_mm, it.width_mm, it.height_mm];
+            let mut b = [it.length_mm(), it.width_mm(), it.height_mm()];
             a.sort();
             b.sort();
             if a != b {
                 return Err(format!("carton {k}: wrong size for line {}", p.line));
             }
-            if it.upright && p.dz_mm != it.height_mm {
+            if it.is_upright() && p.dz_mm != it.height_mm() {
                 return Err(format!("carton {k}: line {} not upright", p.line));
             }
             if p.x_mm + p.dx_mm > inner[0]
@@ -77,8 +77,8 @@ fn check(items: &[Item], cat: &[Carton], s: &CartonSplit) -> Result<(), String> 
         }
     }
     for (l, it) in items.iter().enumerate() {
-        if seen[l] != u64::from(it.qty) {
-            return Err(format!("line {l}: {} of {} placed", seen[l], it.qty));
+        if seen[l] != u64::from(it.qty()) {
+            return Err(format!("line {l}: {} of {} placed", seen[l], it.qty()));
         }
     }
     if s.cartons_count != s.cartons.len() || s.cartons_lower_bound > s.cartons_count {
@@ -88,15 +88,15 @@ fn check(items: &[Item], cat: &[Carton], s: &CartonSplit) -> Result<(), String> 
 }
 
 fn unit_fits_alone(it: &Item, c: &Carton) -> bool {
-    let weight = it.weight_g + c.empty_weight_g <= c.max_weight_g;
-    let size = if it.upright {
-        let mut f = [it.length_mm, it.width_mm];
+    let weight = it.weight_g() + c.empty_weight_g <= c.max_weight_g;
+    let size = if it.is_upright() {
+        let mut f = [it.length_mm(), it.width_mm()];
         let mut g = [c.inner_length_mm, c.inner_width_mm];
         f.sort();
         g.sort();
-        it.height_mm <= c.inner_height_mm && f[0] <= g[0] && f[1] <= g[1]
+        it.height_mm() <= c.inner_height_mm && f[0] <= g[0] && f[1] <= g[1]
     } else {
-        let mut u = [it.length_mm, it.width_mm, it.height_mm];
+        let mut u = [it.length_mm(), it.width_mm(), it.height_mm()];
         let mut g = [c.inner_length_mm, c.inner_width_mm, c.inner_height_mm];
         u.sort();
         g.sort();
@@ -115,9 +115,7 @@ proptest! {
         boxes in prop::collection::vec(
             (80u32..300, 80u32..300, 40u32..250, 0u64..300, 500u64..9000, prop::option::of(1u32..50)), 1..4),
     ) {
-        let items: Vec<Item> = lines.iter().map(|&(l, w, h, g, q, up)| Item {
-            length_mm: l, width_mm: w, height_mm: h, weight_g: g, qty: q, upright: up,
-        }).collect();
+        let items: Vec<Item> = lines.iter().map(|&(l, w, h, g, q, up)| Item::new(l, w, h, g, q).with_upright(up)).collect();
         let cat: Vec<Carton> = boxes.iter().enumerate().map(|(i, &(l, w, h, e, m, p))| {
             carton(&format!("C{i}"), [l, w, h], e, e + m, p.map(Decimal::from))
         }).collect();
@@ -126,7 +124,7 @@ proptest! {
                 prop_assert_eq!(check(&items, &cat, &s), Ok(()));
                 prop_assert_eq!(verify_shipment(&items, &cat, &s), Ok(()));
                 // The bound holds against the goods themselves.
-                let vol: u64 = items.iter().map(|i| u64::from(i.length_mm * i.width_mm * i.height_mm) * u64::from(i.qty)).sum();
+                let vol: u64 = items.iter().map(|i| u64::from(i.length_mm() * i.width_mm() * i.height_mm()) * u64::from(i.qty())).sum();
                 let max_vol = cat.iter().map(|c| c.inner_volume_mm3()).max().unwrap();
                 prop_assert!(s.cartons_count as u64 >= vol.div_ceil(max_vol));
                 // Same input, same answer.
@@ -199,22 +197,10 @@ fn goods_only_one_type_takes_are_not_crowded_out() {
         carton("tall", [305, 229, 520], 100, 10_000, None),
     ];
     let items = [
-        Item {
-            upright: true,
-            ..Item::new(330, 230, 6, 320, 6)
-        },
-        Item {
-            upright: true,
-            ..Item::new(297, 210, 8, 457, 3)
-        },
-        Item {
-            upright: true,
-            ..Item::new(297, 210, 4, 208, 3)
-        },
-        Item {
-            upright: true,
-            ..Item::new(297, 210, 3, 180, 3)
-        },
+        Item::new(330, 230, 6, 320, 6).with_upright(true),
+        Item::new(297, 210, 8, 457, 3).with_upright(true),
+        Item::new(297, 210, 4, 208, 3).with_upright(true),
+        Item::new(297, 210, 3, 180, 3).with_upright(true),
     ];
     let s = split_into_cartons(&items, &cat, &opts()).unwrap();
     check(&items, &cat, &s).unwrap();
@@ -228,10 +214,7 @@ fn a_unit_no_carton_takes_is_an_error_naming_its_line() {
     let ok = Item::new(100, 100, 50, 100, 3);
     let long = Item::new(400, 10, 10, 100, 1);
     let heavy = Item::new(10, 10, 10, 4_950, 1);
-    let tall_upright = Item {
-        upright: true,
-        ..Item::new(50, 50, 150, 10, 1)
-    };
+    let tall_upright = Item::new(50, 50, 150, 10, 1).with_upright(true);
     let e = split_into_cartons(&[ok, long], &cat, &opts()).unwrap_err();
     assert_eq!(
         e,
@@ -240,9 +223,10 @@ fn a_unit_no_carton_takes_is_an_error_naming_its_line() {
             why: "too large for every carton"
         }
     );
-    assert!(e.to_string().starts_with("line 1:"), "{e}");
+    // Issue 14: the line is named by its index into the goods list.
+    assert!(e.to_string().starts_with("goods[1]:"), "{e}");
     let e = split_into_cartons(&[ok, ok, heavy], &cat, &opts()).unwrap_err();
-    assert!(e.to_string().contains("line 2") && e.to_string().contains("heavy"));
+    assert!(e.to_string().contains("goods[2]") && e.to_string().contains("heavy"));
     let e = split_into_cartons(&[tall_upright], &cat, &opts()).unwrap_err();
     assert!(matches!(e, SplitError::UnitFitsNoCarton { line: 0, .. }));
 }
@@ -295,8 +279,14 @@ fn verify_shipment_catches_lost_duplicated_and_overweight_units() {
     assert!(verify_shipment(&items, &cat, &dup).is_err());
 
     let mut heavy = s.clone();
-    let mut items_heavier = items;
-    items_heavier[0].weight_g = 600;
+    let i = items[0];
+    let items_heavier = [Item::new(
+        i.length_mm(),
+        i.width_mm(),
+        i.height_mm(),
+        600,
+        i.qty(),
+    )];
     heavy.cartons[0].goods_weight_g = 600 * heavy.cartons[0].units;
     heavy.cartons[0].weight_g = heavy.cartons[0].goods_weight_g + 100;
     let err = verify_shipment(&items_heavier, &cat, &heavy).unwrap_err();
@@ -322,15 +312,15 @@ fn a_large_order_is_split_within_the_budget_validly_and_deterministically() {
         lo + ((s >> 33) % u64::from(hi - lo + 1)) as u32
     };
     let items: Vec<Item> = (0..6_000)
-        .map(|_| Item {
-            upright: next(0, 4) == 0,
-            ..Item::new(
+        .map(|_| {
+            Item::new(
                 next(20, 190),
                 next(20, 140),
                 next(20, 95),
                 u64::from(next(50, 900)),
                 next(1, 2),
             )
+            .with_upright(next(0, 4) == 0)
         })
         .collect();
     let a = split_into_cartons(&items, &cat, &opts()).unwrap();

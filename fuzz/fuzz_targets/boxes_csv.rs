@@ -33,10 +33,7 @@ fuzz_target!(|data: &[u8]| {
     }
     let basket = [
         Item::new(300, 200, 30, 500, 2),
-        Item {
-            upright: true,
-            ..Item::new(120, 90, 100, 350, 1)
-        },
+        Item::new(120, 90, 100, 350, 1).with_upright(true),
     ];
     let Some(choice) = choose_carton(&basket, &cartons, &QUICK).expect("valid basket") else {
         return;

@@ -36,10 +36,7 @@ fuzz_target!(|data: &[u8]| {
     }
     let basket = [
         Item::new(300, 200, 30, 500, 2),
-        Item {
-            upright: true,
-            ..Item::new(120, 90, 100, 350, 1)
-        },
+        Item::new(120, 90, 100, 350, 1).with_upright(true),
     ];
     let verdicts = check_methods(&basket, &cat.methods, &QUICK).expect("valid basket");
     assert_eq!(verdicts.len(), cat.methods.len());

@@ -42,14 +42,16 @@ fuzz_target!(|input: Input| {
         }
         units += qty;
         let side = |s: u16| u32::from(1 + s % MAX_SIDE);
-        items.push(Item {
-            length_mm: side(l.length),
-            width_mm: side(l.width),
-            height_mm: side(l.height),
-            weight_g: u64::from(l.weight_g),
-            qty,
-            upright: l.upright,
-        });
+        items.push(
+            Item::new(
+                side(l.length),
+                side(l.width),
+                side(l.height),
+                u64::from(l.weight_g),
+                qty,
+            )
+            .with_upright(l.upright),
+        );
     }
     if items.is_empty() {
         return;

@@ -38,7 +38,7 @@ fuzz_target!(|data: &[u8]| {
     let units = req
         .goods
         .iter()
-        .fold(0u64, |n, g| n.saturating_add(u64::from(g.qty)));
+        .fold(0u64, |n, g| n.saturating_add(u64::from(g.item.qty())));
     if units > MAX_UNITS {
         return;
     }

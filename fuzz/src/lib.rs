@@ -16,7 +16,7 @@ pub const QUICK: PackOptions = PackOptions {
 pub fn units(items: &[Item]) -> u64 {
     items
         .iter()
-        .fold(0u64, |n, i| n.saturating_add(u64::from(i.qty)))
+        .fold(0u64, |n, i| n.saturating_add(u64::from(i.qty())))
 }
 
 /// Packs `items` and, when the engine accepts them, asserts the invariants of a packing:
@@ -50,8 +50,8 @@ pub fn check_packing(items: &[Item], p: &Packing) {
     let units_volume: u64 = items
         .iter()
         .map(|i| {
-            (u64::from(i.length_mm) * u64::from(i.width_mm) * u64::from(i.height_mm))
-                .saturating_mul(u64::from(i.qty))
+            (u64::from(i.length_mm()) * u64::from(i.width_mm()) * u64::from(i.height_mm()))
+                .saturating_mul(u64::from(i.qty()))
         })
         .fold(0, u64::saturating_add);
     assert_eq!(p.lower_bound.units_volume_mm3, units_volume);
@@ -63,7 +63,7 @@ pub fn check_packing(items: &[Item], p: &Packing) {
             p.lower_bound.sides_mm
         );
     }
-    let weight: u64 = items.iter().map(|i| i.weight_g * u64::from(i.qty)).sum();
+    let weight: u64 = items.iter().map(|i| i.weight_g() * u64::from(i.qty())).sum();
     assert_eq!(p.weight_g, weight, "weight does not add up");
 }
 

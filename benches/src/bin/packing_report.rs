@@ -91,7 +91,7 @@ fn main() {
         let mut why = std::collections::BTreeMap::<&'static str, usize>::new();
         let mut open = Vec::new();
         for (id, items) in &orders {
-            let items: Vec<Item> = items.iter().map(|i| Item { upright, ..*i }).collect();
+            let items: Vec<Item> = items.iter().map(|i| i.with_upright(upright)).collect();
             let s = split_into_cartons(&items, &cartons, &split_opts).expect("split");
             if check {
                 verify_shipment(&items, &cartons, &s).expect("valid shipment");
@@ -105,7 +105,7 @@ fn main() {
                 fewer += usize::from(s.cartons_count < theirs);
                 more += usize::from(s.cartons_count > theirs);
                 if s.cartons_count > theirs && std::env::var_os("SPLIT_DEBUG").is_some() {
-                    eprintln!("{id} upright={upright}: ours {} theirs {theirs} lb {} boxes {:?} items {:?}", s.cartons_count, s.cartons_lower_bound, s.cartons.iter().map(|c| (c.reference.clone(), c.units, c.weight_g)).collect::<Vec<_>>(), items.iter().map(|i| (i.length_mm, i.width_mm, i.height_mm, i.weight_g, i.qty)).collect::<Vec<_>>());
+                    eprintln!("{id} upright={upright}: ours {} theirs {theirs} lb {} boxes {:?} items {:?}", s.cartons_count, s.cartons_lower_bound, s.cartons.iter().map(|c| (c.reference.clone(), c.units, c.weight_g)).collect::<Vec<_>>(), items.iter().map(|i| (i.length_mm(), i.width_mm(), i.height_mm(), i.weight_g(), i.qty())).collect::<Vec<_>>());
                 }
             }
             *hist.entry(s.cartons_count).or_default() += 1;
@@ -134,7 +134,7 @@ fn main() {
                 if all {
                     refuted_orders += 1;
                 } else {
-                    let units: u32 = items.iter().map(|i| i.qty).sum();
+                    let units: u32 = items.iter().map(|i| i.qty()).sum();
                     open.push((id.clone(), units, open_types));
                 }
             }
@@ -159,7 +159,7 @@ fn main() {
                     "open {id} upright={upright}: {units} units, not refuted in {types:?}; items {:?}",
                     items
                         .iter()
-                        .map(|i| (i.length_mm, i.width_mm, i.height_mm, i.weight_g, i.qty))
+                        .map(|i| (i.length_mm(), i.width_mm(), i.height_mm(), i.weight_g(), i.qty()))
                         .collect::<Vec<_>>()
                 );
             }

@@ -14,7 +14,12 @@ use serde::{Deserialize, Serialize};
 
 use super::{check_methods, pack, Item, MethodVerdict, PackError, PackOptions};
 
-/// One line of goods as Aplix sends it.
+/// One line of goods as Aplix's CheckDimensions sends it: floating-point metres and
+/// kilograms, no upright flag. A wire shape only — the engine's goods type is [`Item`]
+/// (whole mm and g), which [`GoodsM::to_item`] converts it into (rounding up, the one
+/// place this happens) and [`GoodsM::from`] back. The seed's own JSON shapes, with its
+/// field names and exact decimals, are `courier_rules::aplix::shapes` (converted in
+/// `courier_engine::aplix`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct GoodsM {
     /// Length of one unit, in metres.
@@ -55,9 +60,9 @@ pub struct CheckDimensions {
 #[non_exhaustive]
 pub enum CheckDimensionsError {
     /// A size or weight is zero, negative, NaN or infinite.
-    #[error("line {line}: {field} must be a finite number greater than 0 (got {value})")]
+    #[error("goods[{line}].{field}: must be a finite number greater than 0 (got {value})")]
     NotPositive {
-        /// The goods line (0-based, as [`PackError`]).
+        /// 0-based index of the line in the goods list, as [`PackError`] names it.
         line: usize,
         /// The field's name in the Aplix request.
         field: &'static str,
@@ -65,9 +70,9 @@ pub enum CheckDimensionsError {
         value: String,
     },
     /// A value does not fit in whole millimetres or grams.
-    #[error("line {line}: {field} = {value} is too large")]
+    #[error("goods[{line}].{field}: {value} is too large")]
     TooLarge {
-        /// The goods line (0-based, as [`PackError`]).
+        /// 0-based index of the line in the goods list, as [`PackError`] names it.
         line: usize,
         /// The field's name in the Aplix request.
         field: &'static str,
@@ -115,6 +120,45 @@ fn thousandths_up(line: usize, field: &'static str, v: f64) -> Result<u64, Check
     })
 }
 
+impl GoodsM {
+    /// The line in whole millimetres and grams, each rounded up; `line` (its index in
+    /// the list) is what an error names. Not checked against the packer's limits
+    /// (a zero quantity, a side over 100 m): the packing does that, as for every [`Item`].
+    pub fn to_item(&self, line: usize) -> Result<Item, CheckDimensionsError> {
+        let side = |field: &'static str, v: f64| -> Result<u32, CheckDimensionsError> {
+            let mm = thousandths_up(line, field, v)?;
+            u32::try_from(mm).map_err(|_| CheckDimensionsError::TooLarge {
+                line,
+                field,
+                value: v.to_string(),
+            })
+        };
+        let (l, w, h) = (
+            side("length_m", self.length_m)?,
+            side("width_m", self.width_m)?,
+            side("height_m", self.height_m)?,
+        );
+        let weight_g = thousandths_up(line, "weight_kg", self.weight_kg)?;
+        Ok(Item::new(l, w, h, weight_g, self.quantity))
+    }
+}
+
+impl From<Item> for GoodsM {
+    /// Whole mm and g as metres and kilograms (k / 1000, exact for every value below
+    /// 2^53); [`GoodsM::to_item`] gives the item back exactly, through the float's
+    /// shortest decimal form. The upright flag has no place on this wire and is dropped.
+    fn from(i: Item) -> GoodsM {
+        let units = |thousandths: u64| thousandths as f64 / 1000.0;
+        GoodsM {
+            length_m: units(u64::from(i.length_mm)),
+            width_m: units(u64::from(i.width_mm)),
+            height_m: units(u64::from(i.height_mm)),
+            weight_kg: units(i.weight_g),
+            quantity: i.qty,
+        }
+    }
+}
+
 /// Aplix CheckDimensions.
 ///
 /// ```
@@ -134,24 +178,11 @@ pub fn check_dimensions(
     methods: &[DeliveryMethod],
     opts: &PackOptions,
 ) -> Result<CheckDimensions, CheckDimensionsError> {
-    let mut items = Vec::with_capacity(goods.len());
-    for (line, g) in goods.iter().enumerate() {
-        let side = |field: &'static str, v: f64| -> Result<u32, CheckDimensionsError> {
-            let mm = thousandths_up(line, field, v)?;
-            u32::try_from(mm).map_err(|_| CheckDimensionsError::TooLarge {
-                line,
-                field,
-                value: v.to_string(),
-            })
-        };
-        let (l, w, h) = (
-            side("length_m", g.length_m)?,
-            side("width_m", g.width_m)?,
-            side("height_m", g.height_m)?,
-        );
-        let weight_g = thousandths_up(line, "weight_kg", g.weight_kg)?;
-        items.push(Item::new(l, w, h, weight_g, g.quantity));
-    }
+    let items = goods
+        .iter()
+        .enumerate()
+        .map(|(line, g)| g.to_item(line))
+        .collect::<Result<Vec<_>, _>>()?;
     let p = pack(&items, opts)?;
     let verdicts = check_methods(&items, methods, opts)?;
     let m = |mm: u32| Decimal::new(i64::from(mm), 3);

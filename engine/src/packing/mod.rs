@@ -68,26 +68,91 @@ pub const MAX_UNITS: u64 = 1_000_000;
 /// and twice it, inside `u32`.
 pub const MAX_TOTAL_LENGTH_MM: u64 = (u32::MAX / 4) as u64;
 
-/// One line of goods: a unit's size and weight, and how many units.
+/// One line of goods: a unit's size and weight, how many units, and whether they must
+/// stay upright — the goods type of the whole engine. Packing takes it as is; pricing's
+/// [`GoodsLine`](crate::pricing::GoodsLine) is one of these plus the SKU and name it
+/// echoes; the Aplix wire shapes in metres and kilograms ([`GoodsM`],
+/// `courier_rules::aplix::shapes`) convert into it, rounding up, in one place each.
+///
+/// The fields are private and set once: [`Item::new`] takes any sizes (goods as a
+/// caller wrote them), [`Item::try_new`] refuses a line the packer would refuse, and
+/// [`Item::with_upright`] keeps a side vertical. [`Item::new`] does not check, on
+/// purpose: what the packer must assume is partly about the whole list (units, weight
+/// and length in total, the line a message names), so every entry point ([`pack`],
+/// [`check_methods`], [`choose_carton`], [`split_into_cartons`], …) validates the list
+/// first, with [`Item::check`] for each line, and answers [`PackError`] naming the line.
+/// A quote's goods with a zero side therefore fail where they always did — after the
+/// request's own fields, as `goods[i].field` — not while the JSON is read.
+///
+/// Serialised with the field names of the JSON inputs (`length_mm`, …, `qty`,
+/// `upright`), as before the fields were private.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Item {
     /// Length of one unit, in mm.
-    pub length_mm: u32,
+    length_mm: u32,
     /// Width of one unit, in mm.
-    pub width_mm: u32,
+    width_mm: u32,
     /// Height of one unit, in mm (the vertical side when `upright`).
-    pub height_mm: u32,
+    height_mm: u32,
     /// Weight of one unit.
-    pub weight_g: u64,
+    weight_g: u64,
     /// Number of units (at least 1).
-    pub qty: u32,
+    qty: u32,
     /// The unit must keep `height_mm` vertical (it may still turn about the vertical axis).
     #[serde(default)]
-    pub upright: bool,
+    upright: bool,
+}
+
+/// A goods line the packer refuses, without its position in the list (the entry points
+/// add it: [`PackError::Zero`], [`PackError::TooLarge`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ItemError {
+    /// A side or the quantity is 0.
+    #[error("{field}: must be greater than 0")]
+    Zero {
+        /// The field's name (`length_mm`, `width_mm`, `height_mm`, `qty`).
+        field: &'static str,
+    },
+    /// A side exceeds [`MAX_SIDE_MM`].
+    #[error("{field}: {value} exceeds the maximum of {max}")]
+    TooLarge {
+        /// The field's name.
+        field: &'static str,
+        /// The value given.
+        value: u64,
+        /// The largest value accepted.
+        max: u64,
+    },
+}
+
+impl ItemError {
+    /// A stable, machine-readable code (snake_case), the same as [`PackError::code`] of
+    /// the error it becomes.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ItemError::Zero { .. } => "zero",
+            ItemError::TooLarge { .. } => "too_large",
+        }
+    }
+
+    /// The error naming the goods line `line` (0-based index into the list).
+    pub fn at(self, line: usize) -> PackError {
+        match self {
+            ItemError::Zero { field } => PackError::Zero { line, field },
+            ItemError::TooLarge { field, value, max } => PackError::TooLarge {
+                line,
+                field,
+                value,
+                max,
+            },
+        }
+    }
 }
 
 impl Item {
-    /// A freely rotatable item.
+    /// `qty` units of one size and weight, free to rotate; not checked (see the type's
+    /// docs): the packing entry points check every line.
     pub fn new(length_mm: u32, width_mm: u32, height_mm: u32, weight_g: u64, qty: u32) -> Item {
         Item {
             length_mm,
@@ -97,6 +162,90 @@ impl Item {
             qty,
             upright: false,
         }
+    }
+
+    /// [`Item::new`], refused when the packer would refuse the line: a side or `qty` of
+    /// 0, or a side over [`MAX_SIDE_MM`].
+    ///
+    /// ```
+    /// use courier_engine::packing::{Item, ItemError};
+    /// assert!(Item::try_new(300, 200, 30, 500, 2).is_ok());
+    /// let e = Item::try_new(300, 0, 30, 500, 2).unwrap_err();
+    /// assert_eq!(e, ItemError::Zero { field: "width_mm" });
+    /// assert_eq!(e.at(1).to_string(), "goods[1].width_mm: must be greater than 0");
+    /// ```
+    pub fn try_new(
+        length_mm: u32,
+        width_mm: u32,
+        height_mm: u32,
+        weight_g: u64,
+        qty: u32,
+    ) -> Result<Item, ItemError> {
+        let item = Item::new(length_mm, width_mm, height_mm, weight_g, qty);
+        item.check().map(|()| item)
+    }
+
+    /// The same line, keeping `height_mm` vertical when `upright` (it may still turn
+    /// about the vertical axis), free to rotate otherwise.
+    #[must_use]
+    pub fn with_upright(self, upright: bool) -> Item {
+        Item { upright, ..self }
+    }
+
+    /// Whether the packer takes this line on its own: every side in 1..=[`MAX_SIDE_MM`]
+    /// (checked in the order length, width, height), then `qty` ≥ 1. The limits on the
+    /// whole list (units, weight and length in total) are checked by the entry points.
+    pub fn check(&self) -> Result<(), ItemError> {
+        for (field, v) in [
+            ("length_mm", self.length_mm),
+            ("width_mm", self.width_mm),
+            ("height_mm", self.height_mm),
+        ] {
+            if v == 0 {
+                return Err(ItemError::Zero { field });
+            }
+            if v > MAX_SIDE_MM {
+                return Err(ItemError::TooLarge {
+                    field,
+                    value: u64::from(v),
+                    max: u64::from(MAX_SIDE_MM),
+                });
+            }
+        }
+        if self.qty == 0 {
+            return Err(ItemError::Zero { field: "qty" });
+        }
+        Ok(())
+    }
+
+    /// Length of one unit, in mm.
+    pub fn length_mm(&self) -> u32 {
+        self.length_mm
+    }
+
+    /// Width of one unit, in mm.
+    pub fn width_mm(&self) -> u32 {
+        self.width_mm
+    }
+
+    /// Height of one unit, in mm (the vertical side when upright).
+    pub fn height_mm(&self) -> u32 {
+        self.height_mm
+    }
+
+    /// Weight of one unit, in g.
+    pub fn weight_g(&self) -> u64 {
+        self.weight_g
+    }
+
+    /// Number of units.
+    pub fn qty(&self) -> u32 {
+        self.qty
+    }
+
+    /// Whether the units must keep `height_mm` vertical.
+    pub fn is_upright(&self) -> bool {
+        self.upright
     }
 }
 
@@ -215,7 +364,13 @@ pub struct Packing {
     pub placements: Vec<Placement>,
 }
 
-/// Bad goods, naming the line (0-based row) and the field.
+/// Bad goods, naming the line and the field.
+///
+/// A line is named by its 0-based index into the goods list, as a JSON path does:
+/// `goods[1].width_mm` (the second line; a quote request's field of that name is the
+/// same path). File parsers name what an editor shows instead — a CSV line counts the
+/// header as line 1 ([`crate::inputs`]) — so "line N" in a message is always a line of
+/// a file, never an index.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum PackError {
@@ -223,17 +378,17 @@ pub enum PackError {
     #[error("no goods: at least one line with qty ≥ 1 is required")]
     NoGoods,
     /// A side or the quantity of a line is 0.
-    #[error("line {line}: {field} must be greater than 0")]
+    #[error("goods[{line}].{field}: must be greater than 0")]
     Zero {
-        /// 0-based input row.
+        /// 0-based index of the line in the goods list.
         line: usize,
         /// The field's name.
         field: &'static str,
     },
     /// A side of a line exceeds [`MAX_SIDE_MM`].
-    #[error("line {line}: {field} = {value} exceeds the maximum of {max}")]
+    #[error("goods[{line}].{field}: {value} exceeds the maximum of {max}")]
     TooLarge {
-        /// 0-based input row.
+        /// 0-based index of the line in the goods list.
         line: usize,
         /// The field's name.
         field: &'static str,
@@ -287,6 +442,14 @@ impl PackError {
             PackError::TotalLengthTooLarge { .. } => "total_length_too_large",
         }
     }
+
+    /// The goods line the error is about (0-based index), when it is about one line.
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            PackError::Zero { line, .. } | PackError::TooLarge { line, .. } => Some(*line),
+            _ => None,
+        }
+    }
 }
 
 /// Validated goods: kinds for the packers plus totals.
@@ -309,26 +472,7 @@ impl Goods {
         let mut volume = 0u64;
         let mut sides = [0u32; 3];
         for (line, it) in items.iter().enumerate() {
-            for (field, v) in [
-                ("length_mm", it.length_mm),
-                ("width_mm", it.width_mm),
-                ("height_mm", it.height_mm),
-            ] {
-                if v == 0 {
-                    return Err(PackError::Zero { line, field });
-                }
-                if v > MAX_SIDE_MM {
-                    return Err(PackError::TooLarge {
-                        line,
-                        field,
-                        value: u64::from(v),
-                        max: u64::from(MAX_SIDE_MM),
-                    });
-                }
-            }
-            if it.qty == 0 {
-                return Err(PackError::Zero { line, field: "qty" });
-            }
+            it.check().map_err(|e| e.at(line))?;
             units += u64::from(it.qty);
             if units > MAX_UNITS {
                 return Err(PackError::TooManyUnits {

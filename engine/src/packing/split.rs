@@ -177,18 +177,18 @@ pub enum SplitError {
     #[error("carton catalogue: {0}")]
     BadCarton(String),
     /// Splitting cannot help: even a single unit of this line has no carton.
-    #[error("line {line}: one unit fits no carton of the catalogue ({why})")]
+    #[error("goods[{line}]: one unit fits no carton of the catalogue ({why})")]
     UnitFitsNoCarton {
-        /// 0-based input row.
+        /// 0-based index of the line in the goods list.
         line: usize,
         /// Too large, too heavy, or both, for every carton.
         why: &'static str,
     },
     /// Defensive: the filling loop placed nothing although every unit fits some carton
     /// alone. Reported instead of looping forever.
-    #[error("line {line}: no carton could take another unit")]
+    #[error("goods[{line}]: no carton could take another unit")]
     NoProgress {
-        /// 0-based input row of the first line left.
+        /// 0-based index of the first line left in the goods list.
         line: usize,
     },
 }

@@ -21,29 +21,87 @@ use super::money::round_money;
 use super::preparing::{CostLine, Seal};
 use super::refusal::MethodRefusal;
 
-/// One line of goods (Aplix `Goods`), in millimetres and grams.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// One line of goods of a quote request: the packing's [`Item`] (whole millimetres and
+/// grams), with the shop's SKU and name, which are echoed and hashed into the
+/// calculation id but never priced. The Aplix seed's `Goods` (metres and kilograms) is
+/// converted into it by [`crate::aplix::quote_request`].
+///
+/// Its JSON is flat, the fields of an [`Item`] beside `sku` and `name` (`{"sku": "A-1",
+/// "length_mm": 240, …, "qty": 2}`), read and written through an "as written" form
+/// rather than `#[serde(flatten)]`, which would silently let a misspelt key through
+/// (serde ignores `deny_unknown_fields` under `flatten`). The serialised fields and
+/// their order are those of the calculation ids of before: `sku`, `name`, `length_mm`,
+/// `width_mm`, `height_mm`, `weight_g`, `qty`, `upright`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(from = "GoodsLineJson<String>")]
 pub struct GoodsLine {
     /// The shop's article number, echoed; not used in pricing.
-    #[serde(default)]
     pub sku: String,
     /// The article's name, echoed; not used in pricing.
-    #[serde(default)]
     pub name: String,
-    /// Length of one unit.
-    pub length_mm: u32,
-    /// Width of one unit.
-    pub width_mm: u32,
-    /// Height of one unit.
-    pub height_mm: u32,
-    /// Weight of one unit.
-    pub weight_g: u64,
-    /// Number of units (at least 1).
-    pub qty: u32,
-    /// Must stay upright (may still turn about the vertical axis).
+    /// What is packed and priced: the size and weight of one unit, how many, upright.
+    pub item: Item,
+}
+
+/// A goods line as written in a request: flat, every key known. `S` is `String` when
+/// read and `&str` when written (the calculation id hashes it without cloning).
+#[derive(Serialize, Deserialize)]
+#[serde(
+    rename = "GoodsLine",
+    expecting = "struct GoodsLine",
+    deny_unknown_fields
+)]
+struct GoodsLineJson<S> {
     #[serde(default)]
-    pub upright: bool,
+    sku: S,
+    #[serde(default)]
+    name: S,
+    length_mm: u32,
+    width_mm: u32,
+    height_mm: u32,
+    weight_g: u64,
+    qty: u32,
+    #[serde(default)]
+    upright: bool,
+}
+
+impl From<GoodsLineJson<String>> for GoodsLine {
+    fn from(g: GoodsLineJson<String>) -> Self {
+        GoodsLine {
+            sku: g.sku,
+            name: g.name,
+            item: Item::new(g.length_mm, g.width_mm, g.height_mm, g.weight_g, g.qty)
+                .with_upright(g.upright),
+        }
+    }
+}
+
+impl Serialize for GoodsLine {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let i = &self.item;
+        GoodsLineJson {
+            sku: self.sku.as_str(),
+            name: self.name.as_str(),
+            length_mm: i.length_mm(),
+            width_mm: i.width_mm(),
+            height_mm: i.height_mm(),
+            weight_g: i.weight_g(),
+            qty: i.qty(),
+            upright: i.is_upright(),
+        }
+        .serialize(s)
+    }
+}
+
+impl From<Item> for GoodsLine {
+    /// The item without SKU or name.
+    fn from(item: Item) -> Self {
+        GoodsLine {
+            sku: String::new(),
+            name: String::new(),
+            item,
+        }
+    }
 }
 
 /// Recipient address (Aplix `Address`). Zones use `index` (postal index), else `region`.
@@ -151,18 +209,10 @@ impl QuoteRequest {
 }
 
 impl GoodsLine {
-    /// A line of `qty` units of one size and weight, without SKU or name, free to turn.
+    /// A line of `qty` units of one size and weight, without SKU or name, free to turn
+    /// ([`Item::new`]: checked when the request is quoted).
     pub fn new(length_mm: u32, width_mm: u32, height_mm: u32, weight_g: u64, qty: u32) -> Self {
-        GoodsLine {
-            sku: String::new(),
-            name: String::new(),
-            length_mm,
-            width_mm,
-            height_mm,
-            weight_g,
-            qty,
-            upright: false,
-        }
+        GoodsLine::from(Item::new(length_mm, width_mm, height_mm, weight_g, qty))
     }
 }
 
@@ -301,8 +351,10 @@ pub struct Quote {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum QuoteError {
-    /// The goods cannot be packed (naming the line and field).
-    #[error("goods: {0}")]
+    /// The goods cannot be packed. A line's error names it as the request's field
+    /// (`goods[1].width_mm: must be greater than 0`); one about the goods as a whole is
+    /// prefixed `goods: `.
+    #[error("{prefix}{err}", prefix = if .0.line().is_some() { "" } else { "goods: " }, err = .0)]
     Goods(#[from] PackError),
     /// A negative declared value.
     #[error("declared_value: must not be negative (got {0})")]
@@ -482,18 +534,7 @@ impl CompiledTariff {
         let Some(pk) = &self.packaging else {
             return Err(QuoteError::NoPackaging(self.id.clone()));
         };
-        let items: Vec<Item> = req
-            .goods
-            .iter()
-            .map(|g| Item {
-                length_mm: g.length_mm,
-                width_mm: g.width_mm,
-                height_mm: g.height_mm,
-                weight_g: g.weight_g,
-                qty: g.qty,
-                upright: g.upright,
-            })
-            .collect();
+        let items: Vec<Item> = req.goods.iter().map(|g| g.item).collect();
         let choice = choose_carton(&items, &pk.boxes, opts)?;
         // The address as a whole, after the goods are known to pack and before any
         // method is priced.
@@ -525,7 +566,7 @@ impl CompiledTariff {
             }
             return Ok(quote);
         };
-        let units: u64 = req.goods.iter().map(|g| u64::from(g.qty)).sum();
+        let units: u64 = items.iter().map(|i| u64::from(i.qty())).sum();
         let parcel = Parcel {
             outer_sorted_mm: choice.outer_sorted_mm,
             gross_weight_g: choice.gross_weight_g,

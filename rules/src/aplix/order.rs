@@ -76,7 +76,12 @@ impl std::fmt::Debug for Customer {
     }
 }
 
-/// One line of goods.
+/// One line of goods as Aplix's order and CalculateShippingCost JSON carry it: the
+/// seed's field names, metres and kilograms as exact decimals, every field optional on
+/// the wire (this crate validates an order's lines). A wire shape only: the engine's
+/// goods type is `courier_engine::packing::Item` (whole mm and g), priced as
+/// `courier_engine::pricing::GoodsLine`, which `courier_engine::aplix::quote_request`
+/// converts this into, rounding up.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Goods {
     /// `SKU`: the shop's article code; a line needs `SKU` or `Name`.
