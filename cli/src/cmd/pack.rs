@@ -3,7 +3,8 @@
 //! Goods come from CSV (header `length_mm,width_mm,height_mm,weight_g,qty`, optional
 //! `sku` and `upright`) or JSON (an array of items, or `{"items": [...]}`), chosen by the
 //! file's first non-blank character. Rows are numbered from 0 (the first row after the
-//! header), as the `line` of every placement. The parsing lives in the library
+//! header), as the `line` of every placement; the engine's errors name the same index
+//! as `goods[i]` (docs/input.md). The parsing lives in the library
 //! (`courier_engine::inputs`) so the fuzz harness runs the same code.
 //!
 //! Aplix's own CheckDimensions request (`{"DimensionsList": [{"Length", "Width",
