@@ -34,6 +34,7 @@ use crate::profile::FormatProfile;
 use crate::reconcile::{read_input, unique_parcels};
 use crate::records::{self, RegistryParcel};
 use crate::reject::{InputKind, Reject};
+use crate::sort_key::{sort_by_keys, SortKey};
 use crate::source;
 use crate::table::FileCount;
 use crate::tariffs::TariffBook;
@@ -463,7 +464,11 @@ pub fn compare(opts: &CompareOptions) -> Result<Comparison, BatchError> {
     )?;
     let mut rejects = read.rejects;
     let mut parcels = unique_parcels(read.rows, &read.files_read, &book, &mut rejects);
-    parcels.par_sort_unstable_by(|a, b| {
+    let keys = parcels
+        .par_iter()
+        .map(|p| SortKey::<2>::new().str(&p.order_id).int(p.carrier.into()))
+        .collect();
+    sort_by_keys(&mut parcels, keys, |a, b| {
         (&a.order_id, a.carrier, a.at).cmp(&(&b.order_id, b.carrier, b.at))
     });
     rejects.sort_by(|a, b| (&a.file, a.line, &a.reason).cmp(&(&b.file, b.line, &b.reason)));

@@ -69,6 +69,7 @@ pub mod reject;
 pub mod report;
 pub mod row_file;
 pub mod sink;
+pub(crate) mod sort_key;
 pub mod source;
 pub mod summary;
 pub mod table;

@@ -32,6 +32,7 @@ use crate::records::{
     TrackingEvent,
 };
 use crate::reject::{InputKind, Reject};
+use crate::sort_key::{sort_by_keys, Ranks, SortKey};
 use crate::source::{self, InputFile, Layout, Record};
 use crate::table::{self, FileCount, MoneyIn, Row, Table, Tables};
 use crate::tariffs::TariffBook;
@@ -182,7 +183,11 @@ pub(crate) fn unique_parcels(
     rejects: &mut Vec<Reject>,
 ) -> Vec<RegistryParcel> {
     let mut parcels = rows;
-    parcels.par_sort_unstable_by(|a, b| {
+    let keys = parcels
+        .par_iter()
+        .map(|p| SortKey::<2>::new().int(p.carrier.into()).str(&p.order_id))
+        .collect();
+    sort_by_keys(&mut parcels, keys, |a, b| {
         (a.carrier, &a.order_id, a.at).cmp(&(b.carrier, &b.order_id, b.at))
     });
     let mut kept: Vec<RegistryParcel> = Vec::with_capacity(parcels.len());
@@ -411,7 +416,20 @@ pub(crate) fn reconcile_files(
     // partition and bucket (docs/reconciliation.md).
     progress("matching invoices");
     let mut lines = inv.rows;
-    lines.par_sort_unstable_by(|a, b| {
+    let keys = {
+        // Most lines share their invoice id with thousands of others: compared as a rank.
+        let invoices = Ranks::new(lines.iter().map(|l| &*l.invoice_id));
+        lines
+            .par_iter()
+            .map(|l| {
+                SortKey::<3>::new()
+                    .rank(&invoices, &l.invoice_id)
+                    .str(&l.line_id)
+                    .str(&l.order_id)
+            })
+            .collect()
+    };
+    sort_by_keys(&mut lines, keys, |a, b| {
         (&a.invoice_id, &a.line_id, &a.order_id, a.at).cmp(&(
             &b.invoice_id,
             &b.line_id,
