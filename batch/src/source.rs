@@ -537,6 +537,43 @@ pub fn map_rows<T: Send>(
     Ok(map.header)
 }
 
+/// Bytes of a CSV file's start that [`row_estimate`] counts lines in.
+const ESTIMATE_SAMPLE: usize = 1 << 16;
+
+/// About how many data rows `file` holds, for reserving memory before reading it: a
+/// Parquet file's row count from its metadata, a CSV file's length over the mean line
+/// length of its first [`ESTIMATE_SAMPLE`] bytes. Zero when it cannot tell (unreadable
+/// file, no line in the sample); the reader reports any error itself. Only ever a
+/// capacity: an estimate off either way costs memory or one reallocation, not rows.
+pub fn row_estimate(file: &InputFile) -> usize {
+    use std::io::Read;
+    let Ok(mut handle) = File::open(&file.path) else {
+        return 0;
+    };
+    match file.format {
+        FileFormat::Parquet => ParquetReader::new(handle)
+            .get_metadata()
+            .map_or(0, |m| m.num_rows),
+        FileFormat::Csv => {
+            let len = handle.metadata().map_or(0, |m| m.len());
+            let mut sample = Vec::with_capacity(ESTIMATE_SAMPLE);
+            if handle
+                .by_ref()
+                .take(ESTIMATE_SAMPLE as u64)
+                .read_to_end(&mut sample)
+                .is_err()
+            {
+                return 0;
+            }
+            let lines = sample.iter().filter(|&&b| b == b'\n').count() as u64;
+            match (lines, sample.len() as u64) {
+                (0, _) | (_, 0) => 0,
+                (lines, read) => usize::try_from(len.saturating_mul(lines) / read).unwrap_or(0),
+            }
+        }
+    }
+}
+
 /// Rows per slice of a Parquet file: the file is read a slice at a time, so memory
 /// holds one slice's text, not the file's. Slices follow the file's row groups (whole
 /// row groups up to this many rows; a larger row group in pieces of this size).
@@ -748,6 +785,39 @@ mod tests {
         assert_eq!(got, expected);
         assert_eq!(expected[0], (1, vec!["id0".to_string(), String::new()]));
         assert_eq!(expected[n - 1].0, n as u64);
+    }
+
+    #[test]
+    fn row_estimate_is_near_the_row_count_and_zero_when_it_cannot_tell() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let csv = dir.path().join("t.csv");
+        let mut text = b"id,note\n".to_vec();
+        for i in 0..20_000 {
+            text.extend(format!("{i},note {}\n", "x".repeat(i % 13)).as_bytes());
+        }
+        std::fs::write(&csv, &text).expect("write");
+        let n = row_estimate(&InputFile::new(csv, FileFormat::Csv));
+        assert!(
+            (18_000..22_000).contains(&n),
+            "{n} rows estimated for 20,000"
+        );
+
+        let mut df =
+            DataFrame::new(3, vec![Column::new("id".into(), ["a", "b", "c"])]).expect("frame");
+        let parquet = dir.path().join("t.parquet");
+        ParquetWriter::new(File::create(&parquet).expect("create"))
+            .finish(&mut df)
+            .expect("parquet");
+        assert_eq!(
+            row_estimate(&InputFile::new(parquet, FileFormat::Parquet)),
+            3
+        );
+
+        let one_line = dir.path().join("one.csv");
+        std::fs::write(&one_line, "id,note").expect("write");
+        assert_eq!(row_estimate(&InputFile::new(one_line, FileFormat::Csv)), 0);
+        let missing = dir.path().join("missing.csv");
+        assert_eq!(row_estimate(&InputFile::new(missing, FileFormat::Csv)), 0);
     }
 
     #[test]
