@@ -18,6 +18,7 @@ use rayon::prelude::*;
 
 use crate::compare::{Cheapest, ComparedParcel, Comparison, Sums, TariffInfo, Totals, COMPONENTS};
 use crate::compare_report;
+use crate::csv_record::push_record;
 use crate::error::BatchError;
 use crate::sink::ParquetLines;
 use crate::table::FileCount;
@@ -191,11 +192,6 @@ impl<'c> ParcelCells<'c> {
     }
 }
 
-/// A writer of CSV text into memory for about `rows` rows, set as [`csv_out`]'s is.
-fn csv_text(rows: usize) -> csv::Writer<Vec<u8>> {
-    csv::WriterBuilder::new().from_writer(Vec::with_capacity(rows * 160))
-}
-
 /// A buffered CSV file being written (shared with `tariffs allocate`'s outputs).
 pub(crate) type CsvOut = csv::Writer<BufWriter<File>>;
 
@@ -307,13 +303,8 @@ pub fn write_comparison(dir: &Path, c: &Comparison) -> Result<CompareSummary, Ba
     let csv_path = dir.join("parcels.csv");
     let file = File::create(&csv_path).map_err(|e| BatchError::io(&csv_path, e))?;
     let mut out = BufWriter::with_capacity(1 << 20, file);
-    let mut header = csv_text(1);
-    header
-        .write_record(&columns)
-        .map_err(|e| BatchError::io(&csv_path, e))?;
-    let header = header
-        .into_inner()
-        .map_err(|e| BatchError::io(&csv_path, e.into_error()))?;
+    let mut header = Vec::new();
+    push_record(&mut header, columns.iter().map(String::as_str));
     out.write_all(&header)
         .map_err(|e| BatchError::io(&csv_path, e))?;
     let pq_path = dir.join("parcels.parquet");
@@ -337,18 +328,18 @@ pub fn write_comparison(dir: &Path, c: &Comparison) -> Result<CompareSummary, Ba
                     .par_chunks(CSV_PIECE)
                     .map(|ps| {
                         let mut row = vec![String::new(); width];
-                        let mut w = csv_text(ps.len());
+                        let mut text = Vec::with_capacity(ps.len() * 160);
                         for p in ps {
                             cells.fill(p, &mut row);
-                            w.write_record(&row)?;
+                            push_record(&mut text, row.iter().map(String::as_str));
                         }
-                        w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+                        text
                     })
-                    .collect::<Result<Vec<Vec<u8>>, csv::Error>>()
+                    .collect::<Vec<Vec<u8>>>()
             },
         );
         pushed?;
-        for piece in text.map_err(|e| BatchError::io(&csv_path, e))? {
+        for piece in text {
             out.write_all(&piece)
                 .map_err(|e| BatchError::io(&csv_path, e))?;
         }

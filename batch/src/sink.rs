@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
+use crate::csv_record::push_record;
 use crate::error::BatchError;
 use crate::report::{self, ReportRows};
 use crate::summary::{Summary, SummaryBuilder};
@@ -29,43 +30,6 @@ const PARQUET_BATCH: usize = 1 << 16;
 /// [`RENDER_CHUNK`] rows, in parallel.
 const RENDER_WINDOW: usize = 1 << 15;
 const RENDER_CHUNK: usize = 1 << 11;
-
-/// Appends one CSV record to `out`, byte for byte as the `csv` crate's default writer
-/// writes it (a test holds the two to the same bytes): a field is quoted when it holds a
-/// comma, a quote, `\r` or `\n`, with its quotes doubled; a record that would be empty
-/// is written `""`, so that it reads back as one empty field and not as a blank line.
-///
-/// Written by hand because the writer's general state machine (any delimiter, quote
-/// style, terminator, output buffer) was most of the cost of writing `lines.csv`
-/// (BENCHMARKS.md, "Writing CSV without the csv writer").
-fn push_record<'c>(out: &mut Vec<u8>, cells: impl Iterator<Item = &'c str>) {
-    let start = out.len();
-    for (i, cell) in cells.enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        let bytes = cell.as_bytes();
-        if bytes
-            .iter()
-            .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
-        {
-            out.push(b'"');
-            for &b in bytes {
-                if b == b'"' {
-                    out.push(b'"');
-                }
-                out.push(b);
-            }
-            out.push(b'"');
-        } else {
-            out.extend_from_slice(bytes);
-        }
-    }
-    if out.len() == start {
-        out.extend_from_slice(b"\"\"");
-    }
-    out.push(b'\n');
-}
 
 /// The CSV text of consecutive records.
 fn render_records<'r, R: Cells + ?Sized + 'r>(
@@ -423,54 +387,5 @@ impl Sink {
         }
         std::fs::remove_dir(&self.partial).map_err(|e| BatchError::io(&self.partial, e))?;
         Ok(summary)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    /// What the `csv` crate's default writer writes for these records.
-    fn csv_crate(records: &[Vec<String>]) -> Vec<u8> {
-        let mut w = csv::WriterBuilder::new()
-            .flexible(true)
-            .from_writer(Vec::new());
-        for r in records {
-            w.write_record(r).expect("write");
-        }
-        w.into_inner().expect("flush")
-    }
-
-    #[test]
-    fn push_record_quotes_as_the_csv_crate_does() {
-        let records: Vec<Vec<String>> = [
-            &["a", "b,c", "say \"hi\"", "two\nlines", "cr\r", ""][..],
-            &[""],
-            &[],
-            &["", ""],
-            &["ünïcode", " spaced ", "#", "'"],
-        ]
-        .iter()
-        .map(|r| r.iter().map(|c| c.to_string()).collect())
-        .collect();
-        let ours = render_records(records.iter().map(Vec::as_slice), 0);
-        assert_eq!(
-            String::from_utf8_lossy(&ours),
-            String::from_utf8_lossy(&csv_crate(&records))
-        );
-    }
-
-    proptest! {
-        #[test]
-        fn push_record_writes_the_csv_crates_bytes(
-            records in proptest::collection::vec(
-                proptest::collection::vec("[a,\"\r\n é]{0,6}", 0..5),
-                0..8,
-            )
-        ) {
-            let ours = render_records(records.iter().map(Vec::as_slice), 0);
-            prop_assert_eq!(ours, csv_crate(&records));
-        }
     }
 }
