@@ -408,12 +408,12 @@ pub enum PackError {
     /// The total weight does not fit in 64 bits of grams.
     #[error("total weight overflows")]
     WeightOverflow,
-    /// A box has a zero side: a carton of a catalogue that was not validated (see
-    /// [`Carton::validate`](courier_rules::catalogue::Carton::validate)), or — never for
-    /// goods this error type did not refuse — a packing.
+    /// A packing's box has a zero side — never for goods this error type did not refuse
+    /// (kept as the defensive answer of a packer; a
+    /// [`Carton`](courier_rules::catalogue::Carton) has no zero side by construction).
     #[error("{what}: {source}")]
     ZeroSide {
-        /// The box, e.g. `carton "A4" outer sides`.
+        /// The box, e.g. `the packing's box`.
         what: String,
         /// Which side is zero.
         source: courier_rules::SidesError,
