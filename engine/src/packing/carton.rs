@@ -94,7 +94,8 @@ fn fit_counted(
         return None;
     }
     let cs = courier_rules::limits::sort_desc(c);
-    if (0..3).any(|a| goods.lb.sides_mm[a] > cs[a]) {
+    let lb = goods.lb.sides_mm.to_array();
+    if (0..3).any(|a| lb[a] > cs[a]) {
         return None;
     }
     let turns = container_turns(c, goods.free);

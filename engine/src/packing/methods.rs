@@ -140,8 +140,8 @@ fn admissible(
     limits: &MethodLimits,
     opts: &PackOptions,
 ) -> Result<Option<Sides>, PackError> {
-    let lb = goods.lb.sides_mm;
-    if !limits.admits_sides(packed_sides(lb)?) {
+    let lb = goods.lb.sides_mm.to_array();
+    if !limits.admits_sides(goods.lb.sides_mm) {
         return Ok(None); // Even the per-axis bound breaks a limit: no packing can pass.
     }
     let cap = limits
