@@ -10,7 +10,7 @@ use std::time::Instant;
 use courier_engine::packing::{
     split_budget, split_into_cartons, verify_shipment, Item, PackOptions,
 };
-use courier_engine::rules::catalogue::Carton;
+use courier_engine::rules::catalogue::{Carton, CartonRecord};
 
 /// Time this thread has run on a CPU, in ms (Linux `schedstat`); 0 elsewhere.
 fn cpu_ms() -> f64 {
@@ -34,7 +34,7 @@ fn catalogue() -> Vec<Carton> {
                     .parse::<u32>()
                     .unwrap_or_else(|e| panic!("{l}: {e}"))
             };
-            Carton {
+            let record = CartonRecord {
                 reference: f[0].to_string(),
                 inner_length_mm: n(1),
                 inner_width_mm: n(2),
@@ -45,7 +45,8 @@ fn catalogue() -> Vec<Carton> {
                 empty_weight_g: u64::from(n(7)),
                 max_weight_g: u64::from(n(8)),
                 price: f.get(9).and_then(|p| p.trim().parse().ok()),
-            }
+            };
+            Carton::try_from(record).unwrap_or_else(|e| panic!("{l}: {e}"))
         })
         .collect()
 }

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use courier_engine::packing::{ContainerItem, Item};
-use courier_engine::rules::catalogue::Carton;
+use courier_engine::rules::catalogue::{Carton, CartonRecord};
 
 /// The reference directory, if present.
 pub fn reference_dir() -> Option<PathBuf> {
@@ -51,7 +51,7 @@ pub fn boxpacker_cartons(text: &str) -> Result<Vec<Carton>, String> {
             f[i].parse::<u32>()
                 .map_err(|_| format!("boxes.csv row {row}, field {i}: `{}`", f[i]))
         };
-        out.push(Carton {
+        let record = CartonRecord {
             reference: f[0].to_string(),
             outer_width_mm: n(1)?,
             outer_length_mm: n(2)?,
@@ -62,7 +62,8 @@ pub fn boxpacker_cartons(text: &str) -> Result<Vec<Carton>, String> {
             inner_height_mm: n(7)?,
             max_weight_g: u64::from(n(8)?),
             price: None,
-        });
+        };
+        out.push(Carton::try_from(record).map_err(|e| format!("boxes.csv row {row}: {e}"))?);
     }
     Ok(out)
 }

@@ -450,7 +450,7 @@ fn candidates(items: &[Item]) -> Result<Candidates, MilpError> {
     let heuristic = pack_heuristic(items)?;
     let units = units_of(items);
     let free = items.iter().all(|i| !i.is_upright());
-    let lb = heuristic.lower_bound.sides_mm;
+    let lb = heuristic.lower_bound.sides_mm.to_array();
     let total = heuristic.lower_bound.units_volume_mm3;
     let hs = [heuristic.length_mm, heuristic.width_mm, heuristic.height_mm];
     let incumbent = to_vertical_frame(&heuristic, hs);

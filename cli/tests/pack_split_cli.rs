@@ -113,7 +113,7 @@ fn split_table_is_readable() {
         "units",
         "gross",
         "contents",
-        "line 0 ×",
+        "goods[0] ×",
         "cartons",
         "lower bound",
         "total price",

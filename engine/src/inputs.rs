@@ -8,7 +8,7 @@
 //! by its index in the list (`item 0`) and serde_json adds the line and column.
 
 use crate::packing::Item;
-use courier_rules::catalogue::Carton;
+use courier_rules::catalogue::{Carton, CartonRecord};
 
 /// A problem with an input file; the message names the file, the line and the field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -454,12 +454,13 @@ fn goods_from_csv(text: &str, name: &str) -> Result<Vec<Item>, InputError> {
 /// let csv = "reference,inner_length_mm,inner_width_mm,inner_height_mm,outer_length_mm,outer_width_mm,outer_height_mm,empty_weight_g,max_weight_g,price\n\
 ///            S,200,150,100,210,160,110,80,5000,12.50\n";
 /// let cartons = cartons_from_csv(csv, "boxes.csv").unwrap();
-/// assert_eq!(cartons[0].reference, "S");
+/// assert_eq!(cartons[0].reference(), "S");
 /// ```
 pub fn cartons_from_csv(text: &str, name: &str) -> Result<Vec<Carton>, InputError> {
     let text = courier_rules::encoding::strip_bom(text);
     let (mut rdr, headers) = csv_with_headers(text, name)?;
-    let mut cartons: Vec<Carton> = Vec::new();
+    // Rows as written: every problem of every row is found before any carton is built.
+    let mut records: Vec<CartonRecord> = Vec::new();
     let mut counter = LineCounter::new(text);
     // The line of each carton, for a repeated reference.
     let mut lines: Vec<u64> = Vec::new();
@@ -468,7 +469,7 @@ pub fn cartons_from_csv(text: &str, name: &str) -> Result<Vec<Carton>, InputErro
         let (line, parsed) = match rec {
             Ok(rec) => (
                 counter.line(rec.position(), row),
-                rec.deserialize::<Carton>(Some(&headers)),
+                rec.deserialize::<CartonRecord>(Some(&headers)),
             ),
             Err(e) => (counter.line(e.position(), row), Err(e)),
         };
@@ -477,26 +478,30 @@ pub fn cartons_from_csv(text: &str, name: &str) -> Result<Vec<Carton>, InputErro
                 problems.extend(c.validate(&format!("{name}: line {line}")));
                 // The answer names the carton by reference: two cartons with one name
                 // would make it ambiguous.
-                if let Some(first) = cartons.iter().position(|x| x.reference == c.reference) {
+                if let Some(first) = records.iter().position(|x| x.reference == c.reference) {
                     problems.push(format!(
                         "{name}: line {line}, column reference: `{}` repeats line {}",
                         c.reference, lines[first]
                     ));
                 }
-                cartons.push(c);
+                records.push(c);
                 lines.push(line);
             }
             Err(e) => problems.push(csv_problem(&e, &headers, name, line)),
         }
     }
-    if cartons.is_empty() && problems.is_empty() {
+    if records.is_empty() && problems.is_empty() {
         problems.push(format!("{name}: no cartons"));
     }
-    if problems.is_empty() {
-        Ok(cartons)
-    } else {
-        Err(InputError::Catalogue { problems })
+    if !problems.is_empty() {
+        return Err(InputError::Catalogue { problems });
     }
+    records
+        .into_iter()
+        .zip(lines)
+        .map(|(c, line)| Carton::try_from(c).map_err(|e| format!("{name}: line {line}: {e}")))
+        .collect::<Result<_, _>>()
+        .map_err(|p| InputError::Catalogue { problems: vec![p] })
 }
 
 /// A CSV record error naming the column by its header (`column price: invalid float

@@ -121,7 +121,7 @@ fn byte_order_mark_is_accepted_in_csv_and_json() {
     let boxes = "\u{FEFF}reference,inner_length_mm,inner_width_mm,inner_height_mm,outer_length_mm,outer_width_mm,outer_height_mm,empty_weight_g,max_weight_g,price\n\
                  S,200,150,100,210,160,110,80,5000,12.50\n";
     assert_eq!(
-        cartons_from_csv(boxes, "boxes.csv").unwrap()[0].reference,
+        cartons_from_csv(boxes, "boxes.csv").unwrap()[0].reference(),
         "S"
     );
 }

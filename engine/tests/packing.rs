@@ -5,8 +5,10 @@ use courier_engine::packing::{
     check_dimensions, check_methods, choose_carton, fits_in, pack, perfect_fit, verify, GoodsM,
     Item, PackError, PackOptions,
 };
-use courier_engine::rules::catalogue::Carton;
-use courier_engine::rules::limits::{Cell, DeliveryMethod, Exceeded, MethodLimits};
+use courier_engine::rules::catalogue::{Carton, CartonRecord};
+use courier_engine::rules::limits::{
+    CellRecord, DeliveryMethod, Exceeded, MethodLimits, MethodLimitsRecord,
+};
 use proptest::prelude::*;
 
 fn opts() -> PackOptions {
@@ -199,11 +201,11 @@ fn item_try_new_refuses_what_pack_refuses() {
     );
 }
 
-fn method(id: &str, limits: MethodLimits) -> DeliveryMethod {
+fn method(id: &str, limits: MethodLimitsRecord) -> DeliveryMethod {
     DeliveryMethod {
         id: id.into(),
         name: id.into(),
-        limits,
+        limits: MethodLimits::try_from(limits).unwrap(),
     }
 }
 
@@ -217,14 +219,14 @@ fn some_packing_not_only_the_smallest_meets_a_side_limit() {
         &[
             method(
                 "short",
-                MethodLimits {
+                MethodLimitsRecord {
                     max_side_mm: Some(300),
                     ..Default::default()
                 },
             ),
             method(
                 "ok",
-                MethodLimits {
+                MethodLimitsRecord {
                     max_side_mm: Some(450),
                     ..Default::default()
                 },
@@ -253,7 +255,7 @@ fn length_plus_girth_prefers_a_longer_thinner_parcel_when_needed() {
         &items,
         &[method(
             "lg",
-            MethodLimits {
+            MethodLimitsRecord {
                 max_length_plus_girth_mm: Some(1700),
                 ..Default::default()
             },
@@ -267,14 +269,14 @@ fn length_plus_girth_prefers_a_longer_thinner_parcel_when_needed() {
 #[test]
 fn locker_cells_and_weight() {
     let cells = vec![
-        Cell {
+        CellRecord {
             name: "A".into(),
             length_mm: 640,
             width_mm: 380,
             height_mm: 80,
             max_weight_g: Some(25_000),
         },
-        Cell {
+        CellRecord {
             name: "B".into(),
             length_mm: 640,
             width_mm: 380,
@@ -284,7 +286,7 @@ fn locker_cells_and_weight() {
     ];
     let locker = method(
         "locker",
-        MethodLimits {
+        MethodLimitsRecord {
             cells,
             ..Default::default()
         },
@@ -309,7 +311,7 @@ fn locker_cells_and_weight() {
 }
 
 fn carton(r: &str, i: [u32; 3], price: &str) -> Carton {
-    Carton {
+    Carton::try_from(CartonRecord {
         reference: r.into(),
         inner_length_mm: i[0],
         inner_width_mm: i[1],
@@ -320,7 +322,8 @@ fn carton(r: &str, i: [u32; 3], price: &str) -> Carton {
         empty_weight_g: 100,
         max_weight_g: 5_000,
         price: Some(price.parse().unwrap()),
-    }
+    })
+    .unwrap()
 }
 
 #[test]
@@ -345,11 +348,7 @@ fn cheapest_carton_that_holds_the_goods_within_weight() {
             .is_none()
     );
     // Placements are inside the chosen carton.
-    let inner = [
-        cat[c.index].inner_length_mm,
-        cat[c.index].inner_width_mm,
-        cat[c.index].inner_height_mm,
-    ];
+    let inner = cat[c.index].inner_mm();
     for p in &c.placements {
         assert!(
             p.x_mm + p.dx_mm <= inner[0]
@@ -376,14 +375,14 @@ fn check_dimensions_rounds_up_and_reports_every_method() {
     let methods = [
         method(
             "light",
-            MethodLimits {
+            MethodLimitsRecord {
                 max_weight_g: Some(500),
                 ..Default::default()
             },
         ),
         method(
             "big",
-            MethodLimits {
+            MethodLimitsRecord {
                 max_side_mm: Some(1000),
                 ..Default::default()
             },

@@ -148,7 +148,7 @@ fn absurd_inputs_do_not_panic() {
             .replace("per_step = \"60.00\"", "per_step = \"9999999999999\""),
     )
     .unwrap();
-    let t = CompiledTariff::compile(&raw, 0);
+    let t = CompiledTariff::compile(&raw, 0).unwrap();
     let s = Consignment {
         parcel: Parcel {
             outer_sorted_mm: Sides::new(u32::MAX, u32::MAX, u32::MAX).unwrap(),
@@ -199,4 +199,28 @@ fn absurd_inputs_do_not_panic() {
         inpost.shipx_calculate(&req)[0],
         courier_engine::pricing::ShipxOutcome::Refused(_)
     ));
+}
+
+/// An unvalidated tariff whose box or limit cannot be built (a zero side, a zero limit)
+/// is refused by `compile`, naming it, instead of reaching the packer.
+#[test]
+fn compiling_refuses_what_the_checked_types_cannot_hold() {
+    let text = include_str!("../../data/tariffs/aplix.toml")
+        .replacen("inner_length_mm = 260", "inner_length_mm = 0", 1)
+        .replacen("max_weight_g = 31500", "max_weight_g = 0", 1);
+    assert!(
+        CompiledTariff::from_toml_str(&text).is_err(),
+        "validation refuses it"
+    );
+    let raw: courier_rules::tariff::Tariff = toml::from_str(&text).unwrap();
+    let e = CompiledTariff::compile(&raw, 0).unwrap_err();
+    let shown: Vec<String> = e.problems.iter().map(|p| p.to_string()).collect();
+    assert_eq!(
+        shown,
+        [
+            "method[1] (ems).limits.max_weight_g: must be greater than 0",
+            "packaging.box[0] (S): inner_length_mm must be greater than 0",
+        ]
+    );
+    assert!(e.problems.iter().all(|p| p.line.is_none()));
 }

@@ -4,6 +4,7 @@
 #![no_main]
 
 use courier_engine::inputs::cartons_from_csv;
+use courier_engine::rules::catalogue::CartonRecord;
 use courier_engine::packing::{choose_carton, Item};
 use courier_fuzz::QUICK;
 use libfuzzer_sys::fuzz_target;
@@ -26,7 +27,7 @@ fuzz_target!(|data: &[u8]| {
     assert!(!cartons.is_empty());
     for c in &cartons {
         assert!(
-            c.validate("c").is_empty(),
+            CartonRecord::from(c.clone()).validate("c").is_empty(),
             "accepted an invalid carton: {c:?}"
         );
         let _ = c.cost_key();
@@ -39,26 +40,22 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let carton = &cartons[choice.index];
-    assert_eq!(choice.reference, carton.reference);
-    assert_eq!(Ok(choice.inner_sorted_mm), carton.inner_sorted());
+    assert_eq!(choice.reference, carton.reference());
+    assert_eq!(choice.inner_sorted_mm, carton.inner_sorted());
     assert_eq!(choice.placements.len(), 3);
-    assert!(choice.gross_weight_g <= carton.max_weight_g, "{choice:?}");
+    assert!(choice.gross_weight_g <= carton.max_weight_g(), "{choice:?}");
     assert_eq!(
         choice.gross_weight_g,
-        choice.goods_weight_g + carton.empty_weight_g
+        choice.goods_weight_g + carton.empty_weight_g()
     );
-    let inner = [
-        carton.inner_length_mm,
-        carton.inner_width_mm,
-        carton.inner_height_mm,
-    ];
+    let inner = carton.inner_mm();
     for p in &choice.placements {
         let (lo, size) = ([p.x_mm, p.y_mm, p.z_mm], [p.dx_mm, p.dy_mm, p.dz_mm]);
         for a in 0..3 {
             assert!(
                 u64::from(lo[a]) + u64::from(size[a]) <= u64::from(inner[a]),
                 "unit sticks out of carton {}: {p:?}",
-                carton.reference
+                carton.reference()
             );
         }
     }

@@ -4,7 +4,7 @@
 #![no_main]
 
 use courier_engine::packing::{check_methods, Item};
-use courier_engine::rules::limits::MethodCatalogue;
+use courier_engine::rules::limits::{MethodCatalogue, MethodLimitsRecord};
 use courier_fuzz::QUICK;
 use libfuzzer_sys::fuzz_target;
 
@@ -21,7 +21,8 @@ fuzz_target!(|data: &[u8]| {
     };
     assert!(!cat.methods.is_empty());
     for m in &cat.methods {
-        assert!(m.limits.validate("m").is_empty(), "accepted invalid limits");
+        let written = MethodLimitsRecord::from(m.limits.clone());
+        assert!(written.validate("m").is_empty(), "accepted invalid limits");
         for (sides, weight) in [
             ([1, 1, 1], 0),
             ([300, 200, 60], 1_000),

@@ -58,7 +58,7 @@ pub fn check_packing(items: &[Item], p: &Packing) {
     let sides = [p.length_mm, p.width_mm, p.height_mm];
     for a in 0..3 {
         assert!(
-            sides[a] >= p.lower_bound.sides_mm[a],
+            sides[a] >= p.lower_bound.sides_mm.to_array()[a],
             "side {a} {sides:?} below the bound {:?}",
             p.lower_bound.sides_mm
         );

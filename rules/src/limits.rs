@@ -12,42 +12,19 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::sides::{Sides, SidesError};
+use crate::sides::Sides;
 
-/// A locker cell (or any fixed compartment) a parcel must fit into, e.g. InPost's
-/// templates A 80×380×640, B 190×380×640 and C 410×380×640 mm.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Cell {
-    /// Name of the cell size, e.g. `"A"` or `"small"`.
-    pub name: String,
-    /// Inner sides of the cell in millimetres, in any order.
-    pub length_mm: u32,
-    /// Second inner side of the cell, in mm.
-    pub width_mm: u32,
-    /// Third inner side of the cell, in mm.
-    pub height_mm: u32,
-    /// Maximum gross weight the cell takes, in grams, if any.
-    #[serde(default)]
-    pub max_weight_g: Option<u64>,
-}
+mod cell;
 
-impl Cell {
-    /// The cell's inner sides, sorted longest first. An error names a zero side: a
-    /// cell read from a file is checked by [`MethodLimits::validate`], but the fields
-    /// are public and a cell built by hand is not.
-    pub fn sorted_sides(&self) -> Result<Sides, SidesError> {
-        Sides::new(self.length_mm, self.width_mm, self.height_mm)
-    }
-}
+pub use cell::{Cell, CellError, CellRecord};
 
-/// Limits of one delivery method. Every limit is optional; an absent limit never refuses.
-///
-/// When `cells` is not empty the parcel must also fit (with rotation) into at least one
-/// of the cells, within that cell's weight limit.
+/// Limits of one delivery method as written (`[method.limits]` of a tariff, the limit
+/// keys of a `[[method]]` in a method catalogue): any values, checked by
+/// [`MethodLimitsRecord::validate`] and turned into [`MethodLimits`] by
+/// [`MethodLimits::try_from`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MethodLimits {
+pub struct MethodLimitsRecord {
     /// Maximum gross weight (goods plus packaging), in grams.
     #[serde(default)]
     pub max_weight_g: Option<u64>,
@@ -62,7 +39,142 @@ pub struct MethodLimits {
     pub max_length_plus_girth_mm: Option<u32>,
     /// Cells the parcel must fit; empty means no cell constraint.
     #[serde(default, rename = "cell")]
-    pub cells: Vec<Cell>,
+    pub cells: Vec<CellRecord>,
+}
+
+/// Why a [`MethodLimitsRecord`] is not [`MethodLimits`]. The message follows the
+/// method's name in a catalogue's problem list (`method[0] (post).max_side_mm: must be
+/// greater than 0`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum LimitsError {
+    /// A limit is zero: it would refuse every parcel.
+    #[error("{limit}: must be greater than 0")]
+    ZeroLimit {
+        /// The limit's key, e.g. `max_side_mm`.
+        limit: &'static str,
+    },
+    /// A cell is not valid.
+    #[error("cell[{index}] ({name}): {source}")]
+    Cell {
+        /// The cell's position in the list.
+        index: usize,
+        /// The cell's name.
+        name: String,
+        /// What is wrong with it.
+        source: CellError,
+    },
+}
+
+impl LimitsError {
+    /// A stable machine-readable code (a cell's problem has the cell's code).
+    pub fn code(&self) -> &'static str {
+        match self {
+            LimitsError::ZeroLimit { .. } => "zero_limit",
+            LimitsError::Cell { source, .. } => source.code(),
+        }
+    }
+}
+
+impl MethodLimitsRecord {
+    /// Every problem with the limits, in key order then cell by cell: no zero limit, no
+    /// zero-sized cell, no cell with a zero weight limit.
+    pub fn problems(&self) -> Vec<LimitsError> {
+        let mut problems = Vec::new();
+        for (limit, v) in [
+            ("max_weight_g", self.max_weight_g),
+            ("max_side_mm", self.max_side_mm.map(u64::from)),
+            (
+                "max_sum_of_sides_mm",
+                self.max_sum_of_sides_mm.map(u64::from),
+            ),
+            (
+                "max_length_plus_girth_mm",
+                self.max_length_plus_girth_mm.map(u64::from),
+            ),
+        ] {
+            if v == Some(0) {
+                problems.push(LimitsError::ZeroLimit { limit });
+            }
+        }
+        for (index, c) in self.cells.iter().enumerate() {
+            problems.extend(c.problems().into_iter().map(|source| LimitsError::Cell {
+                index,
+                name: c.name.clone(),
+                source,
+            }));
+        }
+        problems
+    }
+
+    /// Every problem with the limits, each prefixed by `at` and a dot (`at` names the
+    /// method: `method[0] (post).max_side_mm: must be greater than 0`).
+    pub fn validate(&self, at: &str) -> Vec<String> {
+        self.problems()
+            .iter()
+            .map(|e| format!("{at}.{e}"))
+            .collect()
+    }
+}
+
+/// Limits of one delivery method. Every limit is optional; an absent limit never refuses.
+/// Valid by construction: no zero limit, every cell a valid [`Cell`]
+/// ([`MethodLimits::try_from`] a [`MethodLimitsRecord`]; deserialises through the same
+/// check, serialises as the record).
+///
+/// When `cells` is not empty the parcel must also fit (with rotation) into at least one
+/// of the cells, within that cell's weight limit.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "MethodLimitsRecord", into = "MethodLimitsRecord")]
+pub struct MethodLimits {
+    max_weight_g: Option<u64>,
+    max_side_mm: Option<u32>,
+    max_sum_of_sides_mm: Option<u32>,
+    max_length_plus_girth_mm: Option<u32>,
+    cells: Vec<Cell>,
+}
+
+impl TryFrom<MethodLimitsRecord> for MethodLimits {
+    type Error = LimitsError;
+
+    /// The limits of a record, or the record's first problem.
+    fn try_from(r: MethodLimitsRecord) -> Result<MethodLimits, LimitsError> {
+        if let Some(e) = r.problems().into_iter().next() {
+            return Err(e);
+        }
+        let cells = r
+            .cells
+            .into_iter()
+            .enumerate()
+            .map(|(index, c)| {
+                let name = c.name.clone();
+                Cell::try_from(c).map_err(|source| LimitsError::Cell {
+                    index,
+                    name,
+                    source,
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(MethodLimits {
+            max_weight_g: r.max_weight_g,
+            max_side_mm: r.max_side_mm,
+            max_sum_of_sides_mm: r.max_sum_of_sides_mm,
+            max_length_plus_girth_mm: r.max_length_plus_girth_mm,
+            cells,
+        })
+    }
+}
+
+impl From<MethodLimits> for MethodLimitsRecord {
+    fn from(m: MethodLimits) -> MethodLimitsRecord {
+        MethodLimitsRecord {
+            max_weight_g: m.max_weight_g,
+            max_side_mm: m.max_side_mm,
+            max_sum_of_sides_mm: m.max_sum_of_sides_mm,
+            max_length_plus_girth_mm: m.max_length_plus_girth_mm,
+            cells: m.cells.into_iter().map(CellRecord::from).collect(),
+        }
+    }
 }
 
 /// A named delivery method with its limits.
@@ -71,7 +183,7 @@ pub struct MethodLimits {
 /// `deny_unknown_fields` under `flatten`, so a misspelt limit (`max_wieght_g`) silently
 /// vanished (issue 16). Written flat, as in `data/methods.toml`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(from = "DeliveryMethodFile")]
+#[serde(try_from = "DeliveryMethodFile")]
 pub struct DeliveryMethod {
     /// Stable identifier, e.g. `"russian_post_parcel"`.
     pub id: String,
@@ -98,22 +210,31 @@ struct DeliveryMethodFile {
     #[serde(default)]
     max_length_plus_girth_mm: Option<u32>,
     #[serde(default)]
-    cell: Vec<Cell>,
+    cell: Vec<CellRecord>,
 }
 
-impl From<DeliveryMethodFile> for DeliveryMethod {
-    fn from(m: DeliveryMethodFile) -> Self {
-        DeliveryMethod {
+impl DeliveryMethodFile {
+    /// The limit keys, as a record.
+    fn limits(&self) -> MethodLimitsRecord {
+        MethodLimitsRecord {
+            max_weight_g: self.max_weight_g,
+            max_side_mm: self.max_side_mm,
+            max_sum_of_sides_mm: self.max_sum_of_sides_mm,
+            max_length_plus_girth_mm: self.max_length_plus_girth_mm,
+            cells: self.cell.clone(),
+        }
+    }
+}
+
+impl TryFrom<DeliveryMethodFile> for DeliveryMethod {
+    type Error = LimitsError;
+
+    fn try_from(m: DeliveryMethodFile) -> Result<Self, LimitsError> {
+        Ok(DeliveryMethod {
+            limits: MethodLimits::try_from(m.limits())?,
             id: m.id,
             name: m.name,
-            limits: MethodLimits {
-                max_weight_g: m.max_weight_g,
-                max_side_mm: m.max_side_mm,
-                max_sum_of_sides_mm: m.max_sum_of_sides_mm,
-                max_length_plus_girth_mm: m.max_length_plus_girth_mm,
-                cells: m.cell,
-            },
-        }
+        })
     }
 }
 
@@ -193,7 +314,9 @@ impl MethodLimits {
     /// ```
     /// use courier_rules::limits::{MethodLimits, Exceeded};
     /// use courier_rules::Sides;
-    /// let limits = MethodLimits { max_length_plus_girth_mm: Some(3000), ..Default::default() };
+    /// use courier_rules::limits::MethodLimitsRecord;
+    /// let limits = MethodLimitsRecord { max_length_plus_girth_mm: Some(3000), ..Default::default() };
+    /// let limits = MethodLimits::try_from(limits).unwrap();
     /// // 1400 + 2 × (500 + 400) = 3200 mm
     /// let over = limits.check_box(Sides::new(400, 1400, 500).unwrap(), 1000);
     /// assert_eq!(over, vec![Exceeded::LengthPlusGirth { value_mm: 3200, max_mm: 3000 }]);
@@ -236,7 +359,7 @@ impl MethodLimits {
         }
         if !self.cells.is_empty() && !self.cells.iter().any(|c| cell_takes(c, sides, weight_g)) {
             out.push(Exceeded::Cells {
-                cells: self.cells.iter().map(|c| c.name.clone()).collect(),
+                cells: self.cells.iter().map(|c| c.name().to_string()).collect(),
             });
         }
         out
@@ -261,53 +384,35 @@ impl MethodLimits {
                 .is_none_or(|m| sides.length_plus_girth_mm() <= m)
     }
 
-    /// Validates the limits themselves: no zero limit, no zero-sized cell.
-    pub fn validate(&self, at: &str) -> Vec<String> {
-        let mut problems = Vec::new();
-        let zero = |name: &str, v: Option<u64>, problems: &mut Vec<String>| {
-            if v == Some(0) {
-                problems.push(format!("{at}.{name}: must be greater than 0"));
-            }
-        };
-        zero("max_weight_g", self.max_weight_g, &mut problems);
-        zero(
-            "max_side_mm",
-            self.max_side_mm.map(u64::from),
-            &mut problems,
-        );
-        zero(
-            "max_sum_of_sides_mm",
-            self.max_sum_of_sides_mm.map(u64::from),
-            &mut problems,
-        );
-        zero(
-            "max_length_plus_girth_mm",
-            self.max_length_plus_girth_mm.map(u64::from),
-            &mut problems,
-        );
-        for (i, c) in self.cells.iter().enumerate() {
-            if c.length_mm == 0 || c.width_mm == 0 || c.height_mm == 0 {
-                problems.push(format!(
-                    "{at}.cell[{i}] ({}): every side must be greater than 0",
-                    c.name
-                ));
-            }
-            if c.max_weight_g == Some(0) {
-                problems.push(format!(
-                    "{at}.cell[{i}] ({}): max_weight_g must be greater than 0",
-                    c.name
-                ));
-            }
-        }
-        problems
+    /// Maximum gross weight (goods plus packaging), in grams.
+    pub fn max_weight_g(&self) -> Option<u64> {
+        self.max_weight_g
+    }
+
+    /// Longest side, in mm.
+    pub fn max_side_mm(&self) -> Option<u32> {
+        self.max_side_mm
+    }
+
+    /// Sum of the three sides, in mm.
+    pub fn max_sum_of_sides_mm(&self) -> Option<u32> {
+        self.max_sum_of_sides_mm
+    }
+
+    /// Length (longest side) plus girth `2 × (width + height)`, in mm.
+    pub fn max_length_plus_girth_mm(&self) -> Option<u32> {
+        self.max_length_plus_girth_mm
+    }
+
+    /// Cells the parcel must fit; empty means no cell constraint.
+    pub fn cells(&self) -> &[Cell] {
+        &self.cells
     }
 }
 
-/// Whether a rigid box of these sides and weight fits the cell (rotation allowed). A cell
-/// with a zero side takes nothing (no box of non-zero sides fits it).
+/// Whether a rigid box of these sides and weight fits the cell (rotation allowed).
 pub fn cell_takes(cell: &Cell, sides: Sides, weight_g: u64) -> bool {
-    cell.sorted_sides().is_ok_and(|c| sides.fits_within(&c))
-        && cell.max_weight_g.is_none_or(|m| weight_g <= m)
+    sides.fits_within(&cell.sorted_sides()) && cell.max_weight_g().is_none_or(|m| weight_g <= m)
 }
 
 /// Sorts three values longest first. For a packer's working triples (a footprint with a
@@ -340,7 +445,7 @@ pub fn sort_desc(mut s: [u32; 3]) -> [u32; 3] {
 /// max_weight_g = 25000
 /// "#).unwrap();
 /// assert_eq!(cat.methods.len(), 2);
-/// assert_eq!(cat.methods[1].limits.cells[0].name, "A");
+/// assert_eq!(cat.methods[1].limits.cells()[0].name(), "A");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -378,11 +483,12 @@ impl MethodCatalogue {
     /// byte-order mark is ignored.
     pub fn from_toml_str(text: &str) -> Result<Self, DataError> {
         let text = crate::encoding::strip_bom(text);
-        let cat: MethodCatalogue =
+        // Read as written, so that every problem is found before any method is built.
+        let file: MethodCatalogueFile =
             toml::from_str(text).map_err(|e| DataError::Toml(e.to_string()))?;
         let mut problems = Vec::new();
         let mut seen = std::collections::BTreeSet::new();
-        for (i, m) in cat.methods.iter().enumerate() {
+        for (i, m) in file.methods.iter().enumerate() {
             let at = format!("method[{i}] ({})", m.id);
             if m.id.trim().is_empty() {
                 problems.push(format!("method[{i}].id: must not be empty"));
@@ -390,31 +496,53 @@ impl MethodCatalogue {
             if !seen.insert(m.id.clone()) {
                 problems.push(format!("{at}.id: duplicate method id"));
             }
-            problems.extend(m.limits.validate(&at));
+            problems.extend(m.limits().validate(&at));
         }
-        if cat.methods.is_empty() {
+        if file.methods.is_empty() {
             problems.push("method: at least one [[method]] is required".into());
         }
-        if problems.is_empty() {
-            Ok(cat)
-        } else {
-            Err(DataError::Invalid(problems))
+        if !problems.is_empty() {
+            return Err(DataError::Invalid(problems));
         }
+        let methods = file
+            .methods
+            .into_iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let at = format!("method[{i}] ({})", m.id);
+                DeliveryMethod::try_from(m).map_err(|e| format!("{at}.{e}"))
+            })
+            .collect::<Result<_, _>>()
+            .map_err(|p| DataError::Invalid(vec![p]))?;
+        Ok(MethodCatalogue { methods })
     }
+}
+
+/// A method catalogue as written (the shape of [`MethodCatalogue`], each method a
+/// `DeliveryMethodFile`), read before any method is checked.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MethodCatalogueFile {
+    #[serde(rename = "method", default)]
+    methods: Vec<DeliveryMethodFile>,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn cell(name: &str, l: u32, w: u32, h: u32) -> Cell {
-        Cell {
+    fn cell_record(name: &str, l: u32, w: u32, h: u32) -> CellRecord {
+        CellRecord {
             name: name.into(),
             length_mm: l,
             width_mm: w,
             height_mm: h,
             max_weight_g: Some(25_000),
         }
+    }
+
+    fn cell(name: &str, l: u32, w: u32, h: u32) -> Cell {
+        Cell::try_from(cell_record(name, l, w, h)).unwrap()
     }
 
     fn sides(l: u32, w: u32, h: u32) -> Sides {
@@ -424,38 +552,73 @@ mod tests {
     #[test]
     fn a_cell_takes_a_box_in_any_rotation_within_its_weight() {
         let a = cell("A", 80, 380, 640);
-        assert_eq!(a.sorted_sides(), Ok(sides(640, 380, 80)));
+        assert_eq!(a.sorted_sides(), sides(640, 380, 80));
+        assert_eq!(a.dims_mm(), [80, 380, 640]);
         assert!(cell_takes(&a, sides(600, 80, 300), 1_000));
         assert!(!cell_takes(&a, sides(600, 81, 300), 1_000));
         assert!(!cell_takes(&a, sides(600, 80, 300), 25_001));
     }
 
     #[test]
-    fn a_cell_with_a_zero_side_takes_nothing() {
-        let flat = cell("flat", 640, 0, 380);
-        assert_eq!(flat.sorted_sides(), Err(SidesError::ZeroWidth));
-        assert!(!cell_takes(&flat, sides(1, 1, 1), 0));
-        let limits = MethodLimits {
-            cells: vec![flat],
+    fn a_cell_with_a_zero_side_or_weight_is_refused() {
+        // Such a cell took nothing when it could be built by hand; now it cannot be built.
+        let flat = cell_record("flat", 640, 0, 380);
+        assert_eq!(Cell::try_from(flat.clone()), Err(CellError::ZeroSide));
+        let light = CellRecord {
+            max_weight_g: Some(0),
+            ..cell_record("light", 1, 1, 1)
+        };
+        assert_eq!(
+            Cell::try_from(light.clone()).unwrap_err().code(),
+            "zero_cell_max_weight"
+        );
+        let limits = MethodLimitsRecord {
+            max_side_mm: Some(0),
+            cells: vec![flat, light],
             ..Default::default()
         };
         assert_eq!(
-            limits.check_box(sides(1, 1, 1), 0),
-            vec![Exceeded::Cells {
-                cells: vec!["flat".into()]
-            }]
+            limits.validate("m"),
+            [
+                "m.max_side_mm: must be greater than 0",
+                "m.cell[0] (flat): every side must be greater than 0",
+                "m.cell[1] (light): max_weight_g must be greater than 0",
+            ]
         );
+        let first = MethodLimits::try_from(limits).unwrap_err();
+        assert_eq!(
+            first,
+            LimitsError::ZeroLimit {
+                limit: "max_side_mm"
+            }
+        );
+        assert_eq!(first.code(), "zero_limit");
+    }
+
+    #[test]
+    fn limits_serialise_as_written() {
+        let record = MethodLimitsRecord {
+            max_weight_g: Some(25_000),
+            cells: vec![cell_record("A", 80, 380, 640)],
+            ..Default::default()
+        };
+        let limits = MethodLimits::try_from(record.clone()).unwrap();
+        assert_eq!(MethodLimitsRecord::from(limits.clone()), record);
+        let json = serde_json::to_string(&limits).unwrap();
+        assert_eq!(json, serde_json::to_string(&record).unwrap());
+        assert_eq!(serde_json::from_str::<MethodLimits>(&json).unwrap(), limits);
     }
 
     #[test]
     fn every_limit_is_measured_on_the_sorted_sides() {
-        let limits = MethodLimits {
+        let limits = MethodLimits::try_from(MethodLimitsRecord {
             max_weight_g: Some(1_000),
             max_side_mm: Some(1_000),
             max_sum_of_sides_mm: Some(2_000),
             max_length_plus_girth_mm: Some(3_000),
             cells: Vec::new(),
-        };
+        })
+        .unwrap();
         let s = sides(500, 1_400, 400);
         assert_eq!(
             limits.check_box(s, 1_001),

@@ -347,8 +347,8 @@ fn misspelt_limit_in_methods_toml_is_an_error_with_its_line() {
         "[[method]]\nid = \"post\"\nname = \"Post\"\nmax_weight_g = 20000\n[[method.cell]]\nname = \"A\"\nlength_mm = 1\nwidth_mm = 1\nheight_mm = 1\nmax_weight_g = 5\n",
     )
     .unwrap();
-    assert_eq!(ok.methods[0].limits.max_weight_g, Some(20000));
-    assert_eq!(ok.methods[0].limits.cells.len(), 1);
+    assert_eq!(ok.methods[0].limits.max_weight_g(), Some(20000));
+    assert_eq!(ok.methods[0].limits.cells().len(), 1);
 }
 
 #[test]

@@ -14,10 +14,10 @@
 //! differs inside a group. Groups are in key order.
 
 use std::collections::{BTreeMap, HashMap};
-use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 use chrono::NaiveDate;
 use courier_engine::pricing::CompiledTariff;
+use foldhash::fast::FixedState;
 use rayon::prelude::*;
 
 use super::constraints::Constraints;
@@ -131,58 +131,13 @@ impl<'a> PriceKey<'a> {
     }
 }
 
-/// A fast non-cryptographic hasher for the counting maps (the Fx multiply-rotate of
-/// rustc): the keys are our own parcels, not an attacker's, and the map's order is never
-/// read (the keys are sorted afterwards), so only speed matters here.
-#[derive(Default, Clone, Copy)]
-struct FxHasher(u64);
-
-impl FxHasher {
-    #[inline]
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-impl Hasher for FxHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.add(u64::from_le_bytes(w));
-        }
-        let mut w = [0u8; 8];
-        w[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-        self.add(u64::from_le_bytes(w) ^ bytes.len() as u64);
-    }
-    #[inline]
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-    #[inline]
-    fn write_u16(&mut self, i: u16) {
-        self.add(u64::from(i));
-    }
-    #[inline]
-    fn write_u32(&mut self, i: u32) {
-        self.add(u64::from(i));
-    }
-    #[inline]
-    fn write_u64(&mut self, i: u64) {
-        self.add(i);
-    }
-    #[inline]
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type Counts<'a> = HashMap<PriceKey<'a>, Count, BuildHasherDefault<FxHasher>>;
+/// The counting maps' hasher: foldhash with a fixed seed (as `parcel_index.rs`), fast
+/// on these keys and the same work on every run. The keys are our own parcels, not an
+/// attacker's, and the maps' order never reaches an output: partial counts merge by sum
+/// and minimum (order-free), and the distinct keys are then sorted by their total
+/// order (`Ord` over every field, as `Eq` is), so the thread count and the hash order
+/// change nothing.
+type Counts<'a> = HashMap<PriceKey<'a>, Count, FixedState>;
 
 /// Identical parcels: how many, and the first of them in input order (its index).
 #[derive(Debug, Clone, Copy)]

@@ -61,7 +61,7 @@ fn main() {
         t.elapsed().as_secs_f64()
     );
     for (c, n) in cartons.iter().zip(&per_box) {
-        println!("  {:<10} {n}", c.reference);
+        println!("  {:<10} {n}", c.reference());
     }
 
     // BoxPacker's own count per order (expected.csv: id, boxes2D, .., boxes3D, ..).
@@ -124,7 +124,7 @@ fn main() {
                         Some(Refutation::Exhaustive { .. }) => "exhaustive",
                         None => {
                             all = false;
-                            open_types.push(c.reference.clone());
+                            open_types.push(c.reference().to_string());
                             "not refuted"
                         }
                     };

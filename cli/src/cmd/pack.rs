@@ -4,7 +4,7 @@
 //! `sku` and `upright`) or JSON (an array of items, or `{"items": [...]}`), chosen by the
 //! file's first non-blank character. Rows are numbered from 0 (the first row after the
 //! header), as the `line` of every placement; the engine's errors name the same index
-//! as `goods[i]` (docs/input.md). The parsing lives in the library
+//! as `goods[i]` (docs/input.md), and so does the `--split` table's contents column. The parsing lives in the library
 //! (`courier_engine::inputs`) so the fuzz harness runs the same code.
 //!
 //! Aplix's own CheckDimensions request (`{"DimensionsList": [{"Length", "Width",
@@ -171,14 +171,15 @@ fn print_shipment(s: &CartonSplit) -> Result<(), CliError> {
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            // Units per input line, in line order: "line 0 × 2, line 3 × 1".
+            // Units per goods line, in line order, named as the engine's errors name a
+            // line (docs/input.md): "goods[0] × 2, goods[3] × 1".
             let mut per_line: std::collections::BTreeMap<usize, u32> = Default::default();
             for p in &c.placements {
                 *per_line.entry(p.line).or_default() += 1;
             }
             let lines = per_line
                 .iter()
-                .map(|(l, n)| format!("line {l} × {n}"))
+                .map(|(l, n)| format!("goods[{l}] × {n}"))
                 .collect::<Vec<_>>()
                 .join(", ");
             vec![

@@ -163,9 +163,10 @@ impl From<Item> for GoodsM {
 ///
 /// ```
 /// use courier_engine::packing::{check_dimensions, GoodsM, PackOptions};
-/// use courier_engine::rules::limits::{DeliveryMethod, MethodLimits};
+/// use courier_engine::rules::limits::{DeliveryMethod, MethodLimits, MethodLimitsRecord};
+/// let limits = MethodLimitsRecord { max_weight_g: Some(1000), ..Default::default() };
 /// let post = DeliveryMethod { id: "post".into(), name: "Post".into(),
-///     limits: MethodLimits { max_weight_g: Some(1000), ..Default::default() } };
+///     limits: MethodLimits::try_from(limits).unwrap() };
 /// let goods = [GoodsM { length_m: 0.3, width_m: 0.2, height_m: 0.0301, weight_kg: 0.6, quantity: 2 }];
 /// let a = check_dimensions(&goods, &[post], &PackOptions::default()).unwrap();
 /// assert_eq!(a.length_m.to_string(), "0.300");

@@ -94,7 +94,8 @@ fn fit_counted(
         return None;
     }
     let cs = courier_rules::limits::sort_desc(c);
-    if (0..3).any(|a| goods.lb.sides_mm[a] > cs[a]) {
+    let lb = goods.lb.sides_mm.to_array();
+    if (0..3).any(|a| lb[a] > cs[a]) {
         return None;
     }
     let turns = container_turns(c, goods.free);
@@ -194,18 +195,18 @@ pub struct CartonChoice {
 }
 
 /// The cheapest carton (see [`Carton::cost_key`]) that holds all the goods within its
-/// weight limit; `Ok(None)` when none does. A carton with a zero inner side holds
-/// nothing and is passed over; one that holds the goods but has a zero outer side is
-/// [`PackError::ZeroSide`] (a catalogue read through [`Carton::validate`] has neither).
+/// weight limit; `Ok(None)` when none does. `Err` only for bad goods: a [`Carton`] has
+/// no zero side by construction.
 ///
 /// ```
 /// use courier_engine::packing::{choose_carton, Item, PackOptions};
 /// use courier_engine::rules::catalogue::Carton;
-/// let carton = |r: &str, l, w, h| Carton {
+/// use courier_engine::rules::catalogue::CartonRecord;
+/// let carton = |r: &str, l, w, h| Carton::try_from(CartonRecord {
 ///     reference: r.into(), inner_length_mm: l, inner_width_mm: w, inner_height_mm: h,
 ///     outer_length_mm: l + 6, outer_width_mm: w + 6, outer_height_mm: h + 6,
 ///     empty_weight_g: 100, max_weight_g: 10_000, price: None,
-/// };
+/// }).unwrap();
 /// let cat = [carton("big", 400, 300, 300), carton("small", 300, 220, 60)];
 /// let books = Item::new(297, 210, 25, 400, 2);
 /// let c = choose_carton(&[books], &cat, &PackOptions::default()).unwrap().unwrap();
@@ -234,29 +235,20 @@ pub(crate) fn choose_carton_within(
     order.sort_by(|&a, &b| cartons[a].cost_key().cmp(&cartons[b].cost_key()));
     for i in order {
         let c = &cartons[i];
-        let gross = goods.weight_g.saturating_add(c.empty_weight_g);
-        if gross > c.max_weight_g {
+        let gross = goods.weight_g.saturating_add(c.empty_weight_g());
+        if gross > c.max_weight_g() {
             continue;
         }
-        // Zero inner side: no goods fit (as the fit below would find), so not a choice.
-        let Ok(inner_sorted_mm) = c.inner_sorted() else {
-            continue;
-        };
-        let inner = [c.inner_length_mm, c.inner_width_mm, c.inner_height_mm];
-        if let Some(p) = fit_within(&goods, inner, opts, spent, cap) {
-            let outer_sorted_mm = c.outer_sorted().map_err(|source| PackError::ZeroSide {
-                what: format!("carton {:?} outer sides", c.reference),
-                source,
-            })?;
+        if let Some(p) = fit_within(&goods, c.inner_mm(), opts, spent, cap) {
             return Ok(Some(CartonChoice {
                 index: i,
-                reference: c.reference.clone(),
+                reference: c.reference().to_string(),
                 placements: to_placements(&goods.kinds, &p),
                 goods_weight_g: goods.weight_g,
                 gross_weight_g: gross,
                 goods_volume_mm3: goods.volume_mm3,
-                inner_sorted_mm,
-                outer_sorted_mm,
+                inner_sorted_mm: c.inner_sorted(),
+                outer_sorted_mm: c.outer_sorted(),
             }));
         }
     }
@@ -370,8 +362,10 @@ pub(crate) fn load_container_counted(
 mod tests {
     use super::*;
 
+    use courier_rules::catalogue::CartonRecord;
+
     fn carton(reference: &str, inner: [u32; 3], outer: [u32; 3]) -> Carton {
-        Carton {
+        Carton::try_from(CartonRecord {
             reference: reference.into(),
             inner_length_mm: inner[0],
             inner_width_mm: inner[1],
@@ -382,7 +376,8 @@ mod tests {
             empty_weight_g: 100,
             max_weight_g: 10_000,
             price: None,
-        }
+        })
+        .unwrap()
     }
 
     #[test]
@@ -397,26 +392,5 @@ mod tests {
         let json = serde_json::to_value(&c).unwrap();
         assert_eq!(json["inner_sorted_mm"], serde_json::json!([300, 220, 60]));
         assert_eq!(json["outer_sorted_mm"], serde_json::json!([306, 226, 66]));
-    }
-
-    #[test]
-    fn a_hand_built_carton_with_a_zero_side() {
-        let books = Item::new(297, 210, 25, 400, 2);
-        let opts = PackOptions::default();
-        // A zero inner side holds nothing: passed over, as before `Sides`.
-        let cat = [
-            carton("flat", [300, 220, 0], [306, 226, 6]),
-            carton("ok", [300, 220, 60], [306, 226, 66]),
-        ];
-        let c = choose_carton(&[books], &cat, &opts).unwrap().unwrap();
-        assert_eq!(c.reference, "ok");
-        // Holding the goods with a zero outer side is an error naming the carton.
-        let cat = [carton("no-outer", [300, 220, 60], [306, 0, 66])];
-        let e = choose_carton(&[books], &cat, &opts).unwrap_err();
-        assert_eq!(e.code(), "zero_side");
-        assert_eq!(
-            e.to_string(),
-            "carton \"no-outer\" outer sides: width_mm is zero"
-        );
     }
 }

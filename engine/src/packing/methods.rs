@@ -37,11 +37,12 @@ pub struct MethodVerdict {
 ///
 /// ```
 /// use courier_engine::packing::{check_methods, Item, PackOptions};
-/// use courier_engine::rules::limits::{DeliveryMethod, MethodLimits};
+/// use courier_engine::rules::limits::{DeliveryMethod, MethodLimits, MethodLimitsRecord};
 /// // Six 300 × 100 × 100 units: the smallest box is 600 × 300 × 100 (sides sum 1000),
 /// // but 300 × 300 × 200 (sum 800) meets a 900 mm sum-of-sides limit.
+/// let limits = MethodLimitsRecord { max_sum_of_sides_mm: Some(900), ..Default::default() };
 /// let m = DeliveryMethod { id: "post".into(), name: "Post".into(),
-///     limits: MethodLimits { max_sum_of_sides_mm: Some(900), ..Default::default() } };
+///     limits: MethodLimits::try_from(limits).unwrap() };
 /// let v = check_methods(&[Item::new(300, 100, 100, 100, 6)], &[m], &PackOptions::default()).unwrap();
 /// assert!(v[0].within, "{:?}", v[0]);
 /// ```
@@ -87,7 +88,7 @@ fn verdict(
 ) -> Result<MethodVerdict, PackError> {
     let limits = &m.limits;
     let mut exceeded = Vec::new();
-    if let Some(max) = limits.max_weight_g {
+    if let Some(max) = limits.max_weight_g() {
         if goods.weight_g > max {
             exceeded.push(Exceeded::Weight {
                 value_g: goods.weight_g,
@@ -107,14 +108,18 @@ fn verdict(
             ),
         }
     }
-    if !limits.cells.is_empty() {
-        let fits = limits.cells.iter().any(|c| {
-            c.max_weight_g.is_none_or(|w| goods.weight_g <= w)
-                && carton::fit(goods, [c.length_mm, c.width_mm, c.height_mm], opts).is_some()
+    if !limits.cells().is_empty() {
+        let fits = limits.cells().iter().any(|c| {
+            c.max_weight_g().is_none_or(|w| goods.weight_g <= w)
+                && carton::fit(goods, c.dims_mm(), opts).is_some()
         });
         if !fits {
             exceeded.push(Exceeded::Cells {
-                cells: limits.cells.iter().map(|c| c.name.clone()).collect(),
+                cells: limits
+                    .cells()
+                    .iter()
+                    .map(|c| c.name().to_string())
+                    .collect(),
             });
         }
     }
@@ -135,15 +140,15 @@ fn admissible(
     limits: &MethodLimits,
     opts: &PackOptions,
 ) -> Result<Option<Sides>, PackError> {
-    let lb = goods.lb.sides_mm;
-    if !limits.admits_sides(packed_sides(lb)?) {
+    let lb = goods.lb.sides_mm.to_array();
+    if !limits.admits_sides(goods.lb.sides_mm) {
         return Ok(None); // Even the per-axis bound breaks a limit: no packing can pass.
     }
     let cap = limits
-        .max_side_mm
+        .max_side_mm()
         .unwrap_or(u32::MAX)
-        .min(limits.max_sum_of_sides_mm.unwrap_or(u32::MAX))
-        .min(limits.max_length_plus_girth_mm.unwrap_or(u32::MAX));
+        .min(limits.max_sum_of_sides_mm().unwrap_or(u32::MAX))
+        .min(limits.max_length_plus_girth_mm().unwrap_or(u32::MAX));
     let values = minbox::side_values(
         &goods.kinds,
         &[0, 1, 2],

@@ -232,7 +232,7 @@ impl<'a> Filler<'a> {
 pub(crate) fn search(goods: &Goods, budget: u64, proof_budget: u64) -> (Found, bool) {
     let (kinds, lb, total, free) = (
         &goods.kinds[..],
-        goods.lb.sides_mm,
+        goods.lb.sides_mm.to_array(),
         goods.volume_mm3,
         goods.free,
     );

@@ -56,6 +56,7 @@ pub use verify::verify;
 /// the Bischoff–Ratcliff instances.
 pub use carton::{load_container, ContainerItem, ContainerLoad};
 
+use courier_rules::Sides;
 use kind::{Dims, Kind};
 use serde::Serialize;
 
@@ -331,8 +332,10 @@ pub struct LowerBound {
     /// Total volume of the units.
     pub units_volume_mm3: u64,
     /// No parcel can have sorted sides below these: the longest of the units' longest
-    /// edges, of their middle edges, of their shortest edges.
-    pub sides_mm: [u32; 3],
+    /// edges, of their middle edges, of their shortest edges. A [`Sides`]: sorted (the
+    /// rank-wise maximum of sorted sides is sorted) and non-zero (every unit is); JSON
+    /// `[l, w, h]` as when this was an array.
+    pub sides_mm: Sides,
     /// `max(units_volume_mm3, product of sides_mm)`: no packing has a smaller volume.
     pub volume_mm3: u64,
 }
@@ -408,12 +411,12 @@ pub enum PackError {
     /// The total weight does not fit in 64 bits of grams.
     #[error("total weight overflows")]
     WeightOverflow,
-    /// A box has a zero side: a carton of a catalogue that was not validated (see
-    /// [`Carton::validate`](courier_rules::catalogue::Carton::validate)), or — never for
-    /// goods this error type did not refuse — a packing.
+    /// A packing's box has a zero side — never for goods this error type did not refuse
+    /// (kept as the defensive answer of a packer; a
+    /// [`Carton`](courier_rules::catalogue::Carton) has no zero side by construction).
     #[error("{what}: {source}")]
     ZeroSide {
-        /// The box, e.g. `carton "A4" outer sides`.
+        /// The box, e.g. `the packing's box`.
         what: String,
         /// Which side is zero.
         source: courier_rules::SidesError,
@@ -516,9 +519,14 @@ impl Goods {
         }
         let free = items.iter().all(|i| !i.upright);
         let prod = u64::from(sides[0]) * u64::from(sides[1]) * u64::from(sides[2]);
+        // Never an error: every unit's sides passed `Item::check`, so none is zero.
+        let sides_mm = Sides::from_array(sides).map_err(|source| PackError::ZeroSide {
+            what: "the goods' lower bound".into(),
+            source,
+        })?;
         let lb = LowerBound {
             units_volume_mm3: volume,
-            sides_mm: sides,
+            sides_mm,
             volume_mm3: volume.max(prod),
         };
         Ok(Goods {
@@ -542,7 +550,7 @@ pub fn pack(items: &[Item], opts: &PackOptions) -> Result<Packing, PackError> {
 
 /// The search itself, shared by [`pack`] and the limit checks.
 pub(crate) fn solve(goods: &Goods, opts: &PackOptions) -> (minbox::Found, bool) {
-    let lb = goods.lb.sides_mm;
+    let lb = goods.lb.sides_mm.to_array();
     // Inputs headed for the exact search get a larger heuristic budget: a tighter
     // incumbent leaves the exact search fewer candidate boxes to rule out.
     let budget = if goods.units <= opts.exact_max_units {
@@ -625,7 +633,7 @@ fn merged_first(goods: &Goods, budget: u64, opts: &PackOptions) -> Option<minbox
 /// and no box of that volume with better tie-breaks survives
 /// [`bound::volume_tight_is_optimal`] (at most `budget` work units).
 pub(crate) fn proven_by_bounds(goods: &Goods, found: &minbox::Found, budget: u64) -> bool {
-    let lb = goods.lb.sides_mm;
+    let lb = goods.lb.sides_mm.to_array();
     sorted(found.dims) == lb
         || (found.key().0 == goods.lb.volume_mm3
             && bound::volume_tight_is_optimal(

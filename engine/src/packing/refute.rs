@@ -173,12 +173,12 @@ pub(crate) enum Decision {
 ///
 /// ```
 /// use courier_engine::packing::{refute_carton, Item, PackOptions, Refutation};
-/// use courier_engine::rules::catalogue::Carton;
-/// let cube = Carton {
+/// use courier_engine::rules::catalogue::{Carton, CartonRecord};
+/// let cube = Carton::try_from(CartonRecord {
 ///     reference: "cube".into(), inner_length_mm: 100, inner_width_mm: 100, inner_height_mm: 100,
 ///     outer_length_mm: 104, outer_width_mm: 104, outer_height_mm: 104,
 ///     empty_weight_g: 100, max_weight_g: 10_000, price: None,
-/// };
+/// }).unwrap();
 /// // Two 60 mm cubes: a quarter of the volume, yet they overlap on every axis.
 /// let cubes = Item::new(60, 60, 60, 500, 2);
 /// let why = refute_carton(&[cubes], &cube, &PackOptions::default()).unwrap();
@@ -207,18 +207,14 @@ pub(crate) fn decide(
     opts: &PackOptions,
     spent: &mut u64,
 ) -> Decision {
-    let gross = goods.weight_g.saturating_add(carton.empty_weight_g);
-    if gross > carton.max_weight_g {
+    let gross = goods.weight_g.saturating_add(carton.empty_weight_g());
+    if gross > carton.max_weight_g() {
         return Decision::Refuted(Refutation::Weight {
             gross_g: gross,
-            max_g: carton.max_weight_g,
+            max_g: carton.max_weight_g(),
         });
     }
-    let c = [
-        carton.inner_length_mm,
-        carton.inner_width_mm,
-        carton.inner_height_mm,
-    ];
+    let c = carton.inner_mm();
     if let Some(k) = goods
         .kinds
         .iter()
@@ -545,10 +541,11 @@ fn largest_subsets(kinds: &[Kind], c: Dims, budget: u64, work: &mut u64) -> Deci
 #[cfg(test)]
 mod tests {
     use super::*;
+    use courier_rules::catalogue::CartonRecord;
     use proptest::prelude::*;
 
     fn carton(d: [u32; 3], max_g: u64) -> Carton {
-        Carton {
+        Carton::try_from(CartonRecord {
             reference: "c".into(),
             inner_length_mm: d[0],
             inner_width_mm: d[1],
@@ -559,7 +556,8 @@ mod tests {
             empty_weight_g: 100,
             max_weight_g: max_g,
             price: None,
-        }
+        })
+        .unwrap()
     }
 
     fn refute(items: &[Item], d: [u32; 3]) -> Option<Refutation> {

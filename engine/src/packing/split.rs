@@ -27,12 +27,12 @@
 //!
 //! ```
 //! use courier_engine::packing::{split_into_cartons, verify_shipment, Item, PackOptions};
-//! use courier_engine::rules::catalogue::Carton;
-//! let carton = Carton {
+//! use courier_engine::rules::catalogue::{Carton, CartonRecord};
+//! let carton = Carton::try_from(CartonRecord {
 //!     reference: "A4-box".into(), inner_length_mm: 300, inner_width_mm: 220, inner_height_mm: 300,
 //!     outer_length_mm: 306, outer_width_mm: 226, outer_height_mm: 306,
 //!     empty_weight_g: 150, max_weight_g: 5_000, price: Some("2.50".parse().unwrap()),
-//! };
+//! }).unwrap();
 //! // 25 reams of 50 mm: six stack in a carton, but only five by weight (900 g each).
 //! let reams = Item::new(297, 210, 50, 900, 25);
 //! let cat = [carton];
@@ -173,9 +173,6 @@ pub enum SplitError {
     /// The catalogue lists no carton.
     #[error("empty carton catalogue: at least one carton is required")]
     NoCartons,
-    /// Some carton of the catalogue is invalid; the message names each problem.
-    #[error("carton catalogue: {0}")]
-    BadCarton(String),
     /// Splitting cannot help: even a single unit of this line has no carton.
     #[error("goods[{line}]: one unit fits no carton of the catalogue ({why})")]
     UnitFitsNoCarton {
@@ -200,7 +197,6 @@ impl SplitError {
         match self {
             SplitError::Goods(e) => e.code(),
             SplitError::NoCartons => "no_cartons",
-            SplitError::BadCarton(_) => "bad_carton",
             SplitError::UnitFitsNoCarton { .. } => "unit_fits_no_carton",
             SplitError::NoProgress { .. } => "no_progress",
         }
@@ -428,7 +424,7 @@ impl<'a> Ctx<'a> {
                 .unwrap_or(0),
             max_payload: catalogue
                 .iter()
-                .map(|c| c.max_weight_g.saturating_sub(c.empty_weight_g))
+                .map(|c| c.max_weight_g().saturating_sub(c.empty_weight_g()))
                 .max()
                 .unwrap_or(0),
             types_per_line: items
@@ -580,7 +576,7 @@ impl<'a> Ctx<'a> {
     fn key(&self, fills: &[Fill]) -> SplitKey {
         let price = fills
             .iter()
-            .map(|f| self.catalogue[f.carton].price.unwrap_or(Decimal::ZERO))
+            .map(|f| self.catalogue[f.carton].price().unwrap_or(Decimal::ZERO))
             .sum();
         let volume = fills
             .iter()
@@ -855,11 +851,7 @@ impl<'a> Ctx<'a> {
                 });
             }
         }
-        let inner = [
-            carton.inner_length_mm,
-            carton.inner_width_mm,
-            carton.inner_height_mm,
-        ];
+        let inner = carton.inner_mm();
         let (load, work) = load_container_counted(inner, &wanted, budget, true);
         // Setting up the kinds (orientations, sorted sides; an allocation each) costs
         // about two work units each.
@@ -879,7 +871,9 @@ impl<'a> Ctx<'a> {
                 })
             })
             .collect();
-        let payload = carton.max_weight_g.saturating_sub(carton.empty_weight_g);
+        let payload = carton
+            .max_weight_g()
+            .saturating_sub(carton.empty_weight_g());
         trim_to_weight(items, &mut placements, payload);
         Fill::new(items, c, placements)
     }
@@ -935,21 +929,13 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// Every carton must be valid (positive sizes, a payload); the message names it.
+/// The catalogue must list a carton (each one is valid by construction: positive
+/// sizes, the inner box within the outer, a payload).
 fn check_catalogue(catalogue: &[Carton]) -> Result<(), SplitError> {
     if catalogue.is_empty() {
         return Err(SplitError::NoCartons);
     }
-    let problems: Vec<String> = catalogue
-        .iter()
-        .enumerate()
-        .flat_map(|(i, c)| c.validate(&format!("carton {i} ({})", c.reference)))
-        .collect();
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(SplitError::BadCarton(problems.join("; ")))
-    }
+    Ok(())
 }
 
 /// Whether one unit of `item` fits carton `c` alone: some allowed orientation inside
@@ -962,23 +948,18 @@ fn unit_fits(item: &Item, c: &Carton) -> bool {
 fn unit_fits_size(item: &Item, c: &Carton) -> bool {
     if item.upright {
         let foot = sort_desc([item.length_mm, item.width_mm, 0]);
-        let inner = sort_desc([c.inner_length_mm, c.inner_width_mm, 0]);
-        item.height_mm <= c.inner_height_mm && foot[0] <= inner[0] && foot[1] <= inner[1]
+        let inner = sort_desc([c.inner_length_mm(), c.inner_width_mm(), 0]);
+        item.height_mm <= c.inner_height_mm() && foot[0] <= inner[0] && foot[1] <= inner[1]
     } else {
-        // Goods and catalogue are validated before any unit is tried, so neither has a
-        // zero side here; a box with one would fit nothing.
-        match (
-            Sides::new(item.length_mm, item.width_mm, item.height_mm),
-            c.inner_sorted(),
-        ) {
-            (Ok(unit), Ok(inner)) => unit.fits_within(&inner),
-            _ => false,
-        }
+        // Goods are validated before any unit is tried, so a unit has no zero side here
+        // (one would fit nothing); a carton has none by construction.
+        Sides::new(item.length_mm, item.width_mm, item.height_mm)
+            .is_ok_and(|unit| unit.fits_within(&c.inner_sorted()))
     }
 }
 
 fn unit_fits_weight(item: &Item, c: &Carton) -> bool {
-    item.weight_g.saturating_add(c.empty_weight_g) <= c.max_weight_g
+    item.weight_g.saturating_add(c.empty_weight_g()) <= c.max_weight_g()
 }
 
 /// Why one unit of `item` fits no carton, or `None` when some carton takes it.
@@ -1007,7 +988,7 @@ fn cartons_lower_bound(volume: u64, weight: u64, catalogue: &[Carton]) -> usize 
         .max(1);
     let max_payload = catalogue
         .iter()
-        .map(|c| c.max_weight_g.saturating_sub(c.empty_weight_g))
+        .map(|c| c.max_weight_g().saturating_sub(c.empty_weight_g()))
         .max()
         .unwrap_or(1)
         .max(1);
@@ -1035,11 +1016,7 @@ fn unit_volume(it: &Item) -> u64 {
 /// largest face, longest side along the carton's length, when that fits; else the
 /// first allowed orientation (lowest first) that fits; `None` when none does.
 fn lying(item: &Item, carton: &Carton) -> Option<Dims> {
-    let inner = [
-        carton.inner_length_mm,
-        carton.inner_width_mm,
-        carton.inner_height_mm,
-    ];
+    let inner = carton.inner_mm();
     let vertical = if item.upright {
         [false, false, true]
     } else {
@@ -1065,12 +1042,10 @@ fn shelf_pass(
     remaining: &[u32],
     mut close: impl FnMut(Vec<Placement>) -> bool,
 ) {
-    let inner = [
-        carton.inner_length_mm,
-        carton.inner_width_mm,
-        carton.inner_height_mm,
-    ];
-    let payload = carton.max_weight_g.saturating_sub(carton.empty_weight_g);
+    let inner = carton.inner_mm();
+    let payload = carton
+        .max_weight_g()
+        .saturating_sub(carton.empty_weight_g());
     let mut out: Vec<Placement> = Vec::new();
     let (mut x, mut y, mut z, mut row_depth, mut layer_height, mut weight) =
         (0u32, 0u32, 0u32, 0u32, 0u32, 0u64);
@@ -1167,13 +1142,11 @@ fn top_up(
     if fill.placements.len() >= TOP_UP_MAX_UNITS {
         return 0;
     }
-    let payload = carton.max_weight_g.saturating_sub(carton.empty_weight_g);
+    let payload = carton
+        .max_weight_g()
+        .saturating_sub(carton.empty_weight_g());
     let mut weight = fill.weight;
-    let inner = [
-        carton.inner_length_mm,
-        carton.inner_width_mm,
-        carton.inner_height_mm,
-    ];
+    let inner = carton.inner_mm();
     let mut order: Vec<usize> = (0..left.len())
         .filter(|&i| left[i].1 > 0 && takes(left[i].0))
         .collect();
@@ -1322,17 +1295,17 @@ fn shipment(catalogue: &[Carton], fills: Vec<Fill>, cartons_lower_bound: usize) 
             let n: u64 = f.counts.iter().map(|&(_, n)| u64::from(n)).sum();
             units += n;
             goods_weight_g += w;
-            total_price = match (total_price, c.price) {
+            total_price = match (total_price, c.price()) {
                 (Some(t), Some(p)) => Some(t + p),
                 _ => None,
             };
             ShippedCarton {
                 index: f.carton,
-                reference: c.reference.clone(),
+                reference: c.reference().to_string(),
                 units: n,
                 goods_weight_g: w,
-                weight_g: w.saturating_add(c.empty_weight_g),
-                price: c.price,
+                weight_g: w.saturating_add(c.empty_weight_g()),
+                price: c.price(),
                 placements: f.placements,
             }
         })
@@ -1367,7 +1340,7 @@ pub fn verify_shipment(
         let Some(c) = catalogue.get(sc.index) else {
             return Err(format!("carton {k}: index {} not in catalogue", sc.index));
         };
-        if c.reference != sc.reference || c.price != sc.price {
+        if c.reference() != sc.reference || c.price() != sc.price {
             return Err(format!(
                 "carton {k}: reference or price differs from catalogue"
             ));
@@ -1378,7 +1351,7 @@ pub fn verify_shipment(
         if sc.units != sc.placements.len() as u64 {
             return Err(format!("carton {k}: units {} ≠ placements", sc.units));
         }
-        let inner = [c.inner_length_mm, c.inner_width_mm, c.inner_height_mm];
+        let inner = c.inner_mm();
         let mut weight = 0u64;
         for (i, p) in sc.placements.iter().enumerate() {
             let Some(item) = items.get(p.line) else {
@@ -1416,17 +1389,18 @@ pub fn verify_shipment(
                 }
             }
         }
-        if sc.goods_weight_g != weight || sc.weight_g != weight + c.empty_weight_g {
+        if sc.goods_weight_g != weight || sc.weight_g != weight + c.empty_weight_g() {
             return Err(format!("carton {k}: weights inconsistent"));
         }
-        if sc.weight_g > c.max_weight_g {
+        if sc.weight_g > c.max_weight_g() {
             return Err(format!(
                 "carton {k}: gross {} g over the maximum {} g",
-                sc.weight_g, c.max_weight_g
+                sc.weight_g,
+                c.max_weight_g()
             ));
         }
         goods_total += weight;
-        price = match (price, c.price) {
+        price = match (price, c.price()) {
             (Some(t), Some(p)) => Some(t + p),
             _ => None,
         };
@@ -1459,9 +1433,10 @@ pub fn verify_shipment(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use courier_rules::catalogue::CartonRecord;
 
     fn carton(r: &str, d: [u32; 3], empty: u64, max: u64, price: Option<&str>) -> Carton {
-        Carton {
+        Carton::try_from(CartonRecord {
             reference: r.into(),
             inner_length_mm: d[0],
             inner_width_mm: d[1],
@@ -1472,7 +1447,8 @@ mod tests {
             empty_weight_g: empty,
             max_weight_g: max,
             price: price.map(|p| p.parse().unwrap()),
-        }
+        })
+        .unwrap()
     }
 
     #[test]

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 
 use courier_rules::catalogue::Carton;
 use courier_rules::limits::MethodLimits;
-use courier_rules::tariff::{Pricing, Tariff, TariffError};
+use courier_rules::tariff::{Pricing, Problem, Tariff, TariffError};
 
 use super::fingerprint::Fnv64;
 use super::money::fraction;
@@ -147,15 +147,18 @@ impl CompiledTariff {
         // Without its byte-order mark, so the same tariff has the same calculation ids.
         let text = courier_rules::encoding::strip_bom(text);
         let tariff = Tariff::from_toml_str(text)?;
-        Ok(CompiledTariff::compile(
-            &tariff,
-            Fnv64::hash(text.as_bytes()),
-        ))
+        CompiledTariff::compile(&tariff, Fnv64::hash(text.as_bytes()))
     }
 
     /// Compiles a tariff that [`Tariff::from_toml_str`] has validated. `fingerprint`
     /// identifies the tariff's version in calculation ids (e.g. a hash of its text).
-    pub fn compile(t: &Tariff, fingerprint: u64) -> CompiledTariff {
+    ///
+    /// The limits and boxes become [`MethodLimits`] and [`Carton`]s, which hold their
+    /// invariants: `Err` (without lines) only for a tariff that was not validated and
+    /// has a limit or box that validation refuses. Other values of an unvalidated tariff
+    /// are compiled as they are (quoting refuses what it cannot price).
+    pub fn compile(t: &Tariff, fingerprint: u64) -> Result<CompiledTariff, TariffError> {
+        let mut problems = Vec::new();
         let h = t.tariff.get_ref();
         let mut vat: Vec<(NaiveDate, Decimal)> = t
             .vat
@@ -204,20 +207,48 @@ impl CompiledTariff {
         let methods = t
             .methods
             .iter()
-            .map(|m| compile_method(m.get_ref(), &zonings))
+            .enumerate()
+            .filter_map(|(i, m)| {
+                let m = m.get_ref();
+                match MethodLimits::try_from(m.limits.clone()) {
+                    Ok(limits) => Some(compile_method(m, limits, &zonings)),
+                    Err(e) => {
+                        problems.push(unchecked(format!("method[{i}] ({}).limits.{e}", m.code)));
+                        None
+                    }
+                }
+            })
             .collect();
         let packaging = t.packaging.as_ref().map(|p| {
             let p = p.get_ref();
+            let boxes = p
+                .boxes
+                .iter()
+                .enumerate()
+                .filter_map(|(i, b)| {
+                    Carton::try_from(b.clone())
+                        .map_err(|e| {
+                            problems.push(unchecked(format!(
+                                "packaging.box[{i}] ({}): {e}",
+                                b.reference
+                            )));
+                        })
+                        .ok()
+                })
+                .collect();
             CPackaging {
                 bubble_wrap_per_m2: p.bubble_wrap_per_m2,
                 filler_per_litre: p.filler_per_litre,
                 sturdy: p.sturdy,
                 label: p.label,
                 handling_per_unit: p.handling_per_unit,
-                boxes: p.boxes.clone(),
+                boxes,
             }
         });
-        CompiledTariff {
+        if !problems.is_empty() {
+            return Err(TariffError { problems });
+        }
+        Ok(CompiledTariff {
             id: h.id.clone(),
             carrier: h.carrier.clone(),
             name: h.name.clone(),
@@ -230,7 +261,7 @@ impl CompiledTariff {
             packaging,
             address: t.address.clone(),
             fingerprint,
-        }
+        })
     }
 
     /// The tariff's `id` (`aplix-sample-2026`): quotes and calculation ids name it.
@@ -280,7 +311,7 @@ impl CompiledTariff {
     /// let t = CompiledTariff::from_toml_str(include_str!("../../../data/tariffs/aplix.toml")).unwrap();
     /// let methods = t.delivery_methods();
     /// let post = methods.iter().find(|m| m.id == "russian_post_parcel").unwrap();
-    /// assert_eq!(post.limits.max_sum_of_sides_mm, Some(1400));
+    /// assert_eq!(post.limits.max_sum_of_sides_mm(), Some(1400));
     /// ```
     pub fn delivery_methods(&self) -> Vec<courier_rules::limits::DeliveryMethod> {
         self.methods
@@ -318,18 +349,33 @@ impl CompiledTariff {
     }
 }
 
-fn compile_method(m: &courier_rules::tariff::Method, zonings: &[CZoning]) -> CMethod {
+/// A problem of an unvalidated tariff that compiling cannot represent, `key: message`
+/// split as the validator splits it (so the key is the one `tariff check` reports); no
+/// line: the text is not at hand.
+fn unchecked(problem: String) -> Problem {
+    let (key, message) = problem.split_once(": ").unwrap_or((&problem, "invalid"));
+    Problem {
+        line: None,
+        key: key.to_string(),
+        message: message.to_string(),
+    }
+}
+
+fn compile_method(
+    m: &courier_rules::tariff::Method,
+    limits: MethodLimits,
+    zonings: &[CZoning],
+) -> CMethod {
     let zoning = zonings.iter().position(|z| z.id == m.zoning).unwrap_or(0);
     let names: &[String] = zonings.get(zoning).map_or(&[], |z| z.zone_names.as_slice());
     let mut rates: Vec<Option<CRate>> = vec![None; names.len()];
     for r in &m.rate {
         let r = r.get_ref();
         if let Some(i) = names.iter().position(|n| *n == r.zone) {
-            let cell_prices = m
-                .limits
-                .cells
+            let cell_prices = limits
+                .cells()
                 .iter()
-                .map(|c| r.cell_prices.get(&c.name).copied().unwrap_or_default())
+                .map(|c| r.cell_prices.get(c.name()).copied().unwrap_or_default())
                 .collect();
             rates[i] = Some(CRate {
                 base: r.base.unwrap_or_default(),
@@ -383,7 +429,7 @@ fn compile_method(m: &courier_rules::tariff::Method, zonings: &[CZoning]) -> CMe
         zoning,
         pricing,
         volumetric_divisor: m.volumetric_divisor.filter(|d| *d > 0),
-        limits: m.limits.clone(),
+        limits,
         rates,
         insurance,
         cod,

@@ -247,7 +247,7 @@ impl CompiledTariff {
             CPricing::Cell => {
                 let cell = m
                     .limits
-                    .cells
+                    .cells()
                     .iter()
                     .position(|c| cell_takes(c, p.outer_sorted_mm, p.gross_weight_g));
                 let price = cell

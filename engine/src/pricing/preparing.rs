@@ -122,13 +122,11 @@ impl CompiledTariff {
         };
         let carton = p.carton.and_then(|i| pk.boxes.get(i));
         let inner = match carton {
-            // A validated tariff's boxes have no zero side; in one compiled unchecked, a
-            // box with one leaves the wrap and filler lines nothing to measure.
-            Some(c) => c.inner_sorted().map_err(|_| unpriceable())?,
+            Some(c) => c.inner_sorted(),
             None => p.outer_sorted_mm,
         };
         if let Some(c) = carton {
-            out[0] = part("box", c.price.unwrap_or_default(), Decimal::ONE)?;
+            out[0] = part("box", c.price().unwrap_or_default(), Decimal::ONE)?;
         }
         let [l, w, h] = inner.to_array().map(i128::from);
         match seal {
@@ -179,10 +177,6 @@ impl CompiledTariff {
             .packaging
             .as_ref()
             .and_then(|pk| pk.boxes.get(p.carton?));
-        let carton = carton
-            .map(|c| c.inner_sorted().map(|inner| (c, inner)))
-            .transpose()
-            .map_err(|_| unpriceable())?;
         Ok(self
             .preparing_parts(p, seal, sturdy)?
             .into_iter()
@@ -190,9 +184,9 @@ impl CompiledTariff {
             .map(|part| {
                 let description = match part.kind {
                     "box" => match carton {
-                        Some((c, inner)) => {
-                            let [a, b, d] = inner.to_array();
-                            format!("box {} ({a}×{b}×{d} mm inside)", c.reference)
+                        Some(c) => {
+                            let [a, b, d] = c.inner_sorted().to_array();
+                            format!("box {} ({a}×{b}×{d} mm inside)", c.reference())
                         }
                         None => "box".to_string(),
                     },

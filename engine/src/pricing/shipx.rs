@@ -283,20 +283,8 @@ impl CompiledTariff {
                     "large" | "C" => "C",
                     _ => "",
                 };
-                match m.limits.cells.iter().find(|c| c.name == cell) {
-                    // A validated tariff's cells have no zero side; one compiled unchecked
-                    // may, and such a cell is no template.
-                    Some(c) => match c.sorted_sides() {
-                        Ok(s) => s,
-                        Err(e) => {
-                            return err(
-                                id,
-                                "invalid_template",
-                                format!("parcels[0].template {t:?}: cell {}: {e}", c.name),
-                                vec!["parcels[0].template".into()],
-                            )
-                        }
-                    },
+                match m.limits.cells().iter().find(|c| c.name() == cell) {
+                    Some(c) => c.sorted_sides(),
                     None => {
                         return err(
                             id,

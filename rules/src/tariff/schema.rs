@@ -7,8 +7,8 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use crate::catalogue::Carton;
-use crate::limits::MethodLimits;
+use crate::catalogue::CartonRecord;
+use crate::limits::MethodLimitsRecord;
 use crate::postal::AddressRules;
 
 /// A whole tariff file.
@@ -171,9 +171,10 @@ pub struct Method {
     /// "cm³ / divisor in kg", e.g. 5000). Absent: the method charges actual weight only.
     #[serde(default)]
     pub volumetric_divisor: Option<u64>,
-    /// Weight and size limits; absent limits never refuse.
+    /// Weight and size limits as written (checked with the rest of the file, so every
+    /// problem is reported at once); absent limits never refuse.
     #[serde(default)]
-    pub limits: MethodLimits,
+    pub limits: MethodLimitsRecord,
     /// Prices and delivery days, one `[[method.rate]]` per zone the method serves; a zone without a
     /// rate is not served.
     #[serde(default)]
@@ -326,7 +327,8 @@ pub struct Packaging {
     pub label: Decimal,
     /// Handling, per unit of goods.
     pub handling_per_unit: Decimal,
-    /// The box catalogue; the box price is a line of its own.
+    /// The box catalogue as written (checked with the rest of the file); the box price
+    /// is a line of its own.
     #[serde(rename = "box")]
-    pub boxes: Vec<Carton>,
+    pub boxes: Vec<CartonRecord>,
 }
