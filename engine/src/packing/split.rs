@@ -1359,11 +1359,7 @@ pub fn verify_shipment(
             };
             placed[p.line] += 1;
             weight += item.weight_g;
-            let mut got = [p.dx_mm, p.dy_mm, p.dz_mm];
-            let mut want = [item.length_mm, item.width_mm, item.height_mm];
-            got.sort_unstable();
-            want.sort_unstable();
-            if got != want {
+            if !super::verify::is_rotation_of(p, item) {
                 return Err(format!(
                     "carton {k}, placement {i}: size is not a rotation of line {}",
                     p.line

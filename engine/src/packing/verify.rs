@@ -2,6 +2,16 @@
 
 use super::{Item, Packing, Placement};
 
+/// Whether a placement's size is the unit's sides in some order (the check both this
+/// verifier and the split's own verifier make of every placement).
+pub(crate) fn is_rotation_of(p: &Placement, item: &Item) -> bool {
+    let mut got = [p.dx_mm, p.dy_mm, p.dz_mm];
+    let mut want = [item.length_mm, item.width_mm, item.height_mm];
+    got.sort_unstable();
+    want.sort_unstable();
+    got == want
+}
+
 /// Checks that `packing` is a valid packing of `items`: every unit of every line placed
 /// exactly once with one of its allowed orientations, inside the reported box, with no
 /// two units overlapping. Returns the first problem found.
@@ -18,11 +28,7 @@ pub fn verify(items: &[Item], packing: &Packing) -> Result<(), String> {
             return Err(format!("placement {i}: line {} does not exist", p.line));
         };
         count[p.line] += 1;
-        let mut got = [p.dx_mm, p.dy_mm, p.dz_mm];
-        let mut want = [item.length_mm, item.width_mm, item.height_mm];
-        got.sort_unstable();
-        want.sort_unstable();
-        if got != want {
+        if !is_rotation_of(p, item) {
             return Err(format!(
                 "placement {i}: size {:?} is not a rotation of line {}",
                 [p.dx_mm, p.dy_mm, p.dz_mm],
