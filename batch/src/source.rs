@@ -326,7 +326,7 @@ pub fn for_each_csv_row_in(
 /// a bucket file (each row's line in a leading [`LINE_COLUMN`]).
 fn csv_header<R: std::io::Read>(
     file: &InputFile,
-    reader: &mut csv::Reader<R>,
+    reader: &mut CsvReader<R>,
     layout: Layout,
     profile: &FormatProfile,
 ) -> Result<(ColumnMap, bool), BatchError> {
@@ -362,19 +362,102 @@ fn csv_header<R: std::io::Read>(
     Ok((map, bucket))
 }
 
-fn csv_reader<R: std::io::Read>(input: R, profile: &FormatProfile) -> csv::Reader<R> {
+/// The input of a CSV reader, noting where lines end, so that a record's line is the one
+/// an editor shows.
+///
+/// The `csv` crate's record positions do not give that line: it counts lines by `\n`
+/// alone, ends a record at a lone `\r` too without counting a line (two records could
+/// share a line number — found by the `reconcile_rows` fuzz target), and places a
+/// record where it started reading it, before the terminators it skips: a row after a
+/// `\r\n` (every row of a Windows file, from the first data row, which was reported as
+/// the header's line 1) or after a blank line was reported a line too early. A row is
+/// named by its file and line (and "first" is decided by them), so here `\n`, `\r\n`
+/// and a lone `\r` each end one line, and [`LineEnds::line_of`] counts them up to the
+/// record's first byte. Only the line ends ahead of the last record asked about are
+/// kept: the reader's buffer's worth.
+struct LineEnds<R> {
+    inner: R,
+    /// Bytes read so far.
+    offset: u64,
+    /// The last byte read was a `\r`, at `offset - 1`, whose next byte is unread.
+    pending_cr: bool,
+    /// Every `\r` and `\n` read and not yet behind a record asked about: its offset and
+    /// whether it ends a line (a `\n`, or a `\r` not followed by `\n`).
+    breaks: std::collections::VecDeque<(u64, bool)>,
+    /// Line ends behind the last record asked about.
+    ended: u64,
+}
+
+impl<R> LineEnds<R> {
+    fn new(inner: R) -> LineEnds<R> {
+        LineEnds {
+            inner,
+            offset: 0,
+            pending_cr: false,
+            breaks: std::collections::VecDeque::new(),
+            ended: 0,
+        }
+    }
+
+    /// The line of a record the `csv` crate places at byte `byte` (records are asked
+    /// about in file order): one more than the line ends before its first byte, which
+    /// is the first byte from `byte` on that is not a skipped `\r` or `\n`.
+    fn line_of(&mut self, byte: u64) -> u64 {
+        let mut next = byte;
+        while let Some(&(at, ends)) = self.breaks.front() {
+            if at < byte || at == next {
+                next += u64::from(at == next);
+                self.ended += u64::from(ends);
+                self.breaks.pop_front();
+            } else {
+                break;
+            }
+        }
+        self.ended + 1
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for LineEnds<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let got = &buf[..n];
+        if self.pending_cr && n > 0 {
+            self.breaks.push_back((self.offset - 1, got[0] != b'\n'));
+            self.pending_cr = false;
+        }
+        for i in memchr::memchr2_iter(b'\r', b'\n', got) {
+            let at = self.offset + i as u64;
+            match (got[i], got.get(i + 1)) {
+                (b'\n', _) => self.breaks.push_back((at, true)),
+                (_, Some(next)) => self.breaks.push_back((at, *next != b'\n')),
+                (_, None) => self.pending_cr = true,
+            }
+        }
+        if n == 0 && self.pending_cr {
+            // The end of the input: a last `\r` is lone.
+            self.breaks.push_back((self.offset - 1, true));
+            self.pending_cr = false;
+        }
+        self.offset += n as u64;
+        Ok(n)
+    }
+}
+
+type CsvReader<R> = csv::Reader<LineEnds<R>>;
+
+fn csv_reader<R: std::io::Read>(input: R, profile: &FormatProfile) -> CsvReader<R> {
     csv::ReaderBuilder::new()
         .delimiter(profile.delimiter())
         .flexible(true)
         .has_headers(false)
-        .from_reader(input)
+        .from_reader(LineEnds::new(input))
 }
 
 /// Reads the next data record into `record`: `Ok(Some(line))` with the line rejects
 /// show, `Ok(None)` at the end of the file. Blank lines are passed over.
 fn next_csv_record<R: std::io::Read>(
     file: &InputFile,
-    reader: &mut csv::Reader<R>,
+    reader: &mut CsvReader<R>,
     record: &mut csv::ByteRecord,
     bucket: bool,
 ) -> Result<Option<u64>, BatchError> {
@@ -382,7 +465,9 @@ fn next_csv_record<R: std::io::Read>(
         match reader.read_byte_record(record) {
             Ok(false) => return Ok(None),
             Ok(true) => {
-                let line = record.position().map_or(0, |p| p.line());
+                let line = record
+                    .position()
+                    .map_or(0, |p| reader.get_mut().line_of(p.byte()));
                 if bucket {
                     return record
                         .get(0)
@@ -444,7 +529,7 @@ impl RecordBatch {
     fn fill<R: std::io::Read>(
         &mut self,
         file: &InputFile,
-        reader: &mut csv::Reader<R>,
+        reader: &mut CsvReader<R>,
         bucket: bool,
     ) -> Result<bool, BatchError> {
         self.len = 0;
@@ -785,6 +870,37 @@ mod tests {
         assert_eq!(got, expected);
         assert_eq!(expected[0], (1, vec!["id0".to_string(), String::new()]));
         assert_eq!(expected[n - 1].0, n as u64);
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line() {
+        // CR, CRLF and LF line ends, a lone CR at the end of a read buffer's worth of
+        // text, and one inside a quoted field: lines are an editor's, and never repeat.
+        let long = "x".repeat((1 << 20) - 12);
+        let text = format!("id,note\r1,a\r\n2,b\n3,\"c\rd\"\r4,{long}\r5,e\n6,f\r");
+        let profile = FormatProfile::canonical();
+        let mut lines = Vec::new();
+        for_each_csv_row_in("t.csv", text.as_bytes(), LAYOUT, &profile, |l, r| {
+            lines.push((l, String::from_utf8_lossy(r.raw_fields()[0]).into_owned()))
+        })
+        .expect("rows");
+        let want: Vec<(u64, String)> = [(2, "1"), (3, "2"), (4, "3"), (6, "4"), (7, "5"), (8, "6")]
+            .map(|(l, id)| (l, id.to_string()))
+            .into();
+        assert_eq!(lines, want);
+        // The file reader and the parallel reader count the same.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("t.csv");
+        std::fs::write(&path, &text).expect("write");
+        let file = InputFile::new(path, FileFormat::Csv);
+        let mut got = Vec::new();
+        map_rows(&file, LAYOUT, &profile, |l, _| l, |l| got.push(l)).expect("parallel");
+        assert_eq!(got, want.iter().map(|w| w.0).collect::<Vec<_>>());
+        // Windows line ends: the first data row is line 2, not the header's line 1.
+        let mut lines = Vec::new();
+        let crlf = b"id,note\r\n1,a\r\n\r\n2,b\r\n\n\n3,c\n";
+        for_each_csv_row_in("t.csv", crlf, LAYOUT, &profile, |l, _| lines.push(l)).expect("rows");
+        assert_eq!(lines, [2, 4, 7], "after CRLF and blank lines");
     }
 
     #[test]
