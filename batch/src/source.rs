@@ -6,7 +6,8 @@
 //! goes on; polars' CSV reader fails a whole file on one ragged line. Parquet is read with
 //! polars, every column cast to its text form, so both formats go through the same row
 //! parsers and give the same rejects. Lines: CSV counts physical lines, header = line 1
-//! (a quoted field spanning lines counts every line); Parquet counts rows from 1.
+//! (a quoted field spanning lines counts every line; `\n`, `\r\n` and a lone `\r` each
+//! end one, see `LineEnds`); Parquet counts rows from 1.
 
 use std::fs::File;
 use std::io::BufReader;
