@@ -3,10 +3,11 @@
 //! The big sorts of a run (registry parcels by order, invoice lines by their dedupe
 //! key) compare strings — order ids, line ids, invoice ids that most lines share — and
 //! a row is a couple of hundred bytes. Sorting the rows themselves spent most of its time
-//! in `memcmp` on equal prefixes and in moving rows (`BENCHMARKS.md`, "Sorting by
-//! keys"). So [`sort_by_keys`] sorts `(key, index)` pairs, where the key is a few
-//! integers that order the rows as the full comparison does, falls back to the full
-//! comparison only when two keys are equal, and then moves each row once into place.
+//! in `memcmp` on equal prefixes and in moving rows (`BENCHMARKS.md`, "Sorting by keys,
+//! mimalloc, a small CSV writer"). So [`sort_by_keys`] sorts `(key, index)` pairs, where
+//! the key is a few integers that order the rows as the full comparison does, falls back
+//! to the full comparison only when two keys are equal, and then moves each row once into
+//! place.
 //!
 //! The order is the full comparison's, whatever the key: a key only has to be
 //! *consistent* with it (a smaller key means a smaller row). [`SortKey`] builds such a key
