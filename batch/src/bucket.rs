@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::csv_record::push_raw_record;
 use crate::error::BatchError;
 use crate::merge::{interleave_buckets, write_bucket_tables};
 use crate::output::write_outputs;
@@ -214,8 +215,20 @@ fn scatter(
     Ok(split)
 }
 
-type BucketWriter = csv::Writer<BufWriter<File>>;
+/// A bucket file being written: its records are rendered into `pending` and written in
+/// blocks of [`BUCKET_BLOCK`] bytes.
+struct BucketWriter {
+    file: BufWriter<File>,
+    pending: Vec<u8>,
+}
 
+/// Bytes rendered before a bucket file is written to.
+const BUCKET_BLOCK: usize = 1 << 16;
+
+/// Copies the rows of `file` that `part` takes into the bucket files `paths`, each row
+/// behind its original line. The fields are copied as read, bytes and all (a row that
+/// is not UTF-8 is rejected in its bucket just as it would be in one run), and written
+/// by [`push_raw_record`] in the input's delimiter, which reads back as the same fields.
 fn scatter_file(
     file: &InputFile,
     layout: Layout,
@@ -223,20 +236,24 @@ fn scatter_file(
     part: Partition,
     paths: &[PathBuf],
 ) -> Result<(), BatchError> {
+    let delimiter = profile.delimiter();
     let open = |path: &Path, header: &[String]| -> Result<BucketWriter, BatchError> {
         let f = File::create(path).map_err(|e| BatchError::io(path, e))?;
-        let mut w = csv::WriterBuilder::new()
-            .delimiter(profile.delimiter())
-            .flexible(true)
-            .from_writer(BufWriter::with_capacity(1 << 16, f));
-        w.write_field(LINE_COLUMN)
-            .and_then(|_| w.write_record(header))
-            .map_err(|e| BatchError::io(path, e))?;
-        Ok(w)
+        let mut pending = Vec::with_capacity(BUCKET_BLOCK + 4096);
+        push_raw_record(
+            &mut pending,
+            delimiter,
+            std::iter::once(LINE_COLUMN.as_bytes()).chain(header.iter().map(|h| h.as_bytes())),
+        );
+        Ok(BucketWriter {
+            file: BufWriter::with_capacity(1 << 16, f),
+            pending,
+        })
     };
     let mut writers: Vec<Option<BucketWriter>> = paths.iter().map(|_| None).collect();
     let mut failed: Option<BatchError> = None;
     let buckets = paths.len() as u32;
+    let mut line_text = Vec::with_capacity(20);
     let header = source::for_each_row(file, layout, profile, |line, rec| {
         if failed.is_some() {
             return;
@@ -256,27 +273,31 @@ fn scatter_file(
                 }
             },
         };
-        let wrote = w.write_field(line.to_string()).and_then(|_| {
-            for field in rec.raw_fields() {
-                w.write_field(field)?;
+        line_text.clear();
+        let _ = write!(line_text, "{line}");
+        push_raw_record(
+            &mut w.pending,
+            delimiter,
+            std::iter::once(&line_text[..]).chain(rec.raw_fields().iter().copied()),
+        );
+        if w.pending.len() >= BUCKET_BLOCK {
+            if let Err(e) = w.file.write_all(&w.pending) {
+                failed = Some(BatchError::io(&paths[k], e));
             }
-            w.write_record(None::<&[u8]>)
-        });
-        if let Err(e) = wrote {
-            failed = Some(BatchError::io(&paths[k], e));
+            w.pending.clear();
         }
     })?;
     if let Some(e) = failed {
         return Err(e);
     }
     for (w, path) in writers.into_iter().zip(paths) {
-        let w = match w {
+        let mut w = match w {
             Some(w) => w,
             None => open(path, &header)?,
         };
-        w.into_inner()
-            .map_err(|e| BatchError::io(path, e.into_error()))?
-            .flush()
+        w.file
+            .write_all(&w.pending)
+            .and_then(|_| w.file.flush())
             .map_err(|e| BatchError::io(path, e))?;
     }
     Ok(())

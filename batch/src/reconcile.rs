@@ -448,36 +448,53 @@ pub(crate) fn reconcile_files(
             b.at,
         ))
     });
-    let mut unique: Vec<InvoiceLine> = Vec::with_capacity(lines.len());
-    for l in lines {
-        if let Some(first) = unique.last().filter(|u| {
-            u.invoice_id == l.invoice_id && u.line_id == l.line_id && u.order_id == l.order_id
-        }) {
-            let dp = book.dp(l.carrier);
-            rejects.push(Reject {
-                file: file_of(&inv.files_read, off_inv, l.at),
-                line: l.at.line,
-                input: InputKind::Invoices,
-                reason: format!(
-                    "invoice {:?} line {:?} was already read at {}:{} (the same file loaded twice?)",
-                    l.invoice_id,
-                    l.line_id,
-                    file_of(&inv.files_read, off_inv, first.at),
-                    first.at.line
-                ),
-                amount: Some((
-                    book.tariff(l.carrier).currency().to_string(),
-                    l.billed[7].to_decimal(dp),
-                )),
-            });
-            continue;
+    // A repeat sorts right after the line it repeats. Found on every core, reported,
+    // then removed in place: a second vector of a million lines was an allocation of
+    // 200 MB touched on one core (BENCHMARKS.md, "Serial steps").
+    let same = |a: &InvoiceLine, b: &InvoiceLine| {
+        a.invoice_id == b.invoice_id && a.line_id == b.line_id && a.order_id == b.order_id
+    };
+    let repeats: Vec<usize> = (1..lines.len())
+        .into_par_iter()
+        .filter(|&i| same(&lines[i - 1], &lines[i]))
+        .collect();
+    let mut first = 0;
+    for &i in &repeats {
+        if !same(&lines[first], &lines[i]) {
+            first = i - 1; // a run of repeats starts at the line before its first repeat
         }
-        unique.push(l);
+        let (l, first) = (&lines[i], &lines[first]);
+        let dp = book.dp(l.carrier);
+        rejects.push(Reject {
+            file: file_of(&inv.files_read, off_inv, l.at),
+            line: l.at.line,
+            input: InputKind::Invoices,
+            reason: format!(
+                "invoice {:?} line {:?} was already read at {}:{} (the same file loaded twice?)",
+                l.invoice_id,
+                l.line_id,
+                file_of(&inv.files_read, off_inv, first.at),
+                first.at.line
+            ),
+            amount: Some((
+                book.tariff(l.carrier).currency().to_string(),
+                l.billed[7].to_decimal(dp),
+            )),
+        });
+    }
+    if !repeats.is_empty() {
+        let mut next = repeats.iter().copied().peekable();
+        let mut i = 0;
+        lines.retain(|_| {
+            let repeat = next.next_if_eq(&i).is_some();
+            i += 1;
+            !repeat
+        });
     }
     // The lines stay in their dedupe order, `(invoice_id, line_id)`, which is the output
     // order, and find their parcel in an index (re-sorting them by parcel cost more
     // than the rest of the join; docs/reconciliation.md).
-    let lines = unique;
+    let lines = lines;
     let index = ParcelIndex::new(parcels.iter().map(|p| (p.carrier, &*p.order_id)));
     let parcel_of: Vec<Option<usize>> = lines
         .par_iter()
@@ -630,10 +647,32 @@ pub(crate) fn reconcile_files(
 
     // Money read, per input and currency: accepted rows as parsed, rejects as far as read.
     let mut money: BTreeMap<(String, String), (Decimal, u64)> = BTreeMap::new();
-    for l in &lines {
-        let cur = book.tariff(l.carrier).currency().to_string();
-        money.entry(("invoices".into(), cur)).or_default().0 +=
-            l.billed[7].to_decimal(book.dp(l.carrier));
+    // The billed totals summed per carrier in minor units on every core, then as
+    // decimals in carrier order: the exact sums, and the same decimal (scale included)
+    // as adding line by line, since every line of a carrier has its tariff's decimals.
+    let per_carrier: BTreeMap<u16, i128> = lines
+        .par_iter()
+        .fold(BTreeMap::new, |mut m: BTreeMap<u16, i128>, l| {
+            *m.entry(l.carrier).or_default() += i128::from(l.billed[7].minor());
+            m
+        })
+        .reduce(BTreeMap::new, |mut a, b| {
+            for (c, v) in b {
+                *a.entry(c).or_default() += v;
+            }
+            a
+        });
+    for (carrier, minor) in per_carrier {
+        let cur = book.tariff(carrier).currency().to_string();
+        // In range: each line is below MAX_AMOUNT_MAJOR and a run holds fewer than 2^40
+        // lines; the error is there so that no input can make it panic.
+        let sum = Decimal::try_from_i128_with_scale(minor, book.dp(carrier)).map_err(|_| {
+            BatchError::Identity(format!(
+                "the billed total of {} is beyond the decimal range",
+                book.carrier_name(carrier)
+            ))
+        })?;
+        money.entry(("invoices".into(), cur)).or_default().0 += sum;
     }
     for r in &kept_refunds {
         let cur = book.tariff(r.carrier).currency().to_string();
@@ -732,8 +771,24 @@ pub(crate) fn reconcile_files(
         tracking_unused: tracking_total - tracking_used,
         options,
     };
-    tables.sort();
+    // What the tables were made from is freed on every core while they are sorted:
+    // dropped at the end of this function, a million lines' identifiers were freed on
+    // one core while the other waited (BENCHMARKS.md, "Serial steps").
+    rayon::join(
+        || tables.sort(),
+        || {
+            rayon::join(
+                || drop_in_parallel(lines),
+                || rayon::join(|| drop_in_parallel(parcels), || drop_in_parallel(expect)),
+            )
+        },
+    );
     Ok(tables)
+}
+
+/// Drops the items of `v` on every core.
+fn drop_in_parallel<T: Send>(v: Vec<T>) {
+    v.into_par_iter().for_each(drop);
 }
 
 /// Whether `a` bills its parcel before `b`: the smaller `(invoice_date, invoice_id,

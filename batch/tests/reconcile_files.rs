@@ -203,6 +203,16 @@ fn the_inpost_profile_reads_the_polish_export() {
         let b = std::fs::read(profiled.path().join(f)).unwrap();
         assert!(a == b, "{f} differs through the profile");
     }
+    // In buckets the profiled rows are copied in their own dialect (semicolons, decimal
+    // commas) and read back as the same fields: the same bytes as the run in memory.
+    let bucketed = tempfile::tempdir().unwrap();
+    opts.buckets = Some(3);
+    courier_batch::run(&opts, bucketed.path(), &|_| {}).expect("bucketed run");
+    for f in ["lines.csv", "parcels.csv", "refunds.csv", "rejects.csv"] {
+        let a = std::fs::read(profiled.path().join(f)).unwrap();
+        let b = std::fs::read(bucketed.path().join(f)).unwrap();
+        assert!(a == b, "{f} differs between buckets and one run");
+    }
     assert!(FormatProfile::load(&root().join("data/formats/inpost-invoice-pl.toml")).is_ok());
 }
 
@@ -237,4 +247,34 @@ fn a_zero_side_is_a_reject_naming_the_field() {
     assert!(reason("3").contains("field width_mm is zero"), "{r:#?}");
     assert!(reason("4").contains("field length_mm is zero"), "{r:#?}");
     assert_eq!(r.len(), 2, "{r:#?}");
+}
+
+#[test]
+fn a_line_read_three_times_is_rejected_twice_naming_the_first_copy() {
+    let d = tempfile::tempdir().unwrap();
+    let line = |id: &str| {
+        format!(
+            "I1,2026-11-20,{id},inpost,A1,T,inpost_locker_standard,1000,0,0,0,0,0,0,0,12.99,PLN"
+        )
+    };
+    // Lines 2, 4 and 5 are one line read three times; line 3 is another line.
+    let invoices = [line("1"), line("2"), line("1"), line("1")].join("\n");
+    tiny(d.path(), OK_ROW, &invoices, "", "");
+    let out = tempfile::tempdir().unwrap();
+    run(&options(d.path()), out.path());
+    let repeats: Vec<_> = rejects(out.path())
+        .into_iter()
+        .filter(|(_, _, reason)| reason.contains("already read"))
+        .collect();
+    assert_eq!(repeats.len(), 2, "{repeats:?}");
+    for ((file, line, reason), want) in repeats.iter().zip(["4", "5"]) {
+        assert_eq!((file.as_str(), line.as_str()), ("invoices.csv", want));
+        assert!(reason.contains("invoices.csv:2"), "{reason}");
+    }
+    let (h, rows) = read_csv(&out.path().join("lines.csv"));
+    let ids: Vec<&str> = rows
+        .iter()
+        .map(|r| r[col(&h, "line_id")].as_str())
+        .collect();
+    assert_eq!(ids, ["1", "2"], "each line once in lines.csv");
 }
