@@ -589,10 +589,13 @@ pub fn map_rows<T: Send>(
     let (map, bucket) = csv_header(file, &mut reader, layout, profile)?;
     let skip = usize::from(bucket);
     let (mut cur, mut next) = (RecordBatch::default(), RecordBatch::default());
+    // One buffer for every batch's answers: a fresh one per batch was memory the kernel
+    // zeroed again each time (BENCHMARKS.md, "Serial steps").
+    let mut parsed: Vec<T> = Vec::new();
     let mut more = cur.fill(file, &mut reader, bucket)?;
     loop {
         let had_more = more;
-        let (read, parsed) = rayon::join(
+        let (read, ()) = rayon::join(
             || {
                 if had_more {
                     next.fill(file, &mut reader, bucket)
@@ -603,17 +606,17 @@ pub fn map_rows<T: Send>(
             },
             || {
                 use rayon::prelude::*;
-                (0..cur.len)
-                    .into_par_iter()
-                    .map_init(Vec::new, |fields: &mut Vec<&[u8]>, i| {
+                parsed.par_extend((0..cur.len).into_par_iter().map_init(
+                    Vec::new,
+                    |fields: &mut Vec<&[u8]>, i| {
                         fields.clear();
                         fields.extend(cur.records[i].iter().skip(skip));
                         parse(cur.lines[i], &Record::new(&map, fields))
-                    })
-                    .collect::<Vec<T>>()
+                    },
+                ));
             },
         );
-        parsed.into_iter().for_each(&mut take);
+        parsed.drain(..).for_each(&mut take);
         more = read?;
         if !had_more {
             break;
