@@ -108,6 +108,10 @@ fn run_buckets(
     let mut counts = ReadCounts::default();
     let mut options = serde_json::Value::Null;
     let mut dirs = Vec::with_capacity(split.len());
+    // A bucket's tables are freed on a thread of their own while the next bucket is
+    // read — millions of rows, about a second on one core — one bucket at a time, so
+    // memory holds at most the tables of two.
+    let mut freeing: Option<std::thread::JoinHandle<()>> = None;
     for (k, bucket_files) in split.into_iter().enumerate() {
         progress(&format!("reconciling bucket {} of {buckets}", k + 1));
         let inputs = bucket_dir(work, k as u32);
@@ -116,7 +120,10 @@ fn run_buckets(
         options = t.options.clone();
         let dir = work.join(format!("out-{k:04}"));
         write_bucket_tables(&dir, &t)?;
-        drop(t);
+        if let Some(h) = freeing.take() {
+            let _ = h.join();
+        }
+        freeing = Some(std::thread::spawn(move || drop(t)));
         std::fs::remove_dir_all(&inputs).map_err(|e| BatchError::io(&inputs, e))?;
         dirs.push(dir);
     }
@@ -215,20 +222,20 @@ fn scatter(
     Ok(split)
 }
 
-/// A bucket file being written: its records are rendered into `pending` and written in
-/// blocks of [`BUCKET_BLOCK`] bytes.
-struct BucketWriter {
-    file: BufWriter<File>,
-    pending: Vec<u8>,
+/// One chunk of a file's rows, rendered: `rows[k]` the records for bucket `k`, and the
+/// file's header (the bucket files' header, for whichever chunk opens them first).
+struct Rendered {
+    rows: Vec<Vec<u8>>,
+    header: Option<Vec<String>>,
 }
-
-/// Bytes rendered before a bucket file is written to.
-const BUCKET_BLOCK: usize = 1 << 16;
 
 /// Copies the rows of `file` that `part` takes into the bucket files `paths`, each row
 /// behind its original line. The fields are copied as read, bytes and all (a row that
 /// is not UTF-8 is rejected in its bucket just as it would be in one run), and written
 /// by [`push_raw_record`] in the input's delimiter, which reads back as the same fields.
+/// The rows are rendered on every core, a chunk at a time ([`source::fold_row_chunks`]),
+/// and each chunk's records are appended to the bucket files in file order: the bytes of
+/// a row-by-row copy.
 fn scatter_file(
     file: &InputFile,
     layout: Layout,
@@ -237,56 +244,67 @@ fn scatter_file(
     paths: &[PathBuf],
 ) -> Result<(), BatchError> {
     let delimiter = profile.delimiter();
-    let open = |path: &Path, header: &[String]| -> Result<BucketWriter, BatchError> {
+    let open = |path: &Path, header: &[String]| -> Result<BufWriter<File>, BatchError> {
         let f = File::create(path).map_err(|e| BatchError::io(path, e))?;
-        let mut pending = Vec::with_capacity(BUCKET_BLOCK + 4096);
+        let mut w = BufWriter::with_capacity(1 << 16, f);
+        let mut text = Vec::with_capacity(1024);
         push_raw_record(
-            &mut pending,
+            &mut text,
             delimiter,
             std::iter::once(LINE_COLUMN.as_bytes()).chain(header.iter().map(|h| h.as_bytes())),
         );
-        Ok(BucketWriter {
-            file: BufWriter::with_capacity(1 << 16, f),
-            pending,
-        })
+        w.write_all(&text).map_err(|e| BatchError::io(path, e))?;
+        Ok(w)
     };
-    let mut writers: Vec<Option<BucketWriter>> = paths.iter().map(|_| None).collect();
-    let mut failed: Option<BatchError> = None;
     let buckets = paths.len() as u32;
-    let mut line_text = Vec::with_capacity(20);
-    let header = source::for_each_row(file, layout, profile, |line, rec| {
-        if failed.is_some() {
-            return;
+    let render = |acc: &mut Rendered, line: u64, rec: &source::Record<'_>| {
+        if acc.header.is_none() {
+            acc.header = Some(rec.header().to_vec());
         }
         let order = rec.get("order_id").ok().flatten().map(str::trim);
         if !part.takes(order) {
             return;
         }
         let k = part.bucket_of(order, buckets) as usize;
-        let w = match &mut writers[k] {
-            Some(w) => w,
-            slot => match open(&paths[k], rec.header()) {
-                Ok(w) => slot.insert(w),
-                Err(e) => {
-                    failed = Some(e);
-                    return;
-                }
-            },
-        };
-        line_text.clear();
-        let _ = write!(line_text, "{line}");
+        let mut number = itoa::Buffer::new();
         push_raw_record(
-            &mut w.pending,
+            &mut acc.rows[k],
             delimiter,
-            std::iter::once(&line_text[..]).chain(rec.raw_fields().iter().copied()),
+            std::iter::once(number.format(line).as_bytes()).chain(rec.raw_fields().iter().copied()),
         );
-        if w.pending.len() >= BUCKET_BLOCK {
-            if let Err(e) = w.file.write_all(&w.pending) {
-                failed = Some(BatchError::io(&paths[k], e));
+    };
+    let mut writers: Vec<Option<BufWriter<File>>> = paths.iter().map(|_| None).collect();
+    let mut failed: Option<BatchError> = None;
+    let header = source::fold_row_chunks(
+        file,
+        layout,
+        profile,
+        || Rendered {
+            rows: vec![Vec::new(); paths.len()],
+            header: None,
+        },
+        render,
+        |chunk| {
+            for (k, rows) in chunk.rows.iter().enumerate() {
+                if rows.is_empty() || failed.is_some() {
+                    continue;
+                }
+                let w = match &mut writers[k] {
+                    Some(w) => w,
+                    slot => match open(&paths[k], chunk.header.as_deref().unwrap_or_default()) {
+                        Ok(w) => slot.insert(w),
+                        Err(e) => {
+                            failed = Some(e);
+                            continue;
+                        }
+                    },
+                };
+                if let Err(e) = w.write_all(rows) {
+                    failed = Some(BatchError::io(&paths[k], e));
+                }
             }
-            w.pending.clear();
-        }
-    })?;
+        },
+    )?;
     if let Some(e) = failed {
         return Err(e);
     }
@@ -295,10 +313,7 @@ fn scatter_file(
             Some(w) => w,
             None => open(path, &header)?,
         };
-        w.file
-            .write_all(&w.pending)
-            .and_then(|_| w.file.flush())
-            .map_err(|e| BatchError::io(path, e))?;
+        w.flush().map_err(|e| BatchError::io(path, e))?;
     }
     Ok(())
 }

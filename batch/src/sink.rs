@@ -43,15 +43,14 @@ fn render_records<'r, R: Cells + ?Sized + 'r>(
     out
 }
 
-/// The CSV text of `rows`, rendered on every core: a record's text does not depend on
-/// the records before it, so the chunks joined are the bytes of one writer.
-fn render_csv<R: Cells + Sync>(rows: &[R]) -> Vec<u8> {
+/// The CSV text of `rows`, rendered on every core, in pieces: a record's text does not
+/// depend on the records before it, so the pieces written in order are the bytes of
+/// one writer (and are written as they are, not joined into one more copy first).
+fn render_csv<R: Cells + Sync>(rows: &[R]) -> Vec<Vec<u8>> {
     use rayon::prelude::*;
-    let parts: Vec<Vec<u8>> = rows
-        .par_chunks(RENDER_CHUNK)
+    rows.par_chunks(RENDER_CHUNK)
         .map(|chunk| render_records(chunk, chunk.len() * 256))
-        .collect();
-    parts.concat()
+        .collect()
 }
 
 /// The folder a sink writes into before the outputs are moved into `DIR`.
@@ -62,7 +61,9 @@ type CsvOut = BufWriter<File>;
 
 fn csv_out(path: &Path, columns: &[String]) -> Result<CsvOut, BatchError> {
     let file = File::create(path).map_err(|e| BatchError::io(path, e))?;
-    let mut w = BufWriter::with_capacity(1 << 20, file);
+    // Small: [`Sink::rows`] writes rendered pieces of tens or hundreds of kilobytes,
+    // which a buffer smaller than they are passes straight to the file, uncopied.
+    let mut w = BufWriter::with_capacity(1 << 16, file);
     let header = render_records([columns], 256);
     w.write_all(&header).map_err(|e| BatchError::io(path, e))?;
     Ok(w)
@@ -298,7 +299,7 @@ impl Sink {
             self.check_width(kind, r)?;
         }
         let windows: Vec<&[R]> = rows.chunks(RENDER_WINDOW).collect();
-        let mut pending: Option<(&[R], Vec<u8>)> = None;
+        let mut pending: Option<(&[R], Vec<Vec<u8>>)> = None;
         for w in windows.into_iter().map(Some).chain([None]) {
             let (rendered, written) = rayon::join(
                 || w.map(|w| (w, render_csv(w))),
@@ -317,13 +318,15 @@ impl Sink {
         &mut self,
         kind: TableKind,
         rows: &[R],
-        bytes: &[u8],
+        pieces: &[Vec<u8>],
     ) -> Result<(), BatchError> {
         let i = kind as usize;
         let path = || self.partial.join(kind.file_name());
-        self.csv[i]
-            .write_all(bytes)
-            .map_err(|e| BatchError::io(path(), e))?;
+        for bytes in pieces {
+            self.csv[i]
+                .write_all(bytes)
+                .map_err(|e| BatchError::io(path(), e))?;
+        }
         for r in rows {
             self.gather(kind, r)?;
         }

@@ -562,36 +562,99 @@ pub fn map_rows<T: Send>(
     parse: impl Fn(u64, &Record<'_>) -> T + Sync,
     mut take: impl FnMut(T),
 ) -> Result<Vec<String>, BatchError> {
-    let handle = match file.format {
-        FileFormat::Parquet => {
-            // Each slice's rows are parsed on every core, in chunks, and taken in order.
-            return parquet_text_slices(file, layout, profile, &mut |map, offset, height, cols| {
-                use rayon::prelude::*;
-                let parts: Vec<Vec<T>> = (0..height.div_ceil(PARQUET_PARSE_CHUNK))
-                    .into_par_iter()
-                    .map(|k| {
-                        let start = k * PARQUET_PARSE_CHUNK;
-                        let rows = start..(start + PARQUET_PARSE_CHUNK).min(height);
-                        let mut out = Vec::with_capacity(rows.len());
-                        parquet_rows(map, offset, cols, rows, &mut |line, rec| {
-                            out.push(parse(line, rec))
-                        });
-                        out
-                    })
-                    .collect();
-                parts.into_iter().flatten().for_each(&mut take);
-                Ok(())
-            });
-        }
-        FileFormat::Csv => File::open(&file.path).map_err(|e| BatchError::io(&file.path, e))?,
-    };
+    use rayon::prelude::*;
+    match file.format {
+        FileFormat::Parquet => fold_parquet_chunks(
+            file,
+            layout,
+            profile,
+            || Vec::with_capacity(PARQUET_PARSE_CHUNK),
+            |out, line, rec| out.push(parse(line, rec)),
+            |chunk| chunk.into_iter().for_each(&mut take),
+        ),
+        FileFormat::Csv => csv_batches(
+            file,
+            layout,
+            profile,
+            |map, skip, batch, out| {
+                out.par_extend((0..batch.len).into_par_iter().map_init(
+                    Vec::new,
+                    |fields: &mut Vec<&[u8]>, i| {
+                        fields.clear();
+                        fields.extend(batch.records[i].iter().skip(skip));
+                        parse(batch.lines[i], &Record::new(map, fields))
+                    },
+                ));
+            },
+            take,
+        ),
+    }
+}
+
+/// Rows [`fold_row_chunks`] folds into one accumulator.
+const FOLD_CHUNK: usize = 1 << 10;
+
+/// [`map_rows`] for answers gathered a chunk of rows at a time: the rows of `file` are
+/// cut into chunks of consecutive rows, each chunk's rows are folded, in file order,
+/// into an accumulator made by `init`, on every core, and `take` gets the accumulators
+/// in file order. For answers smaller than a value per row — the bucket pass renders a
+/// chunk's rows into one buffer per bucket, not one per row. Errors are
+/// [`for_each_row`]'s.
+pub fn fold_row_chunks<A: Send>(
+    file: &InputFile,
+    layout: Layout,
+    profile: &FormatProfile,
+    init: impl Fn() -> A + Sync,
+    fold: impl Fn(&mut A, u64, &Record<'_>) + Sync,
+    take: impl FnMut(A),
+) -> Result<Vec<String>, BatchError> {
+    use rayon::prelude::*;
+    match file.format {
+        FileFormat::Parquet => fold_parquet_chunks(file, layout, profile, init, fold, take),
+        FileFormat::Csv => csv_batches(
+            file,
+            layout,
+            profile,
+            |map, skip, batch, out| {
+                out.par_extend(
+                    (0..batch.len.div_ceil(FOLD_CHUNK))
+                        .into_par_iter()
+                        .map(|c| {
+                            let mut acc = init();
+                            let mut fields: Vec<&[u8]> = Vec::new();
+                            for i in c * FOLD_CHUNK..((c + 1) * FOLD_CHUNK).min(batch.len) {
+                                fields.clear();
+                                fields.extend(batch.records[i].iter().skip(skip));
+                                fold(&mut acc, batch.lines[i], &Record::new(map, &fields));
+                            }
+                            acc
+                        }),
+                );
+            },
+            take,
+        ),
+    }
+}
+
+/// The CSV loop of [`map_rows`] and [`fold_row_chunks`]: batches of records are split
+/// from `file` on one thread while `produce(map, skip, batch, out)` turns the batch read
+/// before into answers in `out` (on every core, in file order; `skip` leading fields
+/// are a bucket file's line column), and `take` gets each answer in file order.
+fn csv_batches<T: Send>(
+    file: &InputFile,
+    layout: Layout,
+    profile: &FormatProfile,
+    produce: impl Fn(&ColumnMap, usize, &RecordBatch, &mut Vec<T>) + Sync,
+    mut take: impl FnMut(T),
+) -> Result<Vec<String>, BatchError> {
+    let handle = File::open(&file.path).map_err(|e| BatchError::io(&file.path, e))?;
     let mut reader = csv_reader(BufReader::with_capacity(1 << 20, handle), profile);
     let (map, bucket) = csv_header(file, &mut reader, layout, profile)?;
     let skip = usize::from(bucket);
     let (mut cur, mut next) = (RecordBatch::default(), RecordBatch::default());
     // One buffer for every batch's answers: a fresh one per batch was memory the kernel
     // zeroed again each time (BENCHMARKS.md, "Serial steps").
-    let mut parsed: Vec<T> = Vec::new();
+    let mut answers: Vec<T> = Vec::new();
     let mut more = cur.fill(file, &mut reader, bucket)?;
     loop {
         let had_more = more;
@@ -604,19 +667,9 @@ pub fn map_rows<T: Send>(
                     Ok(false)
                 }
             },
-            || {
-                use rayon::prelude::*;
-                parsed.par_extend((0..cur.len).into_par_iter().map_init(
-                    Vec::new,
-                    |fields: &mut Vec<&[u8]>, i| {
-                        fields.clear();
-                        fields.extend(cur.records[i].iter().skip(skip));
-                        parse(cur.lines[i], &Record::new(&map, fields))
-                    },
-                ));
-            },
+            || produce(&map, skip, &cur, &mut answers),
         );
-        parsed.drain(..).for_each(&mut take);
+        answers.drain(..).for_each(&mut take);
         more = read?;
         if !had_more {
             break;
@@ -624,6 +677,35 @@ pub fn map_rows<T: Send>(
         std::mem::swap(&mut cur, &mut next);
     }
     Ok(map.header)
+}
+
+/// The Parquet side of [`fold_row_chunks`]: each slice's rows are folded on every core
+/// in chunks of [`PARQUET_PARSE_CHUNK`] rows, and taken in order.
+fn fold_parquet_chunks<A: Send>(
+    file: &InputFile,
+    layout: Layout,
+    profile: &FormatProfile,
+    init: impl Fn() -> A + Sync,
+    fold: impl Fn(&mut A, u64, &Record<'_>) + Sync,
+    mut take: impl FnMut(A),
+) -> Result<Vec<String>, BatchError> {
+    parquet_text_slices(file, layout, profile, &mut |map, offset, height, cols| {
+        use rayon::prelude::*;
+        let parts: Vec<A> = (0..height.div_ceil(PARQUET_PARSE_CHUNK))
+            .into_par_iter()
+            .map(|k| {
+                let start = k * PARQUET_PARSE_CHUNK;
+                let rows = start..(start + PARQUET_PARSE_CHUNK).min(height);
+                let mut acc = init();
+                parquet_rows(map, offset, cols, rows, &mut |line, rec| {
+                    fold(&mut acc, line, rec)
+                });
+                acc
+            })
+            .collect();
+        parts.into_iter().for_each(&mut take);
+        Ok(())
+    })
 }
 
 /// Bytes of a CSV file's start that [`row_estimate`] counts lines in.
@@ -837,6 +919,27 @@ mod tests {
         assert!(expected.len() > 2 * ROW_BATCH);
         assert_eq!(got, expected);
         assert_eq!(expected[0].0, 2);
+        assert_eq!(folded_chunks(&file, &profile), expected);
+    }
+
+    /// The rows [`fold_row_chunks`] gives, chunk after chunk, checking that every chunk
+    /// holds consecutive rows and at most a chunk's worth.
+    fn folded_chunks(file: &InputFile, profile: &FormatProfile) -> Vec<(u64, Vec<String>)> {
+        let mut chunks: Vec<Vec<(u64, Vec<String>)>> = Vec::new();
+        fold_row_chunks(
+            file,
+            LAYOUT,
+            profile,
+            Vec::new,
+            |acc, l, r| acc.push(seen(l, r)),
+            |c| chunks.push(c),
+        )
+        .expect("folded");
+        assert!(chunks.len() > 1, "more than one chunk");
+        for c in &chunks {
+            assert!(!c.is_empty() && c.len() <= FOLD_CHUNK.max(PARQUET_PARSE_CHUNK));
+        }
+        chunks.into_iter().flatten().collect()
     }
 
     #[test]
@@ -874,6 +977,7 @@ mod tests {
         assert_eq!(got, expected);
         assert_eq!(expected[0], (1, vec!["id0".to_string(), String::new()]));
         assert_eq!(expected[n - 1].0, n as u64);
+        assert_eq!(folded_chunks(&file, &profile), expected);
     }
 
     #[test]
