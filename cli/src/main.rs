@@ -8,18 +8,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod allocator;
 mod cmd;
 mod output;
 
 use output::Format;
-
-/// The process's allocator. With glibc's, a reconciliation spent about a sixth of its CPU
-/// in malloc, free and the kernel zeroing fresh pages (one allocation per identifier and
-/// output buffer); mimalloc, a global allocator of the kind polars' documentation
-/// advises, cut the run's CPU by a fifth with the same bytes out (BENCHMARKS.md,
-/// "Sorting by keys, mimalloc, a small CSV writer"). It builds with the C compiler alone.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Parser)]
 #[command(
@@ -89,10 +82,16 @@ fn main() -> ExitCode {
         Command::Pack(args) => cmd::pack::run(args, format),
         Command::Quote(args) => cmd::quote::run(args, format),
         Command::Tariff(c) => cmd::quote::run_tariff(c, format),
-        Command::Tariffs(c) => cmd::tariffs::run(c, format),
+        Command::Tariffs(c) => {
+            allocator::keep_freed_memory();
+            cmd::tariffs::run(c, format)
+        }
         Command::Inpost(c) => cmd::inpost::run(c, format),
         Command::Validate(args) => cmd::validate::run(args, format),
-        Command::Reconcile(args) => cmd::reconcile::run(args, format),
+        Command::Reconcile(args) => {
+            allocator::keep_freed_memory();
+            cmd::reconcile::run(args, format)
+        }
         Command::Gen(args) => cmd::reconcile::run_gen(args, format),
         Command::Serve(args) => cmd::serve::run(args, format),
         Command::Import(c) => cmd::serve::run_import(c, format),
