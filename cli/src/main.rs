@@ -82,10 +82,7 @@ fn main() -> ExitCode {
         Command::Pack(args) => cmd::pack::run(args, format),
         Command::Quote(args) => cmd::quote::run(args, format),
         Command::Tariff(c) => cmd::quote::run_tariff(c, format),
-        Command::Tariffs(c) => {
-            allocator::keep_freed_memory();
-            cmd::tariffs::run(c, format)
-        }
+        Command::Tariffs(c) => cmd::tariffs::run(c, format),
         Command::Inpost(c) => cmd::inpost::run(c, format),
         Command::Validate(args) => cmd::validate::run(args, format),
         Command::Reconcile(args) => {

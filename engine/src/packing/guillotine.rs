@@ -205,22 +205,48 @@ fn combine(x: &Block, y: &Block, out: &mut Vec<Block>) {
     }
 }
 
-/// Whether two different kinds share a whole face (two equal sides). Goods cut from one
-/// box always have such a pair (the last two pieces cut apart, unless they are equal),
-/// while a shop's basket rarely does: without one, neither [`perfect`] nor
-/// [`merged_blocks`] is worth its time (it would only stack units of one kind, which
-/// the heuristic's grids already do).
-pub(crate) fn distinct_kinds_share_a_face(kinds: &[Kind]) -> bool {
-    let faces = |k: &Kind| {
-        let s = k.sorted;
-        [[s[0], s[1]], [s[0], s[2]], [s[1], s[2]]]
-    };
-    kinds.iter().enumerate().any(|(i, a)| {
+/// Whether two pieces of different shapes share a whole face (two equal sides), a piece
+/// being a unit or, with `stacks`, two equal units stacked. Goods cut from one box always have such a
+/// pair: the last two pieces cut apart share their cut face, and when they are equal,
+/// their stack shares a face with the piece it was cut from beside — unless that one is
+/// itself a stack of equal pieces more than two deep, which this does not look for (the
+/// heuristic's grids and the exact search then have the instance). A shop's basket
+/// rarely has such a pair: without one, neither [`perfect`] nor [`merged_blocks`] is
+/// worth its time — tried on every basket, the construction made a ten-unit basket's
+/// packing 1.7× slower, and the stacks let merging run on a 50-unit order for nothing,
+/// 1.5× slower (`BENCHMARKS.md`, "Perfect fits whose last pieces are equal"), so
+/// [`merged_blocks`] is asked without them.
+pub(crate) fn pieces_share_a_face(kinds: &[Kind], stacks: bool) -> bool {
+    // Units per shape: kinds of one shape (the same goods on two lines) count together.
+    let mut shapes: Vec<(Dims, u64)> = Vec::new();
+    for k in kinds {
+        match shapes.iter_mut().find(|(d, _)| *d == k.sorted) {
+            Some((_, n)) => *n += u64::from(k.qty),
+            None => shapes.push((k.sorted, u64::from(k.qty))),
+        }
+    }
+    // (shape, sorted sides) of every unit shape and of every stack of two equal units.
+    let mut pieces: Vec<(usize, Dims)> = Vec::new();
+    for (i, &(d, n)) in shapes.iter().enumerate() {
+        if n == 0 {
+            continue;
+        }
+        pieces.push((i, d));
+        if stacks && n >= 2 {
+            for axis in 0..3 {
+                let mut twice = d;
+                twice[axis] = d[axis].saturating_mul(2);
+                pieces.push((i, courier_rules::limits::sort_desc(twice)));
+            }
+        }
+    }
+    let faces = |s: Dims| [[s[0], s[1]], [s[0], s[2]], [s[1], s[2]]];
+    pieces.iter().enumerate().any(|(i, &(shape, a))| {
         let fa = faces(a);
-        kinds[i + 1..]
+        pieces[i + 1..]
             .iter()
-            .filter(|b| b.sorted != a.sorted)
-            .any(|b| faces(b).iter().any(|f| fa.contains(f)))
+            .filter(|(other, _)| *other != shape)
+            .any(|&(_, b)| faces(b).iter().any(|f| fa.contains(f)))
     })
 }
 

@@ -560,15 +560,11 @@ pub(crate) fn solve(goods: &Goods, opts: &PackOptions) -> (minbox::Found, bool) 
     };
     // A perfect guillotine box, when the units make one, is the best first solution
     // there is: its volume is the units' own, so only the tie-breaks remain to prove.
-    // Tried for every small input that rotates freely, not only when two different
-    // kinds share a face: a box whose last two pieces cut apart are equal has no such
-    // pair — its first stack is of two equal units (found by the property test
-    // `exact_mode_finds_the_guillotine_optimum`, a 194 × 194 × 20 mm box in 5 pieces) —
-    // and the construction costs microseconds when nothing stacks.
+    let small = goods.units <= guillotine::MAX_UNITS;
     let faces = goods.free
         && goods.units <= guillotine::MERGE_MAX_UNITS
-        && guillotine::distinct_kinds_share_a_face(&goods.kinds);
-    let perfect = if goods.free && goods.units <= guillotine::MAX_UNITS {
+        && guillotine::pieces_share_a_face(&goods.kinds, small);
+    let perfect = if faces && small {
         guillotine::perfect(&goods.kinds, opts.exact_work_budget)
     } else {
         None
