@@ -22,7 +22,8 @@ const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// memory"). For `courier reconcile`: a short-lived process whose peak memory is that of
 /// its largest step either way (measured: +0.1 to +0.6 GiB at 10 M, 3.0–3.3 GiB). The
 /// other commands keep the default: the server is long-lived, and `tariffs compare`,
-/// which holds its whole comparison at once, has not been measured with it.
+/// which builds its tables once rather than bucket after bucket, gained nothing from it
+/// at 10 M (37.6 s and 6.0 GiB with it, 35.4 s and 5.7 GiB without).
 pub fn keep_freed_memory() {
     // SAFETY: `mi_option_set` only stores a value in mimalloc's option table; any value
     // is valid for this option (-1: never purge).
