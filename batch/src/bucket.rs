@@ -109,8 +109,9 @@ fn run_buckets(
     let mut options = serde_json::Value::Null;
     let mut dirs = Vec::with_capacity(split.len());
     // A bucket's tables are freed on a thread of their own while the next bucket is
-    // read — millions of rows, about a second on one core — one bucket at a time, so
-    // memory holds at most the tables of two.
+    // read — millions of rows, part of the ≈ 2 s each bucket ended with on one core at
+    // 10 M (BENCHMARKS.md) — one bucket at a time, so memory holds at most two buckets'
+    // tables.
     let mut freeing: Option<std::thread::JoinHandle<()>> = None;
     for (k, bucket_files) in split.into_iter().enumerate() {
         progress(&format!("reconciling bucket {} of {buckets}", k + 1));

@@ -18,8 +18,8 @@ const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// is freed (mimalloc's default). A large reconciliation reconciles its buckets one
 /// after another, each building and then freeing gigabytes of rows: returned, that
 /// memory came back from the kernel zeroed for the next bucket, a sixth of the run's
-/// CPU at 10 million parcels (BENCHMARKS.md, "10 million parcels: keeping freed
-/// memory"). For `courier reconcile`: a short-lived process whose peak memory is that of
+/// CPU at 10 million parcels (BENCHMARKS.md, "10 million parcels: the bucket pass on
+/// every core, keeping freed memory"). For `courier reconcile`: a short-lived process whose peak memory is that of
 /// its largest step either way (measured: +0.1 to +0.6 GiB at 10 M, 3.0–3.3 GiB). The
 /// other commands keep the default: the server is long-lived, and `tariffs compare`,
 /// which builds its tables once rather than bucket after bucket, gained nothing from it

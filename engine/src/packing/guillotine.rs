@@ -206,16 +206,16 @@ fn combine(x: &Block, y: &Block, out: &mut Vec<Block>) {
 }
 
 /// Whether two pieces of different shapes share a whole face (two equal sides), a piece
-/// being a unit or, with `stacks`, two equal units stacked. Goods cut from one box always have such a
-/// pair: the last two pieces cut apart share their cut face, and when they are equal,
-/// their stack shares a face with the piece it was cut from beside — unless that one is
-/// itself a stack of equal pieces more than two deep, which this does not look for (the
-/// heuristic's grids and the exact search then have the instance). A shop's basket
-/// rarely has such a pair: without one, neither [`perfect`] nor [`merged_blocks`] is
-/// worth its time — tried on every basket, the construction made a ten-unit basket's
-/// packing 1.7× slower, and the stacks let merging run on a 50-unit order for nothing,
-/// 1.5× slower (`BENCHMARKS.md`, "Perfect fits whose last pieces are equal"), so
-/// [`merged_blocks`] is asked without them.
+/// being a unit or, with `stacks`, two equal units stacked. Goods cut from one box
+/// almost always have such a pair: the last two pieces cut apart share their cut face,
+/// and when they are equal, their stack shares a face with the block cut off beside it
+/// — unless that block is itself a stack of equal pieces more than two deep, which this
+/// does not look for (the heuristic and the exact search then have the instance alone).
+/// A shop's basket rarely has such a pair: without one, neither [`perfect`] nor
+/// [`merged_blocks`] is worth its time. Tried on every basket, the construction made a
+/// ten-unit basket's packing 1.7× slower, and the stacks let merging run on a 50-unit
+/// order for nothing, 1.5× slower (`BENCHMARKS.md`, "Perfect fits whose last pieces are
+/// equal"), so [`merged_blocks`] is asked without them.
 pub(crate) fn pieces_share_a_face(kinds: &[Kind], stacks: bool) -> bool {
     // Units per shape: kinds of one shape (the same goods on two lines) count together.
     let mut shapes: Vec<(Dims, u64)> = Vec::new();
