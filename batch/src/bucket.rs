@@ -1,19 +1,25 @@
-//! Runs larger than memory: the orders split into buckets on disk, each bucket
-//! reconciled alone, the outputs merged in order.
+//! Runs larger than memory: the orders split into buckets, each bucket reconciled
+//! alone, the outputs merged in order.
 //!
 //! Reconciliation is independent per order: a parcel, its invoice lines, its tracking
 //! events and its refunds meet only each other, and every repeat rule keys on the order
 //! too. So a run can send each input row to bucket `hash(order_id) / P mod B` (the
-//! documented partition hash, [`Partition::bucket_of`]) in one pass that copies the raw
-//! fields with their original line, reconcile the buckets one after another — each
-//! holding a B-th of the rows — and interleave their sorted tables into the output
-//! ([`crate::merge`]), exactly as a merge of partitions does. The outputs are the same
-//! bytes for any bucket count, which the tests check; only memory and disk use change.
-//! Bucket files live in `DIR/.courier-buckets` and are removed as they are used.
+//! documented partition hash, [`Partition::bucket_of`]) in one pass, reconcile the
+//! buckets one after another — each holding a B-th of the rows — and interleave their
+//! sorted tables into the output ([`crate::merge`]), exactly as a merge of partitions
+//! does. The outputs are the same bytes for any bucket count, which the tests check;
+//! only memory and disk use change.
+//!
+//! The pass keeps a CSV input where it is and notes, per bucket, where each of its rows
+//! starts and on which line ([`crate::row_starts`]); the bucket reads them in place. A
+//! Parquet input's rows are copied, raw fields behind their original line, into bucket
+//! files in `DIR/.courier-buckets`, removed as they are used. The buckets' tables are
+//! written there too ([`crate::row_file`]) until the merge.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -26,6 +32,7 @@ use crate::profile::FormatProfile;
 use crate::reconcile::{reconcile_files, InputFiles, Options, Setup};
 use crate::records;
 use crate::reject::InputKind;
+use crate::row_starts::{RowStart, RowStarts};
 use crate::sink::Sink;
 use crate::source::{self, FileFormat, InputFile, Layout, LINE_COLUMN};
 use crate::summary::Summary;
@@ -138,10 +145,11 @@ fn bucket_dir(work: &Path, k: u32) -> PathBuf {
     work.join(format!("in-{k:04}"))
 }
 
-/// Copies every row of every input file that `part` takes into its bucket's file, raw
-/// fields behind the original line, and returns each bucket's files: one per input file,
-/// in the inputs' order (a bucket with no row of a file gets its header alone, so file
-/// counts and file order are the same in every bucket).
+/// Sends every row of every input file that `part` takes to its bucket — a CSV file's
+/// by noting where the row starts ([`index_file`]), a Parquet file's by copying it into
+/// the bucket's file ([`scatter_file`]) — and returns each bucket's files: one per input
+/// file, in the inputs' order (a bucket with no row of a file still reads its header,
+/// so file counts and file order are the same in every bucket).
 fn scatter(
     setup: &Setup,
     files: &InputFiles,
@@ -187,14 +195,25 @@ fn scatter(
                 .map(move |(i, f)| (*kind, i, f, *layout, *profile))
         })
         .collect();
-    let done: Vec<Result<Vec<PathBuf>, BatchError>> = jobs
+    let done: Vec<Result<Vec<InputFile>, BatchError>> = jobs
         .par_iter()
-        .map(|(kind, i, f, layout, profile)| {
-            let paths: Vec<PathBuf> = (0..buckets)
-                .map(|k| bucket_dir(work, k).join(format!("{}-{i:06}.csv", kind.name())))
-                .collect();
-            scatter_file(f, *layout, profile, part, &paths)?;
-            Ok(paths)
+        .map(|(kind, i, f, layout, profile)| match f.format {
+            FileFormat::Csv => index_file(f, *layout, profile, part, buckets),
+            FileFormat::Parquet => {
+                let paths: Vec<PathBuf> = (0..buckets)
+                    .map(|k| bucket_dir(work, k).join(format!("{}-{i:06}.csv", kind.name())))
+                    .collect();
+                scatter_file(f, *layout, profile, part, &paths)?;
+                Ok(paths
+                    .into_iter()
+                    .map(|path| InputFile {
+                        path,
+                        format: FileFormat::Csv,
+                        origin: Some(f.path.clone()),
+                        rows: None,
+                    })
+                    .collect())
+            }
         })
         .collect();
     let mut split: Vec<InputFiles> = (0..buckets)
@@ -205,13 +224,8 @@ fn scatter(
             refunds: Vec::new(),
         })
         .collect();
-    for ((kind, _, f, _, _), paths) in jobs.iter().zip(done) {
-        for (bucket, path) in split.iter_mut().zip(paths?) {
-            let file = InputFile {
-                path,
-                format: FileFormat::Csv,
-                origin: Some(f.path.clone()),
-            };
+    for ((kind, _, _, _, _), shares) in jobs.iter().zip(done) {
+        for (bucket, file) in split.iter_mut().zip(shares?) {
             match kind {
                 InputKind::Registry => bucket.registry.push(file),
                 InputKind::Invoices => bucket.invoices.push(file),
@@ -221,6 +235,60 @@ fn scatter(
         }
     }
     Ok(split)
+}
+
+/// Notes where each row of the CSV file `file` that `part` takes starts, per bucket:
+/// each bucket's share of the file, read in place ([`crate::row_starts`]). The rows are
+/// read on every core, a chunk at a time ([`source::fold_row_chunks`]), and each chunk's
+/// starts appended in file order.
+fn index_file(
+    file: &InputFile,
+    layout: Layout,
+    profile: &FormatProfile,
+    part: Partition,
+    buckets: u32,
+) -> Result<Vec<InputFile>, BatchError> {
+    let len = std::fs::metadata(&file.path)
+        .map_err(|e| BatchError::io(&file.path, e))?
+        .len();
+    let n = buckets as usize;
+    let mut shares: Vec<RowStarts> = (0..n).map(|_| RowStarts::new(len)).collect();
+    let mut disorder: Option<String> = None;
+    source::fold_row_chunks(
+        file,
+        layout,
+        profile,
+        || vec![Vec::new(); n],
+        |acc: &mut Vec<Vec<RowStart>>, line, rec| {
+            let order = rec.get("order_id").ok().flatten().map(str::trim);
+            if !part.takes(order) {
+                return;
+            }
+            let k = part.bucket_of(order, buckets) as usize;
+            // A CSV row always has its start; 0 cannot be one (the header is there).
+            let offset = rec.start().unwrap_or(0);
+            acc[k].push(RowStart { offset, line });
+        },
+        |chunk| {
+            for (share, rows) in shares.iter_mut().zip(chunk) {
+                for row in rows {
+                    if let Err(e) = share.push(row) {
+                        disorder.get_or_insert(e);
+                    }
+                }
+            }
+        },
+    )?;
+    if let Some(e) = disorder {
+        return Err(BatchError::Identity(format!("{}: {e}", file.name())));
+    }
+    Ok(shares
+        .into_iter()
+        .map(|rows| InputFile {
+            rows: Some(Arc::new(rows)),
+            ..file.clone()
+        })
+        .collect())
 }
 
 /// One chunk of a file's rows, rendered: `rows[k]` the records for bucket `k`, and the

@@ -39,8 +39,8 @@
 //! Modules: [`records`] (the inputs' rows and parsers), [`source`] (files, CSV and
 //! Parquet rows), [`profile`] (carrier invoice layouts), [`expect`] (the contract's price),
 //! [`reconcile`](mod@reconcile) (the job), [`classify`] (the classes), [`table`],
-//! [`summary`], [`output`], [`sink`], [`report`] (what is written), [`bucket`] and
-//! [`row_file`] (larger than memory), [`merge`](mod@merge) and [`partition`] (running on several machines),
+//! [`summary`], [`output`], [`sink`], [`report`] (what is written), [`bucket`],
+//! [`row_starts`] and [`row_file`] (larger than memory), [`merge`](mod@merge) and [`partition`] (running on several machines),
 //! [`gen`] (realistic datasets with known errors); the tariff comparison:
 //! [`compare`](mod@compare) (re-pricing a registry under several tariffs),
 //! [`method_map`], [`weight_band`], [`compare_output`], [`compare_report`]; the volume
@@ -69,6 +69,7 @@ pub mod records;
 pub mod reject;
 pub mod report;
 pub mod row_file;
+pub mod row_starts;
 pub mod sink;
 pub(crate) mod sort_key;
 pub mod source;

@@ -12,11 +12,13 @@
 use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use polars::prelude::*;
 
 use crate::error::BatchError;
 use crate::profile::FormatProfile;
+use crate::row_starts::{self, RowStarts};
 
 /// File format, from the extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +37,9 @@ pub struct InputFile {
     /// came from, whose name rejects show; each row carries its original line in a
     /// leading [`LINE_COLUMN`].
     pub origin: Option<PathBuf>,
+    /// Set on a bucket's share of a large run's CSV input ([`crate::bucket`]): only
+    /// these rows of the file are read, in place ([`crate::row_starts`]).
+    pub rows: Option<Arc<RowStarts>>,
 }
 
 /// The leading column of a bucket file: the row's line in its original file.
@@ -47,6 +52,7 @@ impl InputFile {
             path,
             format,
             origin: None,
+            rows: None,
         }
     }
 
@@ -129,6 +135,11 @@ pub struct ColumnMap {
 }
 
 impl ColumnMap {
+    /// The file's header, as read.
+    pub(crate) fn into_header(self) -> Vec<String> {
+        self.header
+    }
+
     fn new(
         file: &InputFile,
         header: &[String],
@@ -184,6 +195,8 @@ impl ColumnMap {
 pub struct Record<'a> {
     map: &'a ColumnMap,
     fields: &'a [&'a [u8]],
+    /// Where a CSV row starts in its file (`None` for Parquet).
+    start: Option<u64>,
     /// Where the last column name was found: parsers read the columns mostly in layout
     /// order, so the next name is looked for from there (one comparison, not a scan).
     cursor: std::cell::Cell<usize>,
@@ -194,7 +207,16 @@ impl<'a> Record<'a> {
         Record {
             map,
             fields,
+            start: None,
             cursor: std::cell::Cell::new(0),
+        }
+    }
+
+    /// A CSV row that starts at byte `start` of its file.
+    pub(crate) fn at(map: &'a ColumnMap, fields: &'a [&'a [u8]], start: u64) -> Record<'a> {
+        Record {
+            start: Some(start),
+            ..Record::new(map, fields)
         }
     }
 }
@@ -203,6 +225,13 @@ impl<'a> Record<'a> {
     /// The file's header, as read (a bucket file's without its line column).
     pub fn header(&self) -> &[String] {
         &self.map.header
+    }
+
+    /// Where the row starts in its CSV file: the byte the `csv` crate began reading it
+    /// at, where a fresh parser reads the same record ([`crate::row_starts`]). `None`
+    /// for a Parquet row.
+    pub fn start(&self) -> Option<u64> {
+        self.start
     }
 
     /// The row's fields as read, before any column mapping.
@@ -226,6 +255,17 @@ impl<'a> Record<'a> {
     fn index(&self, name: &str) -> usize {
         let names = self.map.names;
         let from = self.cursor.get().min(names.len());
+        // The parsers name columns with the layouts' own literals, which the compiler
+        // stores once: the same address is the same name without comparing bytes (a
+        // tenth of the string comparisons of a run, BENCHMARKS.md "Rows read where they
+        // lie"); other names are compared by text.
+        if names
+            .get(from)
+            .is_some_and(|n| std::ptr::eq(n.as_ptr(), name.as_ptr()) && n.len() == name.len())
+        {
+            self.cursor.set(from + 1);
+            return from;
+        }
         let (before, after) = names.split_at(from);
         let found = after
             .iter()
@@ -288,6 +328,9 @@ pub fn for_each_row(
     profile: &FormatProfile,
     mut f: impl FnMut(u64, &Record<'_>),
 ) -> Result<Vec<String>, BatchError> {
+    if let Some(rows) = &file.rows {
+        return row_starts::for_each_row(file, rows, layout, profile, &mut f);
+    }
     match file.format {
         FileFormat::Csv => read_csv(file, layout, profile, &mut f),
         FileFormat::Parquet => read_parquet(file, layout, profile, &mut f),
@@ -361,6 +404,18 @@ fn csv_header<R: std::io::Read>(
     let bucket = file.origin.is_some() && header.first().is_some_and(|h| h == LINE_COLUMN);
     let map = ColumnMap::new(file, &header[usize::from(bucket)..], layout, profile)?;
     Ok((map, bucket))
+}
+
+/// The column map of a CSV file's header, read from the file's bytes (a file read in
+/// place, [`crate::row_starts`]).
+pub(crate) fn csv_columns(
+    file: &InputFile,
+    bytes: &[u8],
+    layout: Layout,
+    profile: &FormatProfile,
+) -> Result<ColumnMap, BatchError> {
+    let (map, _) = csv_header(file, &mut csv_reader(bytes, profile), layout, profile)?;
+    Ok(map)
 }
 
 /// The input of a CSV reader, noting where lines end, so that a record's line is the one
@@ -454,27 +509,27 @@ fn csv_reader<R: std::io::Read>(input: R, profile: &FormatProfile) -> CsvReader<
         .from_reader(LineEnds::new(input))
 }
 
-/// Reads the next data record into `record`: `Ok(Some(line))` with the line rejects
-/// show, `Ok(None)` at the end of the file. Blank lines are passed over.
+/// Reads the next data record into `record`: `Ok(Some((line, start)))` with the line
+/// rejects show and the byte the record starts at, `Ok(None)` at the end of the file.
+/// Blank lines are passed over.
 fn next_csv_record<R: std::io::Read>(
     file: &InputFile,
     reader: &mut CsvReader<R>,
     record: &mut csv::ByteRecord,
     bucket: bool,
-) -> Result<Option<u64>, BatchError> {
+) -> Result<Option<(u64, u64)>, BatchError> {
     loop {
         match reader.read_byte_record(record) {
             Ok(false) => return Ok(None),
             Ok(true) => {
-                let line = record
-                    .position()
-                    .map_or(0, |p| reader.get_mut().line_of(p.byte()));
+                let start = record.position().map_or(0, |p| p.byte());
+                let line = reader.get_mut().line_of(start);
                 if bucket {
                     return record
                         .get(0)
                         .and_then(|v| std::str::from_utf8(v).ok())
                         .and_then(|v| v.parse().ok())
-                        .map(Some)
+                        .map(|line| Some((line, start)))
                         .ok_or_else(|| BatchError::File {
                             path: file.path.clone(),
                             message: format!("line {line}: no original line number"),
@@ -482,7 +537,7 @@ fn next_csv_record<R: std::io::Read>(
                 } else if record.len() == 1 && record.get(0).is_some_and(|v| v.is_empty()) {
                     continue; // a blank line
                 }
-                return Ok(Some(line));
+                return Ok(Some((line, start)));
             }
             Err(e) => {
                 // The csv crate reports malformed UTF-8 only for string records and
@@ -507,9 +562,9 @@ fn read_csv_from(
     let (map, bucket) = csv_header(file, &mut reader, layout, profile)?;
     let skip = usize::from(bucket);
     let mut record = csv::ByteRecord::new();
-    while let Some(line) = next_csv_record(file, &mut reader, &mut record, bucket)? {
+    while let Some((line, start)) = next_csv_record(file, &mut reader, &mut record, bucket)? {
         let fields: Vec<&[u8]> = record.iter().skip(skip).collect();
-        f(line, &Record::new(&map, &fields));
+        f(line, &Record::at(&map, &fields, start));
     }
     Ok(map.header)
 }
@@ -522,6 +577,7 @@ const ROW_BATCH: usize = 1 << 14;
 struct RecordBatch {
     records: Vec<csv::ByteRecord>,
     lines: Vec<u64>,
+    starts: Vec<u64>,
     len: usize,
 }
 
@@ -538,9 +594,13 @@ impl RecordBatch {
             if self.records.len() == self.len {
                 self.records.push(csv::ByteRecord::new());
                 self.lines.push(0);
+                self.starts.push(0);
             }
             match next_csv_record(file, reader, &mut self.records[self.len], bucket)? {
-                Some(line) => self.lines[self.len] = line,
+                Some((line, start)) => {
+                    self.lines[self.len] = line;
+                    self.starts[self.len] = start;
+                }
                 None => return Ok(false),
             }
             self.len += 1;
@@ -563,6 +623,17 @@ pub fn map_rows<T: Send>(
     mut take: impl FnMut(T),
 ) -> Result<Vec<String>, BatchError> {
     use rayon::prelude::*;
+    if let Some(rows) = &file.rows {
+        return row_starts::fold_rows(
+            file,
+            rows,
+            layout,
+            profile,
+            Vec::new,
+            |out, line, rec| out.push(parse(line, rec)),
+            |chunk| chunk.into_iter().for_each(&mut take),
+        );
+    }
     match file.format {
         FileFormat::Parquet => fold_parquet_chunks(
             file,
@@ -582,7 +653,7 @@ pub fn map_rows<T: Send>(
                     |fields: &mut Vec<&[u8]>, i| {
                         fields.clear();
                         fields.extend(batch.records[i].iter().skip(skip));
-                        parse(batch.lines[i], &Record::new(map, fields))
+                        parse(batch.lines[i], &Record::at(map, fields, batch.starts[i]))
                     },
                 ));
             },
@@ -609,6 +680,9 @@ pub fn fold_row_chunks<A: Send>(
     take: impl FnMut(A),
 ) -> Result<Vec<String>, BatchError> {
     use rayon::prelude::*;
+    if let Some(rows) = &file.rows {
+        return row_starts::fold_rows(file, rows, layout, profile, init, fold, take);
+    }
     match file.format {
         FileFormat::Parquet => fold_parquet_chunks(file, layout, profile, init, fold, take),
         FileFormat::Csv => csv_batches(
@@ -625,7 +699,8 @@ pub fn fold_row_chunks<A: Send>(
                             for i in c * FOLD_CHUNK..((c + 1) * FOLD_CHUNK).min(batch.len) {
                                 fields.clear();
                                 fields.extend(batch.records[i].iter().skip(skip));
-                                fold(&mut acc, batch.lines[i], &Record::new(map, &fields));
+                                let rec = Record::at(map, &fields, batch.starts[i]);
+                                fold(&mut acc, batch.lines[i], &rec);
                             }
                             acc
                         }),
@@ -718,6 +793,9 @@ const ESTIMATE_SAMPLE: usize = 1 << 16;
 /// capacity: an estimate off either way costs memory or one reallocation, not rows.
 pub fn row_estimate(file: &InputFile) -> usize {
     use std::io::Read;
+    if let Some(rows) = &file.rows {
+        return rows.len();
+    }
     let Ok(mut handle) = File::open(&file.path) else {
         return 0;
     };
