@@ -6,8 +6,10 @@
 //! priced through the reconciliation's one pricing call ([`expect::price`]), so a
 //! parcel costs here what the nightly job would expect on its invoice. A parcel a tariff
 //! cannot carry keeps its row, with the engine's reasons, and is counted per reason;
-//! nothing is dropped. Parcels are priced in parallel and sorted by order id (then
-//! carrier), so the outputs are the same bytes at any thread count. Money is whole
+//! nothing is dropped. Parcels are sorted by order id (then carrier) and priced in
+//! parallel a window of consecutive parcels at a time, each window written before the
+//! next is priced ([`compare_windows`]), so the outputs are the same bytes at any
+//! thread count and memory holds one window of results. Money is whole
 //! minor units ([`Money`]); all compared tariffs share one currency.
 //!
 //! Decisions (docs/tariffs-compare.md): the weight band is the registered gross weight's
@@ -51,6 +53,9 @@ pub struct CompareOptions {
     /// `--method-map`: which method of another carrier stands in for a parcel's.
     pub method_map: Option<PathBuf>,
     pub weight_bands: WeightBands,
+    /// Parcels priced per window ([`compare_windows`]; default [`PRICE_WINDOW`]):
+    /// memory, never the outputs, depends on it.
+    pub window: usize,
 }
 
 impl CompareOptions {
@@ -61,6 +66,7 @@ impl CompareOptions {
             tariffs,
             method_map: None,
             weight_bands: WeightBands::default(),
+            window: PRICE_WINDOW,
         }
     }
 }
@@ -209,7 +215,8 @@ pub struct Comparison {
     pub names: Names,
     /// Per tariff: the zone names of its [`ZoneKey`]s.
     pub zones: Vec<BTreeMap<ZoneKey, NameId>>,
-    /// Sorted by `(order_id, carrier)`.
+    /// Sorted by `(order_id, carrier)`; empty in the comparison [`compare_windows`]
+    /// returns (its parcels went a window at a time to its caller).
     pub parcels: Vec<ComparedParcel>,
     /// Registry rows that could not be read, sorted by `(file, line)`.
     pub rejects: Vec<Reject>,
@@ -429,8 +436,35 @@ fn cheapest(costs: &[Cost]) -> Cheapest {
 }
 
 /// Reads the registry and prices every parcel under every tariff (nothing is written;
-/// see [`crate::compare_output::write_comparison`]).
+/// see [`crate::compare_output::write_comparison`], and
+/// [`crate::compare_output::compare_into`] for a registry too large to hold priced).
 pub fn compare(opts: &CompareOptions) -> Result<Comparison, BatchError> {
+    let mut all = Vec::new();
+    let mut c = compare_windows(opts, &mut |_, window| {
+        all.extend(window);
+        Ok(())
+    })?;
+    c.parcels = all;
+    Ok(c)
+}
+
+/// Sorted parcels priced per window of [`compare_windows`]: a window's results are
+/// written and freed before the next is priced, so 10 M parcels are never all held
+/// priced at once (BENCHMARKS.md, "Comparing a window at a time").
+pub const PRICE_WINDOW: usize = 1 << 17;
+
+/// What [`compare_windows`] calls for each window of priced parcels.
+pub type EachWindow<'a> =
+    dyn FnMut(&Comparison, Vec<ComparedParcel>) -> Result<(), BatchError> + 'a;
+
+/// [`compare`] a window of parcels at a time: reads and sorts the registry, then prices
+/// it in windows of consecutive parcels in output order, and calls `each(c, window)`
+/// for each — `c` names every zone the window's parcels were priced in — and returns
+/// the comparison without its parcels (each window's went to `each`).
+pub fn compare_windows(
+    opts: &CompareOptions,
+    each: &mut EachWindow<'_>,
+) -> Result<Comparison, BatchError> {
     let loaded = load_tariffs(&opts.tariffs, "a comparison")?;
     let refs: Vec<(&CompiledTariff, &str)> = loaded.iter().map(|(t, f)| (t, f.as_str())).collect();
     let map = match &opts.method_map {
@@ -529,59 +563,7 @@ pub fn compare(opts: &CompareOptions) -> Result<Comparison, BatchError> {
         })
         .collect();
 
-    // Each pricing thread names a zone the first time it sees it; the names are the
-    // tariff's, so which thread names one first does not matter.
-    let zone_names: Mutex<BTreeMap<(usize, ZoneKey), Box<str>>> = Mutex::new(BTreeMap::new());
-    let lost = |what: &str| BatchError::Identity(format!("a parcel's {what} was not gathered"));
-    // The parcels are consumed: each one's order id moves into its result and the rest
-    // is freed on the pricing threads.
-    let compared: Result<Vec<ComparedParcel>, BatchError> = parcels
-        .into_par_iter()
-        .map_init(HashSet::new, |seen: &mut HashSet<(usize, ZoneKey)>, p| {
-            let kind = kind_keys
-                .binary_search_by(|(c, m)| (*c, &**m).cmp(&(p.carrier, &*p.method)))
-                .map(|k| &kinds[k])
-                .map_err(|_| lost("kind"))?;
-            let month = month_keys
-                .binary_search(&(p.handover_date.year(), p.handover_date.month()))
-                .map(|k| months[k])
-                .map_err(|_| lost("month"))?;
-            let mut costs = Vec::with_capacity(loaded.len());
-            for (i, ((t, _), ask)) in loaded.iter().zip(&kind.asks).enumerate() {
-                let (cost, zone) = cost_of(t, ask, &p, dp);
-                if let Some(zone) = zone {
-                    if seen.insert((i, cost.zone)) {
-                        zone_names
-                            .lock()
-                            .unwrap_or_else(PoisonError::into_inner)
-                            .entry((i, cost.zone))
-                            .or_insert_with(|| zone.into());
-                    }
-                }
-                costs.push(cost);
-            }
-            Ok(ComparedParcel {
-                order_id: p.order_id,
-                carrier: kind.carrier,
-                method: kind.method,
-                weight_g: p.weight_g,
-                band: bands.band(p.weight_g),
-                month,
-                cheapest: cheapest(&costs),
-                costs,
-            })
-        })
-        .collect();
-    let compared = compared?;
-    let mut zones: Vec<BTreeMap<ZoneKey, NameId>> = vec![BTreeMap::new(); loaded.len()];
-    let zone_names = zone_names
-        .into_inner()
-        .unwrap_or_else(PoisonError::into_inner);
-    for ((i, key), name) in zone_names {
-        zones[i].insert(key, names.id(&name));
-    }
-
-    Ok(Comparison {
+    let mut c = Comparison {
         tariffs: loaded
             .iter()
             .map(|(t, f)| TariffInfo {
@@ -596,12 +578,75 @@ pub fn compare(opts: &CompareOptions) -> Result<Comparison, BatchError> {
         dp,
         bands: bands.clone(),
         names,
-        zones,
-        parcels: compared,
+        zones: vec![BTreeMap::new(); loaded.len()],
+        parcels: Vec::new(),
         rejects,
         files: read.files,
         method_map: opts.method_map.as_ref().map(|p| p.display().to_string()),
-    })
+    };
+    let lost = |what: &str| BatchError::Identity(format!("a parcel's {what} was not gathered"));
+    // The parcels are consumed a window at a time: each one's order id moves into its
+    // result and the rest is freed on the pricing threads.
+    let mut rest = parcels.into_iter();
+    loop {
+        let window: Vec<RegistryParcel> = rest.by_ref().take(opts.window.max(1)).collect();
+        if window.is_empty() {
+            break;
+        }
+        // Each pricing thread names a zone the first time it sees it that the windows
+        // before did not; the names are the tariff's, so which thread names one first
+        // does not matter, and they are added in key order.
+        let zone_names: Mutex<BTreeMap<(usize, ZoneKey), Box<str>>> =
+            Mutex::new(BTreeMap::new());
+        let known = &c.zones;
+        let compared: Result<Vec<ComparedParcel>, BatchError> = window
+            .into_par_iter()
+            .map_init(HashSet::new, |seen: &mut HashSet<(usize, ZoneKey)>, p| {
+                let kind = kind_keys
+                    .binary_search_by(|(c, m)| (*c, &**m).cmp(&(p.carrier, &*p.method)))
+                    .map(|k| &kinds[k])
+                    .map_err(|_| lost("kind"))?;
+                let month = month_keys
+                    .binary_search(&(p.handover_date.year(), p.handover_date.month()))
+                    .map(|k| months[k])
+                    .map_err(|_| lost("month"))?;
+                let mut costs = Vec::with_capacity(loaded.len());
+                for (i, ((t, _), ask)) in loaded.iter().zip(&kind.asks).enumerate() {
+                    let (cost, zone) = cost_of(t, ask, &p, dp);
+                    if let Some(zone) = zone {
+                        if !known[i].contains_key(&cost.zone) && seen.insert((i, cost.zone)) {
+                            zone_names
+                                .lock()
+                                .unwrap_or_else(PoisonError::into_inner)
+                                .entry((i, cost.zone))
+                                .or_insert_with(|| zone.into());
+                        }
+                    }
+                    costs.push(cost);
+                }
+                Ok(ComparedParcel {
+                    order_id: p.order_id,
+                    carrier: kind.carrier,
+                    method: kind.method,
+                    weight_g: p.weight_g,
+                    band: bands.band(p.weight_g),
+                    month,
+                    cheapest: cheapest(&costs),
+                    costs,
+                })
+            })
+            .collect();
+        let compared = compared?;
+        let zone_names = zone_names
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
+        for ((i, key), name) in zone_names {
+            let id = c.names.id(&name);
+            c.zones[i].insert(key, id);
+        }
+        each(&c, compared)?;
+    }
+    Ok(c)
 }
 
 /// Sums of one tariff's priced parcels, per component.
@@ -649,6 +694,8 @@ const CHUNK: usize = 1 << 14;
 /// parcels (integer sums: the same at any thread count).
 #[derive(Debug, Clone, Default)]
 pub struct Totals {
+    /// Parcels compared.
+    pub parcels: u64,
     /// Per tariff: every priced parcel.
     pub priced: Vec<Sums>,
     pub refused: Vec<u64>,
@@ -789,12 +836,39 @@ impl Partial {
 }
 
 impl Totals {
-    /// Gathers the totals of a comparison: per chunk of parcels in parallel, the chunks
-    /// then added in order.
+    /// Gathers the totals of a comparison's parcels.
     pub fn of(c: &Comparison) -> Totals {
-        let (n, bands) = (c.tariffs.len(), c.bands.len());
-        let partials: Vec<Partial> = c
-            .parcels
+        let mut b = TotalsBuilder::new(c);
+        b.add(&c.parcels);
+        b.finish(c)
+    }
+}
+
+/// [`Totals`] gathered a window of parcels at a time, in output order.
+pub struct TotalsBuilder {
+    all: Partial,
+    parcels: u64,
+    /// Tariffs and weight bands: each chunk's [`Partial`] is this wide.
+    tariffs: usize,
+    bands: usize,
+}
+
+impl TotalsBuilder {
+    /// No parcels yet, for the tariffs and weight bands of `c`.
+    pub fn new(c: &Comparison) -> TotalsBuilder {
+        let (tariffs, bands) = (c.tariffs.len(), c.bands.len());
+        TotalsBuilder {
+            all: Partial::new(tariffs, bands),
+            parcels: 0,
+            tariffs,
+            bands,
+        }
+    }
+
+    /// Adds the next parcels: per chunk in parallel, the chunks then added in order.
+    pub fn add(&mut self, parcels: &[ComparedParcel]) {
+        let (n, bands) = (self.tariffs, self.bands);
+        let partials: Vec<Partial> = parcels
             .par_chunks(CHUNK)
             .map(|ch| {
                 let mut part = Partial::new(n, bands);
@@ -804,11 +878,17 @@ impl Totals {
                 part
             })
             .collect();
-        let mut all = Partial::new(n, bands);
         for part in partials {
-            all.merge(part);
+            self.all.merge(part);
         }
+        self.parcels += parcels.len() as u64;
+    }
+
+    /// The totals, their ids named through `c`.
+    pub fn finish(self, c: &Comparison) -> Totals {
+        let all = self.all;
         let mut t = all.t;
+        t.parcels = self.parcels;
         // Ids to names, in id order (two ids could name one zone: their sums add).
         let mut keys: Vec<(IdKey, (u64, Sums))> = all.aggregates.into_iter().collect();
         keys.sort_unstable_by_key(|(k, _)| *k);

@@ -4,19 +4,24 @@
 //! component), `rejects.csv`, `summary.json` and `report.html`.
 //!
 //! Every file is computed from the sorted [`Comparison`] alone, in one order, so its
-//! bytes do not depend on the thread count.
+//! bytes do not depend on the thread count — nor on whether the parcels were written
+//! all at once ([`write_comparison`]) or a window at a time as they were priced
+//! ([`compare_into`], what the command runs).
 
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rust_decimal::Decimal;
 use serde::Serialize;
 
 use rayon::prelude::*;
 
-use crate::compare::{Cheapest, ComparedParcel, Comparison, Sums, TariffInfo, Totals, COMPONENTS};
+use crate::compare::{
+    compare_windows, Cheapest, CompareOptions, ComparedParcel, Comparison, Sums, TariffInfo,
+    Totals, TotalsBuilder, COMPONENTS,
+};
 use crate::compare_report;
 use crate::csv_record::push_record;
 use crate::error::BatchError;
@@ -275,9 +280,9 @@ pub fn summarize(c: &Comparison, t: &Totals) -> Result<CompareSummary, BatchErro
     }
     let rows_rejected = c.rejects.len() as u64;
     Ok(CompareSummary {
-        rows_read: c.parcels.len() as u64 + rows_rejected,
+        rows_read: t.parcels + rows_rejected,
         rows_rejected,
-        parcels: c.parcels.len() as u64,
+        parcels: t.parcels,
         currency: c.currency.clone(),
         weight_bands_g: c.bands.upper_g().to_vec(),
         method_map: c.method_map.clone(),
@@ -292,61 +297,134 @@ pub fn summarize(c: &Comparison, t: &Totals) -> Result<CompareSummary, BatchErro
 /// Writes every output into `dir` (created if missing; files replaced) and returns the
 /// summary.
 pub fn write_comparison(dir: &Path, c: &Comparison) -> Result<CompareSummary, BatchError> {
-    std::fs::create_dir_all(dir).map_err(|e| BatchError::io(dir, e))?;
-    let totals = Totals::of(c);
-    let summary = summarize(c, &totals)?;
-    let dp = c.dp;
+    let mut w = ComparisonWriter::create(dir, c)?;
+    w.push(c, &c.parcels)?;
+    w.finish(c)
+}
 
-    // parcels.csv and parcels.parquet: the same text cells.
-    let columns = parcel_columns(c);
-    let cells = ParcelCells::new(c);
-    let csv_path = dir.join("parcels.csv");
-    let file = File::create(&csv_path).map_err(|e| BatchError::io(&csv_path, e))?;
-    let mut out = BufWriter::with_capacity(1 << 20, file);
-    let mut header = Vec::new();
-    push_record(&mut header, columns.iter().map(String::as_str));
-    out.write_all(&header)
-        .map_err(|e| BatchError::io(&csv_path, e))?;
-    let pq_path = dir.join("parcels.parquet");
-    let mut pq = ParquetLines::create(&pq_path, columns.clone())?;
-    let width = columns.len();
-    for window in c.parcels.chunks(WINDOW) {
-        // The Parquet rows are gathered on one thread while the others render the CSV
-        // text of the same window in pieces (each piece its own bytes, written in
-        // order: the file is as one writer would have written it).
-        let (pushed, text) = rayon::join(
-            || -> Result<(), BatchError> {
-                let mut row = vec![String::new(); width];
-                for p in window {
-                    cells.fill(p, &mut row);
-                    pq.push(row.as_slice())?;
-                }
-                Ok(())
-            },
-            || {
-                window
-                    .par_chunks(CSV_PIECE)
-                    .map(|ps| {
-                        let mut row = vec![String::new(); width];
-                        let mut text = Vec::with_capacity(ps.len() * 160);
-                        for p in ps {
-                            cells.fill(p, &mut row);
-                            push_record(&mut text, row.iter().map(String::as_str));
-                        }
-                        text
-                    })
-                    .collect::<Vec<Vec<u8>>>()
-            },
-        );
-        pushed?;
-        for piece in text {
-            out.write_all(&piece)
-                .map_err(|e| BatchError::io(&csv_path, e))?;
-        }
+/// [`compare`](crate::compare::compare) and [`write_comparison`] in one pass: each
+/// window of priced parcels is written and added to the totals, then freed, so memory
+/// holds the read registry and one window of results, not every parcel priced (5.6 GiB
+/// at 10 M parcels under 3 tariffs when held; BENCHMARKS.md, "Comparing a window at a
+/// time"). The same bytes as the two steps (tested).
+pub fn compare_into(opts: &CompareOptions, dir: &Path) -> Result<CompareSummary, BatchError> {
+    let mut writer: Option<ComparisonWriter> = None;
+    let c = compare_windows(opts, &mut |c, window| {
+        let w = match &mut writer {
+            Some(w) => w,
+            slot => slot.insert(ComparisonWriter::create(dir, c)?),
+        };
+        w.push(c, &window)
+    })?;
+    let w = match writer {
+        Some(w) => w,
+        None => ComparisonWriter::create(dir, &c)?,
+    };
+    w.finish(&c)
+}
+
+/// `parcels.csv` and `parcels.parquet` being written, parcels in output order, and the
+/// totals of the parcels written so far; [`ComparisonWriter::finish`] writes the rest.
+pub struct ComparisonWriter {
+    dir: PathBuf,
+    csv_path: PathBuf,
+    csv: BufWriter<File>,
+    parquet: ParquetLines,
+    width: usize,
+    totals: TotalsBuilder,
+}
+
+impl ComparisonWriter {
+    /// Creates `dir` (if missing) and the parcel files, with their headers.
+    pub fn create(dir: &Path, c: &Comparison) -> Result<ComparisonWriter, BatchError> {
+        std::fs::create_dir_all(dir).map_err(|e| BatchError::io(dir, e))?;
+        // parcels.csv and parcels.parquet: the same text cells.
+        let columns = parcel_columns(c);
+        let csv_path = dir.join("parcels.csv");
+        let file = File::create(&csv_path).map_err(|e| BatchError::io(&csv_path, e))?;
+        let mut csv = BufWriter::with_capacity(1 << 20, file);
+        let mut header = Vec::new();
+        push_record(&mut header, columns.iter().map(String::as_str));
+        csv.write_all(&header)
+            .map_err(|e| BatchError::io(&csv_path, e))?;
+        let parquet = ParquetLines::create(&dir.join("parcels.parquet"), columns.clone())?;
+        Ok(ComparisonWriter {
+            dir: dir.to_path_buf(),
+            csv_path,
+            csv,
+            parquet,
+            width: columns.len(),
+            totals: TotalsBuilder::new(c),
+        })
     }
-    out.flush().map_err(|e| BatchError::io(&csv_path, e))?;
-    pq.finish()?;
 
+    /// Writes the next parcels (in output order) and adds them to the totals.
+    pub fn push(&mut self, c: &Comparison, parcels: &[ComparedParcel]) -> Result<(), BatchError> {
+        self.totals.add(parcels);
+        let cells = ParcelCells::new(c);
+        let width = self.width;
+        for window in parcels.chunks(WINDOW) {
+            // The Parquet rows are gathered on one thread while the others render the
+            // CSV text of the same window in pieces (each piece its own bytes, written
+            // in order: the file is as one writer would have written it).
+            let pq = &mut self.parquet;
+            let (pushed, text) = rayon::join(
+                || -> Result<(), BatchError> {
+                    let mut row = vec![String::new(); width];
+                    for p in window {
+                        cells.fill(p, &mut row);
+                        pq.push(row.as_slice())?;
+                    }
+                    Ok(())
+                },
+                || {
+                    window
+                        .par_chunks(CSV_PIECE)
+                        .map(|ps| {
+                            let mut row = vec![String::new(); width];
+                            let mut text = Vec::with_capacity(ps.len() * 160);
+                            for p in ps {
+                                cells.fill(p, &mut row);
+                                push_record(&mut text, row.iter().map(String::as_str));
+                            }
+                            text
+                        })
+                        .collect::<Vec<Vec<u8>>>()
+                },
+            );
+            pushed?;
+            for piece in text {
+                self.csv
+                    .write_all(&piece)
+                    .map_err(|e| BatchError::io(&self.csv_path, e))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Closes the parcel files and writes the aggregates, the differences, the rejects,
+    /// the summary and the report of every parcel pushed.
+    pub fn finish(mut self, c: &Comparison) -> Result<CompareSummary, BatchError> {
+        self.csv
+            .flush()
+            .map_err(|e| BatchError::io(&self.csv_path, e))?;
+        self.parquet.finish()?;
+        let totals = self.totals.finish(c);
+        let summary = summarize(c, &totals)?;
+        write_tables(&self.dir, c, &totals, &summary)?;
+        Ok(summary)
+    }
+}
+
+/// The outputs made of the totals: `aggregates.csv`, `differences.csv`, `rejects.csv`,
+/// `summary.json` and `report.html`.
+fn write_tables(
+    dir: &Path,
+    c: &Comparison,
+    totals: &Totals,
+    summary: &CompareSummary,
+) -> Result<(), BatchError> {
+    let dp = c.dp;
     // aggregates.csv
     let path = dir.join("aggregates.csv");
     let mut w = csv_out(
@@ -422,12 +500,12 @@ pub fn write_comparison(dir: &Path, c: &Comparison) -> Result<CompareSummary, Ba
 
     // summary.json
     let path = dir.join("summary.json");
-    let text = serde_json::to_string_pretty(&summary).map_err(|e| BatchError::io(&path, e))?;
+    let text = serde_json::to_string_pretty(summary).map_err(|e| BatchError::io(&path, e))?;
     std::fs::write(&path, format!("{text}\n")).map_err(|e| BatchError::io(&path, e))?;
 
     // report.html
     let path = dir.join("report.html");
-    std::fs::write(&path, compare_report::render(c, &totals, &summary))
+    std::fs::write(&path, compare_report::render(c, totals, summary))
         .map_err(|e| BatchError::io(&path, e))?;
-    Ok(summary)
+    Ok(())
 }

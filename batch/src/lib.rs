@@ -82,7 +82,7 @@ pub use allocate::{allocate, write_allocation, AllocateError, AllocateOptions, A
 pub use bucket::run;
 pub use classify::{LineClass, ParcelClass, RefundClass};
 pub use compare::{compare, CompareOptions, Comparison};
-pub use compare_output::{write_comparison, CompareSummary};
+pub use compare_output::{compare_into, write_comparison, CompareSummary};
 pub use error::BatchError;
 pub use merge::merge;
 pub use money::Money;

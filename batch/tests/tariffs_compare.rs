@@ -1,5 +1,6 @@
 //! `courier tariffs compare`: totals checked by hand on a small registry under two small
-//! tariffs, a parcel no tariff can carry, the same bytes at 1 and 4 threads, a Parquet
+//! tariffs, a parcel no tariff can carry, the same bytes at 1 and 4 threads (and priced
+//! whole or a window at a time), a Parquet
 //! registry giving the bytes of its CSV, and a method map naming an unknown method.
 
 mod common;
@@ -8,7 +9,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use common::{col, read_csv, root};
-use courier_batch::{compare, write_comparison, CompareOptions};
+use courier_batch::{compare, compare_into, write_comparison, CompareOptions};
 
 /// InPost-like, prices net of VAT (23 %): 10.00 up to 1 kg, 2.00 per further kg, fuel
 /// 10 % of the rate, COD 2 % with a 3.00 minimum, at most 10 kg.
@@ -309,19 +310,27 @@ fn unknown_method_in_the_map_is_an_error_naming_line_and_field() {
     assert!(msg.contains("fedex"), "{msg}");
 }
 
+/// At one thread, compared whole then written; at more, compared and written a few
+/// parcels at a time (`compare_into`, as the command runs): the bytes must not differ.
 fn run_with_threads(threads: usize, opts: &CompareOptions, out: &Path) {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .expect("pool");
     pool.install(|| {
-        let c = compare(opts).expect("compare");
-        write_comparison(out, &c).expect("write");
+        if threads == 1 {
+            let c = compare(opts).expect("compare");
+            write_comparison(out, &c).expect("write");
+        } else {
+            let mut o = opts.clone();
+            o.window = 97;
+            compare_into(&o, out).expect("compare into");
+        }
     });
 }
 
 #[test]
-fn same_bytes_at_one_and_four_threads() {
+fn same_bytes_at_one_and_four_threads_whole_or_a_window_at_a_time() {
     let data = common::dataset(3000, 11);
     // The InPost sample contract, a cheaper InPost price list and another carrier
     // standing in for the locker (one currency: the Aplix parcels are rejected rows).

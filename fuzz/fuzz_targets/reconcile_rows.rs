@@ -1,13 +1,15 @@
 //! The reconciliation's row readers (`courier_batch::records`) over any bytes, as each
 //! of the four inputs and through the InPost format profile: never a panic; every row is
 //! either typed or a reject naming its line and a field or the row's shape; a line
-//! number is never 0 and never repeats.
+//! number is never 0 and never repeats; a row parsed alone from its start, as a bucket of
+//! a large run reads it (`courier_batch::row_starts`), has the fields read from the top.
 #![no_main]
 
 use courier_batch::partition::Partition;
 use courier_batch::profile::FormatProfile;
 use courier_batch::records::{self, Parsed, RowContext};
 use courier_batch::reject::InputKind;
+use courier_batch::row_starts::fields_at;
 use courier_batch::source::for_each_csv_row_in;
 use courier_batch::tariffs::TariffBook;
 use courier_engine::pricing::CompiledTariff;
@@ -28,6 +30,10 @@ fn check<T>(data: &[u8], input: InputKind, profile: &FormatProfile, book: &Tarif
     let _ = for_each_csv_row_in("f.csv", data, layout, profile, |line, rec| {
         assert!(line > last, "line {line} after {last}");
         last = line;
+        let start = rec.start().expect("a CSV row has a start");
+        let alone = fields_at(data, start, profile.delimiter()).expect("a row at its start");
+        let read: Vec<Vec<u8>> = rec.raw_fields().iter().map(|f| f.to_vec()).collect();
+        assert_eq!(alone, read, "line {line} parsed alone from byte {start}");
         match parse(rec, line, &cx) {
             Parsed::Row(_) => {}
             Parsed::Reject(r) => {

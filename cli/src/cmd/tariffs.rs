@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::Subcommand;
 use courier_batch::weight_band::WeightBands;
 use courier_batch::{
-    allocate, compare, write_allocation, write_comparison, AllocateOptions, AllocateSummary,
+    allocate, compare_into, write_allocation, AllocateOptions, AllocateSummary,
     CompareOptions, CompareSummary,
 };
 
@@ -82,8 +82,7 @@ pub fn run(c: Command, format: Format) -> Result<ExitCode, CliError> {
             if let Some(b) = a.weight_bands {
                 opts.weight_bands = WeightBands::new(b).map_err(CliError)?;
             }
-            let comparison = compare(&opts)?;
-            let summary = write_comparison(&a.out, &comparison)?;
+            let summary = compare_into(&opts, &a.out)?;
             render(&summary, format)?;
             Ok(ExitCode::SUCCESS)
         }
