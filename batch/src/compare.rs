@@ -33,10 +33,9 @@ use crate::method_map::MethodMap;
 use crate::money::Money;
 use crate::partition::Partition;
 use crate::profile::FormatProfile;
-use crate::reconcile::{read_input, unique_parcels};
+use crate::reconcile::{read_input, unique_parcels, ParcelOrder};
 use crate::records::{self, RegistryParcel};
 use crate::reject::{InputKind, Reject};
-use crate::sort_key::{sort_by_keys, SortKey};
 use crate::source;
 use crate::table::FileCount;
 use crate::tariffs::TariffBook;
@@ -497,14 +496,13 @@ pub fn compare_windows(
         records::parse_registry,
     )?;
     let mut rejects = read.rejects;
-    let mut parcels = unique_parcels(read.rows, &read.files_read, &book, &mut rejects);
-    let keys = parcels
-        .par_iter()
-        .map(|p| SortKey::<2>::new().str(&p.order_id).int(p.carrier.into()))
-        .collect();
-    sort_by_keys(&mut parcels, keys, |a, b| {
-        (&a.order_id, a.carrier, a.at).cmp(&(&b.order_id, b.carrier, b.at))
-    });
+    let parcels = unique_parcels(
+        read.rows,
+        &read.files_read,
+        &book,
+        &mut rejects,
+        ParcelOrder::OrderFirst,
+    );
     rejects.sort_by(|a, b| (&a.file, a.line, &a.reason).cmp(&(&b.file, b.line, &b.reason)));
 
     let bands = &opts.weight_bands;

@@ -26,7 +26,7 @@ use crate::method_map::MethodMap;
 use crate::money::Money;
 use crate::partition::Partition;
 use crate::profile::FormatProfile;
-use crate::reconcile::{read_input, unique_parcels};
+use crate::reconcile::{read_input, unique_parcels, ParcelOrder};
 use crate::records::{self, RegistryParcel};
 use crate::reject::{InputKind, Reject};
 use crate::source;
@@ -198,7 +198,13 @@ pub fn allocate(opts: &AllocateOptions) -> Result<Allocation, AllocateError> {
         records::parse_registry,
     )?;
     let mut rejects = read.rejects;
-    let parcels = unique_parcels(read.rows, &read.files_read, &setup.book, &mut rejects);
+    let parcels = unique_parcels(
+        read.rows,
+        &read.files_read,
+        &setup.book,
+        &mut rejects,
+        ParcelOrder::CarrierFirst,
+    );
     rejects.sort_by(|a, b| (&a.file, a.line, &a.reason).cmp(&(&b.file, b.line, &b.reason)));
     let rows_read = read.files.iter().map(|f| f.rows).sum();
     let mut a = allocate_parcels(&parcels, &setup)?;

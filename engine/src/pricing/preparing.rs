@@ -113,11 +113,20 @@ impl CompiledTariff {
         };
         let dp = self.dp;
         let part = |kind, price: Decimal, qty: Decimal| {
+            let rounded = round_money(price, dp);
+            // One of a thing (a box, a label, one unit) costs its rounded price: the
+            // same value, without a second product and rounding per parcel (most lines
+            // of most parcels).
+            let cost = if qty == Decimal::ONE {
+                rounded
+            } else {
+                round_money(price.checked_mul(qty).ok_or_else(unpriceable)?, dp)
+            };
             Ok(Some(Part {
                 kind,
-                price: round_money(price, dp),
+                price: rounded,
                 qty,
-                cost: round_money(price.checked_mul(qty).ok_or_else(unpriceable)?, dp),
+                cost,
             }))
         };
         let carton = p.carton.and_then(|i| pk.boxes.get(i));
