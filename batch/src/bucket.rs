@@ -298,8 +298,9 @@ struct Rendered {
     header: Option<Vec<String>>,
 }
 
-/// Copies the rows of `file` that `part` takes into the bucket files `paths`, each row
-/// behind its original line. The fields are copied as read, bytes and all (a row that
+/// Copies the rows of `file` (a Parquet input: a CSV input is read in place, see
+/// [`index_file`]) that `part` takes into the bucket files `paths`, each row behind its
+/// original line. The fields are copied as read, bytes and all (a row that
 /// is not UTF-8 is rejected in its bucket just as it would be in one run), and written
 /// by [`push_raw_record`] in the input's delimiter, which reads back as the same fields.
 /// The rows are rendered on every core, a chunk at a time ([`source::fold_row_chunks`]),

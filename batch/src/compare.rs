@@ -594,8 +594,7 @@ pub fn compare_windows(
         // Each pricing thread names a zone the first time it sees it that the windows
         // before did not; the names are the tariff's, so which thread names one first
         // does not matter, and they are added in key order.
-        let zone_names: Mutex<BTreeMap<(usize, ZoneKey), Box<str>>> =
-            Mutex::new(BTreeMap::new());
+        let zone_names: Mutex<BTreeMap<(usize, ZoneKey), Box<str>>> = Mutex::new(BTreeMap::new());
         let known = &c.zones;
         let compared: Result<Vec<ComparedParcel>, BatchError> = window
             .into_par_iter()

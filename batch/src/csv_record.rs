@@ -18,7 +18,7 @@ pub(crate) fn push_record<'c>(out: &mut Vec<u8>, cells: impl Iterator<Item = &'c
 /// [`push_record`] for fields of any bytes (not only UTF-8) and any one-byte
 /// delimiter: the bytes of the `csv` crate's writer built with that delimiter, which
 /// quotes a field holding the delimiter instead of a comma. The bucket files of a large
-/// run ([`crate::bucket`]) copy input fields as read, in the input's own dialect.
+/// run's Parquet input ([`crate::bucket`]) copy its fields as read.
 pub(crate) fn push_raw_record<'c>(
     out: &mut Vec<u8>,
     delimiter: u8,

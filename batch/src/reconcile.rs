@@ -217,7 +217,9 @@ pub(crate) fn unique_parcels(
         ParcelOrder::CarrierFirst => {
             (a.carrier, &a.order_id, a.at).cmp(&(b.carrier, &b.order_id, b.at))
         }
-        ParcelOrder::OrderFirst => (&a.order_id, a.carrier, a.at).cmp(&(&b.order_id, b.carrier, b.at)),
+        ParcelOrder::OrderFirst => {
+            (&a.order_id, a.carrier, a.at).cmp(&(&b.order_id, b.carrier, b.at))
+        }
     });
     // `dedup_by` passes each parcel with the last one kept: a repeat is removed.
     parcels.dedup_by(|p, first| {

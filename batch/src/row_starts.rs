@@ -79,7 +79,7 @@ impl RowStarts {
                 row.line, row.offset, self.last.line, self.last.offset
             ));
         }
-        if self.len % TASK_ROWS == 0 {
+        if self.len.is_multiple_of(TASK_ROWS) {
             self.tasks.push((row, self.deltas.len()));
         } else {
             push_varint(&mut self.deltas, row.offset - self.last.offset);
@@ -209,11 +209,9 @@ impl RowParser {
         loop {
             // An empty input is the end of the file: it completes a last record that has
             // no line end.
-            let (res, i, o, e) = self.core.read_record(
-                &bytes[nin..],
-                &mut self.out[nout..],
-                &mut self.ends[nend..],
-            );
+            let (res, i, o, e) =
+                self.core
+                    .read_record(&bytes[nin..], &mut self.out[nout..], &mut self.ends[nend..]);
             nin += i;
             nout += o;
             nend += e;
@@ -318,7 +316,9 @@ pub(crate) fn fold_rows<A: Send>(
                 let mut parser = RowParser::new(mapped.delimiter);
                 let mut acc = init();
                 for at in rows.task(t) {
-                    mapped.row(file, &mut parser, &at, &mut |line, rec| fold(&mut acc, line, rec))?;
+                    mapped.row(file, &mut parser, &at, &mut |line, rec| {
+                        fold(&mut acc, line, rec)
+                    })?;
                 }
                 Ok(acc)
             })
@@ -337,9 +337,11 @@ pub(crate) fn fold_rows<A: Send>(
             // makes the next read of them fault the same bytes in from the page cache.
             // No slice of those pages is held across this call.
             let _ = unsafe {
-                mapped
-                    .map
-                    .unchecked_advise_range(UncheckedAdvice::DontNeed, dropped, upto - dropped)
+                mapped.map.unchecked_advise_range(
+                    UncheckedAdvice::DontNeed,
+                    dropped,
+                    upto - dropped,
+                )
             };
             dropped = upto;
         }
@@ -398,7 +400,9 @@ mod tests {
             LAYOUT,
             &FormatProfile::canonical(),
             Vec::new,
-            |acc, line, rec| acc.push((line, rec.raw_fields().iter().map(|f| f.to_vec()).collect())),
+            |acc, line, rec| {
+                acc.push((line, rec.raw_fields().iter().map(|f| f.to_vec()).collect()))
+            },
             |part: Vec<_>| got.extend(part),
         )
         .expect("read at");
@@ -422,7 +426,10 @@ mod tests {
         // Every other row, as a bucket would take them.
         let some: Vec<RowStart> = all.iter().copied().step_by(2).collect();
         let expected: Vec<_> = read_from_top(&file).into_iter().step_by(2).collect();
-        assert_eq!(read_at(&file, &selection(some, text.len() as u64)), expected);
+        assert_eq!(
+            read_at(&file, &selection(some, text.len() as u64)),
+            expected
+        );
     }
 
     #[test]
@@ -441,7 +448,10 @@ mod tests {
             |_| {},
         )
         .expect_err("changed");
-        assert!(err.to_string().contains("changed while it was read"), "{err}");
+        assert!(
+            err.to_string().contains("changed while it was read"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -455,12 +465,30 @@ mod tests {
         let held = selection(rows.iter().copied(), u64::MAX);
         assert_eq!(held.len(), rows.len());
         assert_eq!(held.iter().collect::<Vec<_>>(), rows);
-        assert!(held.deltas.len() < rows.len() * 8, "{} bytes", held.deltas.len());
+        assert!(
+            held.deltas.len() < rows.len() * 8,
+            "{} bytes",
+            held.deltas.len()
+        );
         let mut r = RowStarts::new(100);
-        r.push(RowStart { offset: 10, line: 2 }).unwrap();
-        assert!(r.push(RowStart { offset: 10, line: 3 }).is_err());
+        r.push(RowStart {
+            offset: 10,
+            line: 2,
+        })
+        .unwrap();
+        assert!(r
+            .push(RowStart {
+                offset: 10,
+                line: 3
+            })
+            .is_err());
         assert!(r.push(RowStart { offset: 9, line: 3 }).is_err());
-        assert!(r.push(RowStart { offset: 11, line: 1 }).is_err());
+        assert!(r
+            .push(RowStart {
+                offset: 11,
+                line: 1
+            })
+            .is_err());
         assert_eq!(r.len(), 1);
     }
 

@@ -33,9 +33,9 @@ pub struct InputFile {
     /// As given on the command line or found in the folder (shown in rejects).
     pub path: PathBuf,
     pub format: FileFormat,
-    /// Set on a bucket file of a large run ([`crate::bucket`]): the input file its rows
-    /// came from, whose name rejects show; each row carries its original line in a
-    /// leading [`LINE_COLUMN`].
+    /// Set on a bucket file of a large run's Parquet input ([`crate::bucket`]): the
+    /// input file its rows came from, whose name rejects show; each row carries its
+    /// original line in a leading [`LINE_COLUMN`].
     pub origin: Option<PathBuf>,
     /// Set on a bucket's share of a large run's CSV input ([`crate::bucket`]): only
     /// these rows of the file are read, in place ([`crate::row_starts`]).

@@ -8,8 +8,8 @@ use std::process::ExitCode;
 use clap::Subcommand;
 use courier_batch::weight_band::WeightBands;
 use courier_batch::{
-    allocate, compare_into, write_allocation, AllocateOptions, AllocateSummary,
-    CompareOptions, CompareSummary,
+    allocate, compare_into, write_allocation, AllocateOptions, AllocateSummary, CompareOptions,
+    CompareSummary,
 };
 
 use crate::output::{print_json, print_table, CliError, Format};
