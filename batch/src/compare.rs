@@ -33,7 +33,7 @@ use crate::method_map::MethodMap;
 use crate::money::Money;
 use crate::partition::Partition;
 use crate::profile::FormatProfile;
-use crate::reconcile::{read_input, unique_parcels, ParcelOrder};
+use crate::reconcile::{read_input, unique_order, ParcelOrder};
 use crate::records::{self, RegistryParcel};
 use crate::reject::{InputKind, Reject};
 use crate::source;
@@ -496,8 +496,9 @@ pub fn compare_windows(
         records::parse_registry,
     )?;
     let mut rejects = read.rejects;
-    let parcels = unique_parcels(
-        read.rows,
+    // The parcels stay in read order; `order` lists the ones kept, sorted.
+    let order = unique_order(
+        &read.rows,
         &read.files_read,
         &book,
         &mut rejects,
@@ -508,12 +509,12 @@ pub fn compare_windows(
     let bands = &opts.weight_bands;
     // The kinds of parcel (carrier, method) and the months there are, sorted: their
     // names are added in that order, so every id is the same at any thread count.
-    let (kind_set, month_set) = parcels
+    let (kind_set, month_set) = order
         .par_chunks(CHUNK)
         .map(|ch| {
             let mut kinds: BTreeSet<(u16, &str)> = BTreeSet::new();
             let mut months: BTreeSet<(i32, u32)> = BTreeSet::new();
-            for p in ch {
+            for p in ch.iter().map(|&i| &read.rows[i]) {
                 kinds.insert((p.carrier, &p.method));
                 months.insert((p.handover_date.year(), p.handover_date.month()));
             }
@@ -585,12 +586,15 @@ pub fn compare_windows(
     let lost = |what: &str| BatchError::Identity(format!("a parcel's {what} was not gathered"));
     // The parcels are consumed a window at a time: each one's order id moves into its
     // result and the rest is freed on the pricing threads.
-    let mut rest = parcels.into_iter();
-    loop {
-        let window: Vec<RegistryParcel> = rest.by_ref().take(opts.window.max(1)).collect();
-        if window.is_empty() {
-            break;
-        }
+    // Each parcel is taken out of its slot when its window comes (an `Option` of a
+    // parcel is a parcel's size, so the vector is converted in place).
+    let mut slots: Vec<Option<RegistryParcel>> = read.rows.into_iter().map(Some).collect();
+    for ids in order.chunks(opts.window.max(1)) {
+        let window: Vec<RegistryParcel> = ids
+            .iter()
+            .map(|&i| slots.get_mut(i).and_then(Option::take))
+            .collect::<Option<_>>()
+            .ok_or_else(|| lost("row"))?;
         // Each pricing thread names a zone the first time it sees it that the windows
         // before did not; the names are the tariff's, so which thread names one first
         // does not matter, and they are added in key order.

@@ -32,7 +32,7 @@ use crate::records::{
     TrackingEvent,
 };
 use crate::reject::{InputKind, Reject};
-use crate::sort_key::{sort_by_keys, Ranks, SortKey};
+use crate::sort_key::{sort_by_keys, sorted_order, Ranks, SortKey};
 use crate::source::{self, InputFile, Layout, Record};
 use crate::table::{self, FileCount, MoneyIn, Row, Table, Tables};
 use crate::tariffs::TariffBook;
@@ -193,11 +193,59 @@ pub(crate) enum ParcelOrder {
     OrderFirst,
 }
 
+impl ParcelOrder {
+    fn key(self, p: &RegistryParcel) -> SortKey<2> {
+        match self {
+            ParcelOrder::CarrierFirst => SortKey::<2>::new().int(p.carrier.into()).str(&p.order_id),
+            ParcelOrder::OrderFirst => SortKey::<2>::new().str(&p.order_id).int(p.carrier.into()),
+        }
+    }
+
+    /// The full order: the key's fields, then the row's place in the input (so the
+    /// first of a repeated (carrier, order) is the earliest by file and line).
+    fn cmp(self, a: &RegistryParcel, b: &RegistryParcel) -> std::cmp::Ordering {
+        match self {
+            ParcelOrder::CarrierFirst => {
+                (a.carrier, &a.order_id, a.at).cmp(&(b.carrier, &b.order_id, b.at))
+            }
+            ParcelOrder::OrderFirst => {
+                (&a.order_id, a.carrier, a.at).cmp(&(&b.order_id, b.carrier, b.at))
+            }
+        }
+    }
+}
+
+/// The reject of `p`, a repeat of the registry parcel `first` (same carrier and order).
+fn repeated_parcel(
+    p: &RegistryParcel,
+    first: &RegistryParcel,
+    files_read: &[InputFile],
+    book: &TariffBook,
+) -> Reject {
+    Reject {
+        file: file_of(files_read, 0, p.at),
+        line: p.at.line,
+        input: InputKind::Registry,
+        reason: format!(
+            "order {:?} of {} is already in the registry at {}:{}",
+            p.order_id,
+            book.carrier_name(p.carrier),
+            file_of(files_read, 0, first.at),
+            first.at.line
+        ),
+        amount: None,
+    }
+}
+
+fn same_parcel(a: &RegistryParcel, b: &RegistryParcel) -> bool {
+    a.carrier == b.carrier && a.order_id == b.order_id
+}
+
 /// The registry's parcels, one per (carrier, order), sorted in `order`; a repeated row
 /// is rejected into `rejects` naming the first (the earliest by file and line). Shared
-/// by the reconciliation, the tariff comparison and the allocation. Repeats are found
-/// among neighbours after the sort and removed in place: at 10 M parcels each further
-/// vector of parcels would be 1.7 GB of memory touched afresh.
+/// by the reconciliation and the allocation. Repeats are found among neighbours after
+/// the sort and removed in place: at 10 M parcels each further vector of parcels would
+/// be 1.7 GB of memory touched afresh.
 pub(crate) fn unique_parcels(
     rows: Vec<RegistryParcel>,
     files_read: &[InputFile],
@@ -206,42 +254,39 @@ pub(crate) fn unique_parcels(
     order: ParcelOrder,
 ) -> Vec<RegistryParcel> {
     let mut parcels = rows;
-    let keys = parcels
-        .par_iter()
-        .map(|p| match order {
-            ParcelOrder::CarrierFirst => SortKey::<2>::new().int(p.carrier.into()).str(&p.order_id),
-            ParcelOrder::OrderFirst => SortKey::<2>::new().str(&p.order_id).int(p.carrier.into()),
-        })
-        .collect();
-    sort_by_keys(&mut parcels, keys, |a, b| match order {
-        ParcelOrder::CarrierFirst => {
-            (a.carrier, &a.order_id, a.at).cmp(&(b.carrier, &b.order_id, b.at))
-        }
-        ParcelOrder::OrderFirst => {
-            (&a.order_id, a.carrier, a.at).cmp(&(&b.order_id, b.carrier, b.at))
-        }
-    });
+    let keys = parcels.par_iter().map(|p| order.key(p)).collect();
+    sort_by_keys(&mut parcels, keys, |a, b| order.cmp(a, b));
     // `dedup_by` passes each parcel with the last one kept: a repeat is removed.
     parcels.dedup_by(|p, first| {
-        let repeat = p.carrier == first.carrier && p.order_id == first.order_id;
+        let repeat = same_parcel(p, first);
         if repeat {
-            rejects.push(Reject {
-                file: file_of(files_read, 0, p.at),
-                line: p.at.line,
-                input: InputKind::Registry,
-                reason: format!(
-                    "order {:?} of {} is already in the registry at {}:{}",
-                    p.order_id,
-                    book.carrier_name(p.carrier),
-                    file_of(files_read, 0, first.at),
-                    first.at.line
-                ),
-                amount: None,
-            });
+            rejects.push(repeated_parcel(p, first, files_read, book));
         }
         repeat
     });
     parcels
+}
+
+/// [`unique_parcels`] with the parcels left where they are: the indices of the ones
+/// kept, in `order` (the tariff comparison takes them out a window at a time, and a
+/// sorted copy of 10 M parcels would be 1.6 GB more).
+pub(crate) fn unique_order(
+    rows: &[RegistryParcel],
+    files_read: &[InputFile],
+    book: &TariffBook,
+    rejects: &mut Vec<Reject>,
+    order: ParcelOrder,
+) -> Vec<usize> {
+    let keys = rows.par_iter().map(|p| order.key(p)).collect();
+    let mut kept = sorted_order(rows, keys, |a, b| order.cmp(a, b));
+    kept.dedup_by(|i, first| {
+        let repeat = same_parcel(&rows[*i], &rows[*first]);
+        if repeat {
+            rejects.push(repeated_parcel(&rows[*i], &rows[*first], files_read, book));
+        }
+        repeat
+    });
+    kept
 }
 
 /// The files of the four inputs.

@@ -141,15 +141,25 @@ pub(crate) fn sort_by_keys<T, const N: usize>(
 ) where
     T: Send + Sync,
 {
+    let order = sorted_order(rows, keys, full);
+    gather(rows, &order);
+}
+
+/// The indices of `rows` in the order [`sort_by_keys`] would put them, the rows left
+/// where they are (for a caller that takes them out a window at a time).
+pub(crate) fn sorted_order<T, const N: usize>(
+    rows: &[T],
+    keys: Vec<SortKey<N>>,
+    full: impl Fn(&T, &T) -> Ordering + Sync,
+) -> Vec<usize>
+where
+    T: Sync,
+{
     debug_assert_eq!(keys.len(), rows.len());
     // The words alone: what is compared, and the smallest thing to move.
     let mut keyed: Vec<([u128; N], usize)> = keys.into_iter().map(|k| k.words).zip(0..).collect();
-    {
-        let rows = &*rows;
-        keyed.par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| full(&rows[a.1], &rows[b.1])));
-    }
-    let order: Vec<usize> = keyed.into_par_iter().map(|(_, i)| i).collect();
-    gather(rows, &order);
+    keyed.par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| full(&rows[a.1], &rows[b.1])));
+    keyed.into_par_iter().map(|(_, i)| i).collect()
 }
 
 /// Puts `rows[order[i]]` at `i` for every `i`, moving the rows into a new vector on
