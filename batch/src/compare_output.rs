@@ -403,7 +403,10 @@ impl ComparisonWriter {
     }
 
     /// Closes the parcel files and writes the aggregates, the differences, the rejects,
-    /// the summary and the report of every parcel pushed.
+    /// the summary and the report of every parcel pushed. The summary's identity check
+    /// (the components of each difference add up to it) runs here, after the parcel
+    /// files are written: when it fails — a bug, never the data — they stay written,
+    /// the other files are not, and the command exits non-zero.
     pub fn finish(mut self, c: &Comparison) -> Result<CompareSummary, BatchError> {
         self.csv
             .flush()

@@ -184,10 +184,10 @@ pub(crate) fn file_of(files: &[InputFile], offset: u32, at: records::RowRef) -> 
         .map_or_else(String::new, InputFile::name)
 }
 
-/// The order [`unique_parcels`] leaves the parcels in.
+/// The order [`unique_parcels`] and [`unique_order`] sort the registry's parcels in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ParcelOrder {
-    /// By carrier, then order id: the reconciliation's.
+    /// By carrier, then order id: the reconciliation's and the allocation's.
     CarrierFirst,
     /// By order id, then carrier: the tariff comparison's output order.
     OrderFirst,

@@ -203,8 +203,8 @@ fn the_inpost_profile_reads_the_polish_export() {
         let b = std::fs::read(profiled.path().join(f)).unwrap();
         assert!(a == b, "{f} differs through the profile");
     }
-    // In buckets the profiled rows are copied in their own dialect (semicolons, decimal
-    // commas) and read back as the same fields: the same bytes as the run in memory.
+    // In buckets each profiled row is parsed alone from where it starts in the file, in
+    // its own dialect (semicolons, decimal commas): the same bytes as the run in memory.
     let bucketed = tempfile::tempdir().unwrap();
     opts.buckets = Some(3);
     courier_batch::run(&opts, bucketed.path(), &|_| {}).expect("bucketed run");
