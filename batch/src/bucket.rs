@@ -265,7 +265,9 @@ fn index_file(
                 return;
             }
             let k = part.bucket_of(order, buckets) as usize;
-            // A CSV row always has its start; 0 cannot be one (the header is there).
+            // A CSV row always has its start. Were one missing, 0 — the header's byte,
+            // never a data row's — is refused by `RowStarts::push`, and the run fails
+            // naming the file rather than reading the header as a row.
             let offset = rec.start().unwrap_or(0);
             acc[k].push(RowStart { offset, line });
         },

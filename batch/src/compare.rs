@@ -52,8 +52,8 @@ pub struct CompareOptions {
     /// `--method-map`: which method of another carrier stands in for a parcel's.
     pub method_map: Option<PathBuf>,
     pub weight_bands: WeightBands,
-    /// Parcels priced per window ([`compare_windows`]; default [`PRICE_WINDOW`]):
-    /// memory, never the outputs, depends on it.
+    /// Parcels priced per window ([`compare_windows`]; default [`PRICE_WINDOW`], 0
+    /// counts as 1): memory, never the outputs, depends on it.
     pub window: usize,
 }
 

@@ -71,8 +71,15 @@ impl RowStarts {
     }
 
     /// Adds the next row. Rows come in file order: a row that starts before the last
-    /// one added, or on an earlier line, is refused.
+    /// one added, or on an earlier line, is refused, and so is a row at byte 0 (the
+    /// header's, never a data row's).
     pub fn push(&mut self, row: RowStart) -> Result<(), String> {
+        if row.offset == 0 {
+            return Err(format!(
+                "line {}: a data row cannot start at byte 0",
+                row.line
+            ));
+        }
         if self.len > 0 && (row.offset <= self.last.offset || row.line < self.last.line) {
             return Err(format!(
                 "row starts out of file order: line {} at byte {} after line {} at byte {}",
@@ -471,6 +478,7 @@ mod tests {
             held.deltas.len()
         );
         let mut r = RowStarts::new(100);
+        assert!(r.push(RowStart { offset: 0, line: 1 }).is_err());
         r.push(RowStart {
             offset: 10,
             line: 2,
