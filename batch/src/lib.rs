@@ -52,6 +52,7 @@ pub mod classify;
 pub mod compare;
 pub mod compare_output;
 pub mod compare_report;
+pub mod csv_chunks;
 pub(crate) mod csv_record;
 pub mod error;
 pub mod expect;

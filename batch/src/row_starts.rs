@@ -192,14 +192,14 @@ fn open(
 }
 
 /// A `csv_core` parser and its buffers, reused from row to row.
-struct RowParser {
+pub(crate) struct RowParser {
     core: csv_core::Reader,
     out: Vec<u8>,
     ends: Vec<usize>,
 }
 
 impl RowParser {
-    fn new(delimiter: u8) -> RowParser {
+    pub(crate) fn new(delimiter: u8) -> RowParser {
         RowParser {
             core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
             out: vec![0; 1 << 10],
@@ -208,8 +208,9 @@ impl RowParser {
     }
 
     /// Parses the record that starts at `bytes[0]` (the rest of the file follows it) and
-    /// returns its field count, or `None` when no record starts there.
-    fn parse(&mut self, bytes: &[u8]) -> Option<usize> {
+    /// returns its field count and the bytes it took — where the next record starts —
+    /// or `None` when no record starts there.
+    pub(crate) fn parse(&mut self, bytes: &[u8]) -> Option<(usize, usize)> {
         use csv_core::ReadRecordResult as R;
         self.core.reset();
         let (mut nin, mut nout, mut nend) = (0, 0, 0);
@@ -226,14 +227,14 @@ impl RowParser {
                 R::InputEmpty => {}
                 R::OutputFull => self.out.resize(self.out.len() * 2, 0),
                 R::OutputEndsFull => self.ends.resize(self.ends.len() * 2, 0),
-                R::Record => return Some(nend),
+                R::Record => return Some((nend, nin)),
                 R::End => return None,
             }
         }
     }
 
     /// The fields of the record [`RowParser::parse`] read, `n` of them.
-    fn fields<'a>(&'a self, n: usize, into: &mut Vec<&'a [u8]>) {
+    pub(crate) fn fields<'a>(&'a self, n: usize, into: &mut Vec<&'a [u8]>) {
         into.clear();
         let mut start = 0;
         for &end in &self.ends[..n] {
@@ -248,10 +249,27 @@ impl RowParser {
 /// checks against a read of the same bytes from the top.
 pub fn fields_at(bytes: &[u8], start: u64, delimiter: u8) -> Option<Vec<Vec<u8>>> {
     let mut parser = RowParser::new(delimiter);
-    let n = parser.parse(bytes.get(usize::try_from(start).ok()?..)?)?;
+    let (n, _) = parser.parse(bytes.get(usize::try_from(start).ok()?..)?)?;
     let mut fields = Vec::with_capacity(n);
     parser.fields(n, &mut fields);
     Some(fields.into_iter().map(<[u8]>::to_vec).collect())
+}
+
+/// Drops the pages of `map` wholly before byte `upto` that are not dropped yet (those
+/// before `*dropped`), and moves `*dropped` on: the reader is done with them. The page
+/// cache keeps the bytes; only this process's resident memory shrinks.
+pub(crate) fn drop_pages(map: &Mmap, dropped: &mut usize, upto: usize) {
+    const PAGE: usize = 4096;
+    let upto = (upto.min(map.len()) / PAGE) * PAGE;
+    if upto > *dropped {
+        // SAFETY: the map is a read-only map of a file: dropping its pages only makes
+        // the next read of them fault the same bytes in from the page cache, so even a
+        // slice of them held elsewhere still reads the file's bytes.
+        let _ = unsafe {
+            map.unchecked_advise_range(UncheckedAdvice::DontNeed, *dropped, upto - *dropped)
+        };
+        *dropped = upto;
+    }
 }
 
 impl Mapped {
@@ -264,7 +282,7 @@ impl Mapped {
         f: &mut dyn FnMut(u64, &Record<'_>),
     ) -> Result<(), BatchError> {
         let from = usize::try_from(at.offset).unwrap_or(usize::MAX);
-        let n = self
+        let (n, _) = self
             .map
             .get(from..)
             .and_then(|rest| parser.parse(rest))
@@ -313,7 +331,6 @@ pub(crate) fn fold_rows<A: Send>(
     mut take: impl FnMut(A),
 ) -> Result<Vec<String>, BatchError> {
     let mapped = open(file, rows, layout, profile)?;
-    let page = 4096usize;
     let mut dropped = 0usize; // the map's pages before this byte are dropped
     let tasks: Vec<usize> = (0..rows.tasks.len()).collect();
     for window in tasks.chunks(WINDOW_ROWS / TASK_ROWS) {
@@ -338,20 +355,7 @@ pub(crate) fn fold_rows<A: Send>(
             .last()
             .and_then(|t| rows.tasks.get(t + 1))
             .map_or(mapped.map.len(), |(first, _)| first.offset as usize);
-        let upto = (next.min(mapped.map.len()) / page) * page;
-        if upto > dropped {
-            // SAFETY: the map is a read-only map of a file: dropping its pages only
-            // makes the next read of them fault the same bytes in from the page cache.
-            // No slice of those pages is held across this call.
-            let _ = unsafe {
-                mapped.map.unchecked_advise_range(
-                    UncheckedAdvice::DontNeed,
-                    dropped,
-                    upto - dropped,
-                )
-            };
-            dropped = upto;
-        }
+        drop_pages(&mapped.map, &mut dropped, next);
     }
     Ok(mapped.columns.into_header())
 }

@@ -416,8 +416,22 @@ pub(crate) fn csv_columns(
     layout: Layout,
     profile: &FormatProfile,
 ) -> Result<ColumnMap, BatchError> {
-    let (map, _) = csv_header(file, &mut csv_reader(bytes, profile), layout, profile)?;
-    Ok(map)
+    csv_head(file, bytes, layout, profile).map(|(map, _, _)| map)
+}
+
+/// The header of a CSV file held in `bytes`: its column map, whether the file is a
+/// bucket file (each row's line in a leading [`LINE_COLUMN`]), and the byte the first
+/// data row starts at (as the `csv` crate places it: right after the header's line end).
+pub(crate) fn csv_head(
+    file: &InputFile,
+    bytes: &[u8],
+    layout: Layout,
+    profile: &FormatProfile,
+) -> Result<(ColumnMap, bool, usize), BatchError> {
+    let mut reader = csv_reader(bytes, profile);
+    let (map, bucket) = csv_header(file, &mut reader, layout, profile)?;
+    let body = usize::try_from(reader.position().byte()).unwrap_or(bytes.len());
+    Ok((map, bucket, body.min(bytes.len())))
 }
 
 /// The input of a CSV reader, noting where lines end, so that a record's line is the one
@@ -571,60 +585,20 @@ fn read_csv_from(
     Ok(map.header)
 }
 
-/// Records per batch of [`map_rows`].
-const ROW_BATCH: usize = 1 << 14;
-
-/// A batch of CSV records and their lines; the records' buffers are reused.
-#[derive(Default)]
-struct RecordBatch {
-    records: Vec<csv::ByteRecord>,
-    lines: Vec<u64>,
-    starts: Vec<u64>,
-    len: usize,
-}
-
-impl RecordBatch {
-    /// Reads up to [`ROW_BATCH`] records; `Ok(false)` when the file has ended.
-    fn fill<R: std::io::Read>(
-        &mut self,
-        file: &InputFile,
-        reader: &mut CsvReader<R>,
-        bucket: bool,
-    ) -> Result<bool, BatchError> {
-        self.len = 0;
-        while self.len < ROW_BATCH {
-            if self.records.len() == self.len {
-                self.records.push(csv::ByteRecord::new());
-                self.lines.push(0);
-                self.starts.push(0);
-            }
-            match next_csv_record(file, reader, &mut self.records[self.len], bucket)? {
-                Some((line, start)) => {
-                    self.lines[self.len] = line;
-                    self.starts[self.len] = start;
-                }
-                None => return Ok(false),
-            }
-            self.len += 1;
-        }
-        Ok(true)
-    }
-}
-
 /// [`for_each_row`] on more than one core: `parse(line, record)` for every data row of
-/// `file`, then `take` of each answer in file order. A CSV file is split into records
-/// on one thread (by the csv crate, so quoting, blank lines and line numbers are
-/// exactly [`for_each_row`]'s) while the batch read before is parsed on the others; a
-/// Parquet file is read a slice at a time as [`for_each_row`] reads it, and each
-/// slice's rows are parsed on every core. Errors are [`for_each_row`]'s.
+/// `file`, then `take` of each answer in file order. A CSV file is cut into chunks
+/// parsed on every core and checked against each other ([`crate::csv_chunks`], so
+/// quoting, blank lines and line numbers are exactly [`for_each_row`]'s), and the
+/// answers of one window of chunks are taken while the next is parsed; a Parquet file is
+/// read a slice at a time as [`for_each_row`] reads it, and each slice's rows are parsed
+/// on every core. Errors are [`for_each_row`]'s.
 pub fn map_rows<T: Send>(
     file: &InputFile,
     layout: Layout,
     profile: &FormatProfile,
     parse: impl Fn(u64, &Record<'_>) -> T + Sync,
-    mut take: impl FnMut(T),
+    mut take: impl FnMut(T) + Send,
 ) -> Result<Vec<String>, BatchError> {
-    use rayon::prelude::*;
     if let Some(rows) = &file.rows {
         return row_starts::fold_rows(
             file,
@@ -645,27 +619,17 @@ pub fn map_rows<T: Send>(
             |out, line, rec| out.push(parse(line, rec)),
             |chunk| chunk.into_iter().for_each(&mut take),
         ),
-        FileFormat::Csv => csv_batches(
+        FileFormat::Csv => crate::csv_chunks::fold_chunks(
             file,
             layout,
             profile,
-            |map, skip, batch, out| {
-                out.par_extend((0..batch.len).into_par_iter().map_init(
-                    Vec::new,
-                    |fields: &mut Vec<&[u8]>, i| {
-                        fields.clear();
-                        fields.extend(batch.records[i].iter().skip(skip));
-                        parse(batch.lines[i], &Record::at(map, fields, batch.starts[i]))
-                    },
-                ));
-            },
-            take,
+            Vec::new,
+            |out, line, rec| out.push(parse(line, rec)),
+            |chunk| chunk.into_iter().for_each(&mut take),
         ),
     }
 }
 
-/// Rows [`fold_row_chunks`] folds into one accumulator.
-const FOLD_CHUNK: usize = 1 << 10;
 
 /// [`map_rows`] for answers gathered a chunk of rows at a time: the rows of `file` are
 /// cut into chunks of consecutive rows, each chunk's rows are folded, in file order,
@@ -679,81 +643,15 @@ pub fn fold_row_chunks<A: Send>(
     profile: &FormatProfile,
     init: impl Fn() -> A + Sync,
     fold: impl Fn(&mut A, u64, &Record<'_>) + Sync,
-    take: impl FnMut(A),
+    take: impl FnMut(A) + Send,
 ) -> Result<Vec<String>, BatchError> {
-    use rayon::prelude::*;
     if let Some(rows) = &file.rows {
         return row_starts::fold_rows(file, rows, layout, profile, init, fold, take);
     }
     match file.format {
         FileFormat::Parquet => fold_parquet_chunks(file, layout, profile, init, fold, take),
-        FileFormat::Csv => csv_batches(
-            file,
-            layout,
-            profile,
-            |map, skip, batch, out| {
-                out.par_extend(
-                    (0..batch.len.div_ceil(FOLD_CHUNK))
-                        .into_par_iter()
-                        .map(|c| {
-                            let mut acc = init();
-                            let mut fields: Vec<&[u8]> = Vec::new();
-                            for i in c * FOLD_CHUNK..((c + 1) * FOLD_CHUNK).min(batch.len) {
-                                fields.clear();
-                                fields.extend(batch.records[i].iter().skip(skip));
-                                let rec = Record::at(map, &fields, batch.starts[i]);
-                                fold(&mut acc, batch.lines[i], &rec);
-                            }
-                            acc
-                        }),
-                );
-            },
-            take,
-        ),
+        FileFormat::Csv => crate::csv_chunks::fold_chunks(file, layout, profile, init, fold, take),
     }
-}
-
-/// The CSV loop of [`map_rows`] and [`fold_row_chunks`]: batches of records are split
-/// from `file` on one thread while `produce(map, skip, batch, out)` turns the batch read
-/// before into answers in `out` (on every core, in file order; `skip` leading fields
-/// are a bucket file's line column), and `take` gets each answer in file order.
-fn csv_batches<T: Send>(
-    file: &InputFile,
-    layout: Layout,
-    profile: &FormatProfile,
-    produce: impl Fn(&ColumnMap, usize, &RecordBatch, &mut Vec<T>) + Sync,
-    mut take: impl FnMut(T),
-) -> Result<Vec<String>, BatchError> {
-    let handle = File::open(&file.path).map_err(|e| BatchError::io(&file.path, e))?;
-    let mut reader = csv_reader(BufReader::with_capacity(1 << 20, handle), profile);
-    let (map, bucket) = csv_header(file, &mut reader, layout, profile)?;
-    let skip = usize::from(bucket);
-    let (mut cur, mut next) = (RecordBatch::default(), RecordBatch::default());
-    // One buffer for every batch's answers: a fresh one per batch was memory the kernel
-    // zeroed again each time (BENCHMARKS.md, "Serial steps").
-    let mut answers: Vec<T> = Vec::new();
-    let mut more = cur.fill(file, &mut reader, bucket)?;
-    loop {
-        let had_more = more;
-        let (read, ()) = rayon::join(
-            || {
-                if had_more {
-                    next.fill(file, &mut reader, bucket)
-                } else {
-                    next.len = 0;
-                    Ok(false)
-                }
-            },
-            || produce(&map, skip, &cur, &mut answers),
-        );
-        answers.drain(..).for_each(&mut take);
-        more = read?;
-        if !had_more {
-            break;
-        }
-        std::mem::swap(&mut cur, &mut next);
-    }
-    Ok(map.header)
 }
 
 /// The Parquet side of [`fold_row_chunks`]: each slice's rows are folded on every core
@@ -970,10 +868,13 @@ mod tests {
 
     #[test]
     fn map_rows_gives_for_each_rows_rows_and_lines_across_batches() {
-        // More than two batches, with quoted fields spanning lines (some across a
-        // batch's end), blank lines, ragged rows and invalid UTF-8.
+        // More than three chunks, with quoted fields spanning lines (some across a
+        // chunk's end), blank lines, ragged rows and invalid UTF-8.
         let mut text = b"id,note\n".to_vec();
-        for i in 0..(3 * ROW_BATCH + 777) {
+        for i in 0.. {
+            if text.len() > 3 * crate::csv_chunks::CHUNK_BYTES + 777 {
+                break;
+            }
             match i % 7 {
                 0 => text.extend(format!("{i},\"two\nlines, \"\"quoted\"\"\"\n").as_bytes()),
                 1 => text.extend(b"\n"),
@@ -996,14 +897,14 @@ mod tests {
         let mut got = Vec::new();
         let header = map_rows(&file, LAYOUT, &profile, seen, |r| got.push(r)).expect("parallel");
         assert_eq!(header, ["id", "note"]);
-        assert!(expected.len() > 2 * ROW_BATCH);
+        assert!(expected.len() > 100_000);
         assert_eq!(got, expected);
         assert_eq!(expected[0].0, 2);
         assert_eq!(folded_chunks(&file, &profile), expected);
     }
 
     /// The rows [`fold_row_chunks`] gives, chunk after chunk, checking that every chunk
-    /// holds consecutive rows and at most a chunk's worth.
+    /// holds consecutive rows, at most a chunk's worth.
     fn folded_chunks(file: &InputFile, profile: &FormatProfile) -> Vec<(u64, Vec<String>)> {
         let mut chunks: Vec<Vec<(u64, Vec<String>)>> = Vec::new();
         fold_row_chunks(
@@ -1017,7 +918,8 @@ mod tests {
         .expect("folded");
         assert!(chunks.len() > 1, "more than one chunk");
         for c in &chunks {
-            assert!(!c.is_empty() && c.len() <= FOLD_CHUNK.max(PARQUET_PARSE_CHUNK));
+            let most = crate::csv_chunks::CHUNK_BYTES.max(PARQUET_PARSE_CHUNK);
+            assert!(!c.is_empty() && c.len() <= most);
         }
         chunks.into_iter().flatten().collect()
     }
