@@ -28,7 +28,14 @@ impl Money {
     /// `d` in minor units of a `dp`-digit currency, when it has no more digits than that
     /// and fits.
     pub fn from_decimal_exact(d: Decimal, dp: u32) -> Option<Money> {
-        if d.scale() > dp && d.normalize().scale() > dp {
+        if d.scale() <= dp {
+            // Every amount the engine returns is at `dp` digits already: its mantissa,
+            // scaled up, is the answer without the general path's product and
+            // normalisation (a few percent of a comparison's CPU).
+            let up = 10i128.checked_pow(dp - d.scale())?;
+            return i64::try_from(d.mantissa().checked_mul(up)?).ok().map(Money);
+        }
+        if d.normalize().scale() > dp {
             return None;
         }
         let scaled = d.checked_mul(Decimal::from(10i64.checked_pow(dp)?))?;
@@ -148,5 +155,30 @@ mod tests {
                 .minor(),
             101
         );
+    }
+
+    proptest::proptest! {
+        /// The short path for amounts with no more digits than the currency's gives
+        /// the general path's answer: the same minor units, or none when out of range.
+        #[test]
+        fn a_decimal_at_or_below_the_minor_unit_is_its_mantissa_scaled_up(
+            mantissa in proptest::prelude::any::<i64>(),
+            wide in proptest::prelude::any::<bool>(),
+            scale in 0u32..=6,
+            dp in 0u32..=6,
+        ) {
+            let m = if wide { i128::from(mantissa) << 30 } else { i128::from(mantissa) };
+            let d = Decimal::from_i128_with_scale(m, scale);
+            let general = if d.scale() > dp && d.normalize().scale() > dp {
+                None
+            } else {
+                d.checked_mul(Decimal::from(10i64.pow(dp)))
+                    .map(|x| x.normalize())
+                    .filter(|x| x.scale() == 0)
+                    .and_then(|x| i64::try_from(x.mantissa()).ok())
+                    .map(Money::from_minor)
+            };
+            proptest::prop_assert_eq!(Money::from_decimal_exact(d, dp), general);
+        }
     }
 }
