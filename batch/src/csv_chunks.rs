@@ -85,7 +85,8 @@ pub(crate) fn fold_chunks<A: Send>(
 /// Every data row of the CSV text `bytes`, as if read from a file called `name`, cut
 /// into chunks of about `chunk_bytes` (the fuzz targets' entry point to this reader):
 /// `f(line, record)` in file order, and the header, as
-/// [`crate::source::for_each_csv_row_in`] gives them.
+/// [`crate::source::for_each_csv_row_in`] gives them — except that on an error no row
+/// is given (the rows are gathered first; only a bucket file's rows can fail).
 pub fn for_each_csv_row_in_chunks(
     name: &str,
     bytes: &[u8],

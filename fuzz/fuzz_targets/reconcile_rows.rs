@@ -2,13 +2,16 @@
 //! of the four inputs and through the InPost format profile: never a panic; every row is
 //! either typed or a reject naming its line and a field or the row's shape; a line
 //! number is never 0 and never repeats; a row parsed alone from its start, as a bucket of
-//! a large run reads it (`courier_batch::row_starts`), has the fields read from the top.
+//! a large run reads it (`courier_batch::row_starts`), has the fields read from the top;
+//! and the file read in chunks on every core (`courier_batch::csv_chunks`, chunks of a
+//! size the input picks) gives the rows, lines, starts and header of the read from the top.
 #![no_main]
 
 use courier_batch::partition::Partition;
 use courier_batch::profile::FormatProfile;
 use courier_batch::records::{self, Parsed, RowContext};
 use courier_batch::reject::InputKind;
+use courier_batch::csv_chunks::for_each_csv_row_in_chunks;
 use courier_batch::row_starts::fields_at;
 use courier_batch::source::for_each_csv_row_in;
 use courier_batch::tariffs::TariffBook;
@@ -27,13 +30,15 @@ fn book() -> TariffBook {
 fn check<T>(data: &[u8], input: InputKind, profile: &FormatProfile, book: &TariffBook, layout: courier_batch::source::Layout, parse: fn(&courier_batch::source::Record<'_>, u64, &RowContext<'_>) -> Parsed<T>) {
     let cx = RowContext { book, profile, partition: Partition::ALL, file_name: "f.csv", file_index: 0, input };
     let mut last = 1u64;
-    let _ = for_each_csv_row_in("f.csv", data, layout, profile, |line, rec| {
+    let mut rows = Vec::new();
+    let top = for_each_csv_row_in("f.csv", data, layout, profile, |line, rec| {
         assert!(line > last, "line {line} after {last}");
         last = line;
         let start = rec.start().expect("a CSV row has a start");
         let alone = fields_at(data, start, profile.delimiter()).expect("a row at its start");
         let read: Vec<Vec<u8>> = rec.raw_fields().iter().map(|f| f.to_vec()).collect();
         assert_eq!(alone, read, "line {line} parsed alone from byte {start}");
+        rows.push((line, read, start));
         match parse(rec, line, &cx) {
             Parsed::Row(_) => {}
             Parsed::Reject(r) => {
@@ -44,6 +49,18 @@ fn check<T>(data: &[u8], input: InputKind, profile: &FormatProfile, book: &Tarif
             Parsed::Skip => panic!("skipped a row of the only partition"),
         }
     });
+    let chunk = 1 + data.len() % 61;
+    let mut chunked = Vec::new();
+    let split = for_each_csv_row_in_chunks("f.csv", data, layout, profile, chunk, |line, rec| {
+        let read: Vec<Vec<u8>> = rec.raw_fields().iter().map(|f| f.to_vec()).collect();
+        chunked.push((line, read, rec.start().expect("a CSV row has a start")));
+    });
+    assert_eq!(chunked, rows, "rows read in chunks of {chunk} bytes");
+    match (top, split) {
+        (Ok(a), Ok(b)) => assert_eq!(a, b, "the header read in chunks"),
+        (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "the error read in chunks"),
+        (a, b) => panic!("read from the top: {a:?}; in chunks: {b:?}"),
+    }
 }
 
 fuzz_target!(|data: &[u8]| {
