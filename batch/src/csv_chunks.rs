@@ -74,11 +74,21 @@ pub(crate) fn fold_chunks<A: Send>(
         window: WINDOW_CHUNKS,
     };
     let mut dropped = 0;
-    let read = fold_bytes(file, bytes, layout, profile, sizes, init, fold, take, |done| {
-        if let Some(map) = &map {
-            drop_pages(map, &mut dropped, done);
-        }
-    })?;
+    let read = fold_bytes(
+        file,
+        bytes,
+        layout,
+        profile,
+        sizes,
+        init,
+        fold,
+        take,
+        |done| {
+            if let Some(map) = &map {
+                drop_pages(map, &mut dropped, done);
+            }
+        },
+    )?;
     Ok(read.columns.into_header())
 }
 
@@ -136,7 +146,9 @@ struct Sizes {
 /// What a read found besides its rows.
 struct Read {
     columns: ColumnMap,
-    /// Chunks whose guess was not a row start, parsed again.
+    /// Chunks whose guess was not a row start, parsed again (the tests check that
+    /// the guesses of LF and CRLF files are never wrong).
+    #[cfg_attr(not(test), allow(dead_code))]
     reparsed: usize,
 }
 
@@ -323,7 +335,10 @@ impl Head<'_> {
             parser.fields(n, &mut fields);
             let row = self.row(at, line, &fields, &mut acc, fold);
             fields.clear();
-            spare = fields.into_iter().map(|_| -> &'static [u8] { &[] }).collect();
+            spare = fields
+                .into_iter()
+                .map(|_| -> &'static [u8] { &[] })
+                .collect();
             if let Err(e) = row {
                 return Chunk {
                     start,
@@ -363,7 +378,11 @@ impl Head<'_> {
                     path: self.file.path.clone(),
                     message: format!("line {line}: no original line number"),
                 })?;
-            fold(acc, original, &Record::at(&self.columns, &fields[1..], start));
+            fold(
+                acc,
+                original,
+                &Record::at(&self.columns, &fields[1..], start),
+            );
         } else if !(fields.len() == 1 && fields[0].is_empty()) {
             fold(acc, line, &Record::at(&self.columns, fields, start));
         }
@@ -399,9 +418,13 @@ mod tests {
                 rows.push(seen(l, r))
             })
         } else {
-            source::for_each_csv_row_in("f.csv", bytes, LAYOUT, &FormatProfile::canonical(), |l, r| {
-                rows.push(seen(l, r))
-            })
+            source::for_each_csv_row_in(
+                "f.csv",
+                bytes,
+                LAYOUT,
+                &FormatProfile::canonical(),
+                |l, r| rows.push(seen(l, r)),
+            )
         };
         header.map(|h| (rows, h)).map_err(|e| e.to_string())
     }
@@ -495,7 +518,9 @@ mod tests {
         let top = from_top(&file, bad.as_bytes());
         let chunked = in_chunks(&file, bad.as_bytes(), 3, 1).map(|(r, h, _)| (r, h));
         assert_eq!(chunked, top);
-        assert!(chunked.expect_err("no line").contains("line 4: no original line"));
+        assert!(chunked
+            .expect_err("no line")
+            .contains("line 4: no original line"));
     }
 
     #[test]
@@ -517,7 +542,14 @@ mod tests {
         .expect("read");
         assert_eq!(Ok((rows, header)), from_top(&file, &bytes));
         std::fs::write(&file.path, b"").expect("empty");
-        let empty = fold_chunks(&file, LAYOUT, &FormatProfile::canonical(), || (), |_, _, _| {}, |_| {});
+        let empty = fold_chunks(
+            &file,
+            LAYOUT,
+            &FormatProfile::canonical(),
+            || (),
+            |_, _, _| {},
+            |_| {},
+        );
         assert!(empty.expect_err("no header").to_string().contains("empty"));
     }
 

@@ -632,7 +632,6 @@ pub fn map_rows<T: Send>(
     }
 }
 
-
 /// [`map_rows`] for answers gathered a chunk of rows at a time: the rows of `file` are
 /// cut into chunks of consecutive rows, each chunk's rows are folded, in file order,
 /// into an accumulator made by `init`, on every core, and `take` gets the accumulators
