@@ -203,7 +203,9 @@ fn fold_bytes<A: Send>(
         .collect();
     // Line ends before the first guess of the window being parsed.
     let mut lines_before = line_ends(bytes, 0, body);
-    let parse = |ks: Range<usize>, first_lines: u64| -> Vec<Chunk<A>> {
+    // A window's chunks, and the line ends in all of them (what the next window's
+    // first line is counted from).
+    let parse = |ks: Range<usize>, first_lines: u64| -> (Vec<Chunk<A>>, u64) {
         let counts: Vec<u64> = ks
             .clone()
             .into_par_iter()
@@ -217,10 +219,12 @@ fn fold_bytes<A: Send>(
                 Some(at)
             })
             .collect();
-        ks.into_par_iter()
+        let chunks = ks
+            .into_par_iter()
             .zip(starts)
             .map(|(k, lines)| head.chunk(bounds[k], lines, bounds[k + 1], &init, &fold))
-            .collect()
+            .collect();
+        (chunks, counts.iter().sum())
     };
     // Where the next kept chunk must start, and the line ends before it.
     let (mut at, mut at_lines) = (body, lines_before);
@@ -230,9 +234,6 @@ fn fold_bytes<A: Send>(
     loop {
         let ks = next_window.next();
         let first_lines = lines_before;
-        if let Some(ks) = &ks {
-            lines_before += line_ends(bytes, bounds[ks.start], bounds[ks.end]);
-        }
         // The window read before is checked and handed on while this one is parsed.
         let (handed, parsed) = rayon::join(
             || -> Result<(), BatchError> {
@@ -257,7 +258,10 @@ fn fold_bytes<A: Send>(
         );
         handed?;
         match parsed {
-            Some(window) => pending = Some(window),
+            Some((ks, (parts, lines))) => {
+                lines_before = first_lines + lines;
+                pending = Some((ks, parts));
+            }
             None => break,
         }
     }
