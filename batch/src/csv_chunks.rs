@@ -29,13 +29,14 @@
 use std::fs::File;
 use std::ops::Range;
 
-use memchr::{memchr2, memchr_iter};
+use memchr::memchr2;
 use memmap2::Mmap;
 use rayon::prelude::*;
 
 use crate::error::BatchError;
 use crate::profile::FormatProfile;
-use crate::row_starts::{drop_pages, RowParser};
+use crate::row_parser::{line_ends, RowParser};
+use crate::row_starts::drop_pages;
 use crate::source::{self, ColumnMap, InputFile, Layout, Record};
 
 /// About how many bytes of the file one task parses: a few thousand rows.
@@ -292,17 +293,6 @@ fn guesses(bytes: &[u8], body: usize, chunk: usize) -> Vec<usize> {
     out
 }
 
-/// The line ends in `bytes[from..to]`: each `\n`, and each `\r` not followed by `\n`
-/// (`\r\n` ends one line) — the ends [`crate::source`]'s serial reader counts.
-fn line_ends(bytes: &[u8], from: usize, to: usize) -> u64 {
-    let part = &bytes[from..to];
-    let lf = memchr_iter(b'\n', part).count();
-    let lone_cr = memchr_iter(b'\r', part)
-        .filter(|&i| bytes.get(from + i + 1) != Some(&b'\n'))
-        .count();
-    (lf + lone_cr) as u64
-}
-
 impl Head<'_> {
     /// Folds the rows that start in `start..limit`, `start` being a row start (or taken
     /// for one) with `lines` line ends before it; the last row may run past `limit`.
@@ -322,7 +312,7 @@ impl Head<'_> {
         let mut acc = init();
         let (mut at, mut at_lines) = (start, lines);
         while at < limit {
-            let Some((n, used)) = parser.parse(&bytes[at..]) else {
+            let Some(parsed) = parser.parse(&bytes[at..]) else {
                 // Only line ends were left: the file's end.
                 at_lines += line_ends(bytes, at, bytes.len());
                 at = bytes.len();
@@ -330,13 +320,9 @@ impl Head<'_> {
             };
             // The record's line is that of its first byte that is not a skipped line
             // end (blank lines, and the `\n` of the `\r\n` before it).
-            let skipped = bytes[at..at + used]
-                .iter()
-                .take_while(|b| matches!(b, b'\r' | b'\n'))
-                .count();
-            let line = 1 + at_lines + line_ends(bytes, at, at + skipped);
+            let line = 1 + at_lines + parsed.blank_ends;
             let mut fields: Vec<&[u8]> = spare;
-            parser.fields(n, &mut fields);
+            parser.fields(&bytes[at..], parsed.fields, &mut fields);
             let row = self.row(at, line, &fields, &mut acc, fold);
             fields.clear();
             spare = fields
@@ -347,12 +333,12 @@ impl Head<'_> {
                 return Chunk {
                     start,
                     acc: Err(e),
-                    end: at + used,
+                    end: at + parsed.used,
                     end_lines: at_lines,
                 };
             }
-            at_lines += line_ends(bytes, at, at + used);
-            at += used;
+            at_lines += parsed.line_ends;
+            at += parsed.used;
         }
         Chunk {
             start,

@@ -70,6 +70,7 @@ pub mod records;
 pub mod reject;
 pub mod report;
 pub mod row_file;
+pub(crate) mod row_parser;
 pub mod row_starts;
 pub mod sink;
 pub(crate) mod sort_key;

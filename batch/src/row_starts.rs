@@ -27,6 +27,7 @@ use rayon::prelude::*;
 
 use crate::error::BatchError;
 use crate::profile::FormatProfile;
+use crate::row_parser::RowParser;
 use crate::source::{ColumnMap, InputFile, Layout, Record};
 
 /// Where a data row of a CSV file starts: the byte the `csv` crate began reading it at,
@@ -191,67 +192,15 @@ fn open(
     })
 }
 
-/// A `csv_core` parser and its buffers, reused from row to row.
-pub(crate) struct RowParser {
-    core: csv_core::Reader,
-    out: Vec<u8>,
-    ends: Vec<usize>,
-}
-
-impl RowParser {
-    pub(crate) fn new(delimiter: u8) -> RowParser {
-        RowParser {
-            core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
-            out: vec![0; 1 << 10],
-            ends: vec![0; 64],
-        }
-    }
-
-    /// Parses the record that starts at `bytes[0]` (the rest of the file follows it) and
-    /// returns its field count and the bytes it took — where the next record starts —
-    /// or `None` when no record starts there.
-    pub(crate) fn parse(&mut self, bytes: &[u8]) -> Option<(usize, usize)> {
-        use csv_core::ReadRecordResult as R;
-        self.core.reset();
-        let (mut nin, mut nout, mut nend) = (0, 0, 0);
-        loop {
-            // An empty input is the end of the file: it completes a last record that has
-            // no line end.
-            let (res, i, o, e) =
-                self.core
-                    .read_record(&bytes[nin..], &mut self.out[nout..], &mut self.ends[nend..]);
-            nin += i;
-            nout += o;
-            nend += e;
-            match res {
-                R::InputEmpty => {}
-                R::OutputFull => self.out.resize(self.out.len() * 2, 0),
-                R::OutputEndsFull => self.ends.resize(self.ends.len() * 2, 0),
-                R::Record => return Some((nend, nin)),
-                R::End => return None,
-            }
-        }
-    }
-
-    /// The fields of the record [`RowParser::parse`] read, `n` of them.
-    pub(crate) fn fields<'a>(&'a self, n: usize, into: &mut Vec<&'a [u8]>) {
-        into.clear();
-        let mut start = 0;
-        for &end in &self.ends[..n] {
-            into.push(&self.out[start..end]);
-            start = end;
-        }
-    }
-}
-
 /// The fields of the record that starts at `bytes[start]`, parsed alone as a bucket
 /// reads it (`None` when no record starts there): what the `reconcile_rows` fuzz target
 /// checks against a read of the same bytes from the top.
 pub fn fields_at(bytes: &[u8], start: u64, delimiter: u8) -> Option<Vec<Vec<u8>>> {
     let mut parser = RowParser::new(delimiter);
-    let (n, _) = parser.parse(bytes.get(usize::try_from(start).ok()?..)?)?;
-    let mut fields = Vec::with_capacity(n);
-    parser.fields(n, &mut fields);
+    let rest = bytes.get(usize::try_from(start).ok()?..)?;
+    let parsed = parser.parse(rest)?;
+    let mut fields = Vec::with_capacity(parsed.fields);
+    parser.fields(rest, parsed.fields, &mut fields);
     Some(fields.into_iter().map(<[u8]>::to_vec).collect())
 }
 
@@ -282,19 +231,16 @@ impl Mapped {
         f: &mut dyn FnMut(u64, &Record<'_>),
     ) -> Result<(), BatchError> {
         let from = usize::try_from(at.offset).unwrap_or(usize::MAX);
-        let (n, _) = self
-            .map
-            .get(from..)
-            .and_then(|rest| parser.parse(rest))
-            .ok_or_else(|| BatchError::File {
-                path: file.path.clone(),
-                message: format!(
-                    "line {}: the row is no longer there (the file changed while it was read)",
-                    at.line
-                ),
-            })?;
-        let mut fields: Vec<&[u8]> = Vec::with_capacity(n);
-        parser.fields(n, &mut fields);
+        let rest = self.map.get(from..).unwrap_or_default();
+        let parsed = parser.parse(rest).ok_or_else(|| BatchError::File {
+            path: file.path.clone(),
+            message: format!(
+                "line {}: the row is no longer there (the file changed while it was read)",
+                at.line
+            ),
+        })?;
+        let mut fields: Vec<&[u8]> = Vec::with_capacity(parsed.fields);
+        parser.fields(rest, parsed.fields, &mut fields);
         f(at.line, &Record::at(&self.columns, &fields, at.offset));
         Ok(())
     }
