@@ -76,6 +76,7 @@ pub mod sink;
 pub(crate) mod sort_key;
 pub mod source;
 pub mod summary;
+pub(crate) mod swar;
 pub mod table;
 pub mod tariffs;
 pub mod weight_band;

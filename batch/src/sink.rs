@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
-use crate::csv_record::push_record;
+use crate::csv_record::push_row;
 use crate::error::BatchError;
 use crate::report::{self, ReportRows};
 use crate::summary::{Summary, SummaryBuilder};
@@ -38,7 +38,7 @@ fn render_records<'r, R: Cells + ?Sized + 'r>(
 ) -> Vec<u8> {
     let mut out = Vec::with_capacity(capacity);
     for r in rows {
-        push_record(&mut out, r.cells());
+        push_row(&mut out, r);
     }
     out
 }
