@@ -23,6 +23,7 @@ use std::path::PathBuf;
 use std::sync::{Mutex, PoisonError};
 
 use chrono::{Datelike, NaiveDate};
+use foldhash::fast::FixedState;
 
 use courier_engine::pricing::CompiledTariff;
 use rayon::prelude::*;
@@ -602,7 +603,7 @@ pub fn compare_windows(
         let known = &c.zones;
         let compared: Result<Vec<ComparedParcel>, BatchError> = window
             .into_par_iter()
-            .map_init(HashSet::new, |seen: &mut HashSet<(usize, ZoneKey)>, p| {
+            .map_init(FastSet::<(usize, ZoneKey)>::default, |seen, p| {
                 let kind = kind_keys
                     .binary_search_by(|(c, m)| (*c, &**m).cmp(&(p.carrier, &*p.method)))
                     .map(|k| &kinds[k])
@@ -720,11 +721,18 @@ pub struct Totals {
     pub by_baseline_zone: Vec<BTreeMap<Box<str>, ZoneSums>>,
 }
 
+/// The maps and sets of the pricing loop, hashed with foldhash (fixed seed): they are
+/// touched once per parcel and tariff — 30 M times in a 10 M comparison under three
+/// tariffs — where SipHash was about 2.5 % of the run's samples. Their iteration order
+/// never reaches an output: sums are added in any order and the keys sorted at the end.
+type FastMap<K, V> = HashMap<K, V, FixedState>;
+type FastSet<K> = HashSet<K, FixedState>;
+
 /// One chunk's totals, keyed by ids (turned into names once, at the end).
 struct Partial {
     t: Totals,
-    aggregates: HashMap<IdKey, (u64, Sums)>,
-    by_baseline_zone: Vec<HashMap<ZoneKey, ZoneSums>>,
+    aggregates: FastMap<IdKey, (u64, Sums)>,
+    by_baseline_zone: Vec<FastMap<ZoneKey, ZoneSums>>,
 }
 
 impl Partial {
@@ -741,8 +749,8 @@ impl Partial {
                 by_band: vec![vec![Sums::default(); bands]; n],
                 ..Totals::default()
             },
-            aggregates: HashMap::new(),
-            by_baseline_zone: vec![HashMap::new(); n.saturating_sub(1)],
+            aggregates: FastMap::default(),
+            by_baseline_zone: vec![FastMap::default(); n.saturating_sub(1)],
         }
     }
 
