@@ -9,7 +9,7 @@
 //! end past every [`CHUNK_BYTES`]. Every chunk is parsed from its guess on every core,
 //! as if it were a row start, and its rows are kept only if the chunk before it — read
 //! from a start already known good — ended its last row exactly at that guess. A fresh
-//! `csv_core` parser ([`crate::row_parser`], which reads it or its quote-free shortcut)
+//! `csv_core` parser (`row_parser.rs`, which reads it or its quote-free shortcut)
 //! at a record start is in the state the `csv` crate's reader is in
 //! there ([`crate::row_starts`]), so by induction every kept chunk holds exactly the
 //! rows, fields and starts of a read from the top. A wrong guess (inside a quoted field

@@ -8,7 +8,7 @@
 //! A CSV input is a file that is already on disk and in the page cache, so the pass now
 //! only notes where each row starts and on which line ([`RowStart`]), per bucket, and a
 //! bucket reads its rows straight from a memory map of the input: each row parsed from
-//! its first byte as a fresh `csv_core` parser reads it ([`crate::row_parser`]) — the
+//! its first byte as a fresh `csv_core` parser reads it (`row_parser.rs`) — the
 //! state the `csv` crate's reader is in at every record start — so its fields, its line and the rejects it
 //! makes are exactly those of reading the file from the top (a test checks this on
 //! arbitrary bytes). Parquet inputs are compressed columns, not rows at offsets: they
