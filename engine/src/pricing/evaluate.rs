@@ -59,7 +59,7 @@ pub struct MethodPrice {
 
 impl CompiledTariff {
     /// Resolves an address against every zoning of the tariff (once per request).
-    pub fn destination(&self, postal_index: &str, region: &str) -> Destination {
+    pub fn destination<'a>(&self, postal_index: &'a str, region: &str) -> Destination<'a> {
         let region = region.trim();
         Destination {
             zones: self
@@ -67,7 +67,7 @@ impl CompiledTariff {
                 .iter()
                 .map(|z| z.resolve(postal_index, region))
                 .collect(),
-            index: postal_index.trim().to_string(),
+            index: postal_index.trim(),
         }
     }
 
@@ -87,7 +87,7 @@ impl CompiledTariff {
     pub fn price_all(
         &self,
         s: &Consignment,
-        dest: &Destination,
+        dest: &Destination<'_>,
         preparing: Decimal,
         out: &mut Vec<Result<MethodPrice, Vec<MethodRefusal>>>,
     ) {
@@ -103,12 +103,12 @@ impl CompiledTariff {
         &self,
         method: usize,
         s: &Consignment,
-        dest: &Destination,
+        dest: &Destination<'_>,
         preparing: Decimal,
     ) -> Result<MethodPrice, Vec<MethodRefusal>> {
         let Some(m) = self.methods.get(method) else {
             return Err(vec![MethodRefusal::ZoneNotServed {
-                postal_index: dest.index.clone(),
+                postal_index: dest.index.to_string(),
             }]);
         };
         let dp = self.dp;
@@ -126,13 +126,13 @@ impl CompiledTariff {
         let rate = zone.and_then(|z| m.rates.get(usize::from(z))?.as_ref());
         if rate.is_none() {
             refusals.push(MethodRefusal::ZoneNotServed {
-                postal_index: dest.index.clone(),
+                postal_index: dest.index.to_string(),
             });
         }
-        let point = find_point(m, &dest.index);
+        let point = find_point(m, dest.index);
         if m.requires_point && point.is_none() {
             refusals.push(MethodRefusal::NoPickupPoint {
-                postal_index: dest.index.clone(),
+                postal_index: dest.index.to_string(),
             });
         }
         let mut cod_fee = None;

@@ -99,17 +99,19 @@ fn unpriceable() -> MethodRefusal {
 }
 
 impl CompiledTariff {
-    /// The lines, `Err` when a line's `price × qty` overflows exact arithmetic (an
-    /// absurd box or number of units at a price far beyond what `tariff check` accepts).
+    /// The lines and their total, `Err` when a line's `price × qty` or the total
+    /// overflows exact arithmetic (an absurd box or number of units at a price far
+    /// beyond what `tariff check` accepts). The total is summed once, here: the lines
+    /// must have one, and [`CompiledTariff::preparing_total`] asks for nothing else.
     fn preparing_parts(
         &self,
         p: &Parcel,
         seal: Seal,
         sturdy: bool,
-    ) -> Result<[Option<Part>; 6], MethodRefusal> {
+    ) -> Result<([Option<Part>; 6], Decimal), MethodRefusal> {
         let mut out = [None; 6];
         let Some(pk) = &self.packaging else {
-            return Ok(out);
+            return Ok((out, checked_total(&out, self.dp)?));
         };
         let dp = self.dp;
         let part = |kind, price: Decimal, qty: Decimal| {
@@ -159,8 +161,8 @@ impl CompiledTariff {
         out[4] = part("label", pk.label, Decimal::ONE)?;
         out[5] = part("handling", pk.handling_per_unit, Decimal::from(p.units))?;
         // The total must be representable too, so that every line list has a total.
-        checked_total(&out, dp)?;
-        Ok(out)
+        let total = checked_total(&out, dp)?;
+        Ok((out, total))
     }
 
     /// `PreparingCost`: the sum of the rounded lines, without building them. `Err`
@@ -171,7 +173,7 @@ impl CompiledTariff {
         seal: Seal,
         sturdy: bool,
     ) -> Result<Decimal, MethodRefusal> {
-        checked_total(&self.preparing_parts(p, seal, sturdy)?, self.dp)
+        Ok(self.preparing_parts(p, seal, sturdy)?.1)
     }
 
     /// The `GetDetailsOfCost` lines. Empty when the tariff has no packaging prices; `Err`
@@ -188,6 +190,7 @@ impl CompiledTariff {
             .and_then(|pk| pk.boxes.get(p.carton?));
         Ok(self
             .preparing_parts(p, seal, sturdy)?
+            .0
             .into_iter()
             .flatten()
             .map(|part| {
