@@ -87,7 +87,7 @@ pub fn price(
         cod_amount: (parcel.cod_amount > Money::ZERO).then(|| parcel.cod_amount.to_decimal(dp)),
         weekend,
     };
-    let dest = tariff.destination(&parcel.postal_index, &parcel.region);
+    let dest = tariff.destination_for(method, &parcel.postal_index, &parcel.region);
     let preparing = tariff
         .preparing_total(&p, parcel.seal, parcel.sturdy)
         .map_err(|r| vec![r])?;

@@ -224,3 +224,27 @@ fn compiling_refuses_what_the_checked_types_cannot_hold() {
     );
     assert!(e.problems.iter().all(|p| p.line.is_none()));
 }
+
+proptest! {
+    /// A destination resolved for one method prices every method — its own, and any
+    /// other through the zoning resolved when asked — exactly as one resolved against
+    /// every zoning.
+    #[test]
+    fn a_destination_for_one_method_prices_as_one_for_all(
+        s in shipment(),
+        idx in 0usize..INDEXES.len(),
+        region in prop_oneof![Just(""), Just("Камчатский край"), Just(" камчатский край "), Just("Москва")],
+        made_for in 0usize..12,
+    ) {
+        let t = aplix();
+        let all = t.destination(INDEXES[idx], region);
+        let one = t.destination_for(made_for, INDEXES[idx], region);
+        for m in 0..t.method_count() + 1 {
+            prop_assert_eq!(
+                t.price_method(m, &s, &one, Decimal::ZERO),
+                t.price_method(m, &s, &all, Decimal::ZERO),
+                "method {} with a destination made for {}", m, made_for
+            );
+        }
+    }
+}

@@ -34,13 +34,26 @@ pub struct Consignment {
     pub weekend: bool,
 }
 
-/// An address resolved against every zoning of a tariff, once per request. It borrows
-/// the postal index rather than copying it: a batch run resolves tens of millions of
+/// An address resolved against the zonings of a tariff, once per request. It borrows
+/// the address rather than copying it: a batch run resolves tens of millions of
 /// addresses, and the copy was an allocation and a free per quote.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Destination<'a> {
-    /// Zone id per zoning (same order as the tariff's zonings).
-    pub(super) zones: Vec<Option<u16>>,
-    /// Postal index, trimmed (for pick-up points).
+    pub(super) zones: Zones,
+    /// Postal index, trimmed (for pick-up points, and a zoning not resolved up front).
     pub(super) index: &'a str,
+    /// Region, trimmed (for a zoning not resolved up front).
+    pub(super) region: &'a str,
+}
+
+/// The zones a [`Destination`] resolved up front.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Zones {
+    /// Zone id per zoning (same order as the tariff's zonings):
+    /// [`super::CompiledTariff::destination`], for pricing every method.
+    Every(Vec<Option<u16>>),
+    /// The zone in one zoning: [`super::CompiledTariff::destination_for`], for pricing
+    /// one method. Any other zoning is resolved when asked, so a destination made for
+    /// one method prices another correctly, only more slowly.
+    One { zoning: usize, zone: Option<u16> },
 }

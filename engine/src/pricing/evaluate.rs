@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use courier_rules::limits::cell_takes;
 
 use super::compile::{CMethod, CPremium, CPricing, CompiledTariff};
-use super::consignment::{Consignment, Destination};
+use super::consignment::{Consignment, Destination, Zones};
 use super::money::{ceil_to_step, checked_sum, round_money};
 use super::refusal::MethodRefusal;
 
@@ -59,15 +59,62 @@ pub struct MethodPrice {
 
 impl CompiledTariff {
     /// Resolves an address against every zoning of the tariff (once per request).
-    pub fn destination<'a>(&self, postal_index: &'a str, region: &str) -> Destination<'a> {
+    pub fn destination<'a>(&self, postal_index: &'a str, region: &'a str) -> Destination<'a> {
         let region = region.trim();
         Destination {
-            zones: self
-                .zonings
-                .iter()
-                .map(|z| z.resolve(postal_index, region))
-                .collect(),
+            zones: Zones::Every(
+                self.zonings
+                    .iter()
+                    .map(|z| z.resolve(postal_index, region))
+                    .collect(),
+            ),
             index: postal_index.trim(),
+            region,
+        }
+    }
+
+    /// Resolves an address against the zoning of method `method` only: for pricing one
+    /// method ([`CompiledTariff::price_method`]), which a batch run does tens of millions
+    /// of times, without resolving the zonings the method does not use. It prices any
+    /// method exactly as [`CompiledTariff::destination`] does (another method's zoning is
+    /// resolved when asked; a method index out of range resolves nothing up front).
+    pub fn destination_for<'a>(
+        &self,
+        method: usize,
+        postal_index: &'a str,
+        region: &'a str,
+    ) -> Destination<'a> {
+        let region = region.trim();
+        let zones = match self.methods.get(method) {
+            Some(m) => Zones::One {
+                zoning: m.zoning,
+                zone: self
+                    .zonings
+                    .get(m.zoning)
+                    .and_then(|z| z.resolve(postal_index, region)),
+            },
+            // No zoning is `usize::MAX`: every zoning is resolved when asked.
+            None => Zones::One {
+                zoning: usize::MAX,
+                zone: None,
+            },
+        };
+        Destination {
+            zones,
+            index: postal_index.trim(),
+            region,
+        }
+    }
+
+    /// The zone of `dest` in zoning `zoning`.
+    fn zone_in(&self, dest: &Destination<'_>, zoning: usize) -> Option<u16> {
+        match &dest.zones {
+            Zones::Every(zones) => zones.get(zoning).copied().flatten(),
+            Zones::One { zoning: z, zone } if *z == zoning => *zone,
+            Zones::One { .. } => self
+                .zonings
+                .get(zoning)
+                .and_then(|z| z.resolve(dest.index, dest.region)),
         }
     }
 
@@ -122,7 +169,7 @@ impl CompiledTariff {
         if !exceeded.is_empty() {
             refusals.push(MethodRefusal::LimitExceeded { exceeded });
         }
-        let zone = dest.zones.get(m.zoning).copied().flatten();
+        let zone = self.zone_in(dest, m.zoning);
         let rate = zone.and_then(|z| m.rates.get(usize::from(z))?.as_ref());
         if rate.is_none() {
             refusals.push(MethodRefusal::ZoneNotServed {
