@@ -7,6 +7,8 @@
 # parcel is read, refused at once and written, but never priced.
 # With BASELINE=/path/to/another/courier, that binary's 3-tariff compare runs in the
 # same round and every output file of the two is compared byte for byte (`cmp`).
+# Then scripts/output_floor.py times polars alone writing the tables the compare wrote
+# (the output floor, BENCHMARKS.md "The output floor").
 # Prints wall seconds and peak RSS of each, RUNS times. Usage: scripts/bench-compare.sh [N] [RUNS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,6 +41,9 @@ for r in $(seq "$runs"); do
   /usr/bin/time -f "  compare under 3 tariffs: %e s, %M KiB" "$bin" tariffs compare \
     --parcels "$work/registry.csv" --max-input-mb "$mb" --tariff "$t" --tariff "$work/b.toml" \
     --tariff "$work/c.toml" --out "$work/out-3" --format json > /dev/null
+  # The output floor: polars alone writing the tables the 3-tariff compare wrote.
+  python3 scripts/output_floor.py "$work/out-3" "$work/floor-out" 1 | sed 's/^/  output floor: /'
+  rm -rf "$work/floor-out"
   if [ -n "${BASELINE:-}" ]; then
     /usr/bin/time -f "  baseline compare under 3 tariffs: %e s, %M KiB" "$BASELINE" tariffs compare \
       --parcels "$work/registry.csv" --max-input-mb "$mb" --tariff "$t" --tariff "$work/b.toml" \

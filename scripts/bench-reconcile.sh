@@ -7,7 +7,9 @@
 # by default). Usage: scripts/bench-reconcile.sh [N] [RUNS]
 # BASELINE=/path/to/courier also measures that binary (e.g. the build before a change) in
 # the same run, right after the current one, and checks that both write the same bytes.
-# RSS is the peak resident set of the whole command (/usr/bin/time %M).
+# RSS is the peak resident set of the whole command (/usr/bin/time %M). After each
+# format's run, scripts/output_floor.py prints how long polars alone takes to write the
+# same tables (the output floor, BENCHMARKS.md "The output floor").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:-1000000}"
@@ -57,6 +59,10 @@ for fmt in $formats; do
   measure "reconcile-$fmt" "$bin/courier" "${args[@]}" --out "$work/out-$fmt"
   awk -v a="$(cat "/tmp/courier-bench.floor-$fmt")" -v b="$(cat "/tmp/courier-bench.reconcile-$fmt")" \
     -v f="$fmt" 'BEGIN {printf "%s: ratio reconcile/floor %.2f\n", f, b/a}'
+  # The output floor: polars alone writing the tables this run wrote (read into memory
+  # first, untimed), so the ratio can be read against what writing them costs at least.
+  python3 scripts/output_floor.py "$work/out-$fmt" "$work/floor-out" 1 | sed "s/^/$fmt output floor: /"
+  rm -rf "$work/floor-out"
   if [ -n "${BASELINE:-}" ]; then
     measure "baseline-$fmt" "$BASELINE" "${args[@]}" --out "$work/out-base-$fmt"
     awk -v a="$(cat "/tmp/courier-bench.floor-$fmt")" -v b="$(cat "/tmp/courier-bench.baseline-$fmt")" \
