@@ -516,7 +516,7 @@ pub fn compare_windows(
             let mut kinds: BTreeSet<(u16, &str)> = BTreeSet::new();
             let mut months: BTreeSet<(i32, u32)> = BTreeSet::new();
             for p in ch.iter().map(|&i| &read.rows[i]) {
-                kinds.insert((p.carrier, &p.method));
+                kinds.insert((p.carrier, p.method()));
                 months.insert((p.handover_date.year(), p.handover_date.month()));
             }
             (kinds, months)
@@ -605,7 +605,7 @@ pub fn compare_windows(
             .into_par_iter()
             .map_init(FastSet::<(usize, ZoneKey)>::default, |seen, p| {
                 let kind = kind_keys
-                    .binary_search_by(|(c, m)| (*c, &**m).cmp(&(p.carrier, &*p.method)))
+                    .binary_search_by(|(c, m)| (*c, &**m).cmp(&(p.carrier, p.method())))
                     .map(|k| &kinds[k])
                     .map_err(|_| lost("kind"))?;
                 let month = month_keys
@@ -627,7 +627,7 @@ pub fn compare_windows(
                     costs.push(cost);
                 }
                 Ok(ComparedParcel {
-                    order_id: p.order_id,
+                    order_id: p.order_id().into(),
                     carrier: kind.carrier,
                     method: kind.method,
                     weight_g: p.weight_g,

@@ -87,7 +87,7 @@ pub fn price(
         cod_amount: (parcel.cod_amount > Money::ZERO).then(|| parcel.cod_amount.to_decimal(dp)),
         weekend,
     };
-    let dest = tariff.destination_for(method, &parcel.postal_index, &parcel.region);
+    let dest = tariff.destination_for(method, parcel.postal_index(), parcel.region());
     let preparing = tariff
         .preparing_total(&p, parcel.seal, parcel.sturdy)
         .map_err(|r| vec![r])?;
@@ -134,9 +134,9 @@ pub fn expected(
         Some(d) => parcel.client_type == ClientType::Prepaid || d.fee_owed,
         None => false,
     };
-    let Some(method) = tariff.method_by_code(&parcel.method) else {
+    let Some(method) = tariff.method_by_code(parcel.method()) else {
         return Expected {
-            amounts: Err(method_not_in_tariff(&parcel.method, tariff)),
+            amounts: Err(method_not_in_tariff(parcel.method(), tariff)),
             weekend_fee_owed: charged,
             refund_due: Money::ZERO,
             weekend: decision,

@@ -19,7 +19,7 @@ use courier_rules::inpost::refund::{ClientType, RefundPolicy};
 use crate::error::BatchError;
 use crate::expect::{expected, Expected};
 use crate::money::Money;
-use crate::records::{RegistryParcel, RowRef, TrackingEvent, TrackingKind};
+use crate::records::{ParcelTexts, RegistryParcel, RowRef, TrackingEvent, TrackingKind};
 use crate::tariffs::TariffBook;
 
 /// SplitMix64: tiny, fast, and the same everywhere.
@@ -136,7 +136,7 @@ pub fn generate(n: u64, seed: u64, book: &TariffBook, dir: &Path) -> Result<GenC
     for i in 0..n {
         let g = gen_parcel(&mut rng, book, &policy, aplix, inpost, i, first_monday);
         write_parcel(&mut w, book, &g).map_err(io)?;
-        let order = g.parcel.order_id.to_string();
+        let order = g.parcel.order_id().to_string();
         let track = format!("TN{:010}", i);
         for e in &g.events {
             let kind = match e.kind {
@@ -288,7 +288,12 @@ pub fn generate(n: u64, seed: u64, book: &TariffBook, dir: &Path) -> Result<GenC
             // A line for a parcel we never handed over.
             let ghost = GenParcel {
                 parcel: RegistryParcel {
-                    order_id: format!("GHOST-{i:09}").into(),
+                    texts: ParcelTexts::new(
+                        &format!("GHOST-{i:09}"),
+                        g.parcel.method(),
+                        g.parcel.postal_index(),
+                        g.parcel.region(),
+                    ),
                     ..g.parcel.clone()
                 },
                 events: Vec::new(),
@@ -409,12 +414,9 @@ fn gen_parcel(
             }
         }
         let parcel = RegistryParcel {
-            order_id: format!("ORD-{i:09}").into(),
+            texts: ParcelTexts::new(&format!("ORD-{i:09}"), &method, index, ""),
             carrier,
-            method: method.into(),
             handover_date: registry_date + Duration::days(1),
-            postal_index: index.into(),
-            region: "".into(),
             declared_value: declared,
             cod_amount: cod,
             seal: *rng.pick(&[Seal::None, Seal::BubbleWrap, Seal::Filler]),
@@ -455,11 +457,11 @@ fn write_parcel(w: &mut Writers, book: &TariffBook, g: &GenParcel) -> std::io::R
         g.registry_id,
         g.registry_date,
         g.registry_date + Duration::days(1),
-        p.order_id,
+        p.order_id(),
         book.carrier_name(p.carrier),
-        p.method,
-        p.postal_index,
-        p.region,
+        p.method(),
+        p.postal_index(),
+        p.region(),
         p.declared_value.display(dp),
         p.cod_amount.display(dp),
         book.tariff(p.carrier).currency(),
@@ -500,8 +502,8 @@ fn write_line(
         w.invoices,
         "{invoice_id},{date},{line_id},{},{},{track},{},{weight},{},{}",
         book.carrier_name(p.carrier),
-        p.order_id,
-        p.method,
+        p.order_id(),
+        p.method(),
         a.join(","),
         book.tariff(p.carrier).currency()
     )?;
@@ -521,7 +523,7 @@ fn write_refund(
         w.refunds,
         "RF{seq:09},{},{},weekend_fee,{},{},{}",
         book.carrier_name(p.carrier),
-        p.order_id,
+        p.order_id(),
         amount.display(book.dp(p.carrier)),
         book.tariff(p.carrier).currency(),
         (warsaw(g.registry_date, 12, 0) + Duration::days(20)).to_rfc3339()

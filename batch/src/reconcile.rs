@@ -196,8 +196,10 @@ pub(crate) enum ParcelOrder {
 impl ParcelOrder {
     fn key(self, p: &RegistryParcel) -> SortKey<2> {
         match self {
-            ParcelOrder::CarrierFirst => SortKey::<2>::new().int(p.carrier.into()).str(&p.order_id),
-            ParcelOrder::OrderFirst => SortKey::<2>::new().str(&p.order_id).int(p.carrier.into()),
+            ParcelOrder::CarrierFirst => {
+                SortKey::<2>::new().int(p.carrier.into()).str(p.order_id())
+            }
+            ParcelOrder::OrderFirst => SortKey::<2>::new().str(p.order_id()).int(p.carrier.into()),
         }
     }
 
@@ -206,10 +208,10 @@ impl ParcelOrder {
     fn cmp(self, a: &RegistryParcel, b: &RegistryParcel) -> std::cmp::Ordering {
         match self {
             ParcelOrder::CarrierFirst => {
-                (a.carrier, &a.order_id, a.at).cmp(&(b.carrier, &b.order_id, b.at))
+                (a.carrier, a.order_id(), a.at).cmp(&(b.carrier, b.order_id(), b.at))
             }
             ParcelOrder::OrderFirst => {
-                (&a.order_id, a.carrier, a.at).cmp(&(&b.order_id, b.carrier, b.at))
+                (a.order_id(), a.carrier, a.at).cmp(&(b.order_id(), b.carrier, b.at))
             }
         }
     }
@@ -228,7 +230,7 @@ fn repeated_parcel(
         input: InputKind::Registry,
         reason: format!(
             "order {:?} of {} is already in the registry at {}:{}",
-            p.order_id,
+            p.order_id(),
             book.carrier_name(p.carrier),
             file_of(files_read, 0, first.at),
             first.at.line
@@ -238,7 +240,7 @@ fn repeated_parcel(
 }
 
 fn same_parcel(a: &RegistryParcel, b: &RegistryParcel) -> bool {
-    a.carrier == b.carrier && a.order_id == b.order_id
+    a.carrier == b.carrier && a.order_id() == b.order_id()
 }
 
 /// The registry's parcels, one per (carrier, order), sorted in `order`; a repeated row
@@ -463,7 +465,7 @@ pub(crate) fn reconcile_files(
 
     // Tracking: only the events of parcels with the add-on matter to a rule.
     let mut weekend_orders: HashSet<&str, FixedState> = HashSet::default();
-    weekend_orders.extend(parcels.iter().filter(|p| p.weekend).map(|p| &*p.order_id));
+    weekend_orders.extend(parcels.iter().filter(|p| p.weekend).map(|p| p.order_id()));
     let tracking_total = trk.rows.len() as u64;
     let mut events: Vec<TrackingEvent> = trk
         .rows
@@ -480,8 +482,8 @@ pub(crate) fn reconcile_files(
         .par_iter()
         .map(|p| {
             let evs = if p.weekend {
-                let lo = events.partition_point(|e| *e.order_id < *p.order_id);
-                let hi = events.partition_point(|e| *e.order_id <= *p.order_id);
+                let lo = events.partition_point(|e| *e.order_id < *p.order_id());
+                let hi = events.partition_point(|e| *e.order_id <= *p.order_id());
                 &events[lo..hi]
             } else {
                 &events[0..0]
@@ -563,7 +565,7 @@ pub(crate) fn reconcile_files(
     // order, and find their parcel in an index (re-sorting them by parcel cost more
     // than the rest of the join; docs/reconciliation.md).
     let lines = lines;
-    let index = ParcelIndex::new(parcels.iter().map(|p| (p.carrier, &*p.order_id)));
+    let index = ParcelIndex::new(parcels.iter().map(|p| (p.carrier, p.order_id())));
     let parcel_of: Vec<Option<usize>> = lines
         .par_iter()
         .map(|l| index.get(l.carrier, &l.order_id))
@@ -626,7 +628,7 @@ pub(crate) fn reconcile_files(
                 Err(r) => (String::new(), format!("unpriced: {r}")),
             };
             Row::from_cells([
-                &*p.order_id,
+                p.order_id(),
                 book.carrier_name(p.carrier),
                 class.name(),
                 book.tariff(p.carrier).currency(),
@@ -683,14 +685,14 @@ pub(crate) fn reconcile_files(
     }
     let mut refund_rows: Vec<Row> = Vec::new();
     for (p, e) in parcels.iter().zip(&expect) {
-        let got = received.remove(&(p.carrier, &*p.order_id));
+        let got = received.remove(&(p.carrier, p.order_id()));
         if e.refund_due == Money::ZERO && got.is_none() {
             continue;
         }
         refund_rows.push(refund_row(
             book,
             p.carrier,
-            &p.order_id,
+            p.order_id(),
             e.refund_due,
             &got.unwrap_or_default(),
             None,

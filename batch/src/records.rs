@@ -76,17 +76,60 @@ impl Component {
 /// One amount per [`Component`], `Total` last.
 pub type Amounts = [Money; 8];
 
+/// A registry parcel's texts — order id, method, postal index, region — end to end in
+/// one allocation.
+///
+/// A comparison holds every parcel of the registry at once (ten million at the
+/// benchmark), and on this machine every gigabyte of memory first touched costs one to
+/// three CPU-seconds (BENCHMARKS.md, "The output floor"). Four boxed strings were 64
+/// bytes of pointers and up to four allocations per parcel; this is 40 bytes and one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParcelTexts {
+    text: Box<str>,
+    /// Where the order id, the method and the postal index end in `text` (the region
+    /// runs to its end).
+    ends: [usize; 3],
+}
+
+impl ParcelTexts {
+    pub fn new(order_id: &str, method: &str, postal_index: &str, region: &str) -> ParcelTexts {
+        let mut text = String::with_capacity(
+            order_id.len() + method.len() + postal_index.len() + region.len(),
+        );
+        let mut ends = [0; 3];
+        for (end, part) in ends.iter_mut().zip([order_id, method, postal_index]) {
+            text.push_str(part);
+            *end = text.len();
+        }
+        text.push_str(region);
+        ParcelTexts {
+            text: text.into_boxed_str(),
+            ends,
+        }
+    }
+
+    fn part(&self, i: usize) -> &str {
+        let from = match i {
+            0 => 0,
+            _ => self.ends[i - 1],
+        };
+        let to = self.ends.get(i).copied().unwrap_or(self.text.len());
+        // The ends were taken at the boundaries of whole `&str`s pushed in order, so
+        // they rise and fall on character boundaries: `get` never misses.
+        self.text.get(from..to).unwrap_or_default()
+    }
+}
+
 /// A registry row: one parcel we handed to a carrier.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegistryParcel {
-    pub order_id: Box<str>,
+    /// The order id, method, postal index and region ([`RegistryParcel::order_id`] and
+    /// the other accessors).
+    pub texts: ParcelTexts,
     pub carrier: u16,
-    pub method: Box<str>,
     /// The day the parcel was handed to the carrier (the tariff comparison's month and
     /// VAT date).
     pub handover_date: NaiveDate,
-    pub postal_index: Box<str>,
-    pub region: Box<str>,
     pub declared_value: Money,
     /// Zero: no cash on delivery.
     pub cod_amount: Money,
@@ -106,6 +149,26 @@ pub struct RegistryParcel {
     /// When the add-on was bought (required when `weekend`).
     pub bought_at: Option<DateTime<Utc>>,
     pub at: RowRef,
+}
+
+impl RegistryParcel {
+    pub fn order_id(&self) -> &str {
+        self.texts.part(0)
+    }
+
+    /// The tariff method's `code`, as registered.
+    pub fn method(&self) -> &str {
+        self.texts.part(1)
+    }
+
+    pub fn postal_index(&self) -> &str {
+        self.texts.part(2)
+    }
+
+    /// Trimmed; may be empty.
+    pub fn region(&self) -> &str {
+        self.texts.part(3)
+    }
 }
 
 /// An invoice line: what a carrier billed for one parcel.
@@ -419,12 +482,9 @@ fn registry_row(r: &RowReader<'_, '_>) -> Result<RegistryParcel, String> {
         })?),
     };
     Ok(RegistryParcel {
-        order_id: order_id.into(),
+        texts: ParcelTexts::new(order_id, method, postal_index, region),
         carrier,
-        method: method.into(),
         handover_date,
-        postal_index: postal_index.into(),
-        region: region.into(),
         declared_value,
         cod_amount,
         seal,
@@ -614,5 +674,31 @@ pub fn parse_refund(rec: &Record<'_>, line: u64, cx: &RowContext<'_>) -> Parsed<
     match row {
         Ok(e) => Parsed::Row(e),
         Err(reason) => Parsed::Reject(r.reject(reason, raw_total(&r, "amount"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ParcelTexts;
+    use proptest::prelude::*;
+
+    fn parts(t: &ParcelTexts) -> [&str; 4] {
+        [t.part(0), t.part(1), t.part(2), t.part(3)]
+    }
+
+    #[test]
+    fn each_text_comes_back_as_given() {
+        let t = ParcelTexts::new("ORD-1", "courier", "125009", "Камчатский край");
+        assert_eq!(parts(&t), ["ORD-1", "courier", "125009", "Камчатский край"]);
+        let empty = ParcelTexts::new("", "", "", "");
+        assert_eq!(parts(&empty), ["", "", "", ""]);
+    }
+
+    proptest! {
+        #[test]
+        fn any_four_texts_come_back_as_given(a in ".{0,12}", b in ".{0,12}", c in ".{0,12}", d in ".{0,12}") {
+            let t = ParcelTexts::new(&a, &b, &c, &d);
+            prop_assert_eq!(parts(&t), [a.as_str(), b.as_str(), c.as_str(), d.as_str()]);
+        }
     }
 }

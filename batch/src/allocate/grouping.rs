@@ -114,10 +114,10 @@ impl<'a> PriceKey<'a> {
     fn of(p: &'a RegistryParcel) -> PriceKey<'a> {
         PriceKey {
             carrier: p.carrier,
-            method: &p.method,
+            method: p.method(),
             date: p.handover_date,
-            postal_index: &p.postal_index,
-            region: &p.region,
+            postal_index: p.postal_index(),
+            region: p.region(),
             declared: p.declared_value.minor(),
             cod: p.cod_amount.minor(),
             seal: u8::from(p.seal),
@@ -237,15 +237,16 @@ fn outcome(
 ) -> (Outcome, String) {
     let from = book.carrier_name(p.carrier);
     if from != c.carrier_name {
-        let mapped = map.method_for(from, &c.carrier_name, &p.method);
-        if mapped != &*p.method && mapped != c.method {
+        let mapped = map.method_for(from, &c.carrier_name, p.method());
+        if mapped != p.method() && mapped != c.method {
             return (
                 Outcome::Refused {
                     codes: "method_map".into(),
                 },
                 format!(
                     "method_map: the method map stands {}'s {mapped:?} in for {from}'s {:?}",
-                    c.carrier_name, p.method
+                    c.carrier_name,
+                    p.method()
                 ),
             );
         }
@@ -256,7 +257,9 @@ fn outcome(
                 .exclusions()
                 .iter()
                 .enumerate()
-                .filter(|(_, e)| e.forbids(&c.carrier_name, &c.method, &p.postal_index, &p.region))
+                .filter(|(_, e)| {
+                    e.forbids(&c.carrier_name, &c.method, p.postal_index(), p.region())
+                })
                 .map(|(i, _)| i)
                 .collect();
             (Outcome::Priced { cost, excluded_by }, String::new())
@@ -300,7 +303,7 @@ pub fn group(
                     parcels: 0,
                     weight_min_g: key.weight_g,
                     weight_max_g: key.weight_g,
-                    example_order: p.order_id.to_string(),
+                    example_order: p.order_id().to_string(),
                     outcomes,
                     reasons,
                 },
@@ -309,7 +312,7 @@ pub fn group(
         });
         if count.first < *first {
             *first = count.first;
-            g.example_order = p.order_id.to_string();
+            g.example_order = p.order_id().to_string();
         }
         g.parcels += count.parcels;
         g.weight_min_g = g.weight_min_g.min(key.weight_g);

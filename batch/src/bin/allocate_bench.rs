@@ -19,7 +19,7 @@ use std::time::Instant;
 
 use chrono::NaiveDate;
 use courier_batch::allocate::{self, grouping, model, AllocateOptions, Setup};
-use courier_batch::records::{RegistryParcel, RowRef};
+use courier_batch::records::{ParcelTexts, RegistryParcel, RowRef};
 use courier_batch::Money;
 use courier_engine::pricing::Seal;
 use courier_rules::inpost::refund::ClientType;
@@ -122,12 +122,9 @@ fn parcels(n: usize) -> Vec<RegistryParcel> {
             let k = i % 1000;
             let (w, v, d) = (k % 10, (k / 10) % 50, k / 500);
             RegistryParcel {
-                order_id: format!("ORD-{i:09}").into(),
+                texts: ParcelTexts::new(&format!("ORD-{i:09}"), methods[i % 4], indexes[d], ""),
                 carrier: 0,
-                method: methods[i % 4].into(),
                 handover_date: date,
-                postal_index: indexes[d].into(),
-                region: "".into(),
                 declared_value: Money::from_minor(100_000 + 13_700 * v as i64),
                 cod_amount: Money::ZERO,
                 seal: Seal::try_from(1u8).expect("seal"),
