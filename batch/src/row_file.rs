@@ -9,11 +9,15 @@
 //! rows, in the same order, as an in-memory run: the bytes written do not change (the
 //! bucket tests compare them).
 //!
-//! Layout: the magic `courier-rows 1\n`, then per row `u32 cells`, `cells × u32 end`,
-//! `end` bytes of UTF-8 text (`end` the last cell end, 0 for no cell). The files live and
-//! die inside one run, so the format carries no version negotiation; the magic and the
-//! checks in [`Row::from_parts`] turn a truncated or foreign file into an error, not a
-//! wrong row.
+//! Layout: the magic `courier-rows 2\n`, then per row `u32 cells`, `u8 width` (1, 2 or
+//! 4: the bytes of each cell length in this row, the fewest that hold its longest cell),
+//! `cells × width` bytes of cell lengths, then the row's UTF-8 text, all little-endian.
+//! Version 1 stored every cell end as a `u32`: for an invoice line's 37 cells, 152 bytes
+//! beside some 250 of text, a third of the 4.5 GB a 10 M run wrote and read back; with
+//! one-byte lengths it is 42 (BENCHMARKS.md, "Smaller bucket tables"). The files live
+//! and die inside one run, so the format carries no version negotiation; the magic and
+//! the checks in [`Row::from_parts`] turn a truncated or foreign file into an error, not
+//! a wrong row.
 
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
@@ -22,7 +26,7 @@ use std::path::{Path, PathBuf};
 use crate::error::BatchError;
 use crate::table::Row;
 
-const MAGIC: &[u8] = b"courier-rows 1\n";
+const MAGIC: &[u8] = b"courier-rows 2\n";
 
 /// Cells a stored row may have: far above any table's width, low enough that a damaged
 /// count cannot ask for gigabytes.
@@ -54,14 +58,29 @@ pub(crate) fn write(path: &Path, rows: &[Row]) -> Result<(), BatchError> {
 fn encode(rows: &[Row]) -> Vec<u8> {
     let size = |r: &Row| {
         let (text, ends) = r.parts();
-        4 + 4 * ends.len() + text.len()
+        5 + 4 * ends.len() + text.len()
     };
     let mut out = Vec::with_capacity(rows.iter().map(size).sum());
     for r in rows {
         let (text, ends) = r.parts();
+        let lengths = || {
+            let mut prev = 0;
+            ends.iter().map(move |&e| {
+                let len = e - prev;
+                prev = e;
+                len
+            })
+        };
+        let longest = lengths().max().unwrap_or(0);
+        let width: u8 = match longest {
+            0..=0xff => 1,
+            0x100..=0xffff => 2,
+            _ => 4,
+        };
         out.extend_from_slice(&(ends.len() as u32).to_le_bytes());
-        for e in ends {
-            out.extend_from_slice(&e.to_le_bytes());
+        out.push(width);
+        for len in lengths() {
+            out.extend_from_slice(&len.to_le_bytes()[..usize::from(width)]);
         }
         out.extend_from_slice(text.as_bytes());
     }
@@ -96,12 +115,10 @@ impl RowReader {
         BatchError::Merge(format!("{}: {what}", self.path.display()))
     }
 
-    fn u32(&mut self) -> Result<u32, BatchError> {
-        let mut b = [0u8; 4];
+    fn read(&mut self, buf: &mut [u8]) -> Result<(), BatchError> {
         self.r
-            .read_exact(&mut b)
-            .map_err(|e| BatchError::io(&self.path, e))?;
-        Ok(u32::from_le_bytes(b))
+            .read_exact(buf)
+            .map_err(|e| BatchError::io(&self.path, e))
     }
 
     /// The next row; `None` at the end of the file.
@@ -126,15 +143,27 @@ impl RowReader {
         if cells > MAX_CELLS {
             return Err(self.bad(format!("a row of {cells} cells")));
         }
-        let mut ends = Vec::with_capacity(cells as usize);
-        for _ in 0..cells {
-            ends.push(self.u32()?);
+        let mut width = [0u8; 1];
+        self.read(&mut width)?;
+        let width = usize::from(width[0]);
+        if ![1, 2, 4].contains(&width) {
+            return Err(self.bad(format!("a cell length of {width} bytes")));
         }
-        let len = ends.last().copied().unwrap_or(0) as usize;
-        let mut text = vec![0u8; len];
-        self.r
-            .read_exact(&mut text)
-            .map_err(|e| BatchError::io(&self.path, e))?;
+        // At most MAX_CELLS × 4 bytes.
+        let mut lengths = vec![0u8; cells as usize * width];
+        self.read(&mut lengths)?;
+        let mut ends = Vec::with_capacity(cells as usize);
+        let mut end = 0u32;
+        for len in lengths.chunks_exact(width) {
+            let mut b = [0u8; 4];
+            b[..width].copy_from_slice(len);
+            end = end
+                .checked_add(u32::from_le_bytes(b))
+                .ok_or_else(|| self.bad("a row longer than 4 GiB"))?;
+            ends.push(end);
+        }
+        let mut text = vec![0u8; end as usize];
+        self.read(&mut text)?;
         let text = String::from_utf8(text).map_err(|_| self.bad("a row that is not UTF-8"))?;
         Row::from_parts(text, ends)
             .map(Some)
@@ -155,6 +184,9 @@ mod tests {
             Row::from_cells(["a", "", "zł 12,50", "\"quoted\", with comma\nand newline"]),
             Row::from_cells(Vec::<&str>::new()),
             Row::from_cells(["", ""]),
+            // Cell lengths of two and of four bytes.
+            Row::from_cells(["x".repeat(300), "y".into()]),
+            Row::from_cells(["é".repeat(40_000), String::new(), "z".into()]),
         ];
         write(&path, &rows).unwrap();
         let mut r = RowReader::open(&path).unwrap();
@@ -179,6 +211,14 @@ mod tests {
         assert!(result.is_err());
         std::fs::write(&path, b"invoice_id,line_id\n").unwrap();
         assert!(RowReader::open(&path).is_err());
+
+        // A length width that is not 1, 2 or 4.
+        let mut bad = MAGIC.to_vec();
+        bad.extend_from_slice(&1u32.to_le_bytes());
+        bad.extend_from_slice(&[3, 1, 0, 0, b'a']);
+        std::fs::write(&path, &bad).unwrap();
+        let mut r = RowReader::open(&path).unwrap();
+        assert!(r.next_row().is_err());
     }
 
     #[test]
