@@ -288,12 +288,12 @@ pub fn generate(n: u64, seed: u64, book: &TariffBook, dir: &Path) -> Result<GenC
             // A line for a parcel we never handed over.
             let ghost = GenParcel {
                 parcel: RegistryParcel {
-                    texts: ParcelTexts::new(
+                    texts: ParcelTexts::new([
                         &format!("GHOST-{i:09}"),
                         g.parcel.method(),
                         g.parcel.postal_index(),
                         g.parcel.region(),
-                    ),
+                    ]),
                     ..g.parcel.clone()
                 },
                 events: Vec::new(),
@@ -414,7 +414,7 @@ fn gen_parcel(
             }
         }
         let parcel = RegistryParcel {
-            texts: ParcelTexts::new(&format!("ORD-{i:09}"), &method, index, ""),
+            texts: ParcelTexts::new([&format!("ORD-{i:09}"), &method, index, ""]),
             carrier,
             handover_date: registry_date + Duration::days(1),
             declared_value: declared,

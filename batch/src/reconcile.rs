@@ -499,22 +499,22 @@ pub(crate) fn reconcile_files(
     let mut lines = inv.rows;
     let keys = {
         // Most lines share their invoice id with thousands of others: compared as a rank.
-        let invoices = Ranks::new(lines.iter().map(|l| &*l.invoice_id));
+        let invoices = Ranks::new(lines.iter().map(|l| l.invoice_id()));
         lines
             .par_iter()
             .map(|l| {
                 SortKey::<3>::new()
-                    .rank(&invoices, &l.invoice_id)
-                    .str(&l.line_id)
-                    .str(&l.order_id)
+                    .rank(&invoices, l.invoice_id())
+                    .str(l.line_id())
+                    .str(l.order_id())
             })
             .collect()
     };
     sort_by_keys(&mut lines, keys, |a, b| {
-        (&a.invoice_id, &a.line_id, &a.order_id, a.at).cmp(&(
-            &b.invoice_id,
-            &b.line_id,
-            &b.order_id,
+        (&a.invoice_id(), &a.line_id(), &a.order_id(), a.at).cmp(&(
+            &b.invoice_id(),
+            &b.line_id(),
+            &b.order_id(),
             b.at,
         ))
     });
@@ -522,7 +522,9 @@ pub(crate) fn reconcile_files(
     // then removed in place: a second vector of a million lines was an allocation of
     // 200 MB touched on one core (BENCHMARKS.md, "Serial steps").
     let same = |a: &InvoiceLine, b: &InvoiceLine| {
-        a.invoice_id == b.invoice_id && a.line_id == b.line_id && a.order_id == b.order_id
+        a.invoice_id() == b.invoice_id()
+            && a.line_id() == b.line_id()
+            && a.order_id() == b.order_id()
     };
     let repeats: Vec<usize> = (1..lines.len())
         .into_par_iter()
@@ -541,8 +543,8 @@ pub(crate) fn reconcile_files(
             input: InputKind::Invoices,
             reason: format!(
                 "invoice {:?} line {:?} was already read at {}:{} (the same file loaded twice?)",
-                l.invoice_id,
-                l.line_id,
+                l.invoice_id(),
+                l.line_id(),
                 file_of(&inv.files_read, off_inv, first.at),
                 first.at.line
             ),
@@ -568,7 +570,7 @@ pub(crate) fn reconcile_files(
     let index = ParcelIndex::new(parcels.iter().map(|p| (p.carrier, p.order_id())));
     let parcel_of: Vec<Option<usize>> = lines
         .par_iter()
-        .map(|l| index.get(l.carrier, &l.order_id))
+        .map(|l| index.get(l.carrier, l.order_id()))
         .collect();
     drop(index);
     // The line that bills each parcel first: the smallest (invoice_date, invoice_id,
@@ -864,7 +866,8 @@ fn drop_in_parallel<T: Send>(v: Vec<T>) {
 /// Whether `a` bills its parcel before `b`: the smaller `(invoice_date, invoice_id,
 /// line_id)`, a total order over one parcel's lines.
 fn bills_before(a: &InvoiceLine, b: &InvoiceLine) -> bool {
-    (a.invoice_date, &a.invoice_id, &a.line_id) < (b.invoice_date, &b.invoice_id, &b.line_id)
+    (a.invoice_date, &a.invoice_id(), &a.line_id())
+        < (b.invoice_date, &b.invoice_id(), &b.line_id())
 }
 
 /// The refund rows received for one parcel.
@@ -953,7 +956,7 @@ fn classify_line(
             format!(
                 "no registry parcel of {} has order {:?}",
                 book.carrier_name(l.carrier),
-                l.order_id
+                l.order_id()
             ),
             billed[total],
         ),
@@ -963,7 +966,9 @@ fn classify_line(
                 LineClass::Duplicate,
                 format!(
                     "parcel already billed by invoice {:?} line {:?} of {}",
-                    f.invoice_id, f.line_id, f.invoice_date
+                    f.invoice_id(),
+                    f.line_id(),
+                    f.invoice_date
                 ),
                 billed[total],
             )
@@ -1050,16 +1055,16 @@ fn classify_line(
     use std::fmt::Write as _;
     // 37 cells; ids, dates and amounts come to about 200 bytes before the reason.
     let mut row = Row::with_capacity(37, 224 + reason.len());
-    row.push(&l.invoice_id);
-    row.push(&l.line_id);
+    row.push(l.invoice_id());
+    row.push(l.line_id());
     // `write!` into a String cannot fail.
     row.push_with(|s| {
         let _ = write!(s, "{}", l.invoice_date);
     });
     row.push(book.carrier_name(l.carrier));
-    row.push(&l.order_id);
-    row.push(&l.track_number);
-    row.push(&l.method);
+    row.push(l.order_id());
+    row.push(l.track_number());
+    row.push(l.method());
     row.push(class.name());
     row.push(book.tariff(l.carrier).currency());
     row.push_with(|s| {

@@ -76,44 +76,50 @@ impl Component {
 /// One amount per [`Component`], `Total` last.
 pub type Amounts = [Money; 8];
 
-/// A registry parcel's texts — order id, method, postal index, region — end to end in
-/// one allocation.
+/// A row's texts end to end in one allocation: a registry parcel's order id, method,
+/// postal index and region ([`ParcelTexts`]), an invoice line's five identifiers
+/// ([`LineTexts`]).
 ///
 /// A comparison holds every parcel of the registry at once (ten million at the
-/// benchmark), and on this machine every gigabyte of memory first touched costs one to
-/// three CPU-seconds (BENCHMARKS.md, "The output floor"). Four boxed strings were 64
-/// bytes of pointers and up to four allocations per parcel; this is 40 bytes and one.
+/// benchmark), a reconciliation's bucket two million parcels and their lines, and on
+/// this machine every gigabyte of memory first touched costs one to three CPU-seconds
+/// (BENCHMARKS.md, "The output floor"). A boxed string per text was 16 bytes and an
+/// allocation each (four per parcel, five per line); this is 16 bytes, 8 per text, and
+/// one allocation.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParcelTexts {
+pub struct Texts<const N: usize> {
     text: Box<str>,
-    /// Where the order id, the method and the postal index end in `text` (the region
-    /// runs to its end).
-    ends: [usize; 3],
+    /// Where each text ends in `text` (it starts where the one before ends).
+    ends: [usize; N],
 }
 
-impl ParcelTexts {
-    pub fn new(order_id: &str, method: &str, postal_index: &str, region: &str) -> ParcelTexts {
-        let mut text = String::with_capacity(
-            order_id.len() + method.len() + postal_index.len() + region.len(),
-        );
-        let mut ends = [0; 3];
-        for (end, part) in ends.iter_mut().zip([order_id, method, postal_index]) {
+/// A registry parcel's order id, method, postal index and region.
+pub type ParcelTexts = Texts<4>;
+
+/// An invoice line's invoice id, line id, order id, track number and method.
+pub type LineTexts = Texts<5>;
+
+impl<const N: usize> Texts<N> {
+    pub fn new(parts: [&str; N]) -> Texts<N> {
+        let mut text = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+        let mut ends = [0; N];
+        for (end, part) in ends.iter_mut().zip(parts) {
             text.push_str(part);
             *end = text.len();
         }
-        text.push_str(region);
-        ParcelTexts {
+        Texts {
             text: text.into_boxed_str(),
             ends,
         }
     }
 
+    /// Text `i` ("" past the last).
     fn part(&self, i: usize) -> &str {
         let from = match i {
             0 => 0,
-            _ => self.ends[i - 1],
+            _ => self.ends.get(i - 1).copied().unwrap_or(self.text.len()),
         };
-        let to = self.ends.get(i).copied().unwrap_or(self.text.len());
+        let to = self.ends.get(i).copied().unwrap_or(from);
         // The ends were taken at the boundaries of whole `&str`s pushed in order, so
         // they rise and fall on character boundaries: `get` never misses.
         self.text.get(from..to).unwrap_or_default()
@@ -174,16 +180,38 @@ impl RegistryParcel {
 /// An invoice line: what a carrier billed for one parcel.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvoiceLine {
-    pub invoice_id: Box<str>,
+    /// The invoice id, line id, order id, track number and method
+    /// ([`InvoiceLine::invoice_id`] and the other accessors).
+    pub texts: LineTexts,
     pub invoice_date: NaiveDate,
-    pub line_id: Box<str>,
     pub carrier: u16,
-    pub order_id: Box<str>,
-    pub track_number: Box<str>,
-    pub method: Box<str>,
     pub billed_weight_g: u64,
     pub billed: Amounts,
     pub at: RowRef,
+}
+
+impl InvoiceLine {
+    pub fn invoice_id(&self) -> &str {
+        self.texts.part(0)
+    }
+
+    pub fn line_id(&self) -> &str {
+        self.texts.part(1)
+    }
+
+    pub fn order_id(&self) -> &str {
+        self.texts.part(2)
+    }
+
+    /// May be empty.
+    pub fn track_number(&self) -> &str {
+        self.texts.part(3)
+    }
+
+    /// The tariff method's `code` billed.
+    pub fn method(&self) -> &str {
+        self.texts.part(4)
+    }
 }
 
 /// What a tracking event says.
@@ -482,7 +510,7 @@ fn registry_row(r: &RowReader<'_, '_>) -> Result<RegistryParcel, String> {
         })?),
     };
     Ok(RegistryParcel {
-        texts: ParcelTexts::new(order_id, method, postal_index, region),
+        texts: Texts::new([order_id, method, postal_index, region]),
         carrier,
         handover_date,
         declared_value,
@@ -587,13 +615,9 @@ fn invoice_row(r: &RowReader<'_, '_>) -> Result<InvoiceLine, String> {
         billed[i] = invoice_amount(r, c, currency, dp)?;
     }
     Ok(InvoiceLine {
-        invoice_id: invoice_id.into(),
+        texts: Texts::new([invoice_id, line_id, order_id, track_number, method]),
         invoice_date,
-        line_id: line_id.into(),
         carrier,
-        order_id: order_id.into(),
-        track_number: track_number.into(),
-        method: method.into(),
         billed_weight_g,
         billed,
         at: RowRef {
@@ -679,25 +703,26 @@ pub fn parse_refund(rec: &Record<'_>, line: u64, cx: &RowContext<'_>) -> Parsed<
 
 #[cfg(test)]
 mod tests {
-    use super::ParcelTexts;
+    use super::Texts;
     use proptest::prelude::*;
 
-    fn parts(t: &ParcelTexts) -> [&str; 4] {
-        [t.part(0), t.part(1), t.part(2), t.part(3)]
+    fn parts<const N: usize>(t: &Texts<N>) -> [&str; N] {
+        std::array::from_fn(|i| t.part(i))
     }
 
     #[test]
     fn each_text_comes_back_as_given() {
-        let t = ParcelTexts::new("ORD-1", "courier", "125009", "Камчатский край");
+        let t = Texts::new(["ORD-1", "courier", "125009", "Камчатский край"]);
         assert_eq!(parts(&t), ["ORD-1", "courier", "125009", "Камчатский край"]);
-        let empty = ParcelTexts::new("", "", "", "");
-        assert_eq!(parts(&empty), ["", "", "", ""]);
+        assert_eq!(t.part(4), "", "past the last");
+        let empty = Texts::new(["", "", "", "", ""]);
+        assert_eq!(parts(&empty), ["", "", "", "", ""]);
     }
 
     proptest! {
         #[test]
         fn any_four_texts_come_back_as_given(a in ".{0,12}", b in ".{0,12}", c in ".{0,12}", d in ".{0,12}") {
-            let t = ParcelTexts::new(&a, &b, &c, &d);
+            let t = Texts::new([a.as_str(), &b, &c, &d]);
             prop_assert_eq!(parts(&t), [a.as_str(), b.as_str(), c.as_str(), d.as_str()]);
         }
     }

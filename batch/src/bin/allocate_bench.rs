@@ -122,7 +122,7 @@ fn parcels(n: usize) -> Vec<RegistryParcel> {
             let k = i % 1000;
             let (w, v, d) = (k % 10, (k / 10) % 50, k / 500);
             RegistryParcel {
-                texts: ParcelTexts::new(&format!("ORD-{i:09}"), methods[i % 4], indexes[d], ""),
+                texts: ParcelTexts::new([&format!("ORD-{i:09}"), methods[i % 4], indexes[d], ""]),
                 carrier: 0,
                 handover_date: date,
                 declared_value: Money::from_minor(100_000 + 13_700 * v as i64),
