@@ -83,9 +83,9 @@ pub type Amounts = [Money; 8];
 /// A comparison holds every parcel of the registry at once (ten million at the
 /// benchmark), a reconciliation's bucket two million parcels and their lines, and on
 /// this machine every gigabyte of memory first touched costs one to three CPU-seconds
-/// (BENCHMARKS.md, "The output floor"). A boxed string per text was 16 bytes and an
-/// allocation each (four per parcel, five per line); this is 16 bytes, 8 per text, and
-/// one allocation.
+/// (BENCHMARKS.md, "The output floor; rounding in one division, smaller rows"). A boxed
+/// string per text was 16 bytes and an allocation each (four per parcel, five per
+/// line); this is 16 bytes, 8 per text, and one allocation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Texts<const N: usize> {
     text: Box<str>,

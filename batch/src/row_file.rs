@@ -13,11 +13,11 @@
 //! 4: the bytes of each cell length in this row, the fewest that hold its longest cell),
 //! `cells × width` bytes of cell lengths, then the row's UTF-8 text, all little-endian.
 //! Version 1 stored every cell end as a `u32`: for an invoice line's 37 cells, 152 bytes
-//! beside some 250 of text, a third of the 4.5 GB a 10 M run wrote and read back; with
-//! one-byte lengths it is 42 (BENCHMARKS.md, "Smaller bucket tables"). The files live
-//! and die inside one run, so the format carries no version negotiation; the magic and
-//! the checks in [`Row::from_parts`] turn a truncated or foreign file into an error, not
-//! a wrong row.
+//! beside some 220 bytes of text, written and read back once per line of a bucketed run;
+//! with one-byte lengths it is 42 (BENCHMARKS.md, "The output floor; rounding in one
+//! division, smaller rows"). The files live and die inside one run, so the format
+//! carries no version negotiation; the magic and the checks in [`Row::from_parts`] turn
+//! a truncated or foreign file into an error, not a wrong row.
 
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};

@@ -45,8 +45,9 @@ const POW10: [u128; 29] = {
 /// of the 96-bit mantissa as a `u128` instead of rust_decimal's limb-by-limb divisions,
 /// multiplications and a 10-fold loop per dropped digit: every amount of every quote
 /// goes through here, and rounding a VAT or a percentage (scale 28) was about a tenth
-/// of a comparison's run (BENCHMARKS.md, "Rounding in one division"). A property test
-/// holds it to rust_decimal's bytes, sign of zero included.
+/// of a comparison's run (BENCHMARKS.md, "The output floor; rounding in one division,
+/// smaller rows"). A property test holds it to rust_decimal's bytes, sign of zero
+/// included.
 fn round_away(d: Decimal, digits: u32, dp: u32) -> Decimal {
     let m = d.mantissa().unsigned_abs();
     // `digits` ≤ 28 because a Decimal's scale is; `POW10[0]` would be a no-op anyway.
