@@ -100,6 +100,7 @@ pub type ParcelTexts = Texts<4>;
 pub type LineTexts = Texts<5>;
 
 impl<const N: usize> Texts<N> {
+    /// `parts`, in the order the accessors of the row that holds them read them.
     pub fn new(parts: [&str; N]) -> Texts<N> {
         let mut text = String::with_capacity(parts.iter().map(|p| p.len()).sum());
         let mut ends = [0; N];
