@@ -65,6 +65,61 @@ fn round_away(d: Decimal, digits: u32, dp: u32) -> Decimal {
     )
 }
 
+/// The VAT in or on `cost` at `rate_percent`, rounded ([`round_money`]):
+/// `cost × r / (100 + r)` when prices include it, else `cost × r / 100`. `None` when it
+/// overflows exact arithmetic.
+///
+/// Every priced parcel of a comparison asks for it, and rust_decimal's division — 28
+/// digits, limb by limb, then rounded back to the minor unit — was about a twentieth of
+/// a comparison's run (BENCHMARKS.md, "The output floor; rounding in one division,
+/// smaller rows"). For the amounts a tariff produces ([`vat_exact`]'s bounds) the
+/// fraction is rounded directly in integers; the result is the same: see there, and
+/// the property test that holds the two ways to the same bytes.
+pub(crate) fn vat_amount(
+    cost: Decimal,
+    rate_percent: Decimal,
+    included: bool,
+    dp: u32,
+) -> Option<Decimal> {
+    if let Some(v) = vat_exact(cost, rate_percent, included, dp) {
+        return Some(v);
+    }
+    let divisor = if included {
+        Decimal::ONE_HUNDRED.checked_add(rate_percent)?
+    } else {
+        Decimal::ONE_HUNDRED
+    };
+    Some(round_money(
+        cost.checked_mul(rate_percent)?.checked_div(divisor)?,
+        dp,
+    ))
+}
+
+/// [`vat_amount`] as one integer division rounded half away from zero, for a cost of
+/// `0 ≤ c < 10¹³` at scale ≤ 2, a rate of 0–100 % at scale ≤ 2 and `dp ≤ 2`; `None`
+/// outside those bounds.
+///
+/// Why it is the same amount: the VAT times `10^dp` is `N / D` with `D ≤ 2·10⁶`. When
+/// that is not a midpoint `k + ½`, it is at least `1 / 2D ≥ 2.5·10⁻⁷` away from one,
+/// while rust_decimal's quotient (below 10¹³, so with 15 or more digits after the point)
+/// is within `10⁻¹⁵` of it: both round to the same side. When it is a midpoint, it has
+/// at most `dp + 1` digits and rust_decimal's quotient is exact.
+fn vat_exact(cost: Decimal, rate_percent: Decimal, included: bool, dp: u32) -> Option<Decimal> {
+    let (sc, sr) = (cost.scale(), rate_percent.scale());
+    let (c, r) = (cost.mantissa(), rate_percent.mantissa());
+    let pow = |e: u32| 10i128.pow(e);
+    if sc > 2 || sr > 2 || dp > 2 || !(0..pow(13)).contains(&c) || !(0..=100 * pow(sr)).contains(&r)
+    {
+        return None;
+    }
+    let hundred = 100 * pow(sr);
+    let n = c * r * pow(dp);
+    let d = pow(sc) * if included { hundred + r } else { hundred };
+    let (q, rem) = (n / d, n % d);
+    let q = if rem >= d - rem { q + 1 } else { q };
+    Some(Decimal::from_i128_with_scale(q, dp))
+}
+
 /// `v` rounded up to a whole multiple of `step` (`step > 0`): "per full or partial rouble".
 /// `None` when it overflows exact arithmetic (a step far below the minor unit, which
 /// `tariff check` refuses).
@@ -122,6 +177,69 @@ mod tests {
             let got = round_money(d(v), dp);
             assert_eq!(got.to_string(), want, "{v} to {dp} places");
             assert_eq!(got.serialize(), reference(d(v), dp).serialize(), "{v}");
+        }
+    }
+
+    /// [`vat_amount`] the long way: rust_decimal's product and 28-digit quotient, rounded.
+    fn vat_reference(cost: Decimal, rate: Decimal, included: bool, dp: u32) -> Option<Decimal> {
+        let divisor = if included {
+            Decimal::ONE_HUNDRED.checked_add(rate)?
+        } else {
+            Decimal::ONE_HUNDRED
+        };
+        Some(reference(cost.checked_mul(rate)?.checked_div(divisor)?, dp))
+    }
+
+    #[test]
+    fn vat_of_a_known_cost() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        // 1000.00 with 20 % included: 166.666… → 166.67; added: 200.00.
+        assert_eq!(
+            vat_amount(d("1000.00"), d("20"), true, 2)
+                .unwrap()
+                .to_string(),
+            "166.67"
+        );
+        assert_eq!(
+            vat_amount(d("1000.00"), d("20"), false, 2)
+                .unwrap()
+                .to_string(),
+            "200.00"
+        );
+        // A midpoint: 0.05 × 10 % = 0.005 → 0.01 (away from zero).
+        assert_eq!(
+            vat_amount(d("0.05"), d("10"), false, 2)
+                .unwrap()
+                .to_string(),
+            "0.01"
+        );
+        // Outside the integer way's bounds (a cost at scale 3), the long way.
+        assert_eq!(
+            vat_amount(d("1.005"), d("20"), false, 2)
+                .unwrap()
+                .to_string(),
+            "0.20"
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20_000))]
+        /// The integer way gives rust_decimal's bytes wherever it is taken: costs up to
+        /// 10¹³ (small ones half the time), rates of 0–100 % with 0–2 decimals, both
+        /// ways of stating VAT, 0–2 minor digits.
+        #[test]
+        fn vat_amount_is_the_long_ways_amount(
+            c in prop_oneof![0i64..100_000, 0i64..10_000_000_000_000],
+            sc in 0u32..=2, sr in 0u32..=2, dp in 0u32..=2, included: bool,
+            r in 0i64..=10_000,
+        ) {
+            let cost = Decimal::new(c, sc);
+            let rate = Decimal::new(r % (100 * 10i64.pow(sr) + 1), sr);
+            prop_assert!(vat_exact(cost, rate, included, dp).is_some());
+            prop_assert_eq!(
+                vat_amount(cost, rate, included, dp).map(|v| v.serialize()),
+                vat_reference(cost, rate, included, dp).map(|v| v.serialize())
+            );
         }
     }
 

@@ -17,7 +17,7 @@ use crate::packing::{choose_carton, Item, PackError, PackOptions};
 use super::compile::CompiledTariff;
 use super::consignment::{Consignment, Parcel};
 use super::fingerprint::Fnv64;
-use super::money::round_money;
+use super::money::{round_money, vat_amount};
 use super::preparing::{CostLine, Seal};
 use super::refusal::MethodRefusal;
 
@@ -701,15 +701,7 @@ impl CompiledTariff {
     /// The VAT of `cost`; `None` when it overflows exact arithmetic (a cost far beyond
     /// what a checked tariff produces).
     fn vat_of(&self, cost: Decimal, rate_percent: Decimal) -> Option<Vat> {
-        let divisor = if self.prices_include_vat {
-            Decimal::ONE_HUNDRED.checked_add(rate_percent)?
-        } else {
-            Decimal::ONE_HUNDRED
-        };
-        let amount = round_money(
-            cost.checked_mul(rate_percent)?.checked_div(divisor)?,
-            self.dp,
-        );
+        let amount = vat_amount(cost, rate_percent, self.prices_include_vat, self.dp)?;
         Some(Vat {
             rate_percent,
             included: self.prices_include_vat,
