@@ -193,33 +193,22 @@ mod tests {
     #[test]
     fn vat_of_a_known_cost() {
         let d = |s: &str| s.parse::<Decimal>().unwrap();
-        // 1000.00 with 20 % included: 166.666… → 166.67; added: 200.00.
-        assert_eq!(
-            vat_amount(d("1000.00"), d("20"), true, 2)
-                .unwrap()
-                .to_string(),
-            "166.67"
-        );
-        assert_eq!(
-            vat_amount(d("1000.00"), d("20"), false, 2)
-                .unwrap()
-                .to_string(),
-            "200.00"
-        );
-        // A midpoint: 0.05 × 10 % = 0.005 → 0.01 (away from zero).
-        assert_eq!(
-            vat_amount(d("0.05"), d("10"), false, 2)
-                .unwrap()
-                .to_string(),
-            "0.01"
-        );
-        // Outside the integer way's bounds (a cost at scale 3), the long way.
-        assert_eq!(
-            vat_amount(d("1.005"), d("20"), false, 2)
-                .unwrap()
-                .to_string(),
-            "0.20"
-        );
+        for (cost, rate, included, want) in [
+            // 1000.00 with 20 % included: 166.666… → 166.67; added: 200.00.
+            ("1000.00", "20", true, "166.67"),
+            ("1000.00", "20", false, "200.00"),
+            // A midpoint: 0.05 × 10 % = 0.005 → 0.01 (away from zero).
+            ("0.05", "10", false, "0.01"),
+            // Outside the integer way's bounds (a cost at scale 3), the long way.
+            ("1.005", "20", false, "0.20"),
+        ] {
+            let got = vat_amount(d(cost), d(rate), included, 2).map(|v| v.to_string());
+            assert_eq!(
+                got.as_deref(),
+                Some(want),
+                "{cost} at {rate} %, included: {included}"
+            );
+        }
     }
 
     proptest! {
