@@ -99,11 +99,13 @@ pub(crate) fn vat_amount(
 /// `0 ≤ c < 10¹³` at scale ≤ 2, a rate of 0–100 % at scale ≤ 2 and `dp ≤ 2`; `None`
 /// outside those bounds.
 ///
-/// Why it is the same amount: the VAT times `10^dp` is `N / D` with `D ≤ 2·10⁶`. When
-/// that is not a midpoint `k + ½`, it is at least `1 / 2D ≥ 2.5·10⁻⁷` away from one,
-/// while rust_decimal's quotient (below 10¹³, so with 15 or more digits after the point)
-/// is within `10⁻¹⁵` of it: both round to the same side. When it is a midpoint, it has
-/// at most `dp + 1` digits and rust_decimal's quotient is exact.
+/// Why it is the same amount: the VAT times `10^dp` is `N / D` in integers, with
+/// `D ≤ 2·10⁶`. When that is not a midpoint `k + ½`, it is at least `1 / 2D ≥ 2.5·10⁻⁷`
+/// away from one. rust_decimal's product `cost × rate` is exact (below 10¹⁷), and its
+/// quotient, below 10¹³, keeps 15 or more digits after the point, so it is within
+/// `10⁻¹⁵` of the VAT and within `10⁻¹³` of `N / D`: both round to the same side. When
+/// `N / D` is a midpoint, the VAT has at most `dp + 1` decimals and rust_decimal's
+/// quotient is exact.
 fn vat_exact(cost: Decimal, rate_percent: Decimal, included: bool, dp: u32) -> Option<Decimal> {
     let (sc, sr) = (cost.scale(), rate_percent.scale());
     let (c, r) = (cost.mantissa(), rate_percent.mantissa());
