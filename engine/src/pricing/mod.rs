@@ -6,7 +6,8 @@
 //!   answer it builds.
 //! - [`CompiledTariff::price_all`] / [`CompiledTariff::price_method`] price a prepared
 //!   [`Parcel`] (outer sides, gross weight, goods volume, carton) for a [`Consignment`] to a
-//!   [`Destination`]: the hot path, no strings.
+//!   [`Destination`] ([`CompiledTariff::destination`] for every method,
+//!   [`CompiledTariff::destination_for`] for one): the hot path, no strings.
 //! - [`CompiledTariff::quote`] is the whole `CalculateShippingCost`: pack the goods,
 //!   choose the carton, price every method, explain refusals; [`CompiledTariff::details`]
 //!   is `GetDetailsOfCost`.
