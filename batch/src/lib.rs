@@ -54,6 +54,7 @@ pub mod compare_output;
 pub mod compare_report;
 pub mod csv_chunks;
 pub(crate) mod csv_record;
+mod direct_io;
 pub mod error;
 pub mod expect;
 pub mod fields;

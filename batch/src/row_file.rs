@@ -19,10 +19,10 @@
 //! carries no version negotiation; the magic and the checks in [`Row::from_parts`] turn
 //! a truncated or foreign file into an error, not a wrong row.
 
-use std::fs::File;
-use std::io::{BufReader, BufWriter, Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use crate::direct_io::{BlockReader, BlockWriter};
 use crate::error::BatchError;
 use crate::table::Row;
 
@@ -42,8 +42,7 @@ const ENCODE_CHUNK: usize = 1 << 11;
 pub(crate) fn write(path: &Path, rows: &[Row]) -> Result<(), BatchError> {
     use rayon::prelude::*;
     let io = |e| BatchError::io(path, e);
-    let file = File::create(path).map_err(io)?;
-    let mut w = BufWriter::with_capacity(1 << 20, file);
+    let mut w = BlockWriter::create(path).map_err(io)?;
     w.write_all(MAGIC).map_err(io)?;
     for window in rows.chunks(ENCODE_WINDOW) {
         let parts: Vec<Vec<u8>> = window.par_chunks(ENCODE_CHUNK).map(encode).collect();
@@ -51,7 +50,7 @@ pub(crate) fn write(path: &Path, rows: &[Row]) -> Result<(), BatchError> {
             w.write_all(&part).map_err(io)?;
         }
     }
-    w.flush().map_err(io)
+    w.finish().map_err(io)
 }
 
 /// The stored bytes of consecutive rows.
@@ -90,14 +89,13 @@ fn encode(rows: &[Row]) -> Vec<u8> {
 /// Reads the rows of a file [`write`] wrote, one at a time.
 pub(crate) struct RowReader {
     path: PathBuf,
-    r: BufReader<File>,
+    r: BlockReader,
 }
 
 impl RowReader {
     /// Opens `path` and checks its magic.
     pub(crate) fn open(path: &Path) -> Result<RowReader, BatchError> {
-        let file = File::open(path).map_err(|e| BatchError::io(path, e))?;
-        let mut r = BufReader::with_capacity(1 << 20, file);
+        let mut r = BlockReader::open(path).map_err(|e| BatchError::io(path, e))?;
         let mut magic = [0u8; MAGIC.len()];
         r.read_exact(&mut magic)
             .map_err(|e| BatchError::io(path, e))?;
