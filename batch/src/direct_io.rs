@@ -24,9 +24,9 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::os::unix::io::AsRawFd;
 use std::path::Path;
 
-/// Alignment of every direct transfer's buffer, length and offset: 4 KiB, the largest
-/// logical block size of the disks this runs on.
-pub(crate) const ALIGN: usize = 4096;
+/// Alignment of every direct transfer's buffer, length and offset: 4 KiB, a multiple of
+/// the logical block size of common disks (512 B or 4 KiB).
+const ALIGN: usize = 4096;
 
 /// Bytes moved per transfer: large enough that a disk streams, small enough that a
 /// reader or writer per table and bucket stays a few megabytes.
@@ -138,16 +138,22 @@ impl BlockWriter {
     }
 
     /// Writes the first `len` bytes of the block (a multiple of [`ALIGN`] unless the
-    /// file is no longer direct), falling back to ordinary writes if refused.
+    /// file is no longer direct). A refused direct transfer goes on ordinarily from the
+    /// byte the file got to, so a block is never written twice.
     fn flush_block(&mut self, len: usize) -> io::Result<()> {
-        let result = self.file.write_all(&self.block.bytes()[..len]);
-        match result {
-            Err(e) if self.direct && refused(&e) => {
-                stop_direct(&self.file)?;
-                self.direct = false;
-                self.file.write_all(&self.block.bytes()[..len])?;
+        let mut done = 0;
+        while done < len {
+            let result = self.file.write(&self.block.bytes()[done..len]);
+            match result {
+                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+                Ok(n) => done += n,
+                Err(e) if self.direct && refused(&e) => {
+                    stop_direct(&self.file)?;
+                    self.direct = false;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
             }
-            r => r?,
         }
         self.written += self.filled as u64;
         self.filled = 0;
@@ -179,9 +185,6 @@ pub(crate) struct BlockReader {
     block: Block,
     pos: usize,
     len: usize,
-    /// The last read came up short: the file's end was reached (and a direct read from
-    /// an unaligned offset would be refused).
-    at_end: bool,
 }
 
 impl BlockReader {
@@ -193,15 +196,14 @@ impl BlockReader {
             block: Block::new(),
             pos: 0,
             len: 0,
-            at_end: false,
         })
     }
 
-    /// Refills the block; `Ok(false)` at the end of the file.
+    /// Refills the block; `Ok(false)` at the end of the file. A direct read that comes
+    /// up short of an [`ALIGN`] multiple (the file's end, on Linux) leaves the offset
+    /// unaligned, so the file goes on ordinarily: the next read then says where the end
+    /// is, rather than this reader assuming it.
     fn fill(&mut self) -> io::Result<bool> {
-        if self.at_end {
-            return Ok(false);
-        }
         let mut got = 0;
         while got < BLOCK {
             let result = self.file.read(&mut self.block.bytes()[got..]);
@@ -215,9 +217,12 @@ impl BlockReader {
                 r => r?,
             };
             got += n;
-            if n == 0 || (self.direct && n % ALIGN != 0) {
-                self.at_end = true;
+            if n == 0 {
                 break;
+            }
+            if self.direct && n % ALIGN != 0 {
+                stop_direct(&self.file)?;
+                self.direct = false;
             }
         }
         self.pos = 0;
