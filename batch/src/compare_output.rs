@@ -24,6 +24,7 @@ use crate::compare::{
 };
 use crate::compare_report;
 use crate::csv_record::push_record;
+use crate::direct_io::BlockWriter;
 use crate::error::BatchError;
 use crate::sink::ParquetLines;
 use crate::table::FileCount;
@@ -328,7 +329,8 @@ pub fn compare_into(opts: &CompareOptions, dir: &Path) -> Result<CompareSummary,
 pub struct ComparisonWriter {
     dir: PathBuf,
     csv_path: PathBuf,
-    csv: BufWriter<File>,
+    /// Past the page cache, as the reconciliation's outputs ([`BlockWriter`]).
+    csv: BlockWriter,
     parquet: ParquetLines,
     width: usize,
     totals: TotalsBuilder,
@@ -341,8 +343,7 @@ impl ComparisonWriter {
         // parcels.csv and parcels.parquet: the same text cells.
         let columns = parcel_columns(c);
         let csv_path = dir.join("parcels.csv");
-        let file = File::create(&csv_path).map_err(|e| BatchError::io(&csv_path, e))?;
-        let mut csv = BufWriter::with_capacity(1 << 20, file);
+        let mut csv = BlockWriter::create(&csv_path).map_err(|e| BatchError::io(&csv_path, e))?;
         let mut header = Vec::new();
         push_record(&mut header, columns.iter().map(String::as_str));
         csv.write_all(&header)
@@ -407,9 +408,9 @@ impl ComparisonWriter {
     /// (the components of each difference add up to it) runs here, after the parcel
     /// files are written: when it fails — a bug, never the data — they stay written,
     /// the other files are not, and the command exits non-zero.
-    pub fn finish(mut self, c: &Comparison) -> Result<CompareSummary, BatchError> {
+    pub fn finish(self, c: &Comparison) -> Result<CompareSummary, BatchError> {
         self.csv
-            .flush()
+            .finish()
             .map_err(|e| BatchError::io(&self.csv_path, e))?;
         self.parquet.finish()?;
         let totals = self.totals.finish(c);

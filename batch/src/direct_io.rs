@@ -1,13 +1,18 @@
-//! Files written once and read once inside a run, past the page cache (`O_DIRECT`).
+//! Files written once and read once, past the page cache (`O_DIRECT`), the disk's time
+//! on a thread of its own.
 //!
 //! A bucketed run writes its buckets' sorted tables to row files ([`crate::row_file`])
-//! and reads each back once, in the final merge: gigabytes at ten million parcels. Written
+//! and reads each back once, in the final merge: gigabytes at ten million parcels; and
+//! every run writes its outputs once (`lines.csv` alone is 2.5 GB at 10 M). Written
 //! the ordinary way, every byte is first copied into the kernel's page cache, into pages
-//! the machine has to find (and, on a virtual machine, have the host fault in) for data
-//! nobody will read from the cache twice. The profile of a 10 M run put that copy at
-//! 7 of its 100 CPU-seconds (BENCHMARKS.md, "Row files past the page cache"). With
-//! `O_DIRECT` the disk reads and writes the process's own buffer, one aligned block at a
-//! time, and the same two blocks serve the whole file.
+//! the machine has to find (and, on a virtual machine, have the host fault in): the
+//! profile of a 10 M run put that copy at 7 of its 100 CPU-seconds for the row files
+//! and as much again for the outputs (BENCHMARKS.md, "Row files past the page cache",
+//! "Outputs past the page cache"). With `O_DIRECT` the disk reads and writes the
+//! process's own buffer, one aligned block at a time, and the same few blocks
+//! ([`DEPTH`]) serve the whole file. A direct transfer waits for the disk, so each file
+//! has a thread that does the transfers while the caller fills (or reads) the next
+//! block: the caller's cost per byte is one copy into memory it already touched.
 //!
 //! **Design decision: direct where the file system allows it, ordinary I/O otherwise,
 //! same bytes either way.** Not every file system takes `O_DIRECT` (tmpfs refuses it at
@@ -44,6 +49,13 @@ impl Block {
         let buf = vec![0u8; BLOCK + ALIGN];
         let start = buf.as_ptr().align_offset(ALIGN);
         Block { buf, start }
+    }
+    /// A placeholder that holds no memory, for a writer whose last block has gone.
+    fn empty() -> Block {
+        Block {
+            buf: Vec::new(),
+            start: 0,
+        }
     }
     fn bytes(&mut self) -> &mut [u8] {
         let start = self.start;
@@ -95,15 +107,32 @@ fn refused(e: &io::Error) -> bool {
     e.raw_os_error() == Some(libc::EINVAL)
 }
 
-/// Writes a new file a block at a time. [`BlockWriter::finish`] must be called: it
-/// writes the last block and cuts the file to its length (dropping without it leaves a
-/// file that is an error to read, never a wrong one — the row file's checks see it).
+/// Blocks a writer or a reader keeps in use: one the caller fills or reads, the others
+/// on their way to or from the disk, so a disk transfer overlaps the caller's work.
+const DEPTH: usize = 3;
+
+/// The error a caller sees when its disk thread ended without saying why (it panicked).
+fn thread_lost(what: &str) -> io::Error {
+    io::Error::other(format!("the thread {what} this file stopped"))
+}
+
+/// Writes a new file a block at a time, the disk transfers on a thread of their own.
+///
+/// The caller copies bytes into a block; a full block goes to the writing thread and the
+/// caller goes on in another (at most [`DEPTH`] of them), so the caller's cost per byte
+/// is a copy into memory it already touched, and the disk's time runs alongside. An
+/// error on the disk is the answer to the next call (or to [`BlockWriter::finish`]).
+/// [`BlockWriter::finish`] must be called: it writes the last block and cuts the file
+/// to its length (dropping without it leaves a short file, and row files' checks turn
+/// a short file into an error, never a wrong row).
 pub(crate) struct BlockWriter {
-    file: File,
-    direct: bool,
     block: Block,
     filled: usize,
-    written: u64,
+    /// Blocks made so far, at most [`DEPTH`].
+    made: usize,
+    to_disk: Option<std::sync::mpsc::SyncSender<(Block, usize)>>,
+    written_back: std::sync::mpsc::Receiver<Block>,
+    disk: Option<std::thread::JoinHandle<io::Result<()>>>,
 }
 
 impl BlockWriter {
@@ -113,12 +142,18 @@ impl BlockWriter {
             OpenOptions::new().write(true).create(true).truncate(true),
             path,
         )?;
+        let (to_disk, blocks) = std::sync::mpsc::sync_channel(DEPTH);
+        let (give_back, written_back) = std::sync::mpsc::channel();
+        let disk = std::thread::Builder::new()
+            .name("courier-write".into())
+            .spawn(move || write_blocks(file, direct, blocks, give_back))?;
         Ok(BlockWriter {
-            file,
-            direct,
             block: Block::new(),
             filled: 0,
-            written: 0,
+            made: 1,
+            to_disk: Some(to_disk),
+            written_back,
+            disk: Some(disk),
         })
     }
 
@@ -131,117 +166,270 @@ impl BlockWriter {
             self.filled += n;
             data = &data[n..];
             if self.filled == BLOCK {
-                self.flush_block(BLOCK)?;
+                let next = self.free_block()?;
+                let full = std::mem::replace(&mut self.block, next);
+                self.send(full, BLOCK)?;
+                self.filled = 0;
             }
         }
         Ok(())
     }
 
-    /// Writes the first `len` bytes of the block (a multiple of [`ALIGN`] unless the
-    /// file is no longer direct). A refused direct transfer goes on ordinarily from the
-    /// byte the file got to, so a block is never written twice.
-    fn flush_block(&mut self, len: usize) -> io::Result<()> {
-        let mut done = 0;
-        while done < len {
-            let result = self.file.write(&self.block.bytes()[done..len]);
-            match result {
-                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
-                Ok(n) => done += n,
-                Err(e) if self.direct && refused(&e) => {
-                    stop_direct(&self.file)?;
-                    self.direct = false;
-                }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
+    /// A block to fill next: one the disk is done with, a new one while fewer than
+    /// [`DEPTH`] exist, else the next one the disk gives back.
+    fn free_block(&mut self) -> io::Result<Block> {
+        if let Ok(b) = self.written_back.try_recv() {
+            return Ok(b);
         }
-        self.written += self.filled as u64;
-        self.filled = 0;
-        Ok(())
+        if self.made < DEPTH {
+            self.made += 1;
+            return Ok(Block::new());
+        }
+        match self.written_back.recv() {
+            Ok(b) => Ok(b),
+            Err(_) => Err(self.stopped()),
+        }
     }
 
-    /// Writes what is left and sets the file's length to the bytes written.
+    fn send(&mut self, block: Block, filled: usize) -> io::Result<()> {
+        let sent = self
+            .to_disk
+            .as_ref()
+            .is_some_and(|tx| tx.send((block, filled)).is_ok());
+        if sent {
+            Ok(())
+        } else {
+            Err(self.stopped())
+        }
+    }
+
+    /// The writing thread's error, once it has stopped.
+    fn stopped(&mut self) -> io::Error {
+        self.to_disk = None;
+        match self.disk.take().map(std::thread::JoinHandle::join) {
+            Some(Ok(Err(e))) => e,
+            Some(Ok(Ok(()))) | None => {
+                io::Error::other("the file's writing thread already stopped")
+            }
+            Some(Err(_)) => thread_lost("writing"),
+        }
+    }
+
+    /// Writes what is left, sets the file's length to the bytes written, and waits for
+    /// the disk.
     pub(crate) fn finish(mut self) -> io::Result<()> {
         if self.filled > 0 {
-            let len = if self.direct {
-                let padded = self.filled.div_ceil(ALIGN) * ALIGN;
-                let filled = self.filled;
-                self.block.bytes()[filled..padded].fill(0);
-                padded
-            } else {
-                self.filled
-            };
-            self.flush_block(len)?;
-            self.file.set_len(self.written)?;
+            let last = std::mem::replace(&mut self.block, Block::empty());
+            self.send(last, self.filled)?;
         }
+        self.to_disk = None; // ends the thread's loop
+        match self.disk.take().map(std::thread::JoinHandle::join) {
+            Some(Ok(result)) => result,
+            Some(Err(_)) => Err(thread_lost("writing")),
+            None => Err(io::Error::other(
+                "the file's writing thread already stopped",
+            )),
+        }
+    }
+}
+
+/// `Write` for writers that take one (polars' Parquet writer): the bytes are in the file
+/// only after [`BlockWriter::finish`]; `flush` cannot write part of a direct block and
+/// does nothing.
+impl Write for BlockWriter {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.write_all(data)?;
+        Ok(data.len())
+    }
+    fn write_all(&mut self, data: &[u8]) -> io::Result<()> {
+        BlockWriter::write_all(self, data)
+    }
+    fn flush(&mut self) -> io::Result<()> {
         Ok(())
     }
 }
 
-/// Reads a file front to back a block at a time.
+/// The writing thread: writes `blocks` in order and gives each back. Only the last
+/// block may be short ([`BlockWriter::finish`] sends it and closes the channel): written
+/// direct it is padded with zeros to [`ALIGN`], and the file is then cut to its length.
+fn write_blocks(
+    mut file: File,
+    mut direct: bool,
+    blocks: std::sync::mpsc::Receiver<(Block, usize)>,
+    give_back: std::sync::mpsc::Sender<Block>,
+) -> io::Result<()> {
+    let mut written = 0u64;
+    let mut padded = false;
+    for (mut block, filled) in blocks {
+        let len = if direct && filled % ALIGN != 0 {
+            let len = filled.div_ceil(ALIGN) * ALIGN;
+            block.bytes()[filled..len].fill(0);
+            padded = true;
+            len
+        } else {
+            filled
+        };
+        write_block(&mut file, &mut direct, &block.bytes()[..len])?;
+        written += filled as u64;
+        // The caller may have finished and gone: then the block is simply freed.
+        let _ = give_back.send(block);
+    }
+    if padded {
+        file.set_len(written)?;
+    }
+    Ok(())
+}
+
+/// Writes `bytes` (a multiple of [`ALIGN`] while `direct`). A refused direct transfer
+/// goes on ordinarily from the byte the file got to, so no byte is written twice.
+fn write_block(file: &mut File, direct: &mut bool, bytes: &[u8]) -> io::Result<()> {
+    let mut done = 0;
+    while done < bytes.len() {
+        match file.write(&bytes[done..]) {
+            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+            Ok(n) => done += n,
+            Err(e) if *direct && refused(&e) => {
+                stop_direct(file)?;
+                *direct = false;
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// What the reading thread hands over: a block and the bytes in it, `None` at the end.
+type ReadBlock = io::Result<Option<(Block, usize)>>;
+
+/// Reads a file front to back a block at a time, the next blocks read ahead on a
+/// thread of their own while the caller works through the current one.
 pub(crate) struct BlockReader {
-    file: File,
-    direct: bool,
-    block: Block,
+    block: Option<Block>,
     pos: usize,
     len: usize,
+    ended: bool,
+    from_disk: std::sync::mpsc::Receiver<ReadBlock>,
+    give_back: std::sync::mpsc::Sender<Block>,
 }
 
 impl BlockReader {
     pub(crate) fn open(path: &Path) -> io::Result<BlockReader> {
         let (file, direct) = open(OpenOptions::new().read(true), path)?;
+        let (to_caller, from_disk) = std::sync::mpsc::sync_channel(DEPTH);
+        let (give_back, blocks) = std::sync::mpsc::channel();
+        // Dropping the reader ends the thread: its sends and its wait for a block fail.
+        std::thread::Builder::new()
+            .name("courier-read".into())
+            .spawn(move || read_blocks(file, direct, to_caller, blocks))?;
         Ok(BlockReader {
-            file,
-            direct,
-            block: Block::new(),
+            block: None,
             pos: 0,
             len: 0,
+            ended: false,
+            from_disk,
+            give_back,
         })
     }
 
-    /// Refills the block; `Ok(false)` at the end of the file. A direct read that comes
-    /// up short of an [`ALIGN`] multiple (the file's end, on Linux) leaves the offset
-    /// unaligned, so the file goes on ordinarily: the next read then says where the end
-    /// is, rather than this reader assuming it.
-    fn fill(&mut self) -> io::Result<bool> {
-        let mut got = 0;
-        while got < BLOCK {
-            let result = self.file.read(&mut self.block.bytes()[got..]);
-            let n = match result {
-                Err(e) if self.direct && refused(&e) => {
-                    stop_direct(&self.file)?;
-                    self.direct = false;
-                    continue;
-                }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                r => r?,
-            };
-            got += n;
-            if n == 0 {
-                break;
-            }
-            if self.direct && n % ALIGN != 0 {
-                stop_direct(&self.file)?;
-                self.direct = false;
-            }
+    /// Takes the next block from the reading thread; `Ok(false)` at the end.
+    fn next_block(&mut self) -> io::Result<bool> {
+        if let Some(b) = self.block.take() {
+            let _ = self.give_back.send(b);
         }
-        self.pos = 0;
-        self.len = got;
-        Ok(got > 0)
+        match self.from_disk.recv() {
+            Ok(Ok(Some((b, n)))) => {
+                self.block = Some(b);
+                self.pos = 0;
+                self.len = n;
+                Ok(true)
+            }
+            Ok(Ok(None)) => {
+                self.ended = true;
+                Ok(false)
+            }
+            Ok(Err(e)) => Err(e),
+            Err(_) => Err(thread_lost("reading")),
+        }
     }
 }
 
 impl Read for BlockReader {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        if self.pos == self.len && !self.fill()? {
+        if self.pos == self.len && (self.ended || !self.next_block()?) {
             return Ok(0);
         }
+        let Some(block) = self.block.as_mut() else {
+            return Ok(0);
+        };
         let n = (self.len - self.pos).min(out.len());
         let pos = self.pos;
-        out[..n].copy_from_slice(&self.block.bytes()[pos..pos + n]);
+        out[..n].copy_from_slice(&block.bytes()[pos..pos + n]);
         self.pos += n;
         Ok(n)
     }
+}
+
+/// The reading thread: fills blocks (new ones up to [`DEPTH`], then those the caller
+/// gives back) and hands them over in file order, then `None`; stops at the first
+/// error, after handing it over, or when the caller is gone.
+fn read_blocks(
+    mut file: File,
+    mut direct: bool,
+    to_caller: std::sync::mpsc::SyncSender<ReadBlock>,
+    given_back: std::sync::mpsc::Receiver<Block>,
+) {
+    let mut made = 0;
+    loop {
+        let mut block = match given_back.try_recv() {
+            Ok(b) => b,
+            Err(_) if made < DEPTH => {
+                made += 1;
+                Block::new()
+            }
+            Err(_) => match given_back.recv() {
+                Ok(b) => b,
+                Err(_) => return,
+            },
+        };
+        let handed = match fill(&mut file, &mut direct, &mut block) {
+            Ok(0) => Ok(None),
+            Ok(n) => Ok(Some((block, n))),
+            Err(e) => Err(e),
+        };
+        let last = !matches!(handed, Ok(Some(_)));
+        if to_caller.send(handed).is_err() || last {
+            return;
+        }
+    }
+}
+
+/// Fills `block` from `file`; the bytes read, 0 at the end of the file. A direct read
+/// that comes up short of an [`ALIGN`] multiple (the file's end, on Linux) leaves the
+/// offset unaligned, so the file goes on ordinarily: the next read then says where the
+/// end is, rather than this reader assuming it.
+fn fill(file: &mut File, direct: &mut bool, block: &mut Block) -> io::Result<usize> {
+    let mut got = 0;
+    while got < BLOCK {
+        let n = match file.read(&mut block.bytes()[got..]) {
+            Err(e) if *direct && refused(&e) => {
+                stop_direct(file)?;
+                *direct = false;
+                continue;
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            r => r?,
+        };
+        got += n;
+        if n == 0 {
+            break;
+        }
+        if *direct && n % ALIGN != 0 {
+            stop_direct(file)?;
+            *direct = false;
+        }
+    }
+    Ok(got)
 }
 
 #[cfg(test)]
@@ -284,6 +472,38 @@ mod tests {
                 assert!(back == data, "{len} bytes, ordinary {ordinary}");
             }
         }
+    }
+
+    /// A disk error on the writing thread is the answer to the caller's next call or
+    /// to `finish`, never lost: `/dev/full` refuses every write with "no space".
+    #[test]
+    fn a_disk_error_reaches_the_caller() {
+        let full = Path::new("/dev/full");
+        if !full.exists() {
+            eprintln!("SKIPPED: no /dev/full on this machine");
+            return;
+        }
+        // Short of a block: the error comes at finish.
+        let mut w = BlockWriter::create(full).unwrap();
+        w.write_all(b"abc").unwrap();
+        let e = w.finish().unwrap_err();
+        assert_eq!(e.raw_os_error(), Some(libc::ENOSPC), "{e}");
+        // Many blocks: a later write or finish says so (the caller may have filled
+        // DEPTH blocks before the thread's first refusal came back).
+        let mut w = BlockWriter::create(full).unwrap();
+        let data = vec![7u8; BLOCK];
+        let mut failed = None;
+        for _ in 0..4 * DEPTH {
+            if let Err(e) = w.write_all(&data) {
+                failed = Some(e);
+                break;
+            }
+        }
+        let e = match failed {
+            Some(e) => e,
+            None => w.finish().unwrap_err(),
+        };
+        assert_eq!(e.raw_os_error(), Some(libc::ENOSPC), "{e}");
     }
 
     /// A file whose file system refused a direct transfer goes on with ordinary ones.
