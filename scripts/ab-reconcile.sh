@@ -22,7 +22,7 @@ for r in $(seq "$rounds"); do
       --tracking "$d/tracking.$ext" --refunds "$d/refunds.$ext" \
       --tariffs "$tariffs" --quiet --format json --out "$scratch/$b" > /dev/null
     read -r e u s m < "$scratch/time"
-    echo "round $r $b ($bin): wall $e s, cpu $(echo "$u + $s" | bc) s ($u user + $s system), peak rss $((m / 1024)) MiB"
+    echo "round $r $b ($bin): wall $e s, cpu $(awk -v u="$u" -v s="$s" 'BEGIN { print u + s }') s ($u user + $s system), peak rss $((m / 1024)) MiB"
   done
   same=yes
   for f in lines.csv lines.parquet parcels.csv refunds.csv rejects.csv summary.json report.html; do

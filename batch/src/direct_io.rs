@@ -7,7 +7,7 @@
 //! the ordinary way, every byte is first copied into the kernel's page cache, into pages
 //! the machine has to find (and, on a virtual machine, have the host fault in): the
 //! profile of a 10 M run put that copy at 7 of its 100 CPU-seconds for the row files
-//! and as much again for the outputs (BENCHMARKS.md, "Row files past the page cache",
+//! and about 6 more for the outputs (BENCHMARKS.md, "Row files past the page cache",
 //! "Outputs past the page cache"). With `O_DIRECT` the disk reads and writes the
 //! process's own buffer, one aligned block at a time, and the same few blocks
 //! ([`DEPTH`]) serve the whole file. A direct transfer waits for the disk, so each file
@@ -49,13 +49,6 @@ impl Block {
         let buf = vec![0u8; BLOCK + ALIGN];
         let start = buf.as_ptr().align_offset(ALIGN);
         Block { buf, start }
-    }
-    /// A placeholder that holds no memory, for a writer whose last block has gone.
-    fn empty() -> Block {
-        Block {
-            buf: Vec::new(),
-            start: 0,
-        }
     }
     fn bytes(&mut self) -> &mut [u8] {
         let start = self.start;
@@ -206,31 +199,45 @@ impl BlockWriter {
     /// The writing thread's error, once it has stopped.
     fn stopped(&mut self) -> io::Error {
         self.to_disk = None;
-        match self.disk.take().map(std::thread::JoinHandle::join) {
-            Some(Ok(Err(e))) => e,
-            Some(Ok(Ok(()))) | None => {
-                io::Error::other("the file's writing thread already stopped")
-            }
-            Some(Err(_)) => thread_lost("writing"),
+        match wait_for(self.disk.take()) {
+            Err(e) => e,
+            Ok(()) => already_stopped(),
         }
     }
 
     /// Writes what is left, sets the file's length to the bytes written, and waits for
     /// the disk.
-    pub(crate) fn finish(mut self) -> io::Result<()> {
-        if self.filled > 0 {
-            let last = std::mem::replace(&mut self.block, Block::empty());
-            self.send(last, self.filled)?;
+    pub(crate) fn finish(self) -> io::Result<()> {
+        let BlockWriter {
+            block,
+            filled,
+            to_disk,
+            disk,
+            ..
+        } = self;
+        let Some(to_disk) = to_disk else {
+            return Err(already_stopped());
+        };
+        if filled > 0 {
+            // Refused only by a thread that stopped on an error: `wait_for` returns it.
+            let _ = to_disk.send((block, filled));
         }
-        self.to_disk = None; // ends the thread's loop
-        match self.disk.take().map(std::thread::JoinHandle::join) {
-            Some(Ok(result)) => result,
-            Some(Err(_)) => Err(thread_lost("writing")),
-            None => Err(io::Error::other(
-                "the file's writing thread already stopped",
-            )),
-        }
+        drop(to_disk); // ends the thread's loop
+        wait_for(disk)
     }
+}
+
+/// Waits for a writing thread: what it returned.
+fn wait_for(disk: Option<std::thread::JoinHandle<io::Result<()>>>) -> io::Result<()> {
+    match disk.map(std::thread::JoinHandle::join) {
+        Some(Ok(result)) => result,
+        Some(Err(_)) => Err(thread_lost("writing")),
+        None => Err(already_stopped()),
+    }
+}
+
+fn already_stopped() -> io::Error {
+    io::Error::other("the file's writing thread already stopped")
 }
 
 /// `Write` for writers that take one (polars' Parquet writer): the bytes are in the file

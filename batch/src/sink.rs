@@ -56,7 +56,7 @@ fn render_csv<R: Cells + Sync>(rows: &[R]) -> Vec<Vec<u8>> {
 const PARTIAL: &str = ".courier-partial";
 
 /// A CSV output file: its records are rendered by [`render_records`] and written here,
-/// past the page cache ([`BlockWriter`]: the copy into the kernel's cache was some 7
+/// past the page cache ([`BlockWriter`]: the copy into the kernel's cache was about 6
 /// CPU-seconds of a 10 M run).
 type CsvOut = BlockWriter;
 
