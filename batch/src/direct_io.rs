@@ -513,6 +513,56 @@ mod tests {
         assert_eq!(e.raw_os_error(), Some(libc::ENOSPC), "{e}");
     }
 
+    /// A direct write refused in the middle of a file (the file system took `O_DIRECT`
+    /// at open, then refuses a transfer: here the kernel's own refusal of an unaligned
+    /// length) goes on ordinarily from the byte the file got to: nothing written twice,
+    /// nothing lost, and the file stays ordinary.
+    #[test]
+    fn a_write_refused_mid_file_goes_on_from_where_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        let (mut file, mut direct) =
+            open(OpenOptions::new().write(true).create(true), &path).unwrap();
+        let was_direct = direct;
+        let mut block = Block::new();
+        for (i, b) in block.bytes()[..2 * ALIGN].iter_mut().enumerate() {
+            *b = (i % 253) as u8;
+        }
+        let bytes = block.bytes();
+        write_block(&mut file, &mut direct, &bytes[..ALIGN]).unwrap();
+        assert_eq!(direct, was_direct, "an aligned transfer is taken as it is");
+        // ALIGN + 100 bytes from an aligned offset: refused while direct.
+        write_block(&mut file, &mut direct, &bytes[ALIGN..2 * ALIGN + 100]).unwrap();
+        assert!(!direct, "the refusal turned the file ordinary");
+        drop(file);
+        let mut want = bytes[..ALIGN].to_vec();
+        want.extend_from_slice(&bytes[ALIGN..2 * ALIGN + 100]);
+        assert!(
+            std::fs::read(&path).unwrap() == want,
+            "direct at open: {was_direct}"
+        );
+    }
+
+    /// A direct read refused in the middle of a file (an offset the device cannot read
+    /// directly) goes on ordinarily from the same offset.
+    #[test]
+    fn a_read_refused_mid_file_goes_on_from_where_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        let data: Vec<u8> = (0..3 * ALIGN + 5).map(|i| (i % 241) as u8).collect();
+        std::fs::write(&path, &data).unwrap();
+        let (mut file, mut direct) = open(OpenOptions::new().read(true), &path).unwrap();
+        let was_direct = direct;
+        io::Seek::seek(&mut file, io::SeekFrom::Start(7)).unwrap();
+        let mut block = Block::new();
+        let got = fill(&mut file, &mut direct, &mut block).unwrap();
+        assert!(!direct, "the refusal turned the file ordinary");
+        assert!(
+            block.bytes()[..got] == data[7..],
+            "{got} bytes, direct at open: {was_direct}"
+        );
+    }
+
     /// A file whose file system refused a direct transfer goes on with ordinary ones.
     #[test]
     fn a_refused_direct_file_goes_on_ordinarily() {
