@@ -202,6 +202,25 @@ pub struct Resource {
     pub attributes: Value,
 }
 
+/// A JSON:API document: the answer's payload under `data`.
+#[derive(Deserialize)]
+struct Document<T> {
+    data: T,
+}
+
+/// A JSON:API element read for its `id` and attributes.
+#[derive(Deserialize)]
+struct Element<T> {
+    id: String,
+    attributes: T,
+}
+
+/// A JSON:API element read for its attributes alone.
+#[derive(Deserialize)]
+struct Attributes<T> {
+    attributes: T,
+}
+
 #[derive(Debug, Clone)]
 struct Token {
     value: Secret,
@@ -444,19 +463,28 @@ impl FastriverClient {
             .map_err(|e| Error::malformed(operation, self.transport.redact(&e.to_string())))
     }
 
+    /// The `data` of a JSON:API document: every answer of this API is wrapped so.
+    fn data<T: serde::de::DeserializeOwned>(
+        &self,
+        operation: &str,
+        body: &str,
+    ) -> Result<T, Error> {
+        Ok(self.decode::<Document<T>>(operation, body)?.data)
+    }
+
     fn one_request(&self, operation: &str, body: &str) -> Result<DeliveryRequestState, Error> {
-        #[derive(Deserialize)]
-        struct Doc {
-            data: Data,
-        }
-        #[derive(Deserialize)]
-        struct Data {
-            id: String,
-            attributes: serde_json::Map<String, Value>,
-        }
-        let doc: Doc = self.decode(operation, body)?;
-        let mut attrs = doc.data.attributes;
-        attrs.entry("uuid").or_insert(Value::String(doc.data.id));
+        self.request_state(operation, self.data(operation, body)?)
+    }
+
+    /// A delivery request's state from its JSON:API element: the `id` is its `uuid`
+    /// where the attributes do not repeat it.
+    fn request_state(
+        &self,
+        operation: &str,
+        data: Element<serde_json::Map<String, Value>>,
+    ) -> Result<DeliveryRequestState, Error> {
+        let mut attrs = data.attributes;
+        attrs.entry("uuid").or_insert(Value::String(data.id));
         if attrs.get("validation_errors").is_some_and(Value::is_null) {
             attrs.remove("validation_errors");
         }
@@ -595,14 +623,9 @@ impl FastriverClient {
             .await?;
         #[derive(Deserialize)]
         struct Doc {
-            data: Vec<Data>,
+            data: Vec<Element<serde_json::Map<String, Value>>>,
             #[serde(default)]
             meta: Option<Meta>,
-        }
-        #[derive(Deserialize)]
-        struct Data {
-            id: String,
-            attributes: serde_json::Map<String, Value>,
         }
         #[derive(Deserialize)]
         struct Meta {
@@ -612,8 +635,7 @@ impl FastriverClient {
         let total = doc.meta.map_or(doc.data.len() as u64, |m| m.total);
         let mut requests = Vec::new();
         for d in doc.data {
-            let text = json!({"data": {"id": d.id, "attributes": d.attributes}}).to_string();
-            requests.push(self.one_request(OP, &text)?);
+            requests.push(self.request_state(OP, d)?);
         }
         Ok(RequestPage { requests, total })
     }
@@ -707,16 +729,8 @@ impl FastriverClient {
         let resp = self
             .authed(OP, Method::GET, path, version, None, false)
             .await?;
-        #[derive(Deserialize)]
-        struct Doc {
-            data: Vec<Item>,
-        }
-        #[derive(Deserialize)]
-        struct Item {
-            attributes: Slot,
-        }
-        let doc: Doc = self.decode(OP, &resp.body)?;
-        Ok(doc.data.into_iter().map(|i| i.attributes).collect())
+        let items: Vec<Attributes<Slot>> = self.data(OP, &resp.body)?;
+        Ok(items.into_iter().map(|i| i.attributes).collect())
     }
 
     /// Availability without a request: the next days and their slots.
@@ -733,16 +747,8 @@ impl FastriverClient {
         let resp = self
             .authed(OP, Method::GET, path, version, None, false)
             .await?;
-        #[derive(Deserialize)]
-        struct Doc {
-            data: Vec<Item>,
-        }
-        #[derive(Deserialize)]
-        struct Item {
-            attributes: DeliveryDate,
-        }
-        let doc: Doc = self.decode(OP, &resp.body)?;
-        Ok(doc.data.into_iter().map(|i| i.attributes).collect())
+        let items: Vec<Attributes<DeliveryDate>> = self.data(OP, &resp.body)?;
+        Ok(items.into_iter().map(|i| i.attributes).collect())
     }
 
     /// Uploads a printed form (pdf, docx) for a validated request, as multipart data.
@@ -786,11 +792,7 @@ impl FastriverClient {
                 true,
             )
             .await?;
-        #[derive(Deserialize)]
-        struct Doc {
-            data: Resource,
-        }
-        Ok(self.decode::<Doc>(OP, &resp.body)?.data)
+        self.data(OP, &resp.body)
     }
 
     /// Moves a meeting (v2, for partners delivering in their own application); the body
@@ -867,11 +869,7 @@ impl FastriverClient {
         let resp = self
             .authed(OP, Method::GET, path, ApiVersion::V1, None, false)
             .await?;
-        #[derive(Deserialize)]
-        struct Doc {
-            data: Vec<Resource>,
-        }
-        Ok(self.decode::<Doc>(OP, &resp.body)?.data)
+        self.data(OP, &resp.body)
     }
 
     /// One printed form.
@@ -881,11 +879,7 @@ impl FastriverClient {
         let resp = self
             .authed(OP, Method::GET, path, ApiVersion::V1, None, false)
             .await?;
-        #[derive(Deserialize)]
-        struct Doc {
-            data: Resource,
-        }
-        Ok(self.decode::<Doc>(OP, &resp.body)?.data)
+        self.data(OP, &resp.body)
     }
 
     /// Deletes a printed form; sent once.
@@ -910,10 +904,6 @@ impl FastriverClient {
                 false,
             )
             .await?;
-        #[derive(Deserialize)]
-        struct Doc {
-            data: Vec<Resource>,
-        }
-        Ok(self.decode::<Doc>(op, &resp.body)?.data)
+        self.data(op, &resp.body)
     }
 }
