@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::aplix::{AplixClient, AplixClientConfig, Dimensions, ShippingCostRequest};
+use crate::aplix::{AplixClient, AplixClientConfig, CalculateShippingCostRequest, Dimensions};
 use crate::config::{load_toml, secret_from};
 use crate::error::{Error, FieldIssue};
 use crate::fastriver::{
@@ -141,7 +141,7 @@ pub async fn run(call: &OperatorCall<'_>) -> Result<Value, Error> {
                         .await?,
                 ),
                 "calculate_shipping_cost" => to_json(
-                    &c.calculate_shipping_cost(&request::<ShippingCostRequest>(op, req)?)
+                    &c.calculate_shipping_cost(&request::<CalculateShippingCostRequest>(op, req)?)
                         .await?,
                 ),
                 "get_details_of_cost" => {

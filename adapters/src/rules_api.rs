@@ -4,10 +4,11 @@
 //! rules crate is being reshaped (one shared field-error type, renamed modules); keeping
 //! the imports here makes that a change to this file only.
 
+/// Public: callers of the Aplix client build these (re-exported by `crate::aplix`).
+pub use courier_rules::aplix::shapes::{CalculateShippingCostRequest, Dimensions};
 pub(crate) use courier_rules::aplix::{
     parse_datetime as aplix_datetime, validate_order, validate_registry, AplixConfig as AplixRules,
-    Goods as AplixGoods, KnownOrders, OrderAddress as AplixAddress, PushOrder, PushReestr,
-    TrackBook, TrackIncrement, TrackNumber,
+    KnownOrders, PushOrder, PushReestr, TrackBook, TrackIncrement, TrackNumber,
 };
 pub(crate) use courier_rules::fastriver::{
     validate_request as validate_fastriver_request, DeliveryRequest as FastriverRequest,

@@ -152,7 +152,7 @@ async fn operation_names_and_soap_action_come_from_configuration() {
     );
 }
 
-fn seed_calculation() -> ShippingCostRequest {
+fn seed_calculation() -> CalculateShippingCostRequest {
     let order = PushOrder::from_json(&fixture("aplix_push_order.json")).unwrap();
     let mut goods = order.goods.clone();
     goods[0].qty = Some(2);
@@ -160,7 +160,7 @@ fn seed_calculation() -> ShippingCostRequest {
         g.price = None;
         g.vat_rate = None;
     }
-    ShippingCostRequest {
+    CalculateShippingCostRequest {
         order_number: Some("1234567890".into()),
         declared_cost: d("36370"),
         goods,

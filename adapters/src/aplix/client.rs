@@ -19,8 +19,8 @@ use super::envelope;
 use super::watermark::Watermark;
 use crate::error::{Error, FieldIssue};
 use crate::rules_api::{
-    aplix_datetime, validate_order, validate_registry, AplixRules, KnownOrders, PushOrder,
-    PushReestr, TrackBook, TrackIncrement, TrackNumber,
+    aplix_datetime, validate_order, validate_registry, AplixRules, CalculateShippingCostRequest,
+    Dimensions, KnownOrders, PushOrder, PushReestr, TrackBook, TrackIncrement, TrackNumber,
 };
 use crate::secret::Secret;
 use crate::transport::{Auth, Call, Transport, TransportConfig};
@@ -85,22 +85,6 @@ fn default_first_getting() -> String {
     "2000-01-01T00:00:00".into()
 }
 
-/// One goods line's dimensions (metres) and weight (kilograms), as CheckDimensions
-/// takes them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Dimensions {
-    #[serde(rename = "Length")]
-    pub length: Decimal,
-    #[serde(rename = "Width")]
-    pub width: Decimal,
-    #[serde(rename = "Height")]
-    pub height: Decimal,
-    #[serde(rename = "Weight")]
-    pub weight: Decimal,
-    #[serde(rename = "Qty")]
-    pub qty: u32,
-}
-
 /// CheckDimensions' answer. `fits == false` with a comment is an answer, not an error:
 /// the parcel exceeds a limit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -111,29 +95,6 @@ pub struct DimensionsCheck {
     pub height: Decimal,
     pub weight: Decimal,
     pub comment: Option<String>,
-}
-
-/// CalculateShippingCost's parameters (the seed's names on the wire).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ShippingCostRequest {
-    #[serde(
-        rename = "OrderNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub order_number: Option<String>,
-    #[serde(rename = "DeclaredCost")]
-    pub declared_cost: Decimal,
-    #[serde(rename = "Goods")]
-    pub goods: Vec<crate::rules_api::AplixGoods>,
-    #[serde(rename = "Address")]
-    pub address: crate::rules_api::AplixAddress,
-    #[serde(rename = "TypeOfSeal")]
-    pub type_of_seal: u8,
-    #[serde(rename = "SturdyPackaging")]
-    pub sturdy_packaging: bool,
-    #[serde(rename = "CashOnDelivery")]
-    pub cash_on_delivery: bool,
 }
 
 /// One delivery option of a calculation.
@@ -342,7 +303,7 @@ impl AplixClient {
     /// description in `Comments`.
     pub async fn calculate_shipping_cost(
         &self,
-        request: &ShippingCostRequest,
+        request: &CalculateShippingCostRequest,
     ) -> Result<ShippingCost, Error> {
         let op = self.config.operations.calculate_shipping_cost.as_str();
         let a = self.soap(op, request, false).await?;

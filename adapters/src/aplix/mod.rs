@@ -5,8 +5,11 @@ pub mod client;
 pub mod envelope;
 pub mod watermark;
 
+/// The request shapes are the rules crate's (seed 002's names and units), sent as they
+/// are: one type per shape whether the engine answers it or Aplix does.
+pub use crate::rules_api::{CalculateShippingCostRequest, Dimensions};
 pub use client::{
-    AplixClient, AplixClientConfig, CostLine, DeliveryOption, Dimensions, DimensionsCheck,
-    Operations, ShippingCost, ShippingCostRequest,
+    AplixClient, AplixClientConfig, CostLine, DeliveryOption, DimensionsCheck, Operations,
+    ShippingCost,
 };
 pub use watermark::Watermark;

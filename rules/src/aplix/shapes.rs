@@ -70,8 +70,9 @@ pub struct CheckDimensionsResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CalculateShippingCostRequest {
-    /// `OrderNumber`: when given, the calculation is bound to that order.
-    #[serde(default)]
+    /// `OrderNumber`: when given, the calculation is bound to that order; left out of
+    /// the body when not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_number: Option<String>,
     /// `DeclaredCost`: declared value in roubles, the amount insured.
     pub declared_cost: Decimal,
