@@ -93,6 +93,30 @@ impl Writers {
         self.counts.truth_rows += 1;
         writeln!(self.truth, "{input},{key},{class}")
     }
+
+    /// Writes a malformed `row` into `input` and records in the truth file that its
+    /// line (as a text editor counts it) must come back as a reject.
+    fn reject(&mut self, input: Input, row: &str) -> std::io::Result<()> {
+        let (file, line, name) = match input {
+            Input::Registry => (&mut self.registry, &mut self.registry_line, "registry.csv"),
+            Input::Invoices => (&mut self.invoices, &mut self.invoice_line, "invoices.csv"),
+            Input::Tracking => (&mut self.tracking, &mut self.tracking_line, "tracking.csv"),
+            Input::Refunds => (&mut self.refunds, &mut self.refund_line, "refunds.csv"),
+        };
+        writeln!(file, "{row}")?;
+        *line += 1;
+        let key = format!("{name}:{line}");
+        self.truth("reject", &key, "reject")
+    }
+}
+
+/// The generated input files, to name one of them.
+#[derive(Clone, Copy)]
+enum Input {
+    Registry,
+    Invoices,
+    Tracking,
+    Refunds,
 }
 
 /// One generated parcel and what the contract says of it.
@@ -548,13 +572,7 @@ fn write_rejects(w: &mut Writers, book: &TariffBook, k: u64) -> std::io::Result<
             format!("REG-X,2026-11-02,2026-11-03,BAD-R{j}-5,{carrier},{method},101000,,100.00"),
         ];
         for r in reg {
-            writeln!(w.registry, "{r}")?;
-            w.registry_line += 1;
-            w.truth(
-                "reject",
-                &format!("registry.csv:{}", w.registry_line),
-                "reject",
-            )?;
+            w.reject(Input::Registry, &r)?;
         }
         let z = "0.00";
         let inv = [
@@ -565,47 +583,25 @@ fn write_rejects(w: &mut Writers, book: &TariffBook, k: u64) -> std::io::Result<
             format!("INV-X,20.11.2026,XL{j}-5,{carrier},BAD-I{j}-5,TN,{method},1000,10.00,{z},{z},{z},{z},{z},{z},10.00,{cur}"),
         ];
         for r in inv {
-            writeln!(w.invoices, "{r}")?;
-            w.invoice_line += 1;
-            w.truth(
-                "reject",
-                &format!("invoices.csv:{}", w.invoice_line),
-                "reject",
-            )?;
+            w.reject(Input::Invoices, &r)?;
         }
         // The same line read twice: the second copy is rejected.
         let line = format!("INV-X,2026-11-20,XL{j}-6,{carrier},BAD-I{j}-6,TN,{method},1000,10.00,{z},{z},{z},{z},{z},{z},10.00,{cur}");
-        writeln!(w.invoices, "{line}\n{line}")?;
-        w.invoice_line += 2;
+        writeln!(w.invoices, "{line}")?;
+        w.invoice_line += 1;
         w.truth("line", &format!("INV-X/XL{j}-6"), "not_shipped")?;
-        w.truth(
-            "reject",
-            &format!("invoices.csv:{}", w.invoice_line),
-            "reject",
+        w.reject(Input::Invoices, &line)?;
+        w.reject(
+            Input::Tracking,
+            &format!("BAD-T{j},TN,teleported,2026-11-05T10:00:00Z"),
         )?;
-        writeln!(w.tracking, "BAD-T{j},TN,teleported,2026-11-05T10:00:00Z")?;
-        w.tracking_line += 1;
-        w.truth(
-            "reject",
-            &format!("tracking.csv:{}", w.tracking_line),
-            "reject",
+        w.reject(
+            Input::Tracking,
+            &format!("BAD-T{j},TN,delivered,2026-11-05 10:00"),
         )?;
-        writeln!(w.tracking, "BAD-T{j},TN,delivered,2026-11-05 10:00")?;
-        w.tracking_line += 1;
-        w.truth(
-            "reject",
-            &format!("tracking.csv:{}", w.tracking_line),
-            "reject",
-        )?;
-        writeln!(
-            w.refunds,
-            "RFX{j},{carrier},BAD-F{j},weekend_fee,-4.99,{cur},2026-11-20T10:00:00Z"
-        )?;
-        w.refund_line += 1;
-        w.truth(
-            "reject",
-            &format!("refunds.csv:{}", w.refund_line),
-            "reject",
+        w.reject(
+            Input::Refunds,
+            &format!("RFX{j},{carrier},BAD-F{j},weekend_fee,-4.99,{cur},2026-11-20T10:00:00Z"),
         )?;
     }
     Ok(())
