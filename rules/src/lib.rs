@@ -3,9 +3,39 @@
 //! This crate is the bottom of the workspace (`rules → engine → batch / adapters → cli`):
 //! it holds what an analyst or an integrator may change — delivery-method limits, box
 //! catalogues, tariffs — and the carriers' own rules (InPost's weekend add-on, Fastriver,
-//! Tastamat, Taxomet and Aplix validations and lifecycles). Everything here is pure: no
-//! I/O, no clock (time is always passed in), no global state. Files are parsed from
-//! strings the caller has read.
+//! Tastamat, Taxomet and Aplix validations and lifecycles).
+//!
+//! **Design decision: rules are pure functions of data and a passed-in instant.** No
+//! I/O, no clock, no global state: files are parsed from strings the caller has read,
+//! and every rule that depends on time takes the instant as an argument. So the engine,
+//! the batch reconciliation, the adapters and the inbound services all ask the same
+//! function the same question and get the same answer — a rule is written once, here —
+//! and a decision can be replayed for any past instant (a nightly reconciliation of
+//! last week's weekend fees asks what the window said *then*).
+//!
+//! ```
+//! use courier_rules::inpost::{check, PointType, Preset, TargetPoint, WeekendRefusal, WeekendShipment};
+//!
+//! // InPost's weekend add-on, ordered on a Tuesday: outside the seed's ordering window.
+//! let window = Preset::Seed.window().expect("the seed preset is valid");
+//! let shipment = WeekendShipment {
+//!     service: "inpost_locker_standard".into(),
+//!     allegro: false,
+//!     end_of_week_collection: true,
+//!     ordered_at: "2026-11-24T10:00:00Z".parse().unwrap(),
+//!     target_point: TargetPoint {
+//!         name: "KRA010".into(),
+//!         point_type: PointType::ParcelLocker,
+//!         location_247: true,
+//!     },
+//! };
+//! let refusals: Vec<_> = check(&window, &shipment).iter().collect();
+//! assert_eq!(refusals, [WeekendRefusal::OutsideWindow]);
+//! // The same shipment ordered at the window's next opening is accepted.
+//! let next = window.schedule(shipment.ordered_at).expect("the window opens every week");
+//! let later = WeekendShipment { ordered_at: next.opens_at, ..shipment };
+//! assert!(check(&window, &later).is_empty());
+//! ```
 
 pub mod calendar;
 pub mod catalogue;
