@@ -25,8 +25,9 @@ pub fn load_toml<T: DeserializeOwned>(path: &Path) -> Result<T, Error> {
 /// Parses a TOML configuration text; a leading UTF-8 byte-order mark is ignored, as in
 /// every reader of the workspace ([`courier_rules::encoding`]).
 pub fn parse_toml<T: DeserializeOwned>(text: &str) -> Result<T, String> {
-    toml::from_str(courier_rules::encoding::strip_bom(text))
-        .map_err(|e| e.to_string().trim_end().to_string())
+    let text = courier_rules::encoding::strip_bom(text);
+    // Told without the file's text: a misspelt `password_env` line may hold the password.
+    toml::from_str(text).map_err(|e| courier_rules::config_error::describe(text, &e, &[]))
 }
 
 /// The secret held by environment variable `var`.

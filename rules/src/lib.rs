@@ -39,6 +39,7 @@
 
 pub mod calendar;
 pub mod catalogue;
+pub mod config_error;
 pub mod encoding;
 pub mod field;
 pub mod limits;

@@ -7,6 +7,7 @@ use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use courier_rules::config_error::describe;
 use serde::Deserialize;
 
 use crate::store::{SqliteOptions, StoreOptions, Synchronous};
@@ -150,6 +151,11 @@ impl ConfigError {
     }
 }
 
+/// Settings of these files whose values may hold a secret although their names do not
+/// say so (a PostgreSQL URL carries its password): a TOML error on their line is told
+/// without the value ([`courier_rules::config_error`]).
+const SECRET_SETTINGS: &[&str] = &["store"];
+
 /// Reads a configuration, rules or secret file; a leading UTF-8 byte-order mark (Windows
 /// editors write one) is dropped, as every reader of the workspace does
 /// ([`courier_rules::encoding`]).
@@ -200,7 +206,7 @@ pub fn store_location(
     let text = read(path)?;
     let f: StoreOnly = toml::from_str(&text).map_err(|e| ConfigError::Toml {
         file: path.display().to_string(),
-        message: e.to_string(),
+        message: describe(&text, &e, SECRET_SETTINGS),
     })?;
     let base = path.parent().unwrap_or(Path::new("."));
     Ok((
@@ -238,11 +244,10 @@ impl ServerConfig {
         base: &Path,
         env: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Self, ConfigError> {
-        let f: File = toml::from_str(courier_rules::encoding::strip_bom(text)).map_err(|e| {
-            ConfigError::Toml {
-                file: name.to_string(),
-                message: e.to_string(),
-            }
+        let text = courier_rules::encoding::strip_bom(text);
+        let f: File = toml::from_str(text).map_err(|e| ConfigError::Toml {
+            file: name.to_string(),
+            message: describe(text, &e, SECRET_SETTINGS),
         })?;
         let listen_text = env("COURIER_LISTEN").unwrap_or(f.listen);
         let listen = listen_text.parse().map_err(|_| ConfigError::Invalid {
@@ -344,6 +349,33 @@ mod tests {
         assert_eq!(cfg.tastamat_key.expose(), "s3cr3t-key");
         assert_eq!(cfg.listen.to_string(), "127.0.0.1:8080");
         assert!(!format!("{cfg:?}").contains("s3cr3t-key"));
+    }
+
+    /// A TOML error is told by line and column, never by quoting the file: the line may
+    /// hold the HMAC key (misspelt, or written as a number) or a PostgreSQL password.
+    #[test]
+    fn a_toml_error_does_not_quote_a_secret() {
+        let env = |_: &str| None;
+        for (find, put) in [
+            ("[tastamat]", "[tastamat]\nhmac_kee = \"S3CRET-HMAC\""),
+            ("[tastamat]", "[tastamat]\nhmac_key = 12345678"),
+        ] {
+            let text = SAMPLE.replacen(find, put, 1);
+            assert_ne!(text, SAMPLE);
+            let err = ServerConfig::from_toml(&text, "server.toml", &base(), &env).unwrap_err();
+            let told = err.to_string();
+            assert_eq!(err.code(), "config_toml", "{told}");
+            assert!(told.contains("line "), "{told}");
+            assert!(
+                !told.contains("S3CRET") && !told.contains("12345678"),
+                "{told}"
+            );
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("server.toml");
+        std::fs::write(&path, "store = postgres://u:PGPASS@h/db\n").unwrap();
+        let err = store_location(&path, &env).unwrap_err();
+        assert!(!err.to_string().contains("PGPASS"), "{err}");
     }
 
     #[test]

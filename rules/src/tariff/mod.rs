@@ -61,6 +61,7 @@ pub mod error;
 pub mod schema;
 pub mod validate;
 
+pub(crate) use error::line_of;
 pub use error::{Problem, TariffError};
 pub use schema::*;
 pub use validate::{MAX_MINOR_UNITS, MAX_MONEY, MAX_PERCENT};
