@@ -276,13 +276,53 @@ pub fn open(location: &str, sync: Synchronous) -> Result<Box<dyn Store>, StoreEr
 
 /// As [`open`], with every setting.
 pub fn open_with(location: &str, options: &StoreOptions) -> Result<Box<dyn Store>, StoreError> {
-    if location.starts_with("postgres://") || location.starts_with("postgresql://") {
-        Ok(Box::new(PostgresStore::connect_with(
+    match Location::of(location)? {
+        Location::Postgres => Ok(Box::new(PostgresStore::connect_with(
             location,
             options.postgres_connections,
-        )?))
-    } else {
-        Ok(Box::new(SqliteStore::open_with(location, options.sqlite)?))
+        )?)),
+        Location::Sqlite => Ok(Box::new(SqliteStore::open_with(location, options.sqlite)?)),
+    }
+}
+
+/// Which store a configured location names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Location {
+    Postgres,
+    Sqlite,
+}
+
+impl Location {
+    /// A `postgres://` or `postgresql://` URL, or else a SQLite file path. A location
+    /// that is neither — another scheme (`POSTGRES://`, `postgresql+tls://`), a libpq
+    /// `key=value` string — is refused rather than taken for a file name: that file
+    /// would be created with the password in its name, and the open error would print
+    /// it. The refusal never repeats the location.
+    fn of(location: &str) -> Result<Location, StoreError> {
+        if location.starts_with("postgres://") || location.starts_with("postgresql://") {
+            return Ok(Location::Postgres);
+        }
+        let refuse = |message: &str| StoreError::Open {
+            what: "the configured store".into(),
+            message: message.into(),
+        };
+        if location.contains("://") {
+            return Err(refuse(
+                "a URL whose scheme is not postgres:// or postgresql:// (the location is not \
+                 shown: it may hold a password); a SQLite store is a file path",
+            ));
+        }
+        let lower = location.to_ascii_lowercase();
+        if ["host=", "password=", "dbname=", "user="]
+            .iter()
+            .any(|k| lower.contains(k))
+        {
+            return Err(refuse(
+                "a key=value connection string (not shown: it may hold a password); write \
+                 the PostgreSQL store as a postgres:// URL",
+            ));
+        }
+        Ok(Location::Sqlite)
     }
 }
 
@@ -327,5 +367,38 @@ impl EventCounts {
         }
         self.deliveries += u64::try_from(deliveries).unwrap_or(0);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A review found `postgresql+tls://u:PGPASS@db/x` opened as a SQLite file named
+    /// after the password, and `POSTGRES://…` printed in the open error.
+    #[test]
+    fn a_location_neither_postgres_nor_a_path_is_refused_without_repeating_it() {
+        for location in [
+            "postgresql+tls://u:PGPASS@db/x",
+            "POSTGRES://u:PGPASS@db/x",
+            "host=db user=u password=PGPASS dbname=x",
+        ] {
+            let err = Location::of(location).unwrap_err();
+            assert_eq!(err.code(), "store_open", "{location}");
+            assert!(!err.to_string().contains("PGPASS"), "{err}");
+        }
+        assert_eq!(
+            Location::of("postgres://u:p@db/x").unwrap(),
+            Location::Postgres
+        );
+        assert_eq!(
+            Location::of("postgresql://u:p@db/x").unwrap(),
+            Location::Postgres
+        );
+        assert_eq!(
+            Location::of("/var/lib/courier/store.db").unwrap(),
+            Location::Sqlite
+        );
+        assert_eq!(Location::of(":memory:").unwrap(), Location::Sqlite);
     }
 }
