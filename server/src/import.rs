@@ -61,12 +61,15 @@ fn non_empty(v: Option<String>) -> Option<String> {
     v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
+/// A reject; its message is masked ([`crate::logging::mask_line`]) because the parser's
+/// own text quotes the value it refused, and a refused value may be a phone or an
+/// e-mail (`invalid type: integer 77011234567, expected a string`).
 fn reject(line: u64, field: &str, code: &str, message: impl Into<String>) -> Reject {
     Reject {
         line,
         field: field.into(),
         code: code.into(),
-        message: message.into(),
+        message: crate::logging::mask_line(&message.into()),
     }
 }
 
@@ -279,5 +282,23 @@ mod tests {
             !parsed.rejects[1].message.contains("1234"),
             "the phone is masked"
         );
+    }
+
+    /// The parser's own message quotes the value it refused: a phone written as a
+    /// number, an e-mail where a number belongs, in JSON and in CSV.
+    #[test]
+    fn a_value_quoted_by_the_parser_is_masked() {
+        let json = r#"[{"parcel_id":"P1","phone":77011234567,"cost":"10","locker_index":"050000"},
+                       {"parcel_id":"P2","phone":"+77011234567","cost":"anna@example.com","locker_index":"050000"}]"#;
+        let csv =
+            "parcel_id,phone,cost,locker_index,extra\nP3,+77011234567,10,050000,anna@example.com\n";
+        for text in [json, csv] {
+            let parsed = parse(text, at());
+            assert!(!parsed.rejects.is_empty(), "{text}");
+            for r in &parsed.rejects {
+                assert!(!r.message.contains("1234567"), "{}", r.message);
+                assert!(!r.message.contains("anna@"), "{}", r.message);
+            }
+        }
     }
 }
