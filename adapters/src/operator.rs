@@ -23,8 +23,8 @@ use crate::fastriver::{
 use crate::inpost::apiv2::{Apiv2Client, Apiv2Config, DeliveryPacks, PackContext};
 use crate::inpost::{CalculationRequest, NewShipment, ShipXClient, ShipXConfig};
 use crate::rules_api::{
-    AplixRules, EndOfWeekCollectionFilter, FastriverRequest, PartnerConfig, Preset, PushOrder,
-    PushReestr, TargetPoint, TaxometCall,
+    mask, AplixRules, EndOfWeekCollectionFilter, FastriverRequest, PartnerConfig, Preset,
+    PushOrder, PushReestr, TargetPoint, TaxometCall,
 };
 use crate::taxomet::{TaxometClient, TaxometConfig};
 
@@ -102,10 +102,16 @@ pub struct OperatorCall<'a> {
     pub rules_data: Option<&'a str>,
 }
 
+/// The operator's request text as `T`. The parser's message quotes the value it
+/// refused, which may be a phone or an e-mail: it is masked ([`mask::line`]).
 fn request<T: DeserializeOwned>(op: &str, text: Option<&str>) -> Result<T, Error> {
     serde_json::from_str(text.unwrap_or("{}")).map_err(|e| Error::LocalRefusal {
         operation: op.into(),
-        issues: vec![FieldIssue::new("(request)", "invalid_json", e.to_string())],
+        issues: vec![FieldIssue::new(
+            "(request)",
+            "invalid_json",
+            mask::line(&e.to_string()),
+        )],
     })
 }
 
@@ -408,4 +414,28 @@ fn per_page() -> u32 {
 }
 fn max_pages() -> u32 {
     50
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// serde's message quotes a refused value; a phone there is masked.
+    #[test]
+    fn a_refused_request_does_not_quote_a_phone() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Call {
+            phone: String,
+        }
+        let err = request::<Call>("x", Some(r#"{"phone": 77011234567}"#)).unwrap_err();
+        let Error::LocalRefusal { issues, .. } = err else {
+            panic!("{err:?}")
+        };
+        let text = format!("{issues:?}");
+        assert!(
+            text.contains("invalid type") && !text.contains("1234567"),
+            "{text}"
+        );
+    }
 }

@@ -75,3 +75,104 @@ impl std::fmt::Debug for Masked<'_> {
         }
     }
 }
+
+/// Masks phone-like runs (10 or more digits, with `+`, spaces, dashes, brackets) and
+/// e-mail addresses in a free text — a log line, a parser's error message — where the
+/// fields are not known: the second line of defence behind masking each known field.
+///
+/// ```
+/// use courier_rules::mask;
+/// assert_eq!(
+///     mask::line("call +7 701 123 45 67 or mail ivan.petrov@example.kz, 200 in 35us"),
+///     "call +7************67 or mail iv*******ov@example.kz, 200 in 35us"
+/// );
+/// ```
+pub fn line(line: &str) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::with_capacity(line.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if let Some(end) = email_at(&chars, i) {
+            let s: String = chars[i..end].iter().collect();
+            out.push_str(&email(&s));
+            i = end;
+        } else if let Some(end) = phone_at(&chars, i) {
+            let s: String = chars[i..end].iter().collect();
+            out.push_str(&phone(&s));
+            i = end;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+fn is_local(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '.' | '_' | '%' | '+' | '-')
+}
+
+/// An e-mail starting at `i` (at a word start): `local@domain.tld`.
+fn email_at(chars: &[char], i: usize) -> Option<usize> {
+    if !is_local(chars[i]) || (i > 0 && is_local(chars[i - 1])) {
+        return None;
+    }
+    let mut j = i;
+    while j < chars.len() && is_local(chars[j]) {
+        j += 1;
+    }
+    if j == i || chars.get(j) != Some(&'@') {
+        return None;
+    }
+    let mut k = j + 1;
+    while k < chars.len() && (chars[k].is_alphanumeric() || matches!(chars[k], '.' | '-')) {
+        k += 1;
+    }
+    while k > j + 1 && chars[k - 1] == '.' {
+        k -= 1;
+    }
+    chars[j + 1..k].contains(&'.').then_some(k)
+}
+
+/// A phone-like run starting at `i` (not inside a longer word).
+fn phone_at(chars: &[char], i: usize) -> Option<usize> {
+    let c = chars[i];
+    if !(c.is_ascii_digit() || c == '+') || (i > 0 && chars[i - 1].is_alphanumeric()) {
+        return None;
+    }
+    let mut j = i;
+    let mut digits = 0;
+    let mut end = i;
+    while j < chars.len() {
+        let c = chars[j];
+        if c.is_ascii_digit() {
+            digits += 1;
+            end = j + 1;
+        } else if !(matches!(c, ' ' | '-' | '(' | ')') || (c == '+' && j == i)) {
+            break;
+        }
+        j += 1;
+    }
+    let followed_by_word = chars.get(end).is_some_and(|c| c.is_alphanumeric());
+    (digits >= 10 && !followed_by_word).then_some(end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::line as mask_line;
+
+    #[test]
+    fn times_ids_and_latencies_are_left_alone() {
+        let line = "2026-12-01T21:00:00.123456Z INFO request path=/parcels/P-1001/history status=200 latency_us=1234";
+        assert_eq!(mask_line(line), line);
+    }
+
+    #[test]
+    fn phones_in_any_spelling_are_masked() {
+        for phone in ["+77011234567", "87011234567", "+7 (701) 123-45-67"] {
+            let masked = mask_line(&format!("phone={phone} ok"));
+            assert!(!masked.contains("1234"), "{masked}");
+            assert!(masked.ends_with("67 ok"), "{masked}");
+        }
+    }
+}
