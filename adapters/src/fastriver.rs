@@ -290,6 +290,16 @@ impl FastriverClient {
         self
     }
 
+    /// [`Self::error`] for an answer to a call that carried `token`: the token is not
+    /// among the transport's fixed secrets (it changes), so it is scrubbed here first.
+    fn error_without(&self, operation: &str, resp: Response, token: &Secret) -> Error {
+        let scrubbed = Response {
+            body: crate::secret::redact(&resp.body, std::slice::from_ref(token)),
+            ..resp
+        };
+        self.error(operation, &scrubbed)
+    }
+
     fn error(&self, operation: &str, resp: &Response) -> Error {
         if resp.status == 401 || resp.status == 403 {
             return Error::Unauthorized {
@@ -330,7 +340,10 @@ impl FastriverClient {
         let op = call.operation;
         let resp = self.transport.send(&call).await?;
         if !resp.is_success() {
-            return Err(self.error(op, &resp));
+            return Err(match secret_hint {
+                Some(token) => self.error_without(op, resp, token),
+                None => self.error(op, &resp),
+            });
         }
         let answer: TokenAnswer = serde_json::from_str(&resp.body).map_err(|e| {
             let mut text = self.transport.redact(&e.to_string());
@@ -402,7 +415,7 @@ impl FastriverClient {
         if resp.is_success() || resp.status == 401 {
             Ok(())
         } else {
-            Err(self.error(call.operation, &resp))
+            Err(self.error_without(call.operation, resp, &t.value))
         }
     }
 
@@ -439,12 +452,7 @@ impl FastriverClient {
                 continue;
             }
             if !resp.is_success() {
-                // The token is not among the transport's fixed secrets: scrub it here.
-                let scrubbed = Response {
-                    body: crate::secret::redact(&resp.body, std::slice::from_ref(&token)),
-                    ..resp
-                };
-                return Err(self.error(operation, &scrubbed));
+                return Err(self.error_without(operation, resp, &token));
             }
             return Ok(resp);
         }

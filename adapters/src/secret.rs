@@ -58,14 +58,16 @@ impl Serialize for Secret {
     }
 }
 
-/// `text` with every occurrence of every secret — raw, percent-encoded and in a Basic
-/// `Authorization` value's base64 — replaced by `***`. Secrets shorter than 3 bytes are
-/// still replaced (a short password is still a password).
+/// `text` with every occurrence of every secret — raw and percent-encoded (upper- or
+/// lower-case hex, a space as `%20` or `+`) — replaced by `***`. Secrets shorter than 3
+/// bytes are still replaced (a short password is still a password). A Basic
+/// `Authorization` value is a secret of its own ([`basic_credentials`]), registered by
+/// the client that sends it.
 ///
 /// ```
 /// use courier_adapters::{redact, Secret};
 /// let s = [Secret::new("p&w")];
-/// assert_eq!(redact("url?pw=p%26w echo p&w", &s), "url?pw=*** echo ***");
+/// assert_eq!(redact("url?pw=p%26w echo p&w, p%26w", &s), "url?pw=*** echo ***, ***");
 /// ```
 pub fn redact(text: &str, secrets: &[Secret]) -> String {
     let mut out = text.to_string();
@@ -73,7 +75,16 @@ pub fn redact(text: &str, secrets: &[Secret]) -> String {
         if s.is_empty() {
             continue;
         }
-        for form in [s.0.clone(), percent_encode(&s.0), percent_encode_plus(&s.0)] {
+        let encoded = percent_encode(&s.0);
+        let lower = lower_hex(&encoded);
+        let forms = [
+            s.0.clone(),
+            percent_encode_plus(&s.0),
+            lower_hex(&percent_encode_plus(&s.0)),
+            lower,
+            encoded,
+        ];
+        for form in forms {
             if !form.is_empty() && out.contains(&form) {
                 out = out.replace(&form, MASK);
             }
@@ -100,6 +111,33 @@ fn percent_encode_plus(v: &str) -> String {
     percent_encode(v).replace("%20", "+")
 }
 
+/// `encoded` with the two hex digits after each `%` in lower case (`%2b`): servers that
+/// echo a request may re-encode it so.
+fn lower_hex(encoded: &str) -> String {
+    let mut out = String::with_capacity(encoded.len());
+    let mut hex_left = 0;
+    for c in encoded.chars() {
+        if hex_left > 0 {
+            out.push(c.to_ascii_lowercase());
+            hex_left -= 1;
+        } else {
+            out.push(c);
+            if c == '%' {
+                hex_left = 2;
+            }
+        }
+    }
+    out
+}
+
+/// The value a Basic `Authorization` header carries, `base64(user:password)`, as a
+/// secret to scrub: a carrier's error page that echoes the request's headers would
+/// otherwise hand the password back in a form [`redact`] does not know.
+pub(crate) fn basic_credentials(user: &str, password: &Secret) -> Secret {
+    use base64::Engine;
+    Secret(base64::engine::general_purpose::STANDARD.encode(format!("{user}:{}", password.0)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,5 +157,16 @@ mod tests {
         let enc = percent_encode("пароль 1");
         let text = format!("a=пароль 1 b={enc} c={}", enc.replace("%20", "+"));
         assert_eq!(redact(&text, &s), "a=*** b=*** c=***");
+    }
+
+    #[test]
+    fn lower_case_hex_and_the_basic_credential_are_caught() {
+        let s = [Secret::new("a+b c")];
+        assert_eq!(
+            redact("x=a%2bb%20c y=a%2Bb+c z=a%2bb+c", &s),
+            "x=*** y=*** z=***"
+        );
+        let basic = basic_credentials("user", &Secret::new("pass"));
+        assert_eq!(basic.expose(), "dXNlcjpwYXNz");
     }
 }

@@ -413,3 +413,22 @@ async fn a_401_names_no_password() {
     assert_no_secret("error", &format!("{e} {e:?} {c:?}"));
     assert_no_secret("logs", &logs.text());
 }
+
+/// An error page that echoes the request's headers hands back the Basic credential,
+/// `base64(login:password)`: scrubbed like the password itself.
+#[tokio::test]
+async fn an_echoed_basic_credential_is_scrubbed() {
+    let server = MockServer::start().await;
+    let credential = basic_header();
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(500).set_body_string(format!(
+            "Internal error. Request headers: Authorization: {credential}"
+        )))
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    let e = c.get_details_of_cost(1, 1).await.unwrap_err();
+    let text = format!("{e} {e:?}");
+    assert!(text.contains("Internal error"), "{text}");
+    assert!(!text.contains("dGVzdDph"), "the credential leaks: {text}");
+}

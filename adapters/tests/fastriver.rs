@@ -516,3 +516,27 @@ async fn transfer_and_complete_a_meeting_on_v2() {
     golden("fastriver_transfer_delivery", &render(&reqs[1]));
     golden("fastriver_complete_delivery", &render(&reqs[2]));
 }
+
+/// A logout refused with an answer that echoes the request hands back the token it
+/// carried; the token is not among the client's fixed secrets, and is scrubbed.
+#[tokio::test]
+async fn a_refused_logout_does_not_echo_the_token() {
+    let f = setup().await;
+    Mock::given(method("GET"))
+        .and(path("/api/partner/cities"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"data": []}"#))
+        .mount(&f.server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path("/api/partner/authentications"))
+        .respond_with(ResponseTemplate::new(500).set_body_string(format!(
+            r#"{{"error": {{"message": "cannot end session Bearer {ACCESS}"}}}}"#
+        )))
+        .mount(&f.server)
+        .await;
+    f.client.reference(Reference::Cities).await.unwrap();
+    let e = f.client.logout().await.unwrap_err();
+    let text = format!("{e} {e:?}");
+    assert!(text.contains("cannot end session"), "{text}");
+    assert!(!text.contains(ACCESS), "the token leaks: {text}");
+}

@@ -22,7 +22,7 @@ use crate::rules_api::{
     aplix_datetime, validate_order, validate_registry, AplixRules, CalculateShippingCostRequest,
     Dimensions, KnownOrders, PushOrder, PushReestr, TrackBook, TrackIncrement, TrackNumber,
 };
-use crate::secret::Secret;
+use crate::secret::{basic_credentials, Secret};
 use crate::transport::{Auth, Call, Transport, TransportConfig};
 use crate::xml::Node;
 
@@ -204,7 +204,14 @@ impl AplixClient {
             return Err(Error::Config("aplix: endpoint must start with /".into()));
         }
         Ok(AplixClient {
-            transport: Transport::new(CARRIER, &config.transport, vec![password.clone()])?,
+            transport: Transport::new(
+                CARRIER,
+                &config.transport,
+                vec![
+                    password.clone(),
+                    basic_credentials(&config.login, &password),
+                ],
+            )?,
             config,
             password,
             rules,
