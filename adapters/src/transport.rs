@@ -143,8 +143,9 @@ pub enum Auth<'a> {
     Bearer(&'a Secret),
 }
 
-/// One HTTP call, described by the adapter.
-#[derive(Debug)]
+/// One HTTP call, described by the adapter. Its `Debug` shows the operation, the
+/// method, the path without its query and the body's size: the query (Taxomet's
+/// password), the headers and the body (a login's password) may carry secrets.
 pub struct Call<'a> {
     /// The carrier operation, e.g. `PushOrder`, `shipments.create` (span and errors).
     pub operation: &'a str,
@@ -157,6 +158,19 @@ pub struct Call<'a> {
     pub body: Option<(&'static str, Vec<u8>)>,
     pub auth: Auth<'a>,
     pub idempotency: Idempotency,
+}
+
+impl std::fmt::Debug for Call<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Call")
+            .field("operation", &self.operation)
+            .field("method", &self.method)
+            .field("path", &self.path_and_query.split('?').next())
+            .field("headers", &self.headers.len())
+            .field("body_bytes", &self.body.as_ref().map(|(_, b)| b.len()))
+            .field("idempotency", &self.idempotency)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<'a> Call<'a> {
@@ -198,13 +212,24 @@ impl<'a> Call<'a> {
     }
 }
 
-/// An answer of any status; the adapter decides what it means.
-#[derive(Debug, Clone)]
+/// An answer of any status; the adapter decides what it means. Its `Debug` shows the
+/// body's size, not the body: an answer may echo the request's secrets.
+#[derive(Clone)]
 pub struct Response {
     pub status: u16,
     pub body: String,
     /// Attempts it took (1 = no retry).
     pub attempts: u32,
+}
+
+impl std::fmt::Debug for Response {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("body_bytes", &self.body.len())
+            .field("attempts", &self.attempts)
+            .finish()
+    }
 }
 
 impl Response {
@@ -445,6 +470,28 @@ fn classify(e: reqwest::Error) -> AttemptError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `Debug` of a call and of an answer names no secret: Taxomet's password rides
+    /// in the query, a login's in the body, an echo of either in the answer.
+    #[test]
+    fn debug_of_a_call_and_an_answer_shows_no_secret() {
+        let secret = Secret::new("pw-S3cret");
+        let call = Call::new("get_order", Method::GET, "/api?password=pw-S3cret&id=1")
+            .body("application/json", br#"{"password":"pw-S3cret"}"#.to_vec())
+            .header("x-token", "pw-S3cret")
+            .auth(Auth::Bearer(&secret));
+        let resp = Response {
+            status: 500,
+            body: "echo pw-S3cret".into(),
+            attempts: 1,
+        };
+        let text = format!("{call:?} {call:#?} {resp:?}");
+        assert!(
+            text.contains("/api") && text.contains("get_order"),
+            "{text}"
+        );
+        assert!(!text.contains("S3cret"), "{text}");
+    }
 
     #[test]
     fn backoff_grows_is_capped_and_never_zero() {

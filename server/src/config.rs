@@ -32,7 +32,8 @@ impl std::fmt::Debug for Secret {
     }
 }
 
-#[derive(Debug, Deserialize)]
+/// The file as written. No `Debug`: its `store` may be a URL with a password.
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct File {
     listen: String,
@@ -84,7 +85,9 @@ fn default_body() -> usize {
     64 * 1024
 }
 
-#[derive(Debug, Deserialize)]
+/// No `Debug`: it holds the HMAC key as read (only [`ServerConfig`], with the key as a
+/// [`Secret`], prints).
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct TastamatFile {
     rules: PathBuf,
@@ -95,7 +98,8 @@ struct TastamatFile {
     hmac_key_file: Option<PathBuf>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// No `Debug`: it holds the callback token as read.
+#[derive(Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FastriverFile {
     #[serde(default)]

@@ -39,7 +39,8 @@ enum Amount {
     Number(serde_json::Number),
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// A row as read. No `Debug`: it holds the phone and the address unmasked.
+#[derive(Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Row {
     parcel_id: Option<String>,

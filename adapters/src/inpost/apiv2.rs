@@ -18,7 +18,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, FieldIssue};
-use crate::rules_api::{check_weekend, TargetPoint, WeekendShipment, Window, ADD_ON_SERVICE};
+use crate::rules_api::{check_weekend, mask, TargetPoint, WeekendShipment, Window, ADD_ON_SERVICE};
 use crate::secret::{percent_encode, Secret};
 use crate::transport::{Call, Transport, TransportConfig};
 use crate::xml::{self, Node};
@@ -45,8 +45,9 @@ pub struct PriceList {
     pub end_of_week_collection: Option<Decimal>,
 }
 
-/// One pack of `createdeliverypacks`, with apiv2's element names.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One pack of `createdeliverypacks`, with apiv2's element names. Its `Debug` masks
+/// the e-mails and the phone, as ShipX's `Receiver` does.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pack {
     /// A temporary id, echoed in the answer.
     pub id: String,
@@ -70,6 +71,23 @@ pub struct Pack {
         skip_serializing_if = "Option::is_none"
     )]
     pub end_of_week_collection: Option<bool>,
+}
+
+impl std::fmt::Debug for Pack {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pack")
+            .field("id", &self.id)
+            .field("addressee_email", &mask::email(&self.addressee_email))
+            .field(
+                "sender_email",
+                &self.sender_email.as_deref().map(mask::email),
+            )
+            .field("phone_num", &mask::phone(&self.phone_num))
+            .field("box_machine_name", &self.box_machine_name)
+            .field("pack_type", &self.pack_type)
+            .field("end_of_week_collection", &self.end_of_week_collection)
+            .finish()
+    }
 }
 
 /// The document of `createdeliverypacks`.
@@ -260,5 +278,28 @@ impl Apiv2Client {
                 }),
             })
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_of_a_pack_masks_the_addressee() {
+        let pack = Pack {
+            id: "p1".into(),
+            addressee_email: "anna.nowak@example.pl".into(),
+            sender_email: Some("shop.owner@example.pl".into()),
+            phone_num: "501234567".into(),
+            box_machine_name: "KRA010".into(),
+            pack_type: "A".into(),
+            end_of_week_collection: Some(true),
+        };
+        let text = format!("{pack:?}");
+        assert!(text.contains("KRA010"), "{text}");
+        for personal in ["anna.nowak", "shop.owner", "1234"] {
+            assert!(!text.contains(personal), "{text}");
+        }
     }
 }

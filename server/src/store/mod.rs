@@ -152,8 +152,9 @@ pub struct HistoryEntry {
     pub received_at: DateTime<Utc>,
 }
 
-/// A parcel to load into the details service.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A parcel to load into the details service. Its `Debug` masks the phones and
+/// e-mails of the details ([`courier_rules::mask::line`]).
+#[derive(Clone, PartialEq, Eq)]
 pub struct NewParcel {
     pub parcel_id: String,
     pub barcode: Option<String>,
@@ -171,12 +172,34 @@ pub enum ParcelKey<'a> {
     Barcode(&'a str),
 }
 
-/// A stored parcel: its details and its Tastamat state, both JSON.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A stored parcel: its details and its Tastamat state, both JSON. Its `Debug` masks
+/// the phones and e-mails of the details.
+#[derive(Clone, PartialEq, Eq)]
 pub struct StoredParcel {
     pub parcel_id: String,
     pub details: String,
     pub state: Option<String>,
+}
+
+impl std::fmt::Debug for NewParcel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewParcel")
+            .field("parcel_id", &self.parcel_id)
+            .field("barcode", &self.barcode)
+            .field("details", &courier_rules::mask::line(&self.details))
+            .field("initial_state", &self.initial_state)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for StoredParcel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoredParcel")
+            .field("parcel_id", &self.parcel_id)
+            .field("details", &courier_rules::mask::line(&self.details))
+            .field("state", &self.state)
+            .finish()
+    }
 }
 
 /// A store failure. Messages never carry a connection string or a secret.
