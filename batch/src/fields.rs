@@ -163,8 +163,11 @@ pub fn weight_g(v: &str, profile: &FormatProfile, unit: WeightUnit) -> Result<u6
             if kg.is_sign_negative() && !kg.is_zero() {
                 return Err(format!("{} is negative", shown(t)));
             }
-            let g = (kg * Decimal::from(1000)).ceil();
-            u64::try_from(g).map_err(|_| format!("{} is out of range", shown(t)))?
+            // Checked: a kilogram count near Decimal's limit overflows when multiplied.
+            kg.checked_mul(Decimal::from(1000))
+                .map(|g| g.ceil())
+                .and_then(|g| u64::try_from(g).ok())
+                .ok_or_else(|| format!("{} is out of range", shown(t)))?
         }
     };
     if g > MAX_WEIGHT_G {
@@ -278,6 +281,23 @@ mod tests {
         let blob = "x".repeat(10 << 20);
         let e = optional_ident(&blob).unwrap_err();
         assert!(e.contains("at most 200"), "{e}");
+    }
+
+    /// A review found 99999999999999999999999999 kg panicking in the multiplication
+    /// (Decimal's limit is about 7.9e28): every weight near or past it is out of range.
+    #[test]
+    fn kilograms_near_decimals_limit_are_out_of_range_not_a_panic() {
+        let p = FormatProfile::canonical();
+        for kg in [
+            "99999999999999999999999999",
+            "79228162514264337593543950",
+            "79228162514264337593543950335",
+            "18446744073709551.616",
+        ] {
+            let e = weight_g(kg, &p, WeightUnit::Kg).unwrap_err();
+            assert!(e.contains("out of range"), "{kg}: {e}");
+        }
+        assert_eq!(weight_g("1.0001", &p, WeightUnit::Kg), Ok(1001));
     }
 
     #[test]
