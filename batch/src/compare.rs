@@ -580,8 +580,12 @@ pub fn compare_windows(
         names,
         zones: vec![BTreeMap::new(); loaded.len()],
         parcels: Vec::new(),
+        files: {
+            let mut files = read.files;
+            FileCount::count_rejected(&mut files, &rejects);
+            files
+        },
         rejects,
-        files: read.files,
         method_map: opts.method_map.as_ref().map(|p| p.display().to_string()),
     };
     let lost = |what: &str| BatchError::Identity(format!("a parcel's {what} was not gathered"));

@@ -207,6 +207,24 @@ pub fn small_uint(v: &str) -> Result<u32, String> {
         .map_err(|_| format!("{} is not a whole non-negative number", shown(t)))
 }
 
+/// Most goods units a registry parcel may declare: a handling line is charged per unit,
+/// and a count in the billions would price a parcel beyond any invoice amount.
+pub const MAX_UNITS: u32 = 10_000;
+
+/// A registry parcel's `units` when given: at least 1 (a given 0 is refused, not
+/// taken for the default), at most [`MAX_UNITS`].
+pub fn units(v: &str) -> Result<u32, String> {
+    let n = small_uint(v)?;
+    if (1..=MAX_UNITS).contains(&n) {
+        Ok(n)
+    } else {
+        Err(format!(
+            "{} is not between 1 and {MAX_UNITS}",
+            shown(v.trim())
+        ))
+    }
+}
+
 /// `true` / `false` (also `1` / `0`, `yes` / `no`, any case).
 pub fn boolean(v: &str) -> Result<bool, String> {
     match v.trim() {

@@ -803,6 +803,7 @@ pub(crate) fn reconcile_files(
     files.extend(inv.files);
     files.extend(trk.files);
     files.extend(rf.files);
+    FileCount::count_rejected(&mut files, &rejects);
     let options = json!({
         "tariffs": book.describe().into_iter().map(|(c, id, f)| json!({"carrier": c, "tariff_id": id, "file": f})).collect::<Vec<_>>(),
         "invoice_format": invoice_profile.name,

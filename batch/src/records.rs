@@ -499,7 +499,7 @@ fn registry_row(r: &RowReader<'_, '_>) -> Result<RegistryParcel, String> {
     };
     let units = match r.text("units")?.trim() {
         "" => 1,
-        _ => r.field("units", fields::small_uint)?.max(1),
+        _ => r.field("units", fields::units)?,
     };
     let goods_volume_mm3 = match r.text("goods_volume_mm3")?.trim() {
         "" => None,
@@ -532,12 +532,15 @@ fn registry_row(r: &RowReader<'_, '_>) -> Result<RegistryParcel, String> {
     })
 }
 
-/// The `(currency, total)` of an invoice row as far as it reads, for the identity.
+/// The `(currency, amount)` of a rejected row as far as it reads, for the identity.
+/// The currency only when it is a currency code: any other text (10 MB of it, say)
+/// would be copied into `rejects.csv`, the summary and the report, and become a
+/// currency of its own in the identity; it reads as no currency (empty) instead.
 fn raw_total(r: &RowReader<'_, '_>, amount_col: &str) -> Option<(String, Decimal)> {
     let total = r.rec.get(amount_col).ok().flatten()?;
     let d = fields::decimal_loose(total, r.cx.profile)?;
-    let cur = r.rec.get("currency").ok().flatten().unwrap_or("").trim();
-    Some((cur.to_string(), d))
+    let cur = r.rec.get("currency").ok().flatten().unwrap_or("");
+    Some((fields::currency(cur).unwrap_or("").to_string(), d))
 }
 
 /// Reads an invoice line.
@@ -569,6 +572,11 @@ fn invoice_amount(
     {
         if let Some(code) = w.filter(|w| w.len() == 3 && w.bytes().all(|b| b.is_ascii_uppercase()))
         {
+            // Three capitals and nothing else (`NAN`, `INF`) are not an amount in
+            // another currency: the amount's own parse says what is wrong with them.
+            if code != currency && v.len() == 3 {
+                break;
+            }
             if code != currency {
                 return Err(format!(
                     "field {} is in {code}, the line's currency is {currency}: mixed currencies on one line",

@@ -281,6 +281,25 @@ pub struct FileCount {
     pub rejected: u64,
 }
 
+impl FileCount {
+    /// Sets each file's `rejected` from the rejects themselves. A row is rejected at
+    /// its parse or later — a parcel or a line read twice is found only after every
+    /// file is read — and a count kept at the parse alone missed the repeats (a folder
+    /// holding a copy of a file showed the copy with nothing rejected).
+    pub(crate) fn count_rejected(files: &mut [FileCount], rejects: &[crate::reject::Reject]) {
+        let mut per_file: BTreeMap<(&str, &str), u64> = BTreeMap::new();
+        for r in rejects {
+            *per_file.entry((r.input.name(), &r.file)).or_default() += 1;
+        }
+        for f in files {
+            f.rejected = per_file
+                .get(&(f.input.as_str(), f.file.as_str()))
+                .copied()
+                .unwrap_or(0);
+        }
+    }
+}
+
 /// Money read from an input, per currency as written: the left side of the identity.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MoneyIn {

@@ -278,3 +278,124 @@ fn a_line_read_three_times_is_rejected_twice_naming_the_first_copy() {
         .collect();
     assert_eq!(ids, ["1", "2"], "each line once in lines.csv");
 }
+
+/// A review found the summary's per-file `rejected` counting only rows rejected at
+/// their parse: a folder holding a copy of the invoices showed the copy with nothing
+/// rejected, though every one of its rows is in `rejects.csv` as already read. Each
+/// file's count is now the number of its rows in `rejects.csv`.
+#[test]
+fn each_files_rejected_count_includes_its_repeats() {
+    let d = tempfile::tempdir().unwrap();
+    let line = |id: &str| {
+        format!(
+            "I1,2026-11-20,{id},inpost,A1,T,inpost_locker_standard,1000,0,0,0,0,0,0,0,12.99,PLN"
+        )
+    };
+    tiny(d.path(), OK_ROW, "", "", "");
+    let folder = d.path().join("invoices");
+    std::fs::create_dir(&folder).unwrap();
+    let text = format!("{INV_HEADER}\n{}\n{}\n", line("1"), line("2"));
+    write(&folder, "a.csv", &text);
+    write(&folder, "b_copy.csv", &text);
+    let mut opts = options(d.path());
+    opts.invoices = folder;
+    let out = tempfile::tempdir().unwrap();
+    run(&opts, out.path());
+    let rejected = rejects(out.path());
+    assert_eq!(rejected.len(), 2, "{rejected:?}");
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("summary.json")).unwrap())
+            .unwrap();
+    let counts: Vec<(String, u64, u64)> = s["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["input"] == "invoices")
+        .map(|f| {
+            let file = Path::new(f["file"].as_str().unwrap());
+            (
+                file.file_name().unwrap().to_string_lossy().to_string(),
+                f["rows"].as_u64().unwrap(),
+                f["rejected"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        counts,
+        [
+            ("a.csv".to_string(), 2, 0),
+            ("b_copy.csv".to_string(), 2, 2)
+        ]
+    );
+}
+
+/// A rejected row's currency is copied into the outputs only when it is a currency
+/// code: 10 MB of text in the field is a reject with no currency, not 10 MB in
+/// `rejects.csv`, the summary and the report.
+#[test]
+fn a_huge_currency_on_a_rejected_row_stays_out_of_the_outputs() {
+    let d = tempfile::tempdir().unwrap();
+    let huge = "X".repeat(10 << 20);
+    let invoice = format!(
+        "I1,2026-11-20,1,inpost,A1,T,inpost_locker_standard,1000,0,0,0,0,0,0,0,12.99,{huge}"
+    );
+    tiny(d.path(), OK_ROW, &invoice, "", "");
+    let out = tempfile::tempdir().unwrap();
+    run(&options(d.path()), out.path());
+    for f in ["rejects.csv", "summary.json", "report.html", "lines.csv"] {
+        let len = std::fs::metadata(out.path().join(f)).unwrap().len();
+        assert!(len < 1 << 20, "{f} is {len} bytes");
+    }
+    let r = rejects(out.path());
+    assert_eq!(r.len(), 1, "{r:?}");
+    assert!(r[0].2.contains("field currency"), "{r:?}");
+}
+
+/// `NAN` and `INF` are three capitals, but not an amount in another currency: the
+/// reject says the field is not a number, not "mixed currencies".
+#[test]
+fn nan_and_inf_in_capitals_are_not_read_as_currencies() {
+    let d = tempfile::tempdir().unwrap();
+    let line = |id: &str, v: &str| {
+        format!(
+            "I1,2026-11-20,{id},inpost,A1,T,inpost_locker_standard,1000,{v},0,0,0,0,0,0,12.99,PLN"
+        )
+    };
+    let invoices = [line("1", "NAN"), line("2", "INF"), line("3", "12.99 EUR")].join("\n");
+    tiny(d.path(), OK_ROW, &invoices, "", "");
+    let out = tempfile::tempdir().unwrap();
+    run(&options(d.path()), out.path());
+    let r = rejects(out.path());
+    assert_eq!(r.len(), 3, "{r:?}");
+    for (_, line, reason) in &r[..2] {
+        assert!(reason.contains("field postal_rate"), "{line}: {reason}");
+        assert!(!reason.contains("mixed currencies"), "{line}: {reason}");
+    }
+    assert!(r[2].2.contains("mixed currencies"), "{r:?}");
+}
+
+/// `units`, when given, is 1 to 10,000: a 0 is refused rather than taken for the
+/// default, and four billion units would price a parcel beyond any invoice.
+#[test]
+fn units_zero_or_huge_is_a_reject() {
+    let d = tempfile::tempdir().unwrap();
+    let header = format!("{REG_HEADER},units");
+    let rows = [
+        format!("{OK_ROW},0"),
+        format!("{},4294967295", OK_ROW.replace("A1,", "A2,")),
+        format!("{},3", OK_ROW.replace("A1,", "A3,")),
+        format!("{},", OK_ROW.replace("A1,", "A4,")),
+    ];
+    tiny(d.path(), "", "", "", "");
+    write(
+        d.path(),
+        "registry.csv",
+        &format!("{header}\n{}\n", rows.join("\n")),
+    );
+    let out = tempfile::tempdir().unwrap();
+    run(&options(d.path()), out.path());
+    let r = rejects(out.path());
+    let lines: Vec<&str> = r.iter().map(|x| x.1.as_str()).collect();
+    assert_eq!(lines, ["2", "3"], "{r:?}");
+    assert!(r.iter().all(|x| x.2.contains("field units")), "{r:?}");
+}

@@ -208,8 +208,9 @@ pub fn allocate(opts: &AllocateOptions) -> Result<Allocation, AllocateError> {
     rejects.sort_by(|a, b| (&a.file, a.line, &a.reason).cmp(&(&b.file, b.line, &b.reason)));
     let rows_read = read.files.iter().map(|f| f.rows).sum();
     let mut a = allocate_parcels(&parcels, &setup)?;
-    a.rejects = rejects;
     a.files = read.files;
+    FileCount::count_rejected(&mut a.files, &rejects);
+    a.rejects = rejects;
     a.rows_read = rows_read;
     Ok(a)
 }
