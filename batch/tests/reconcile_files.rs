@@ -33,6 +33,12 @@ fn tiny(dir: &Path, registry: &str, invoices: &str, tracking: &str, refunds: &st
     );
 }
 
+/// Line `id` of invoice I1 billing parcel A1 (InPost locker) 12.99 PLN in all, with
+/// `postal_rate` as given.
+fn invoice_line(id: &str, postal_rate: &str) -> String {
+    format!("I1,2026-11-20,{id},inpost,A1,T,inpost_locker_standard,1000,{postal_rate},0,0,0,0,0,0,12.99,PLN")
+}
+
 fn rejects(out: &Path) -> Vec<(String, String, String)> {
     let (h, rows) = read_csv(&out.join("rejects.csv"));
     rows.iter()
@@ -252,11 +258,7 @@ fn a_zero_side_is_a_reject_naming_the_field() {
 #[test]
 fn a_line_read_three_times_is_rejected_twice_naming_the_first_copy() {
     let d = tempfile::tempdir().unwrap();
-    let line = |id: &str| {
-        format!(
-            "I1,2026-11-20,{id},inpost,A1,T,inpost_locker_standard,1000,0,0,0,0,0,0,0,12.99,PLN"
-        )
-    };
+    let line = |id: &str| invoice_line(id, "0");
     // Lines 2, 4 and 5 are one line read three times; line 3 is another line.
     let invoices = [line("1"), line("2"), line("1"), line("1")].join("\n");
     tiny(d.path(), OK_ROW, &invoices, "", "");
@@ -286,11 +288,7 @@ fn a_line_read_three_times_is_rejected_twice_naming_the_first_copy() {
 #[test]
 fn each_files_rejected_count_includes_its_repeats() {
     let d = tempfile::tempdir().unwrap();
-    let line = |id: &str| {
-        format!(
-            "I1,2026-11-20,{id},inpost,A1,T,inpost_locker_standard,1000,0,0,0,0,0,0,0,12.99,PLN"
-        )
-    };
+    let line = |id: &str| invoice_line(id, "0");
     tiny(d.path(), OK_ROW, "", "", "");
     let folder = d.path().join("invoices");
     std::fs::create_dir(&folder).unwrap();
@@ -356,12 +354,12 @@ fn a_huge_currency_on_a_rejected_row_stays_out_of_the_outputs() {
 #[test]
 fn nan_and_inf_in_capitals_are_not_read_as_currencies() {
     let d = tempfile::tempdir().unwrap();
-    let line = |id: &str, v: &str| {
-        format!(
-            "I1,2026-11-20,{id},inpost,A1,T,inpost_locker_standard,1000,{v},0,0,0,0,0,0,12.99,PLN"
-        )
-    };
-    let invoices = [line("1", "NAN"), line("2", "INF"), line("3", "12.99 EUR")].join("\n");
+    let invoices = [
+        invoice_line("1", "NAN"),
+        invoice_line("2", "INF"),
+        invoice_line("3", "12.99 EUR"),
+    ]
+    .join("\n");
     tiny(d.path(), OK_ROW, &invoices, "", "");
     let out = tempfile::tempdir().unwrap();
     run(&options(d.path()), out.path());
