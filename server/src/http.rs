@@ -155,9 +155,16 @@ async fn readyz(State(state): State<AppState>) -> Response {
     let store = state.store.clone();
     match tokio::task::spawn_blocking(move || store.check_writable()).await {
         Ok(Ok(())) => (StatusCode::OK, "ready\n").into_response(),
+        // The probe answers anyone: it says what is wrong by its code, and the detail
+        // (a file path, the database's words) goes to the log only.
         Ok(Err(e)) => {
-            tracing::warn!(code = e.code(), "not ready");
-            ApiError::new(StatusCode::SERVICE_UNAVAILABLE, e.code(), e.to_string()).into_response()
+            tracing::warn!(code = e.code(), error = %e, "not ready");
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                e.code(),
+                "the store cannot commit a write now",
+            )
+            .into_response()
         }
         Err(_) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
     }
