@@ -112,7 +112,10 @@ fn run_buckets(
 ) -> Result<Summary, BatchError> {
     progress(&format!("splitting the inputs into {buckets} buckets"));
     let split = scatter(setup, &files, opts.partition, buckets, work)?;
-    let mut counts = ReadCounts::default();
+    let mut counts = ReadCounts {
+        share: files.share(opts.partition),
+        ..ReadCounts::default()
+    };
     let mut options = serde_json::Value::Null;
     let mut dirs = Vec::with_capacity(split.len());
     // A bucket's tables are freed on a thread of their own while the next bucket is

@@ -13,7 +13,7 @@ use crate::error::BatchError;
 use crate::row_file::{self, RowReader};
 use crate::sink::Sink;
 use crate::summary::Summary;
-use crate::table::{Cells, FileCount, MoneyIn, ReadCounts, Row, TableKind, Tables};
+use crate::table::{Cells, FileCount, MoneyIn, ReadCounts, Row, RunShare, TableKind, Tables};
 
 fn bad(path: &Path, e: impl std::fmt::Display) -> BatchError {
     BatchError::Merge(format!("{}: {e}", path.display()))
@@ -164,6 +164,76 @@ fn interleave<S: RowSource>(
 /// Rows a merge hands to the sink at once.
 const MERGE_RUN: usize = 1 << 15;
 
+/// Checks that the folders are partitions 0 to `count - 1` of one run, each once, all
+/// of the same input files (names and sizes), and returns the merged run's share. Two
+/// copies of one partition, or partitions of another day's files, would otherwise merge
+/// into totals that add up — over the wrong rows.
+fn one_of_each(
+    dirs: &[&Path],
+    sides: &[(PathBuf, serde_json::Value)],
+    count: u64,
+) -> Result<RunShare, BatchError> {
+    let mut shares = Vec::with_capacity(sides.len());
+    for (path, side) in sides {
+        let share: RunShare = side
+            .get("share")
+            .cloned()
+            .ok_or_else(|| bad(path, "no \"share\": not written by this version of courier"))
+            .and_then(|v| serde_json::from_value(v).map_err(|e| bad(path, e)))?;
+        shares.push(share);
+    }
+    let mut seen: Vec<Option<usize>> = vec![None; count as usize];
+    for (i, share) in shares.iter().enumerate() {
+        let k = share.partition_index as usize;
+        if u64::from(share.partition_count) != count || k >= seen.len() {
+            return Err(BatchError::Merge(format!(
+                "{} is partition {k}/{} of a run partitioned {count} ways",
+                dirs[i].display(),
+                share.partition_count
+            )));
+        }
+        if let Some(first) = seen[k] {
+            return Err(BatchError::Merge(format!(
+                "partition {k}/{count} is given twice ({} and {})",
+                dirs[first].display(),
+                dirs[i].display()
+            )));
+        }
+        seen[k] = Some(i);
+        if share.inputs != shares[0].inputs {
+            let differs = share
+                .inputs
+                .iter()
+                .zip(&shares[0].inputs)
+                .find(|(a, b)| a != b)
+                .map_or_else(
+                    || "another number of input files".to_string(),
+                    |(a, b)| {
+                        format!(
+                            "{} ({} bytes) where the first has {} ({} bytes)",
+                            a.file, a.bytes, b.file, b.bytes
+                        )
+                    },
+                );
+            return Err(BatchError::Merge(format!(
+                "{} read other input files than {}: {differs}",
+                dirs[i].display(),
+                dirs[0].display()
+            )));
+        }
+    }
+    if let Some(k) = seen.iter().position(Option::is_none) {
+        return Err(BatchError::Merge(format!(
+            "partition {k}/{count} is missing"
+        )));
+    }
+    Ok(RunShare {
+        partition_index: 0,
+        partition_count: 1,
+        inputs: shares.swap_remove(0).inputs,
+    })
+}
+
 /// Merges the partition output folders `dirs` into `out`.
 pub fn merge(dirs: &[&Path], out: &Path) -> Result<Summary, BatchError> {
     let mut sides = Vec::new();
@@ -197,10 +267,14 @@ pub fn merge(dirs: &[&Path], out: &Path) -> Result<Summary, BatchError> {
             sides.len()
         )));
     }
+    let share = one_of_each(dirs, &sides, count)?;
     if let Some(o) = opts.as_object_mut() {
         o.insert("partition_count".into(), 1.into());
     }
-    let mut counts = ReadCounts::default();
+    let mut counts = ReadCounts {
+        share,
+        ..ReadCounts::default()
+    };
     for (path, side) in &sides {
         let files: Vec<FileCount> =
             serde_json::from_value(field(side, "files")).map_err(|e| bad(path, e))?;

@@ -34,7 +34,7 @@ use crate::records::{
 use crate::reject::{InputKind, Reject};
 use crate::sort_key::{sort_by_keys, sorted_order, Ranks, SortKey};
 use crate::source::{self, InputFile, Layout, Record};
-use crate::table::{self, FileCount, MoneyIn, Row, Table, Tables};
+use crate::table::{self, FileCount, InputBytes, MoneyIn, Row, RunShare, Table, Tables};
 use crate::tariffs::TariffBook;
 
 /// Default weight tolerance: a carrier's scale and ours may differ by this much before a
@@ -301,6 +301,30 @@ pub struct InputFiles {
 }
 
 impl InputFiles {
+    /// Which partition of these files a run of `part` processes, with each file's size.
+    pub(crate) fn share(&self, part: Partition) -> RunShare {
+        let inputs = [
+            (InputKind::Registry, &self.registry),
+            (InputKind::Invoices, &self.invoices),
+            (InputKind::Tracking, &self.tracking),
+            (InputKind::Refunds, &self.refunds),
+        ]
+        .into_iter()
+        .flat_map(|(kind, files)| {
+            files.iter().map(move |f| InputBytes {
+                input: kind.name().into(),
+                file: f.name(),
+                bytes: std::fs::metadata(&f.path).map_or(0, |m| m.len()),
+            })
+        })
+        .collect();
+        RunShare {
+            partition_index: part.index(),
+            partition_count: part.count(),
+            inputs,
+        }
+    }
+
     /// The files of the options' four inputs (each a file or a folder).
     pub fn discover(opts: &Options) -> Result<InputFiles, BatchError> {
         Ok(InputFiles {
@@ -379,6 +403,7 @@ pub(crate) fn reconcile_files(
     } = setup;
 
     progress("reading inputs");
+    let share = files.share(part);
     let InputFiles {
         registry,
         invoices,
@@ -843,6 +868,7 @@ pub(crate) fn reconcile_files(
         tracking_used,
         tracking_unused: tracking_total - tracking_used,
         options,
+        share,
     };
     // What the tables were made from is freed on every core while they are sorted:
     // dropped at the end of this function, a million lines' identifiers were freed on

@@ -373,6 +373,7 @@ impl Sink {
             "tracking_used": counts.tracking_used,
             "tracking_unused": counts.tracking_unused,
             "options": options,
+            "share": counts.share,
         });
         let side = serde_json::to_string_pretty(&side).map_err(|e| BatchError::io(&self.dir, e))?;
         write("partition.json", side + "\n")?;

@@ -217,6 +217,8 @@ impl SummaryBuilder {
             money_in,
             tracking_used,
             tracking_unused,
+            // Which partition, of which files: `partition.json`'s, not the summary's.
+            share: _,
         } = counts;
         let (tracking_used, tracking_unused) = (*tracking_used, *tracking_unused);
         let flat = |m: BTreeMap<String, BTreeMap<String, Decimal>>| {

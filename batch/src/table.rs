@@ -317,6 +317,27 @@ pub struct ReadCounts {
     pub money_in: Vec<MoneyIn>,
     pub tracking_used: u64,
     pub tracking_unused: u64,
+    /// Which share of which inputs the run was (not added up: set once per run).
+    pub share: RunShare,
+}
+
+/// Which partition of which inputs a run processed, as `partition.json` records it: a
+/// merge takes each partition exactly once, all of the same input files.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RunShare {
+    pub partition_index: u32,
+    pub partition_count: u32,
+    /// Every input file with its size: partitions of one dataset name the same files
+    /// of the same sizes.
+    pub inputs: Vec<InputBytes>,
+}
+
+/// An input file and its size in bytes when the run read it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct InputBytes {
+    pub input: String,
+    pub file: String,
+    pub bytes: u64,
 }
 
 impl ReadCounts {
@@ -376,6 +397,8 @@ pub struct Tables {
     pub tracking_unused: u64,
     /// The options, as the summary states them (the same for every partition).
     pub options: serde_json::Value,
+    /// Which partition of which inputs this is.
+    pub share: RunShare,
 }
 
 impl Tables {
@@ -386,6 +409,7 @@ impl Tables {
             money_in: self.money_in.clone(),
             tracking_used: self.tracking_used,
             tracking_unused: self.tracking_unused,
+            share: self.share.clone(),
         }
     }
 

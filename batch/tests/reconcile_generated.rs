@@ -144,6 +144,32 @@ fn merged_partitions_equal_one_run() {
     }
 }
 
+/// A review merged two copies of partition 0/2 (and partitions of two datasets) into
+/// totals whose identity held over the wrong rows. Each partition must come exactly
+/// once, all of the same input files.
+#[test]
+fn a_merge_takes_each_partition_of_one_dataset_once() {
+    let data = dataset(300, 3);
+    let other = dataset(300, 4);
+    let part = |data: &tempfile::TempDir, k: u32| {
+        let d = tempfile::tempdir().unwrap();
+        let mut o = options(data.path());
+        o.partition = Partition::new(k, 2).unwrap();
+        run(&o, d.path());
+        d
+    };
+    let (p0, p1, q1) = (part(&data, 0), part(&data, 1), part(&other, 1));
+    let out = tempfile::tempdir().unwrap();
+    let e = merge(&[p0.path(), p0.path()], out.path()).unwrap_err();
+    assert_eq!(e.code(), "merge");
+    assert!(e.to_string().contains("partition 0/2 is given twice"), "{e}");
+    let e = merge(&[p1.path(), p1.path()], out.path()).unwrap_err();
+    assert!(e.to_string().contains("given twice"), "{e}");
+    let e = merge(&[p0.path(), q1.path()], out.path()).unwrap_err();
+    assert!(e.to_string().contains("read other input files"), "{e}");
+    merge(&[p1.path(), p0.path()], out.path()).expect("either order");
+}
+
 #[test]
 fn a_merge_refuses_folders_it_did_not_write() {
     let data = dataset(100, 2);
