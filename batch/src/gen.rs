@@ -133,10 +133,20 @@ fn warsaw(date: NaiveDate, h: u32, m: u32) -> DateTime<Utc> {
     Utc.from_utc_datetime(&date.and_hms_opt(h, m, 0).unwrap_or_default()) - Duration::hours(1)
 }
 
+/// Most parcels [`generate`] writes: ten times the benchmark's 10 million, some 40 GB of
+/// files. A larger count is refused before anything is written rather than filling the
+/// disk (`--parcels 18446744073709551615` was taken and wrote until stopped).
+pub const MAX_PARCELS: u64 = 100_000_000;
+
 /// Writes a dataset of `n` parcels into `dir` (created): `registry.csv`,
 /// `invoices.csv`, `tracking.csv`, `refunds.csv` and `truth.csv`
 /// (`input,key,class`: the class every invoice line, parcel, refund and reject must get).
 pub fn generate(n: u64, seed: u64, book: &TariffBook, dir: &Path) -> Result<GenCounts, BatchError> {
+    if n > MAX_PARCELS {
+        return Err(BatchError::Option(format!(
+            "--parcels {n}: at most {MAX_PARCELS} (about 400 bytes of files per parcel)"
+        )));
+    }
     std::fs::create_dir_all(dir).map_err(|e| BatchError::io(dir, e))?;
     let policy = RefundPolicy::default();
     let mut w = Writers {

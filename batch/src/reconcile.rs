@@ -352,14 +352,16 @@ impl Setup {
             ));
         }
         let book = TariffBook::load(&opts.tariffs)?;
+        // The rule's errors say "refund policy: …"; the file they are about goes first.
         let policy = match &opts.refund_policy {
-            None => RefundPolicy::from_toml_str(RefundPolicy::shipped_toml()),
+            None => RefundPolicy::from_toml_str(RefundPolicy::shipped_toml())
+                .map_err(|e| BatchError::Option(format!("data/inpost/refund.toml (shipped): {e}"))),
             Some(p) => {
                 let text = std::fs::read_to_string(p).map_err(|e| BatchError::io(p, e))?;
                 RefundPolicy::from_toml_str(&text)
+                    .map_err(|e| BatchError::Option(format!("{}: {e}", p.display())))
             }
-        }
-        .map_err(|e| BatchError::Option(format!("refund policy: {e}")))?;
+        }?;
         let invoice_profile = match &opts.invoice_format {
             Some(p) => FormatProfile::load(p)?,
             None => FormatProfile::canonical(),

@@ -162,7 +162,10 @@ fn a_merge_takes_each_partition_of_one_dataset_once() {
     let out = tempfile::tempdir().unwrap();
     let e = merge(&[p0.path(), p0.path()], out.path()).unwrap_err();
     assert_eq!(e.code(), "merge");
-    assert!(e.to_string().contains("partition 0/2 is given twice"), "{e}");
+    assert!(
+        e.to_string().contains("partition 0/2 is given twice"),
+        "{e}"
+    );
     let e = merge(&[p1.path(), p1.path()], out.path()).unwrap_err();
     assert!(e.to_string().contains("given twice"), "{e}");
     let e = merge(&[p0.path(), q1.path()], out.path()).unwrap_err();

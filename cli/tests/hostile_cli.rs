@@ -214,3 +214,60 @@ fn json_type_errors_name_the_field() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("date: "), "{}", stderr(&out));
 }
+
+/// Found by review: a bad `--refund-policy` did not name its file (and said "refund
+/// policy" twice); `gen` took any parcel count and wrote until the disk filled.
+#[test]
+fn a_bad_refund_policy_names_its_file_and_gen_is_bounded() {
+    let policy = tmp("policy.toml", "zone = 5\n");
+    let policy = policy.to_str().unwrap();
+    let out = courier(
+        &[
+            "reconcile",
+            "--registry",
+            "data/sample/registry.csv",
+            "--invoices",
+            "data/sample/invoices.csv",
+            "--tracking",
+            "data/sample/tracking.csv",
+            "--refunds",
+            "data/sample/refunds.csv",
+            "--refund-policy",
+            policy,
+            "--out",
+            tmp("unused", "")
+                .parent()
+                .unwrap()
+                .join("out")
+                .to_str()
+                .unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let e = stderr(&out);
+    assert!(
+        e.starts_with(&format!("error: {policy}: refund policy: ")),
+        "{e}"
+    );
+    assert_eq!(e.matches("refund policy").count(), 1, "{e}");
+
+    let dir = tmp("unused", "").parent().unwrap().join("gen");
+    let out = courier(
+        &[
+            "gen",
+            "--parcels",
+            "18446744073709551615",
+            "--out",
+            dir.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("at most 100000000"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!dir.exists(), "nothing is written");
+}
