@@ -232,3 +232,38 @@ fn import_serve_sigterm_and_logs_without_secrets_or_phones() {
         "an unmasked phone in the logs: {logs}"
     );
 }
+
+/// Found by review: an empty file loaded "0 parcels" with exit 0, and a truncated JSON
+/// file came back as a row reject (exit 1). Both are bad input: exit 2, the file named,
+/// the store not created.
+#[test]
+fn import_of_an_empty_or_unreadable_file_is_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = setup(dir.path());
+    for (name, text, says) in [
+        ("empty.csv", "", "holds no parcels"),
+        (
+            "header.csv",
+            "parcel_id,locker_index,phone,cost\n",
+            "holds no parcels",
+        ),
+        (
+            "cut.json",
+            "[{\"parcel_id\": \"P1\", \"cost\": ",
+            "not a JSON array",
+        ),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let out = courier()
+            .args(["import", "parcels", "--format", "json", "--config"])
+            .arg(&cfg)
+            .arg(&path)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {err}");
+        assert!(err.contains(name) && err.contains(says), "{name}: {err}");
+    }
+    assert!(!dir.path().join("courier.sqlite3").exists());
+}

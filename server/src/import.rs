@@ -115,10 +115,14 @@ impl Row {
             cost,
             cell_size,
         };
+        // A field refused above is absent from the details: the rule would call it
+        // missing as well, a second reject for the same value.
+        let refused: Vec<String> = rejects.iter().map(|r| r.field.clone()).collect();
         rejects.extend(
             details
                 .validate()
                 .into_iter()
+                .filter(|e| !refused.contains(&e.field))
                 .map(|e| reject(line, &e.field, e.code, e.message)),
         );
         if !rejects.is_empty() {
@@ -283,6 +287,22 @@ mod tests {
             !parsed.rejects[1].message.contains("1234"),
             "the phone is masked"
         );
+    }
+
+    /// A cost that is there but not a number is one reject, not also "cost required".
+    #[test]
+    fn a_bad_cost_is_rejected_once() {
+        for cost in ["NaN", "99999999999999999999999999999"] {
+            let text =
+                format!("parcel_id,locker_index,phone,cost\nP1,050000,+77011234567,{cost}\n");
+            let parsed = parse(&text, at());
+            let codes: Vec<(&str, &str)> = parsed
+                .rejects
+                .iter()
+                .map(|r| (r.field.as_str(), r.code.as_str()))
+                .collect();
+            assert_eq!(codes, [("cost", "cost_format")], "{cost}");
+        }
     }
 
     /// The parser's own message quotes the value it refused: a phone written as a

@@ -64,6 +64,14 @@ pub fn run_import(command: ImportCommand, format: Format) -> Result<ExitCode, Cl
     let (location, sync) = courier_server::config::store_location(&args.config, &env_with(None))?;
     let now = Utc::now();
     let parsed = import::parse(&text, now);
+    // A file that cannot be read as parcels at all, or holds none, is bad input (exit
+    // 2), not a load with rejects; the store is not opened.
+    if let Some(r) = parsed.rejects.iter().find(|r| r.field == "(file)") {
+        return Err(CliError(format!("{file}: {}", r.message)));
+    }
+    if parsed.parcels.is_empty() && parsed.rejects.is_empty() {
+        return Err(CliError(format!("{file}: holds no parcels")));
+    }
     let store = store::open(location.expose(), sync)?;
     let new = store.import_parcels(&parsed.parcels, now)?;
     match format {
