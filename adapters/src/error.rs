@@ -112,6 +112,10 @@ pub enum Error {
     /// Bad configuration (a missing environment variable, a bad URL, bad TOML).
     #[error("configuration: {0}")]
     Config(String),
+    /// An operator's request text that is not the operation's JSON (bad syntax, a
+    /// missing or mistyped field): bad input, found before anything is sent.
+    #[error("{operation}: the request is not valid: {detail}")]
+    BadRequest { operation: String, detail: String },
     /// A local file (the Aplix watermark) could not be read or written.
     #[error("{path}: {detail}")]
     Io { path: String, detail: String },
@@ -133,6 +137,7 @@ impl Error {
             Error::PollExhausted { .. } => "poll_exhausted",
             Error::Throttled { .. } => "throttled",
             Error::Config(_) => "config",
+            Error::BadRequest { .. } => "bad_request",
             Error::Io { .. } => "io",
         }
     }

@@ -14,7 +14,10 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::aplix::{AplixClient, AplixClientConfig, CalculateShippingCostRequest, Dimensions};
+use crate::aplix::{
+    AplixClient, AplixClientConfig, CalculateShippingCostRequest, CheckDimensionsRequest,
+    Dimensions,
+};
 use crate::config::{load_toml, secret_from};
 use crate::error::{Error, FieldIssue};
 use crate::fastriver::{
@@ -102,17 +105,24 @@ pub struct OperatorCall<'a> {
     pub rules_data: Option<&'a str>,
 }
 
-/// The operator's request text as `T`. The parser's message quotes the value it
-/// refused, which may be a phone or an e-mail: it is masked ([`mask::line`]).
+/// The operator's request text as `T`: bad input (not a carrier's refusal) when it is
+/// not. The parser's message quotes the value it refused, which may be a phone or an
+/// e-mail: it is masked ([`mask::line`]).
 fn request<T: DeserializeOwned>(op: &str, text: Option<&str>) -> Result<T, Error> {
-    serde_json::from_str(text.unwrap_or("{}")).map_err(|e| Error::LocalRefusal {
+    serde_json::from_str(text.unwrap_or("{}")).map_err(|e| Error::BadRequest {
         operation: op.into(),
-        issues: vec![FieldIssue::new(
-            "(request)",
-            "invalid_json",
-            mask::line(&e.to_string()),
-        )],
+        detail: mask::line(&e.to_string()),
     })
+}
+
+/// CheckDimensions' goods: the seed's request object (`{"DimensionsList": […]}`, as
+/// `courier pack --aplix` reads it) or the bare list.
+fn dimensions(op: &str, text: Option<&str>) -> Result<Vec<Dimensions>, Error> {
+    if text.is_some_and(|t| t.trim_start().starts_with('{')) {
+        Ok(request::<CheckDimensionsRequest>(op, text)?.dimensions_list)
+    } else {
+        request(op, text)
+    }
 }
 
 fn to_json<T: serde::Serialize>(v: &T) -> Result<Value, Error> {
@@ -142,10 +152,7 @@ pub async fn run(call: &OperatorCall<'_>) -> Result<Value, Error> {
             .map_err(|e| Error::Config(e.to_string()))?;
             let c = AplixClient::new(cfg, password, rules)?;
             match op {
-                "check_dimensions" => to_json(
-                    &c.check_dimensions(&request::<Vec<Dimensions>>(op, req)?)
-                        .await?,
-                ),
+                "check_dimensions" => to_json(&c.check_dimensions(&dimensions(op, req)?).await?),
                 "calculate_shipping_cost" => to_json(
                     &c.calculate_shipping_cost(&request::<CalculateShippingCostRequest>(op, req)?)
                         .await?,
@@ -429,10 +436,8 @@ mod tests {
             phone: String,
         }
         let err = request::<Call>("x", Some(r#"{"phone": 77011234567}"#)).unwrap_err();
-        let Error::LocalRefusal { issues, .. } = err else {
-            panic!("{err:?}")
-        };
-        let text = format!("{issues:?}");
+        assert_eq!(err.code(), "bad_request");
+        let text = format!("{err} {err:?}");
         assert!(
             text.contains("invalid type") && !text.contains("1234567"),
             "{text}"

@@ -5,7 +5,9 @@
 //! the imports here makes that a change to this file only.
 
 /// Public: callers of the Aplix client build these (re-exported by `crate::aplix`).
-pub use courier_rules::aplix::shapes::{CalculateShippingCostRequest, Dimensions};
+pub use courier_rules::aplix::shapes::{
+    CalculateShippingCostRequest, CheckDimensionsRequest, Dimensions,
+};
 pub(crate) use courier_rules::aplix::{
     parse_datetime as aplix_datetime, validate_order, validate_registry, AplixConfig as AplixRules,
     KnownOrders, PushOrder, PushReestr, TrackBook, TrackIncrement, TrackNumber,

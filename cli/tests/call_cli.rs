@@ -157,3 +157,57 @@ async fn inpost_apiv2_price_list_renders_as_a_table() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Found by review: a malformed request was a carrier "refusal" (exit 1), and the
+/// seed's own CheckDimensions request (`{"DimensionsList": …}`, as `pack --aplix`
+/// reads it) was refused. A bad request is bad input (exit 2, `bad_request`, nothing
+/// sent); the seed's shape is sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn aplix_check_dimensions_takes_the_seed_request_and_refuses_bad_json_as_bad_input() {
+    let server = MockServer::start().await;
+    let answer = r#"<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><m:CheckDimenshionsResponse xmlns:m="http://www.aplix.ru/delivery"><m:return>true</m:return><m:Length>0.14</m:Length><m:Width>0.1</m:Width><m:Height>0.08</m:Height><m:Weight>0.775</m:Weight><m:Comment></m:Comment></m:CheckDimenshionsResponse></soap:Body></soap:Envelope>"#;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(answer))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let dir = std::env::temp_dir().join(format!("courier-call-aplix-{}", std::process::id()));
+    let shipped = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../data/adapters/aplix.toml"
+    ))
+    .unwrap()
+    .replace("http://z.aplix.loc", &server.uri());
+    let cfg = config(&dir, "aplix.toml", &shipped);
+    let run = |request: &'static str| {
+        let cfg = cfg.clone();
+        tokio::task::spawn_blocking(move || {
+            courier_env(
+                &[
+                    "call",
+                    "aplix",
+                    "check_dimensions",
+                    "--config",
+                    &cfg,
+                    request,
+                    "--format",
+                    "json",
+                ],
+                None,
+                &[("APLIX_PASSWORD", "aplix-test-pw")],
+            )
+        })
+    };
+    let bad = run(r#"[{"Length":1"#).await.unwrap();
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert_eq!(bad.status.code(), Some(2), "{err}");
+    assert!(err.contains("bad_request"), "{err}");
+    let seed = run("data/samples/aplix/check_dimensions_seed.json")
+        .await
+        .unwrap();
+    let err = String::from_utf8_lossy(&seed.stderr);
+    assert!(seed.status.success(), "{err}");
+    let v: serde_json::Value = serde_json::from_slice(&seed.stdout).unwrap();
+    assert_eq!(v["fits"], true, "{v}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

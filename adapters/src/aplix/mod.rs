@@ -7,7 +7,7 @@ pub mod watermark;
 
 /// The request shapes are the rules crate's (seed 002's names and units), sent as they
 /// are: one type per shape whether the engine answers it or Aplix does.
-pub use crate::rules_api::{CalculateShippingCostRequest, Dimensions};
+pub use crate::rules_api::{CalculateShippingCostRequest, CheckDimensionsRequest, Dimensions};
 pub use client::{
     AplixClient, AplixClientConfig, CostLine, DeliveryOption, DimensionsCheck, Operations,
     ShippingCost,
