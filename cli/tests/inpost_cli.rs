@@ -186,6 +186,31 @@ fn check_bad_input_names_the_field() {
     );
 }
 
+/// Found by review: errors of `inpost check` named no field path; `inpost window
+/// --at` took years past 9999 and wrote `+10000-…` back.
+#[test]
+fn check_errors_name_the_path_and_window_years_are_bounded() {
+    let e = error(
+        &["inpost", "check", "-"],
+        Some(&SHIPMENT.replace("\"pop\"", "\"drone\"")),
+    );
+    assert!(
+        e.contains("target_point.type: unknown variant `drone`"),
+        "{e}"
+    );
+    let e = error(
+        &["inpost", "check", "-"],
+        Some(&SHIPMENT.replace("2026-11-24T10:00:00Z", "2026-02-30T10:00:00Z")),
+    );
+    assert!(e.contains("ordered_at: "), "{e}");
+    for at in ["-0001-01-01T00:00:00Z", "+10000-01-01T00:00:00Z"] {
+        let e = error(&["inpost", "window", &format!("--at={at}")], None);
+        assert!(e.contains("--at"), "{at}: {e}");
+    }
+    let e = error(&["inpost", "window", "--at", "9999-12-31T23:59:59Z"], None);
+    assert!(e.contains("past the year 9999"), "{e}");
+}
+
 #[test]
 fn refund_json_shape_and_asymmetry() {
     let history = |client: &str, dispatched: bool, placed: Value| {

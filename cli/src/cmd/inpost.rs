@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Datelike, SecondsFormat, Utc};
 use courier_engine::rules::inpost::eligibility::{
     apiv2_error_xml, shipx_error_body, weekend_points,
 };
@@ -74,7 +74,7 @@ pub enum Command {
     /// Whether the add-on can be ordered at an instant, and the current or next opening.
     Window {
         /// The instant (RFC 3339, e.g. 2026-11-26T19:00:00Z); default: now.
-        #[arg(long)]
+        #[arg(long, value_parser = instant)]
         at: Option<DateTime<Utc>>,
         #[command(flatten)]
         window: WindowArgs,
@@ -91,7 +91,7 @@ pub enum Command {
         points: Option<PathBuf>,
         /// When a ShipX body is ordered (RFC 3339; default: now). The project's input
         /// carries its own `ordered_at`.
-        #[arg(long)]
+        #[arg(long, value_parser = instant)]
         at: Option<DateTime<Utc>>,
         #[command(flatten)]
         window: WindowArgs,
@@ -166,6 +166,18 @@ pub fn run(c: Command, format: Format) -> Result<ExitCode, CliError> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// An `--at` instant: RFC 3339, years 0001–9999 as every date of the workspace
+/// (`docs/input.md`); a five-digit or negative year is refused, not written back.
+fn instant(text: &str) -> Result<DateTime<Utc>, String> {
+    let at = DateTime::parse_from_rfc3339(text.trim())
+        .map_err(|e| format!("{text:?} is not an RFC 3339 instant ({e})"))?
+        .with_timezone(&Utc);
+    if !(1..=9999).contains(&at.year()) {
+        return Err(format!("{text:?}: years 0001 to 9999 only"));
+    }
+    Ok(at)
+}
+
 fn utc(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
@@ -189,6 +201,12 @@ fn run_window(at: DateTime<Utc>, args: &WindowArgs, format: Format) -> Result<()
     let window = args.load()?;
     let inside = window.is_open(at);
     let opening = window.schedule(at);
+    if opening.is_some_and(|o| o.closes_at.year() > 9999) {
+        return Err(CliError(format!(
+            "the window's next opening after {} ends past the year 9999",
+            utc(at)
+        )));
+    }
     let out = WindowOut {
         inside,
         opens_at: opening.map(|o| utc(o.opens_at)),
@@ -254,12 +272,12 @@ fn read_shipment(
     // our `target_point` object is read as ShipX too (its point is then missing).
     let shipx = ShipxShipment::is_shipx_shape(&value)
         || (points.is_some() && !value.get("target_point").is_some_and(Value::is_object));
+    // Parsed again from the text, not from the value: an error then names the field's
+    // path and the line (`target_point.type: unknown variant …`).
     if !shipx {
-        return serde_json::from_value(value)
-            .map_err(|e| CliError(format!("{}: {e}", shown(path))));
+        return crate::output::parse_json(&text, path);
     }
-    let body: ShipxShipment =
-        serde_json::from_value(value).map_err(|e| CliError(format!("{}: {e}", shown(path))))?;
+    let body: ShipxShipment = crate::output::parse_json(&text, path)?;
     let points_path = points.ok_or_else(|| {
         CliError(format!(
             "{}: a ShipX shipment names its target point only: give --points FILE (ShipX points list)",
