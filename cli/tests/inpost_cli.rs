@@ -209,6 +209,12 @@ fn check_errors_name_the_path_and_window_years_are_bounded() {
     }
     let e = error(&["inpost", "window", "--at", "9999-12-31T23:59:59Z"], None);
     assert!(e.contains("past the year 9999"), "{e}");
+    // The shipped ShipX points page, as `inpost check --points` reads it.
+    let v = json_ok(
+        &["inpost", "points", "data/samples/inpost/points.json"],
+        None,
+    );
+    assert_eq!(v["count"], 1, "{v}");
 }
 
 #[test]

@@ -453,8 +453,22 @@ fn run_search(path: &Path, flag: Option<&str>, format: Format) -> Result<(), Cli
     }
 }
 
+/// The points: the project's list (`[{name, type, location_247}]`, in its order) or, as
+/// `inpost check --points` takes it, ShipX's `GET /v1/points` answer (by name).
 fn run_points(path: &Path, format: Format) -> Result<(), CliError> {
-    let points: Vec<TargetPoint> = parse_json(path)?;
+    let text = read_input(path)?;
+    let points: Vec<TargetPoint> = match crate::output::parse_json(&text, path) {
+        Ok(points) => points,
+        Err(ours) => match Points::from_json(&text) {
+            Ok(shipx) => shipx.iter().cloned().collect(),
+            Err(e) => {
+                return Err(CliError(format!(
+                    "{ours}; read as a ShipX points list: {}: {e}",
+                    shown(path)
+                )))
+            }
+        },
+    };
     let kept: Vec<&TargetPoint> = weekend_points(&points).collect();
     match format {
         Format::Json => print_json(&json!({"count": kept.len(), "points": kept})),

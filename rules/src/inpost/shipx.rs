@@ -180,6 +180,11 @@ impl Points {
         self.by_name.get(name)
     }
 
+    /// Every point listed, by name.
+    pub fn iter(&self) -> impl Iterator<Item = &TargetPoint> {
+        self.by_name.values()
+    }
+
     /// Number of points listed.
     pub fn len(&self) -> usize {
         self.by_name.len()
