@@ -248,10 +248,16 @@ impl SummaryBuilder {
                     m.input, m.currency, m.amount, classified, rejected
                 ));
             }
+            let (mut read, mut classified, mut rejected) = (m.amount, classified, rejected);
+            let dp = [read, classified, rejected]
+                .map(|d| d.scale())
+                .into_iter()
+                .max();
+            at_scale(dp.unwrap_or(0), [&mut read, &mut classified, &mut rejected]);
             identity.push(IdentityLine {
                 input: m.input.clone(),
                 currency: m.currency.clone(),
-                read: m.amount,
+                read,
                 classified,
                 rejected,
                 holds,
@@ -287,10 +293,27 @@ impl SummaryBuilder {
         if !failures.is_empty() {
             return Err(BatchError::Identity(failures.join("; ")));
         }
+        let (mut lines, mut parcels, mut refunds) = (self.lines, self.parcels, self.refunds);
+        let dp = carrier_digits(&lines, &parcels, &refunds);
+        let digits = |carrier: &str| dp.get(carrier).copied().unwrap_or(0);
+        for (carrier, by_class) in lines.iter_mut().chain(parcels.iter_mut()) {
+            for t in by_class.values_mut() {
+                let d = digits(carrier);
+                at_scale(
+                    d,
+                    [&mut t.billed_total, &mut t.expected_total, &mut t.disputed],
+                );
+            }
+        }
+        for (carrier, by_class) in refunds.iter_mut() {
+            for t in by_class.values_mut() {
+                at_scale(digits(carrier), [&mut t.due, &mut t.received]);
+            }
+        }
         Ok(Summary {
-            lines: self.lines,
-            parcels: self.parcels,
-            refunds: self.refunds,
+            lines,
+            parcels,
+            refunds,
             rejects: self.rejects,
             tracking_events_used: tracking_used,
             tracking_events_unused: tracking_unused,
@@ -300,6 +323,42 @@ impl SummaryBuilder {
             inputs: files.to_vec(),
             money_read: money_in.to_vec(),
         })
+    }
+}
+
+/// Each carrier's minor-unit digits as its amounts show them: the most that any of its
+/// line, parcel or refund amounts has.
+fn carrier_digits(
+    lines: &BTreeMap<String, BTreeMap<String, ClassTotal>>,
+    parcels: &BTreeMap<String, BTreeMap<String, ClassTotal>>,
+    refunds: &BTreeMap<String, BTreeMap<String, RefundTotal>>,
+) -> BTreeMap<String, u32> {
+    let mut dp: BTreeMap<String, u32> = BTreeMap::new();
+    let mut see = |carrier: &str, scales: &[u32]| {
+        let d = dp.entry(carrier.to_string()).or_default();
+        *d = scales.iter().copied().fold(*d, u32::max);
+    };
+    for (carrier, by_class) in lines.iter().chain(parcels) {
+        for t in by_class.values() {
+            let amounts = [t.billed_total, t.expected_total, t.disputed];
+            see(carrier, &amounts.map(|d| d.scale()));
+        }
+    }
+    for (carrier, by_class) in refunds {
+        for t in by_class.values() {
+            see(carrier, &[t.due.scale(), t.received.scale()]);
+        }
+    }
+    dp
+}
+
+/// Writes every amount with `dp` decimals: a total that nothing was added to (the
+/// expected total of `not_shipped` lines) is `0.00` beside `27930.52`, not `0`.
+fn at_scale<const N: usize>(dp: u32, amounts: [&mut Decimal; N]) {
+    for d in amounts {
+        if d.scale() < dp {
+            d.rescale(dp);
+        }
     }
 }
 

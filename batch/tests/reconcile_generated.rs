@@ -244,3 +244,38 @@ fn the_row_identity_catches_a_refund_row_lost_or_counted_twice() {
         assert!(e.to_string().contains("refunds"), "{e}");
     }
 }
+
+/// Every amount of the summary is written with its currency's minor digits: a total
+/// nothing was added to (the expected total of `not_shipped` lines, nothing rejected)
+/// read `0` beside `27930.52` (found by review).
+#[test]
+fn summary_amounts_have_their_currencys_digits() {
+    let data = dataset(600, 9);
+    let out = tempfile::tempdir().unwrap();
+    run(&options(data.path()), out.path());
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("summary.json")).unwrap())
+            .unwrap();
+    let mut amounts = Vec::new();
+    for table in ["lines", "parcels", "refunds"] {
+        for (_, by_class) in s[table].as_object().unwrap() {
+            for (_, t) in by_class.as_object().unwrap() {
+                for (k, v) in t.as_object().unwrap() {
+                    if k != "count" {
+                        amounts.push(format!("{table}.{k} {}", v.as_str().unwrap()));
+                    }
+                }
+            }
+        }
+    }
+    for line in s["identity"].as_array().unwrap() {
+        for k in ["read", "classified", "rejected"] {
+            amounts.push(format!("identity.{k} {}", line[k].as_str().unwrap()));
+        }
+    }
+    assert!(amounts.len() > 20, "{amounts:?}");
+    for a in &amounts {
+        let digits = a.rsplit_once('.').map_or(0, |(_, d)| d.len());
+        assert_eq!(digits, 2, "{a}");
+    }
+}
