@@ -352,8 +352,11 @@ fn carrier_digits(
     dp
 }
 
-/// Writes every amount with `dp` decimals: a total that nothing was added to (the
-/// expected total of `not_shipped` lines) is `0.00` beside `27930.52`, not `0`.
+/// Writes every amount with at least `dp` decimals: a total that nothing was added to
+/// (the expected total of `not_shipped` lines) is `0.00` beside `27930.52`, not `0`.
+/// `dp` is the most digits among the amounts beside it — the currency's minor digits,
+/// unless a rejected amount with more (`12.999`, refused for that) is summed in: the
+/// identity then shows the exact sum with three.
 fn at_scale<const N: usize>(dp: u32, amounts: [&mut Decimal; N]) {
     for d in amounts {
         if d.scale() < dp {

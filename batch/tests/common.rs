@@ -59,7 +59,7 @@ pub fn col(h: &[String], name: &str) -> usize {
         .unwrap_or_else(|| panic!("no column {name}"))
 }
 
-pub const OUTPUTS: [&str; 7] = [
+pub const OUTPUTS: [&str; 8] = [
     "lines.csv",
     "lines.parquet",
     "parcels.csv",
@@ -67,6 +67,7 @@ pub const OUTPUTS: [&str; 7] = [
     "rejects.csv",
     "summary.json",
     "report.html",
+    "partition.json",
 ];
 
 pub fn assert_same_outputs(a: &Path, b: &Path) {

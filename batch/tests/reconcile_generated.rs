@@ -171,6 +171,15 @@ fn a_merge_takes_each_partition_of_one_dataset_once() {
     let e = merge(&[p0.path(), q1.path()], out.path()).unwrap_err();
     assert!(e.to_string().contains("read other input files"), "{e}");
     merge(&[p1.path(), p0.path()], out.path()).expect("either order");
+    // The same path, another size: the registry changed between the two runs (a
+    // blank line: the rows are the same, the file is not).
+    let registry = data.path().join("registry.csv");
+    let mut text = std::fs::read_to_string(&registry).unwrap();
+    text.push('\n');
+    std::fs::write(&registry, text).unwrap();
+    let grown = part(&data, 1);
+    let e = merge(&[p0.path(), grown.path()], out.path()).unwrap_err();
+    assert!(e.to_string().contains("registry.csv"), "{e}");
 }
 
 #[test]

@@ -30,47 +30,59 @@ const SECRET_WORDS: [&str; 5] = ["password", "secret", "token", "key", "dsn"];
 ///
 /// let text = "hmac_key = 12345678\n";
 /// let e = toml::from_str::<F>(text).unwrap_err();
-/// assert_eq!(describe(text, &e, &[]), "line 1: the value of `hmac_key` is not valid (not shown: it may be a secret)");
+/// let told = describe(text, &e, &[]);
+/// assert!(told.starts_with("line 1, column 12: the value of `hmac_key` is not valid"), "{told}");
 /// ```
 pub fn describe(text: &str, error: &toml::de::Error, secret_settings: &[&str]) -> String {
     let message = error.message().trim_end();
-    let Some(span) = error.span() else {
+    // A span of 0..0 is the whole document (a top-level setting missing): no line of
+    // the file is at fault, and the first line's setting is not the one to blame.
+    let Some(span) = error.span().filter(|s| s.end > 0) else {
         return message.to_string();
     };
-    let line = line_of(text, span.start);
+    let start = span.start.min(text.len());
+    let line = line_of(text, start);
     let line_start = text
-        .get(..span.start.min(text.len()))
+        .get(..start)
         .and_then(|t| t.rfind('\n'))
         .map_or(0, |i| i + 1);
     let this_line = text
         .get(line_start..)
         .and_then(|t| t.lines().next())
         .unwrap_or("");
-    if let Some(setting) = setting_name(this_line) {
-        let lower = setting.to_ascii_lowercase();
-        let secret = SECRET_WORDS.iter().any(|w| lower.contains(w))
-            || secret_settings
-                .iter()
-                .any(|s| s.eq_ignore_ascii_case(setting));
-        // An unknown setting's message names the setting, never its value.
-        if secret && !message.starts_with("unknown field") {
+    let column = text.get(line_start..start).map_or(0, |t| t.chars().count()) + 1;
+    // Only serde's value errors quote the value; a syntax error, an unknown, missing or
+    // repeated setting says what is wrong without it, and is kept whole.
+    if QUOTES_A_VALUE.iter().any(|p| message.starts_with(p)) {
+        if let Some(setting) = secret_on(this_line, secret_settings) {
             return format!(
-                "line {line}: the value of `{setting}` is not valid (not shown: it may be a secret)"
+                "line {line}, column {column}: the value of `{setting}` is not valid (not shown: it may be a secret)"
             );
         }
     }
-    let column = text
-        .get(line_start..span.start.min(text.len()))
-        .map_or(0, |t| t.chars().count())
-        + 1;
     format!("line {line}, column {column}: {message}")
 }
 
-/// The setting a `name = value` line sets (a bare or quoted key), if it is one.
-fn setting_name(line: &str) -> Option<&str> {
-    let (key, _) = line.split_once('=')?;
-    let key = key.trim().trim_matches(|c| c == '"' || c == '\'');
-    (!key.is_empty()).then_some(key)
+/// The beginnings of serde's messages that quote the value they refused.
+const QUOTES_A_VALUE: [&str; 4] = [
+    "invalid type",
+    "invalid value",
+    "invalid length",
+    "unknown variant",
+];
+
+/// The first setting set on `line` whose name marks it secret: every `key =` of the
+/// line counts, an inline table's included (`tastamat = { hmac_key = 1 }`).
+fn secret_on<'a>(line: &'a str, secret_settings: &[&str]) -> Option<&'a str> {
+    line.split(['{', ','])
+        .filter_map(|piece| piece.split_once('=').map(|(key, _)| key))
+        .map(|key| key.trim().trim_matches(|c| c == '"' || c == '\''))
+        .find(|key| {
+            let lower = key.to_ascii_lowercase();
+            !key.is_empty()
+                && (SECRET_WORDS.iter().any(|w| lower.contains(w))
+                    || secret_settings.iter().any(|s| s.eq_ignore_ascii_case(key)))
+        })
 }
 
 #[cfg(test)]
@@ -109,6 +121,37 @@ mod tests {
         let number = "listen = \"x\"\nstore = \"s\"\nhmac_key = 12345678\n";
         let t = told(number, &[]);
         assert!(t.contains("`hmac_key`") && !t.contains("12345678"), "{t}");
+    }
+
+    /// Found by review: a secret inside an inline table was judged by the table's name;
+    /// a missing top-level setting was blamed on line 1's secret setting.
+    #[test]
+    fn inline_tables_and_missing_settings() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Tastamat {
+            rules: String,
+            hmac_key: String,
+        }
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct File {
+            store: String,
+            listen: String,
+            tastamat: Tastamat,
+        }
+        let inline =
+            "store = \"s\"\nlisten = \"x\"\ntastamat = { rules = \"r\", hmac_key = 12345678 }\n";
+        let t = describe(inline, &toml::from_str::<File>(inline).unwrap_err(), &[]);
+        assert!(t.contains("`hmac_key`") && !t.contains("12345678"), "{t}");
+        let missing = "store = \"postgres://u:PGPASS@h/db\"\ntastamat = { rules = \"r\", hmac_key = \"k\" }\n";
+        let t = describe(
+            missing,
+            &toml::from_str::<File>(missing).unwrap_err(),
+            &["store"],
+        );
+        assert!(t.contains("missing field `listen`"), "{t}");
+        assert!(!t.contains("PGPASS") && !t.contains("`store`"), "{t}");
     }
 
     /// A setting that is not secret keeps the parser's whole message, with its line

@@ -157,6 +157,32 @@ fn phone_at(chars: &[char], i: usize) -> Option<usize> {
     (digits >= 10 && !followed_by_word).then_some(end)
 }
 
+/// A parser's error `message` with the value it refused left out: serde writes it
+/// after `invalid type: ` or `invalid value: ` (``integer `501234567` ``, `string
+/// "Anna Nowak"`), and a nine-digit phone or a name is not something [`line`] can
+/// recognise. The kind of value and what was expected stay.
+///
+/// ```
+/// use courier_rules::mask;
+/// assert_eq!(
+///     mask::without_refused_value("invalid type: integer `501234567`, expected a string at line 1 column 21"),
+///     "invalid type: integer (not shown), expected a string at line 1 column 21"
+/// );
+/// ```
+pub fn without_refused_value(message: &str) -> String {
+    let mut out = message.to_string();
+    for prefix in ["invalid type: ", "invalid value: "] {
+        let Some(at) = out.find(prefix) else { continue };
+        let value_at = at + prefix.len();
+        let Some(end) = out[value_at..].find(", expected").map(|e| value_at + e) else {
+            continue;
+        };
+        let kind = out[value_at..end].split(' ').next().unwrap_or("");
+        out.replace_range(value_at..end, &format!("{kind} (not shown)"));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::line as mask_line;
@@ -173,6 +199,24 @@ mod tests {
             let masked = mask_line(&format!("phone={phone} ok"));
             assert!(!masked.contains("1234"), "{masked}");
             assert!(masked.ends_with("67 ok"), "{masked}");
+        }
+    }
+
+    #[test]
+    fn refused_values_are_left_out_of_parser_messages() {
+        for (message, want) in [
+            (
+                "invalid type: string \"Anna Nowak\", expected u32 at line 2 column 9",
+                "invalid type: string (not shown), expected u32 at line 2 column 9",
+            ),
+            (
+                "phone: invalid value: integer `501234567`, expected a string",
+                "phone: invalid value: integer (not shown), expected a string",
+            ),
+            ("missing field `phone`", "missing field `phone`"),
+            ("invalid type: map", "invalid type: map"),
+        ] {
+            assert_eq!(super::without_refused_value(message), want);
         }
     }
 }

@@ -70,7 +70,9 @@ fn reject(line: u64, field: &str, code: &str, message: impl Into<String>) -> Rej
         line,
         field: field.into(),
         code: code.into(),
-        message: crate::logging::mask_line(&message.into()),
+        message: crate::logging::mask_line(&courier_rules::mask::without_refused_value(
+            &message.into(),
+        )),
     }
 }
 

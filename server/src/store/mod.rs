@@ -329,16 +329,22 @@ impl Location {
             what: "the configured store".into(),
             message: message.into(),
         };
-        if location.contains("://") {
+        let lower = location.to_ascii_lowercase();
+        // `postgres:/u:PW@h/db` is a URL mistyped, not a file to create.
+        if location.contains("://")
+            || lower.starts_with("postgres:")
+            || lower.starts_with("postgresql:")
+        {
             return Err(refuse(
                 "a URL whose scheme is not postgres:// or postgresql:// (the location is not \
                  shown: it may hold a password); a SQLite store is a file path",
             ));
         }
-        let lower = location.to_ascii_lowercase();
+        // libpq takes spaces around `=`: compared without them.
+        let compact: String = lower.chars().filter(|c| !c.is_whitespace()).collect();
         if ["host=", "password=", "dbname=", "user="]
             .iter()
-            .any(|k| lower.contains(k))
+            .any(|k| compact.contains(k))
         {
             return Err(refuse(
                 "a key=value connection string (not shown: it may hold a password); write \
@@ -405,6 +411,8 @@ mod tests {
             "postgresql+tls://u:PGPASS@db/x",
             "POSTGRES://u:PGPASS@db/x",
             "host=db user=u password=PGPASS dbname=x",
+            "host = db user = u password = PGPASS",
+            "postgres:/u:PGPASS@db/x",
         ] {
             let err = Location::of(location).unwrap_err();
             assert_eq!(err.code(), "store_open", "{location}");
