@@ -106,8 +106,9 @@ pub struct OperatorCall<'a> {
 }
 
 /// The operator's request text as `T`: bad input (not a carrier's refusal) when it is
-/// not. The parser's message quotes the value it refused, which may be a phone or an
-/// e-mail: it is masked ([`mask::line`]).
+/// not. The parser's message quotes the value it refused, which may be a phone, an
+/// e-mail or a name: the value is left out ([`mask::without_refused_value`]) and what
+/// remains masked ([`mask::line`]).
 fn request<T: DeserializeOwned>(op: &str, text: Option<&str>) -> Result<T, Error> {
     serde_json::from_str(text.unwrap_or("{}")).map_err(|e| Error::BadRequest {
         operation: op.into(),

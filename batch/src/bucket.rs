@@ -113,7 +113,7 @@ fn run_buckets(
     progress(&format!("splitting the inputs into {buckets} buckets"));
     let split = scatter(setup, &files, opts.partition, buckets, work)?;
     let mut counts = ReadCounts {
-        share: files.share(opts.partition),
+        share: files.share(opts.partition)?,
         ..ReadCounts::default()
     };
     let mut options = serde_json::Value::Null;

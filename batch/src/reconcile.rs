@@ -132,6 +132,8 @@ pub(crate) fn read_input<T: Send>(
             let mut rows = Vec::new();
             let _ = rows.try_reserve(share.saturating_add(share / 32));
             let mut rejects = Vec::new();
+            // `rejected` is set once every reject is known (repeats are found later):
+            // [`FileCount::count_rejected`], by each caller.
             let mut count = FileCount {
                 input: input.name().into(),
                 file: name.clone(),
@@ -150,7 +152,6 @@ pub(crate) fn read_input<T: Send>(
                     }
                     Parsed::Reject(r) => {
                         count.rows += 1;
-                        count.rejected += 1;
                         rejects.push(r);
                     }
                     Parsed::Skip => {}
@@ -301,8 +302,9 @@ pub struct InputFiles {
 }
 
 impl InputFiles {
-    /// Which partition of these files a run of `part` processes, with each file's size.
-    pub(crate) fn share(&self, part: Partition) -> RunShare {
+    /// Which partition of these files a run of `part` processes, with each file's size
+    /// (a file whose size cannot be read is an error naming it, not a size of 0).
+    pub(crate) fn share(&self, part: Partition) -> Result<RunShare, BatchError> {
         let inputs = [
             (InputKind::Registry, &self.registry),
             (InputKind::Invoices, &self.invoices),
@@ -311,18 +313,21 @@ impl InputFiles {
         ]
         .into_iter()
         .flat_map(|(kind, files)| {
-            files.iter().map(move |f| InputBytes {
-                input: kind.name().into(),
-                file: f.name(),
-                bytes: std::fs::metadata(&f.path).map_or(0, |m| m.len()),
+            files.iter().map(move |f| {
+                let meta = std::fs::metadata(&f.path).map_err(|e| BatchError::io(&f.path, e))?;
+                Ok(InputBytes {
+                    input: kind.name().into(),
+                    file: f.name(),
+                    bytes: meta.len(),
+                })
             })
         })
-        .collect();
-        RunShare {
+        .collect::<Result<_, BatchError>>()?;
+        Ok(RunShare {
             partition_index: part.index(),
             partition_count: part.count(),
             inputs,
-        }
+        })
     }
 
     /// The files of the options' four inputs (each a file or a folder).
@@ -405,7 +410,7 @@ pub(crate) fn reconcile_files(
     } = setup;
 
     progress("reading inputs");
-    let share = files.share(part);
+    let share = files.share(part)?;
     let InputFiles {
         registry,
         invoices,

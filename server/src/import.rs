@@ -30,6 +30,20 @@ pub struct Parsed {
     pub rejects: Vec<Reject>,
 }
 
+/// The `field` of a reject that is about the whole file (not JSON, a CSV header that
+/// cannot be read): no row of it was read.
+const WHOLE_FILE: [&str; 2] = ["(file)", "(header)"];
+
+impl Parsed {
+    /// Why no row of the file could be read at all, if that is so: bad input as a
+    /// whole, not a load with rejects.
+    pub fn unreadable(&self) -> Option<&Reject> {
+        self.rejects
+            .iter()
+            .find(|r| WHOLE_FILE.contains(&r.field.as_str()))
+    }
+}
+
 /// A cost as written: text keeps its exact digits (CSV always, JSON strings); a JSON
 /// number is read as written by serde_json (give money as a string to keep `1500.00`).
 #[derive(Debug, Deserialize)]
@@ -168,7 +182,7 @@ pub fn parse_csv(text: &str, at: DateTime<Utc>) -> Parsed {
         Ok(h) => h.clone(),
         Err(e) => {
             out.rejects
-                .push(reject(1, "(header)", "csv", e.to_string()));
+                .push(reject(1, WHOLE_FILE[1], "csv", e.to_string()));
             return out;
         }
     };
@@ -209,7 +223,7 @@ pub fn parse_json(text: &str, at: DateTime<Utc>) -> Parsed {
             let line = e.line() as u64;
             out.rejects.push(reject(
                 line,
-                "(file)",
+                WHOLE_FILE[0],
                 "json",
                 format!("not a JSON array of parcels: {e}"),
             ));

@@ -66,7 +66,7 @@ pub fn run_import(command: ImportCommand, format: Format) -> Result<ExitCode, Cl
     let parsed = import::parse(&text, now);
     // A file that cannot be read as parcels at all, or holds none, is bad input (exit
     // 2), not a load with rejects; the store is not opened.
-    if let Some(r) = parsed.rejects.iter().find(|r| r.field == "(file)") {
+    if let Some(r) = parsed.unreadable() {
         return Err(CliError(format!("{file}: {}", r.message)));
     }
     if parsed.parcels.is_empty() && parsed.rejects.is_empty() {
